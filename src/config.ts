@@ -126,6 +126,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 }
 
 /** The environment merged with `.env`: real environment variables win. */
-export function loadConfigFromProcess(envFile = '.env'): Config {
-  return loadConfig({ ...readEnvFile(envFile), ...process.env });
+export function loadConfigFromProcess(
+  envFile = '.env',
+  env: Record<string, string | undefined> = process.env,
+): Config {
+  return loadConfig({ ...readEnvFile(envFile), ...env });
 }

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 export type { Logger };
 
@@ -35,7 +35,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     {
       level: options.level ?? 'info',
       base: undefined,
-      redact: { paths: ['token', '*.token', 'apiKey', '*.apiKey', 'headers.authorization'], censor: REDACTED },
+      redact: {
+        paths: ['token', '*.token', 'apiKey', '*.apiKey', 'headers.authorization'],
+        censor: REDACTED,
+      },
     },
     { write: (line: string) => destination.write(scrubSecrets(line, secrets)) },
   );

@@ -2,7 +2,13 @@
  * Typed RetroAchievements errors. Each carries a `userMessage` a Discord user can act on;
  * `message` is for logs and never contains the API key.
  */
-export type RaErrorKind = 'auth' | 'not-found' | 'invalid-input' | 'rate-limited' | 'unavailable' | 'malformed';
+export type RaErrorKind =
+  | 'auth'
+  | 'not-found'
+  | 'invalid-input'
+  | 'rate-limited'
+  | 'unavailable'
+  | 'malformed';
 
 export abstract class RaError extends Error {
   abstract readonly kind: RaErrorKind;

@@ -1,0 +1,32 @@
+# syntax=docker/dockerfile:1
+# cheevobot: multi-stage build on the official Debian slim Node LTS image.
+
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+# --- build: full dependencies (native better-sqlite3 build needs python3/make/g++), compile TypeScript
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY commands ./commands
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+# --- runtime: production dependencies and compiled code only, non-root, database on /data
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    DATABASE_PATH=/data/cheevobot.sqlite
+WORKDIR /app
+COPY --from=build --chown=root:root /app/package.json ./package.json
+COPY --from=build --chown=root:root /app/node_modules ./node_modules
+COPY --from=build --chown=root:root /app/dist ./dist
+RUN mkdir -p /data && chown node:node /data
+VOLUME ["/data"]
+USER node
+# node is PID 1 here; the bot handles SIGTERM/SIGINT itself (stops the poller, closes the database, exits 0).
+STOPSIGNAL SIGTERM
+CMD ["node", "dist/src/main.js"]

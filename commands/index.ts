@@ -1,0 +1,14 @@
+import type { Command } from '../src/discord/command.js';
+import { createProgressCommand } from './progress.js';
+import { settingsCommand } from './settings.js';
+import { trackCommand } from './track.js';
+
+/** Every slash command the bot offers; call once per running bot (commands hold caches). */
+export function createCommands(): readonly Command[] {
+  return [createProgressCommand(), trackCommand, settingsCommand];
+}
+
+/** The definitions as registered with Discord (plain data, no handlers). */
+export function commandDefinitions() {
+  return createCommands().map((c) => c.data);
+}

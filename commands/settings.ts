@@ -1,0 +1,106 @@
+import { SlashCommandBuilder } from '@discordjs/builders';
+import {
+  ApplicationCommandOptionType,
+  ChannelType,
+  type ChatInputCommandInteraction,
+  InteractionContextType,
+} from 'discord.js';
+import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
+import { isManager } from '../src/discord/permissions.js';
+import { renderSettings } from '../src/render/admin.js';
+import { requireAnnounceChannel, requireGuild } from './shared.js';
+
+const data = new SlashCommandBuilder()
+  .setName('settings')
+  .setDescription('Where and what this server announces')
+  .setContexts(InteractionContextType.Guild)
+  .addSubcommand((sub) =>
+    sub
+      .setName('channel')
+      .setDescription('Set the default channel for announcements')
+      .addChannelOption((o) =>
+        o
+          .setName('channel')
+          .setDescription('Text or announcement channel')
+          .setRequired(true)
+          .addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
+      ),
+  )
+  .addSubcommand((sub) =>
+    sub.setName('show').setDescription('Show this server’s settings and delivery problems'),
+  )
+  .addSubcommand((sub) =>
+    sub
+      .setName('manager-role')
+      .setDescription('Let members with this role manage tracking (omit the role to clear)')
+      .addRoleOption((o) => o.setName('role').setDescription('The manager role').setRequired(false)),
+  )
+  .addSubcommand((sub) =>
+    sub
+      .setName('announce')
+      .setDescription('Choose what gets announced')
+      .addBooleanOption((o) => o.setName('unlocks').setDescription('Announce achievement unlocks'))
+      .addBooleanOption((o) =>
+        o.setName('awards').setDescription('Announce beaten/completed/mastered awards'),
+      )
+      .addBooleanOption((o) => o.setName('softcore').setDescription('Also announce softcore unlocks')),
+  )
+  .toJSON();
+
+async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  const guild = requireGuild(interaction);
+  const settings = ctx.store.getGuildSettings(guild.id);
+  if (!isManager(interaction, settings.managerRoleId)) {
+    throw new UserFacingError(
+      'Only members with **Manage Server** (or this server’s manager role) can change or view settings. Nothing was changed.',
+    );
+  }
+  const sub = interaction.options.getSubcommand();
+  const now = ctx.now();
+  if (sub === 'channel') {
+    const channel = await requireAnnounceChannel(interaction, guild, 'channel');
+    if (!channel) throw new UserFacingError('Pick a channel for announcements.');
+    ctx.store.updateGuildSettings(guild.id, { defaultChannelId: channel.id }, now);
+    await interaction.editReply(
+      `Announcements will go to <#${channel.id}> (unless a tracked user has their own channel).`,
+    );
+    return;
+  }
+  if (sub === 'manager-role') {
+    const role = interaction.options.get('role');
+    const roleId = role?.type === ApplicationCommandOptionType.Role ? String(role.value) : null;
+    ctx.store.updateGuildSettings(guild.id, { managerRoleId: roleId }, now);
+    await interaction.editReply({
+      content: roleId
+        ? `Members with <@&${roleId}> can now manage tracking and settings.`
+        : 'Manager role cleared: only members with Manage Server can manage tracking and settings.',
+      allowedMentions: { parse: [] },
+    });
+    return;
+  }
+  if (sub === 'announce') {
+    const patch = {
+      announceUnlocks: interaction.options.getBoolean('unlocks') ?? undefined,
+      announceAwards: interaction.options.getBoolean('awards') ?? undefined,
+      announceSoftcore: interaction.options.getBoolean('softcore') ?? undefined,
+    };
+    const updated = ctx.store.updateGuildSettings(guild.id, patch, now);
+    const onOff = (v: boolean) => (v ? 'on' : 'off');
+    await interaction.editReply(
+      `Announcements: unlocks **${onOff(updated.announceUnlocks)}**, awards **${onOff(updated.announceAwards)}**, softcore unlocks **${onOff(updated.announceSoftcore)}**.`,
+    );
+    return;
+  }
+  // show
+  const tracked = ctx.store.countTrackedUsers(guild.id);
+  const outbox = ctx.store.outboxStatus(guild.id);
+  await interaction.editReply({
+    embeds: [renderSettings({ settings, tracked, outbox, cap: ctx.config.MAX_TRACKED_USERS_PER_SERVER })],
+  });
+}
+
+export const settingsCommand: Command = {
+  data,
+  deferMode: () => 'ephemeral',
+  execute,
+};

@@ -1,0 +1,47 @@
+import {
+  ChannelType,
+  type ChatInputCommandInteraction,
+  type Guild,
+  type GuildBasedChannel,
+} from 'discord.js';
+import { UserFacingError } from '../src/discord/command.js';
+import { missingAnnouncePermissions } from '../src/discord/permissions.js';
+
+export function requireGuild(interaction: ChatInputCommandInteraction): Guild {
+  if (!interaction.inCachedGuild() || !interaction.guild) {
+    throw new UserFacingError('This command only works inside a server.');
+  }
+  return interaction.guild;
+}
+
+/**
+ * The channel option, checked to be a text/announcement channel of this server where the bot
+ * can post announcements; the error names each missing permission.
+ */
+export async function requireAnnounceChannel(
+  interaction: ChatInputCommandInteraction,
+  guild: Guild,
+  option: string,
+): Promise<GuildBasedChannel | null> {
+  const picked = interaction.options.getChannel(option, false);
+  if (!picked) return null;
+  return checkAnnounceChannel(guild, picked.id);
+}
+
+export async function checkAnnounceChannel(guild: Guild, channelId: string): Promise<GuildBasedChannel> {
+  const channel = guild.channels.cache.get(channelId);
+  if (
+    !channel ||
+    (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement)
+  ) {
+    throw new UserFacingError('Announcements can only go to a text or announcement channel of this server.');
+  }
+  const me = guild.members.me ?? (await guild.members.fetchMe());
+  const missing = missingAnnouncePermissions(channel, me);
+  if (missing.length > 0) {
+    throw new UserFacingError(
+      `I can’t post in <#${channel.id}>: I’m missing **${missing.join('**, **')}** there. Give my role those permissions in that channel, then try again. Nothing was changed.`,
+    );
+  }
+  return channel;
+}

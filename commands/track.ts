@@ -1,0 +1,139 @@
+import { SlashCommandBuilder } from '@discordjs/builders';
+import { ChannelType, type ChatInputCommandInteraction, InteractionContextType } from 'discord.js';
+import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
+import { isManager } from '../src/discord/permissions.js';
+import { parseRaUser } from '../src/ra/validate.js';
+import { renderTrackList } from '../src/render/admin.js';
+import { safeText } from '../src/render/text.js';
+import { checkAnnounceChannel, requireAnnounceChannel, requireGuild } from './shared.js';
+
+const data = new SlashCommandBuilder()
+  .setName('track')
+  .setDescription('Choose which RetroAchievements users this server follows')
+  .setContexts(InteractionContextType.Guild)
+  .addSubcommand((sub) =>
+    sub
+      .setName('add')
+      .setDescription('Announce this RetroAchievements user’s new unlocks and awards')
+      .addStringOption((o) =>
+        o
+          .setName('user')
+          .setDescription('RA username, display name or ULID')
+          .setRequired(true)
+          .setMaxLength(40),
+      )
+      .addChannelOption((o) =>
+        o
+          .setName('channel')
+          .setDescription('Where to announce (defaults to the server’s announcement channel)')
+          .addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
+      ),
+  )
+  .addSubcommand((sub) =>
+    sub
+      .setName('remove')
+      .setDescription('Stop announcing a tracked user')
+      .addStringOption((o) =>
+        o
+          .setName('user')
+          .setDescription('A tracked user')
+          .setRequired(true)
+          .setAutocomplete(true)
+          .setMaxLength(40),
+      ),
+  )
+  .addSubcommand((sub) => sub.setName('list').setDescription('Show the users this server tracks'))
+  .toJSON();
+
+const bold = (text: string) => `**${safeText(text, 64, { singleLine: true })}**`;
+
+function requireManager(
+  interaction: ChatInputCommandInteraction,
+  ctx: CommandContext,
+  guildId: string,
+): void {
+  const { managerRoleId } = ctx.store.getGuildSettings(guildId);
+  if (!isManager(interaction, managerRoleId)) {
+    throw new UserFacingError(
+      'Only members with **Manage Server** (or this server’s manager role) can change tracking. Nothing was changed.',
+    );
+  }
+}
+
+async function add(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  const guild = requireGuild(interaction);
+  requireManager(interaction, ctx, guild.id);
+  const user = parseRaUser(interaction.options.getString('user', true));
+  const settings = ctx.store.getGuildSettings(guild.id);
+  const picked = await requireAnnounceChannel(interaction, guild, 'channel');
+  if (!picked && !settings.defaultChannelId) {
+    throw new UserFacingError(
+      'There’s no announcement channel yet. Pass `channel:` here, or set a default with `/settings channel`. Nothing was changed.',
+    );
+  }
+  // Re-check the default channel too: permissions may have changed since it was set.
+  const channel = picked ?? (await checkAnnounceChannel(guild, settings.defaultChannelId!));
+
+  const profile = await ctx.ra.getUserProfile(user);
+  const existing = ctx.store.findTrackedUser(guild.id, profile.ulid);
+  if (!existing && ctx.store.countTrackedUsers(guild.id) >= ctx.config.MAX_TRACKED_USERS_PER_SERVER) {
+    throw new UserFacingError(
+      `This server already tracks ${ctx.config.MAX_TRACKED_USERS_PER_SERVER} users, the most allowed. Remove one with \`/track remove\` first.`,
+    );
+  }
+  const { created } = ctx.store.trackUser({
+    guildId: guild.id,
+    ulid: profile.ulid,
+    displayName: profile.user,
+    userPic: profile.userPic,
+    channelId: picked ? picked.id : null,
+    addedBy: interaction.user.id,
+    now: ctx.now(),
+  });
+  await interaction.editReply(
+    created
+      ? `Now tracking ${bold(profile.user)}: new unlocks and awards go to <#${channel.id}>. Nothing they earned before now will be announced.`
+      : `${bold(profile.user)} was already tracked here; announcements go to <#${channel.id}>.`,
+  );
+}
+
+async function remove(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  const guild = requireGuild(interaction);
+  requireManager(interaction, ctx, guild.id);
+  const input = interaction.options.getString('user', true).trim();
+  const tracked = ctx.store.findTrackedUser(guild.id, input);
+  if (!tracked) {
+    throw new UserFacingError(`${bold(input)} isn’t tracked on this server. See \`/track list\`.`);
+  }
+  ctx.store.untrackUser(guild.id, tracked.ulid);
+  await interaction.editReply(`Stopped tracking ${bold(tracked.displayName)}.`);
+}
+
+async function list(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  const guild = requireGuild(interaction);
+  const settings = ctx.store.getGuildSettings(guild.id);
+  const users = ctx.store.listTrackedUsers(guild.id);
+  await interaction.editReply({
+    embeds: [renderTrackList({ users, defaultChannelId: settings.defaultChannelId, urls: ctx.urls })],
+  });
+}
+
+export const trackCommand: Command = {
+  data,
+  deferMode: () => 'ephemeral',
+  async execute(interaction, ctx) {
+    const sub = interaction.options.getSubcommand();
+    if (sub === 'add') return add(interaction, ctx);
+    if (sub === 'remove') return remove(interaction, ctx);
+    return list(interaction, ctx);
+  },
+  async autocomplete(interaction, ctx) {
+    if (!interaction.guildId) return [];
+    const typed = interaction.options.getFocused().trim().toLowerCase();
+    return ctx.store
+      .listTrackedUsers(interaction.guildId)
+      .filter((u) => u.displayName.toLowerCase().includes(typed))
+      .slice(0, 25)
+      .map((u) => ({ name: u.displayName.slice(0, 100), value: u.ulid }));
+  },
+};

@@ -1,0 +1,161 @@
+import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits, Options } from 'discord.js';
+import type { Logger } from '../log.js';
+
+export interface DiscordClientOptions {
+  /** Discord REST base, e.g. `https://discord.com/api` (the gateway URL is fetched from it). */
+  apiUrl: string;
+  logger: Logger;
+}
+
+/**
+ * The bot's discord.js client: Guilds intent only (no privileged intents), caches trimmed to
+ * what the bot reads, and no mentions unless a send opts in.
+ */
+export function createDiscordClient({ apiUrl, logger }: DiscordClientOptions): Client {
+  const isSelf = (entity: { id: string; client: Client }) => entity.id === entity.client.user?.id;
+  const client = new Client({
+    // Guilds gives guilds, channels and roles (and the bot's own member): enough to check
+    // `channel.permissionsFor(me)` and to receive interactions, which need no intent.
+    intents: [GatewayIntentBits.Guilds],
+    // One gateway connection. A self-hosted bot sits in far fewer than the 2,500 guilds one
+    // shard holds; the poller posts over REST and must run exactly once, which one process with
+    // one shard guarantees. Fixed ids also keep `shards: 'auto'` from asking Discord first.
+    shards: 0,
+    shardCount: 1,
+    allowedMentions: { parse: [] },
+    // Every channel post carries a nonce Discord enforces, so a retried POST (5xx after the
+    // message was created) returns the first message instead of posting twice.
+    enforceNonce: true,
+    rest: { api: apiUrl },
+    makeCache: Options.cacheWithLimits({
+      // Guilds, channels, roles and permission overwrites keep discord.js's default (unlimited)
+      // caches: discord.js needs them, and `permissionsFor` reads them.
+      ApplicationCommandManager: 0,
+      ApplicationEmojiManager: 0,
+      AutoModerationRuleManager: 0,
+      BaseGuildEmojiManager: 0,
+      DMMessageManager: 0,
+      EntitlementManager: 0,
+      GuildBanManager: 0,
+      GuildEmojiManager: 0,
+      GuildForumThreadManager: 0,
+      GuildInviteManager: 0,
+      GuildMessageManager: 0,
+      GuildScheduledEventManager: 0,
+      GuildStickerManager: 0,
+      GuildTextThreadManager: 0,
+      MessageManager: 0,
+      PresenceManager: 0,
+      ReactionManager: 0,
+      ReactionUserManager: 0,
+      StageInstanceManager: 0,
+      ThreadManager: 0,
+      ThreadMemberManager: 0,
+      VoiceStateManager: 0,
+      // Only the bot's own member and user: `permissionsFor(me)` needs the member, and
+      // interactions carry the invoking member in full anyway.
+      GuildMemberManager: { maxSize: 0, keepOverLimit: isSelf },
+      UserManager: { maxSize: 0, keepOverLimit: isSelf },
+    }),
+    // With the caches above nothing grows without bound; keep discord.js's default thread sweep.
+    sweepers: Options.DefaultSweeperSettings,
+  });
+
+  client.on(Events.Debug, (message) => logger.debug({ source: 'discord.js' }, message));
+  client.on(Events.Warn, (message) => logger.warn({ source: 'discord.js' }, message));
+  client.on(Events.Error, (error) => logger.error({ err: error, source: 'discord.js' }, 'discord.js error'));
+  client.on(Events.ShardDisconnect, (event, shardId) =>
+    logger.warn({ shardId, code: event.code }, 'gateway connection closed'),
+  );
+  client.on(Events.ShardReconnecting, (shardId) => logger.info({ shardId }, 'reconnecting to the gateway'));
+  client.on(Events.ShardResume, (shardId, replayed) =>
+    logger.info({ shardId, replayed }, 'gateway session resumed'),
+  );
+  client.on(Events.Invalidated, () => logger.error('gateway session invalidated; the client was destroyed'));
+  client.rest.on('rateLimited', (info) =>
+    logger.debug(
+      { route: info.route, method: info.method, retryAfterMs: info.retryAfter, global: info.global },
+      'Discord rate limit: waiting',
+    ),
+  );
+  return client;
+}
+
+export type DiscordLoginFailure = 'invalid-token' | 'disallowed-intents' | 'timeout' | 'failed';
+
+/** Why the bot could not come online; the message says what to do about it. */
+export class DiscordLoginError extends Error {
+  constructor(
+    readonly reason: DiscordLoginFailure,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'DiscordLoginError';
+  }
+}
+
+/**
+ * Logs in and resolves once the client is ready (`clientReady`: every guild received). On an
+ * invalid token, a refused intent, a network failure or no readiness within `timeoutMs`, the
+ * client is destroyed and a `DiscordLoginError` explains what went wrong.
+ */
+export async function loginAndWaitReady(
+  client: Client,
+  token: string,
+  timeoutMs: number,
+): Promise<Client<true>> {
+  let onReady: ((ready: Client<true>) => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const ready = new Promise<Client<true>>((resolve) => {
+    onReady = resolve;
+    client.once(Events.ClientReady, resolve);
+  });
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new DiscordLoginError(
+            'timeout',
+            `Discord did not become ready within ${timeoutMs} ms: check the network and DISCORD_API_URL.`,
+          ),
+        ),
+      timeoutMs,
+    );
+  });
+  // login() rejects for a bad token; it may also settle after the timeout won: never unhandled.
+  const login = client.login(token);
+  login.catch(() => undefined);
+
+  try {
+    await Promise.race([login, timeout]);
+    return await Promise.race([ready, timeout]);
+  } catch (error) {
+    await client.destroy().catch(() => undefined);
+    throw toLoginError(error);
+  } finally {
+    clearTimeout(timer);
+    if (onReady) client.off(Events.ClientReady, onReady);
+  }
+}
+
+function toLoginError(error: unknown): DiscordLoginError {
+  if (error instanceof DiscordLoginError) return error;
+  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === DiscordjsErrorCodes.TokenInvalid || /authentication failed/i.test(message)) {
+    return new DiscordLoginError(
+      'invalid-token',
+      'Discord rejected the bot token (401 Unauthorized): set DISCORD_TOKEN to the token from the Discord developer portal (Bot > Reset Token).',
+      { cause: error },
+    );
+  }
+  if (code === DiscordjsErrorCodes.DisallowedIntents || /disallowed intent/i.test(message)) {
+    return new DiscordLoginError(
+      'disallowed-intents',
+      'Discord refused the requested gateway intents: enable them in the developer portal or remove them.',
+      { cause: error },
+    );
+  }
+  return new DiscordLoginError('failed', `Could not log in to Discord: ${message}`, { cause: error });
+}

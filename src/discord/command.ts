@@ -1,0 +1,49 @@
+import type {
+  ApplicationCommandOptionChoiceData,
+  AutocompleteInteraction,
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import type { RaClient } from '../ra/client.js';
+import type { RaUrls } from '../ra/urls.js';
+import type { BadgeGridRenderer } from '../render/badges.js';
+import type { Store } from '../store/index.js';
+
+/** Everything a command handler may use; passed in so tests wire the real code to fakes. */
+export interface CommandContext {
+  config: Config;
+  store: Store;
+  ra: RaClient;
+  urls: RaUrls;
+  badges: BadgeGridRenderer;
+  logger: Logger;
+  now: () => Date;
+}
+
+export type DeferMode = 'ephemeral' | 'public' | 'none';
+
+/** One slash command: its definition (plain data) and its handlers. */
+export interface Command {
+  readonly data: RESTPostAPIChatInputApplicationCommandsJSONBody;
+  /** How to acknowledge before running `execute` (decided per interaction, e.g. per subcommand). */
+  deferMode(interaction: ChatInputCommandInteraction): DeferMode;
+  execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void>;
+  autocomplete?(
+    interaction: AutocompleteInteraction,
+    ctx: CommandContext,
+  ): Promise<ApplicationCommandOptionChoiceData<string>[]>;
+  /** Buttons whose custom_id starts with `${componentPrefix}:` are routed here. */
+  readonly componentPrefix?: string;
+  handleButton?(interaction: ButtonInteraction, ctx: CommandContext): Promise<void>;
+}
+
+/** An error whose message is meant for the Discord user as-is (already safe text). */
+export class UserFacingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UserFacingError';
+  }
+}

@@ -1,0 +1,27 @@
+import { createHash } from 'node:crypto';
+import type { REST } from '@discordjs/rest';
+import { type RESTPostAPIChatInputApplicationCommandsJSONBody, Routes } from 'discord.js';
+
+/** A stable fingerprint of the command definitions and where they go. */
+export function commandsHash(
+  definitions: readonly RESTPostAPIChatInputApplicationCommandsJSONBody[],
+  guildId?: string,
+): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ guildId: guildId ?? null, definitions }))
+    .digest('hex');
+}
+
+/** Replaces the application's commands (globally, or in one guild for instant development updates). */
+export async function registerCommands(options: {
+  rest: REST;
+  applicationId: string;
+  definitions: readonly RESTPostAPIChatInputApplicationCommandsJSONBody[];
+  guildId?: string | undefined;
+}): Promise<number> {
+  const route = options.guildId
+    ? Routes.applicationGuildCommands(options.applicationId, options.guildId)
+    : Routes.applicationCommands(options.applicationId);
+  const result = (await options.rest.put(route, { body: options.definitions })) as unknown[];
+  return result.length;
+}

@@ -1,0 +1,168 @@
+import {
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  DiscordAPIError,
+  type Interaction,
+  MessageFlags,
+} from 'discord.js';
+import { RaError } from '../ra/errors.js';
+import { type Command, type CommandContext, UserFacingError } from './command.js';
+
+/** Autocomplete must answer within 3 s and can't be deferred: leave room for the round trip. */
+export const AUTOCOMPLETE_BUDGET_MS = 2_500;
+
+const GENERIC_FAILURE =
+  'Something went wrong while handling that command. It has been logged; please try again.';
+
+/** The message a user sees for an error: typed errors explain themselves, others stay generic. */
+export function userMessageFor(error: unknown): string {
+  if (error instanceof UserFacingError) return error.message;
+  if (error instanceof RaError) return error.userMessage;
+  if (error instanceof DiscordAPIError && (error.code === 50013 || error.code === 50001)) {
+    return 'I’m missing a permission in this channel to do that. Ask a server admin to check my role.';
+  }
+  return GENERIC_FAILURE;
+}
+
+export function createInteractionRouter(commands: readonly Command[], ctx: CommandContext) {
+  const byName = new Map(commands.map((c) => [c.data.name, c]));
+  const byPrefix = new Map(
+    commands.filter((c) => c.componentPrefix && c.handleButton).map((c) => [c.componentPrefix!, c]),
+  );
+
+  async function onChatInput(interaction: ChatInputCommandInteraction): Promise<void> {
+    const command = byName.get(interaction.commandName);
+    if (!command) {
+      await interaction.reply({
+        content: 'That command is no longer supported by this bot. Its command list may be out of date.',
+        flags: MessageFlags.Ephemeral,
+      });
+      return;
+    }
+    const mode = command.deferMode(interaction);
+    try {
+      if (mode !== 'none') {
+        await interaction.deferReply(mode === 'ephemeral' ? { flags: MessageFlags.Ephemeral } : {});
+      }
+      await command.execute(interaction, ctx);
+    } catch (error) {
+      logFailure(error, interaction, `/${interaction.commandName}`);
+      await replyWithError(interaction, userMessageFor(error), mode === 'public');
+    }
+  }
+
+  async function onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
+    const command = byName.get(interaction.commandName);
+    let choices: { name: string; value: string }[] = [];
+    if (command?.autocomplete) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error('autocomplete time budget exceeded')),
+          AUTOCOMPLETE_BUDGET_MS,
+        );
+      });
+      try {
+        choices = await Promise.race([command.autocomplete(interaction, ctx), timeout]);
+      } catch (error) {
+        ctx.logger.debug(
+          { command: interaction.commandName, err: describe(error) },
+          'autocomplete answered with no choices',
+        );
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    try {
+      await interaction.respond(choices.slice(0, 25));
+    } catch (error) {
+      ctx.logger.debug({ err: describe(error) }, 'autocomplete response failed (probably expired)');
+    }
+  }
+
+  async function onButton(interaction: ButtonInteraction): Promise<void> {
+    const prefix = interaction.customId.split(':', 1)[0] ?? '';
+    const command = byPrefix.get(prefix);
+    try {
+      if (!command?.handleButton) {
+        await interaction.reply({
+          content: 'This button is no longer active. Run the command again to get fresh buttons.',
+          flags: MessageFlags.Ephemeral,
+        });
+        return;
+      }
+      await command.handleButton(interaction, ctx);
+    } catch (error) {
+      logFailure(error, interaction, `button ${prefix}`);
+      await replyWithError(interaction, userMessageFor(error), false);
+    }
+  }
+
+  function logFailure(error: unknown, interaction: Interaction, what: string): void {
+    const expected = error instanceof UserFacingError || (error instanceof RaError && !error.transient);
+    ctx.logger[expected ? 'info' : 'error'](
+      { what, guildId: interaction.guildId, userId: interaction.user.id, err: describe(error) },
+      expected ? 'command refused' : 'command failed',
+    );
+  }
+
+  async function replyWithError(
+    interaction: ChatInputCommandInteraction | ButtonInteraction,
+    message: string,
+    deferredPublicly: boolean,
+  ): Promise<void> {
+    try {
+      if (!interaction.deferred && !interaction.replied) {
+        await interaction.reply({
+          content: message,
+          flags: MessageFlags.Ephemeral,
+          allowedMentions: { parse: [] },
+        });
+      } else if (deferredPublicly && interaction.isChatInputCommand()) {
+        // The public "thinking…" placeholder can't become ephemeral: remove it and answer privately.
+        await interaction.deleteReply().catch(() => undefined);
+        await interaction.followUp({
+          content: message,
+          flags: MessageFlags.Ephemeral,
+          allowedMentions: { parse: [] },
+        });
+      } else if (interaction.isButton() && interaction.deferred) {
+        await interaction.followUp({
+          content: message,
+          flags: MessageFlags.Ephemeral,
+          allowedMentions: { parse: [] },
+        });
+      } else {
+        await interaction.editReply({
+          content: message,
+          embeds: [],
+          components: [],
+          allowedMentions: { parse: [] },
+        });
+      }
+    } catch (error) {
+      ctx.logger.warn({ err: describe(error) }, 'could not deliver the error reply (interaction expired?)');
+    }
+  }
+
+  return async function route(interaction: Interaction): Promise<void> {
+    if (interaction.isChatInputCommand()) return onChatInput(interaction);
+    if (interaction.isAutocomplete()) return onAutocomplete(interaction);
+    if (interaction.isButton()) return onButton(interaction);
+  };
+}
+
+/** A log-safe summary of an error (the logger scrubs secrets on top of this). */
+export function describe(error: unknown): { name: string; message: string; code?: unknown; stack?: string } {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return {
+      name: error.name,
+      message: error.message,
+      ...(code === undefined ? {} : { code }),
+      stack: error.stack,
+    };
+  }
+  return { name: 'NonError', message: String(error) };
+}

@@ -1,0 +1,93 @@
+import { DiscordAPIError } from '@discordjs/rest';
+import { ConfigError, loadConfigFromProcess } from './config.js';
+import { INVITE_PERMISSIONS } from './discord/permissions.js';
+import { createRest, inviteUrl, whoAmI } from './discord/rest.js';
+import { silentLogger } from './log.js';
+import { createRaClient } from './ra/client.js';
+import { RaError } from './ra/errors.js';
+import { isMain } from './util/is-main.js';
+
+/**
+ * `npm run doctor`: checks the configuration, the Discord token and the RA key, one cheap call
+ * each, and prints the invite URL. Every failure says what to do. Returns the exit code.
+ */
+export async function runDoctor(
+  env: Record<string, string | undefined>,
+  out: (line: string) => void,
+): Promise<number> {
+  let config: ReturnType<typeof loadConfigFromProcess>;
+  try {
+    config = loadConfigFromProcess('.env', env);
+    out('✔ configuration is valid');
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      out(`✘ ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+  let ok = true;
+
+  const rest = createRest(config.DISCORD_API_URL, config.DISCORD_TOKEN);
+  try {
+    const { user, application } = await whoAmI(rest);
+    out(`✔ Discord token works: the bot is ${user.username} (id ${user.id}), application ${application.id}`);
+    out(`  Invite it with: ${inviteUrl(application.id, INVITE_PERMISSIONS)}`);
+    out(
+      '  (scopes: bot, applications.commands; permissions: View Channel, Send Messages, Embed Links, Attach Files)',
+    );
+  } catch (error) {
+    ok = false;
+    if (error instanceof DiscordAPIError && error.status === 401) {
+      out(
+        '✘ Discord rejected DISCORD_TOKEN. In the developer portal open your application > Bot > Reset Token, and put the new token in DISCORD_TOKEN.',
+      );
+    } else {
+      out(
+        `✘ Could not reach Discord at ${config.DISCORD_API_URL}: ${error instanceof Error ? error.message : String(error)}. Check the network and DISCORD_API_URL.`,
+      );
+    }
+  }
+
+  const ra = createRaClient({
+    apiUrl: config.RA_API_URL,
+    apiKey: config.RA_API_KEY,
+    username: config.RA_USERNAME,
+    requestsPerSecond: config.RA_REQUESTS_PER_SECOND,
+    timeoutMs: config.RA_TIMEOUT_MS,
+    maxRetries: 1,
+    logger: silentLogger(),
+  });
+  try {
+    if (config.RA_USERNAME) {
+      const profile = await ra.getUserProfile(config.RA_USERNAME);
+      out(`✔ RetroAchievements key works (key owner ${profile.user})`);
+    } else {
+      await ra.getRecentGameAwards({ count: 1 });
+      out('✔ RetroAchievements key works');
+    }
+  } catch (error) {
+    ok = false;
+    if (error instanceof RaError && error.kind === 'auth') {
+      out(
+        '✘ RetroAchievements rejected RA_API_KEY. Copy the web API key from retroachievements.org > Settings > Keys.',
+      );
+    } else if (error instanceof RaError && error.kind === 'not-found') {
+      out('✘ RA_USERNAME is not a RetroAchievements user. Fix it or leave it empty.');
+    } else {
+      out(
+        `✘ RetroAchievements did not answer properly: ${error instanceof RaError ? error.userMessage : String(error)}`,
+      );
+    }
+  } finally {
+    await ra.close();
+  }
+  out(
+    ok ? 'All checks passed.' : 'Some checks failed; fix the items marked ✘ and run `npm run doctor` again.',
+  );
+  return ok ? 0 : 1;
+}
+
+if (isMain(import.meta.url)) {
+  runDoctor(process.env, (line) => process.stdout.write(`${line}\n`)).then((code) => process.exit(code));
+}

@@ -1,0 +1,544 @@
+/**
+ * RetroAchievements web API client: one undici keep-alive pool, one rate limiter and one
+ * concurrency cap per instance (RA's limits are per API key, so a process should create one
+ * client and share it), bounded retries, shared identical in-flight requests and typed errors.
+ *
+ * Secrets: the API key lives only in the query string built in `sendOnce`. Errors and log lines
+ * carry the endpoint name and the non-secret parameters, never the URL, and network error
+ * causes are rebuilt from scrubbed text so no undici object holding the URL hangs off a cause.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'undici';
+import { type Logger, scrubSecrets } from '../log.js';
+import {
+  RaAuthError,
+  type RaError,
+  RaInvalidInputError,
+  RaMalformedResponseError,
+  RaNotFoundError,
+  RaRateLimitedError,
+  RaUnavailableError,
+} from './errors.js';
+import {
+  gameExists,
+  normalizeGameProgress,
+  normalizeRecentGameAwards,
+  normalizeRecentlyPlayedGames,
+  normalizeUnlockEvents,
+  normalizeUserProfile,
+} from './normalize.js';
+import {
+  AWARD_KINDS,
+  type AwardKind,
+  type GameAwardEvent,
+  type GameProgress,
+  type RecentlyPlayedGame,
+  type UnlockEvent,
+  type UserProfile,
+} from './types.js';
+import { parseRaUser } from './validate.js';
+
+export interface RaClientOptions {
+  /** API base, e.g. `https://retroachievements.org/API`. */
+  apiUrl: string;
+  apiKey: string;
+  /** Sent as `z`; the server ignores it today. */
+  username?: string;
+  /** Request starts are spaced at least 1/requestsPerSecond apart (retries included). */
+  requestsPerSecond: number;
+  /** Requests in flight at once. Default 2. */
+  maxConcurrency?: number;
+  /** Per attempt, covering headers and body. Default 15000. */
+  timeoutMs?: number;
+  /** Retries after the first attempt for 429, 5xx, timeouts and connection errors. Default 3. */
+  maxRetries?: number;
+  /** First backoff delay; doubles per retry, with jitter. Default 500. */
+  baseBackoffMs?: number;
+  logger: Logger;
+  /** Jitter source in [0, 1); injectable for deterministic tests. */
+  random?: () => number;
+}
+
+export interface RecentlyPlayedOptions {
+  offset?: number;
+  /** 1-50 (RA's maximum). */
+  count?: number;
+}
+
+export interface RecentGameAwardsOptions {
+  /** Awards on or before this UTC day. */
+  date?: Date;
+  offset?: number;
+  /** 1-100 (RA's maximum). */
+  count?: number;
+  kinds?: readonly AwardKind[];
+}
+
+export interface RaClientStats {
+  /** Attempts actually sent (retries included, shared in-flight calls counted once). */
+  requests: number;
+  byEndpoint: Record<string, number>;
+  retries: number;
+}
+
+export interface RaClient {
+  /** Validates a user and gets the stable ULID. Unknown user -> RaNotFoundError('user'). */
+  getUserProfile(user: string): Promise<UserProfile>;
+  /**
+   * A game with the user's unlocks and highest award. Unknown user -> RaNotFoundError('user'),
+   * unknown game -> RaNotFoundError('game') (RA answers both with `[]`; one extra API_GetGame
+   * call, only on that path, tells them apart).
+   */
+  getGameInfoAndUserProgress(user: string, gameId: number): Promise<GameProgress>;
+  /** Unlocks in the last `minutes`, newest first. An unknown user gives [] (RA can't tell). */
+  getUserRecentAchievements(user: string, minutes: number): Promise<UnlockEvent[]>;
+  /** Unlocks with from <= date <= to (second precision), oldest first, all pages. */
+  getAchievementsEarnedBetween(user: string, from: Date, to: Date): Promise<UnlockEvent[]>;
+  getUserRecentlyPlayedGames(user: string, options?: RecentlyPlayedOptions): Promise<RecentlyPlayedGame[]>;
+  /** Site-wide award feed, newest first. */
+  getRecentGameAwards(options?: RecentGameAwardsOptions): Promise<GameAwardEvent[]>;
+  /** Stops new requests, aborts those in flight and closes the connection pool. */
+  close(): Promise<void>;
+  stats(): RaClientStats;
+}
+
+/** RA caps both unlock endpoints at 500 rows. */
+const UNLOCK_PAGE_CAP = 500;
+/** Guard against a server that keeps answering full pages: 100 pages = 50,000 unlocks. */
+const MAX_UNLOCK_PAGES = 100;
+const MAX_RETRY_AFTER_MS = 60_000;
+const MAX_BACKOFF_MS = 30_000;
+
+type Params = Record<string, string>;
+
+/** A response the endpoint methods interpret: 200, or 404 (GetUserProfile's "no such user"). */
+interface RaResponse {
+  status: 200 | 404;
+  body: unknown;
+}
+
+type AttemptOutcome =
+  | { kind: 'ok'; response: RaResponse }
+  | { kind: 'fail'; error: RaError; retry: 'yes' | 'once' | 'no'; retryAfterMs: number | null };
+
+// ---------------------------------------------------------------------------------------------
+// Input validation: everything is checked before a request is queued.
+// ---------------------------------------------------------------------------------------------
+
+function requireInteger(value: number, field: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new RaInvalidInputError(field, `expected a whole number from ${min} to ${max}.`);
+  }
+  return value;
+}
+
+function requireGameId(gameId: number): number {
+  if (!Number.isSafeInteger(gameId) || gameId <= 0) {
+    throw new RaInvalidInputError('game id', 'a game id is a positive whole number.');
+  }
+  return gameId;
+}
+
+function requireDate(value: Date, field: string): Date {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+    throw new RaInvalidInputError(field, 'expected a valid date.');
+  }
+  return value;
+}
+
+function requireKinds(kinds: readonly AwardKind[]): string {
+  if (kinds.length === 0 || kinds.some((k) => !(AWARD_KINDS as readonly string[]).includes(k))) {
+    throw new RaInvalidInputError('award kinds', `expected some of ${AWARD_KINDS.join(', ')}.`);
+  }
+  return [...new Set(kinds)].join(',');
+}
+
+const unixSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
+
+// ---------------------------------------------------------------------------------------------
+// Scheduling
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Spaces request starts at least `intervalMs` apart, in arrival order. Each caller waits for the
+ * previous one to have started, so timer lateness can only widen the spacing, never shrink it.
+ */
+class StartGate {
+  private lastStart = Number.NEGATIVE_INFINITY;
+  private pausedUntil = 0;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly intervalMs: number) {}
+
+  take(signal: AbortSignal): Promise<void> {
+    const turn = this.queue.then(async () => {
+      const wait = Math.max(this.lastStart + this.intervalMs, this.pausedUntil) - performance.now();
+      if (wait > 0) await sleep(wait, undefined, { signal });
+      this.lastStart = performance.now();
+    });
+    // A caller aborted while waiting must not block the ones behind it.
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /** After a 429 with Retry-After, nobody on this key should start before it expires. */
+  pauseFor(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, performance.now() + ms);
+  }
+}
+
+class Semaphore {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly limit: number) {}
+
+  async acquire(): Promise<() => void> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      // Hand the slot straight to the next waiter; `active` stays the same.
+      if (next) next();
+      else this.active--;
+    };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Response classification
+// ---------------------------------------------------------------------------------------------
+
+/** Retry-After as seconds or an HTTP date, in ms from now, capped; null when absent/garbled. */
+export function parseRetryAfter(header: string | string[] | undefined, nowMs = Date.now()): number | null {
+  const value = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (!value) return null;
+  let ms: number;
+  if (/^\d+(\.\d+)?$/.test(value)) ms = Number(value) * 1000;
+  else {
+    const at = Date.parse(value);
+    if (Number.isNaN(at)) return null;
+    ms = at - nowMs;
+  }
+  return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
+}
+
+const FIELD_NAMES: Record<string, string> = {
+  u: 'user',
+  g: 'game id',
+  i: 'game id',
+  m: 'minutes',
+  f: 'from date',
+  t: 'to date',
+  o: 'offset',
+  c: 'count',
+  d: 'date',
+  k: 'award kinds',
+};
+
+/** 422 body: `{"message": "...", "errors": {"u": ["..."]}}`; names the first rejected field. */
+function invalidInputFrom422(text: string): RaInvalidInputError {
+  let field = 'request';
+  try {
+    const body: unknown = JSON.parse(text);
+    if (typeof body === 'object' && body !== null && 'errors' in body) {
+      const errors = (body as { errors: unknown }).errors;
+      const first = errors && typeof errors === 'object' ? Object.keys(errors)[0] : undefined;
+      if (first) field = FIELD_NAMES[first] ?? first.slice(0, 20);
+    }
+  } catch {
+    // A 422 without a readable body still means "RA refused the input".
+  }
+  return new RaInvalidInputError(field, 'RetroAchievements refused it (422).');
+}
+
+function classifyResponse(
+  endpoint: string,
+  status: number,
+  retryAfter: string | string[] | undefined,
+  text: string,
+): AttemptOutcome {
+  if (status === 200 || status === 404) {
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // A 200 HTML page usually comes from a proxy/CDN hiccup: worth one more try. A 404 that
+      // isn't JSON is a wrong URL (no such endpoint), which won't get better.
+      return status === 200
+        ? fail(new RaMalformedResponseError(`${endpoint}: body is not JSON`), 'once')
+        : fail(new RaUnavailableError(`${endpoint}: HTTP 404 without a JSON body`), 'no');
+    }
+    return { kind: 'ok', response: { status, body } };
+  }
+  if (status === 401) return fail(new RaAuthError(), 'no');
+  if (status === 403) return fail(new RaAuthError('RetroAchievements refused the API key (403)'), 'no');
+  if (status === 422) return fail(invalidInputFrom422(text), 'no');
+  if (status === 429) {
+    const retryAfterMs = parseRetryAfter(retryAfter);
+    return fail(new RaRateLimitedError(retryAfterMs), 'yes', retryAfterMs);
+  }
+  if (status >= 500) return fail(new RaUnavailableError(`${endpoint}: HTTP ${status}`), 'yes');
+  return fail(new RaUnavailableError(`${endpoint}: unexpected HTTP ${status}`), 'no');
+}
+
+function fail(
+  error: RaError,
+  retry: 'yes' | 'once' | 'no',
+  retryAfterMs: number | null = null,
+): AttemptOutcome {
+  return { kind: 'fail', error, retry, retryAfterMs };
+}
+
+/** A cause safe to keep: the error's code and scrubbed message, nothing that may hold a URL. */
+function safeCause(err: unknown, apiKey: string): Error {
+  const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : undefined;
+  const message = err instanceof Error ? err.message : String(err);
+  return new Error(scrubSecrets([code, message].filter(Boolean).join(': '), [apiKey]).slice(0, 300));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The client
+// ---------------------------------------------------------------------------------------------
+
+export function createRaClient(options: RaClientOptions): RaClient {
+  const base = new URL(options.apiUrl);
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') {
+    throw new Error('RA apiUrl must be an http(s) URL');
+  }
+  if (!(options.requestsPerSecond > 0)) throw new Error('RA requestsPerSecond must be > 0');
+  const basePath = base.pathname.replace(/\/+$/, '');
+  const { apiKey, logger } = options;
+  const maxConcurrency = Math.max(1, Math.floor(options.maxConcurrency ?? 2));
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? 3));
+  const baseBackoffMs = options.baseBackoffMs ?? 500;
+  const random = options.random ?? Math.random;
+
+  const pool = new Pool(base.origin, {
+    connections: maxConcurrency,
+    keepAliveTimeout: 30_000,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+  const gate = new StartGate(1000 / options.requestsPerSecond);
+  const semaphore = new Semaphore(maxConcurrency);
+  const inFlight = new Map<string, Promise<RaResponse>>();
+  /** Aborted on close(): wakes sleepers and cancels requests in flight. */
+  const closing = new AbortController();
+  const counters: RaClientStats = { requests: 0, byEndpoint: {}, retries: 0 };
+
+  const closedError = () => new RaUnavailableError('the RA client is closed');
+
+  /** One HTTP attempt: waits for a concurrency slot and a start slot, then sends. */
+  async function sendOnce(endpoint: string, params: Params): Promise<AttemptOutcome> {
+    const release = await semaphore.acquire();
+    try {
+      await gate.take(closing.signal);
+      counters.requests++;
+      counters.byEndpoint[endpoint] = (counters.byEndpoint[endpoint] ?? 0) + 1;
+      const query = new URLSearchParams(params);
+      query.set('y', apiKey);
+      if (options.username) query.set('z', options.username);
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const signal = AbortSignal.any([timeout, closing.signal]);
+      const started = performance.now();
+      try {
+        const res = await pool.request({
+          path: `${basePath}/API_${endpoint}.php?${query.toString()}`,
+          method: 'GET',
+          headers: { accept: 'application/json', 'user-agent': 'cheevobot' },
+          signal,
+        });
+        const text = await res.body.text();
+        logger.debug(
+          { endpoint, params, status: res.statusCode, ms: Math.round(performance.now() - started) },
+          'RA response',
+        );
+        return classifyResponse(endpoint, res.statusCode, res.headers['retry-after'], text);
+      } catch (err) {
+        if (closing.signal.aborted) return fail(closedError(), 'no');
+        const detail = timeout.aborted
+          ? `${endpoint}: no answer within ${timeoutMs} ms`
+          : `${endpoint}: network error`;
+        return fail(new RaUnavailableError(detail, { cause: safeCause(err, apiKey) }), 'yes');
+      }
+    } catch (err) {
+      // Only the gate wait lands here: it is aborted by close().
+      if (closing.signal.aborted) return fail(closedError(), 'no');
+      throw err;
+    } finally {
+      release();
+    }
+  }
+
+  function backoffMs(retryIndex: number): number {
+    const ceiling = Math.min(baseBackoffMs * 2 ** retryIndex, MAX_BACKOFF_MS);
+    // "Equal jitter": at least half the ceiling, so retries never bunch up at zero.
+    return ceiling / 2 + random() * (ceiling / 2);
+  }
+
+  async function requestWithRetries(endpoint: string, params: Params): Promise<RaResponse> {
+    let retried = 0;
+    let malformedRetried = false;
+    for (;;) {
+      if (closing.signal.aborted) throw closedError();
+      const outcome = await sendOnce(endpoint, params);
+      if (outcome.kind === 'ok') return outcome.response;
+      const { error, retryAfterMs } = outcome;
+      const mayRetry = outcome.retry === 'yes' || (outcome.retry === 'once' && !malformedRetried);
+      if (!mayRetry || retried >= maxRetries) {
+        logger.warn({ endpoint, params, err: error.message, retries: retried }, 'RA request failed');
+        throw error;
+      }
+      const delay = retryAfterMs ?? backoffMs(retried);
+      if (retryAfterMs !== null) gate.pauseFor(retryAfterMs);
+      if (outcome.retry === 'once') malformedRetried = true;
+      retried++;
+      counters.retries++;
+      logger.warn(
+        { endpoint, params, err: error.message, retry: retried, delayMs: Math.round(delay) },
+        'RA retry',
+      );
+      try {
+        await sleep(delay, undefined, { signal: closing.signal });
+      } catch {
+        throw closedError();
+      }
+    }
+  }
+
+  /** Identical requests already in flight share one promise (and one HTTP request). */
+  function request(endpoint: string, params: Params): Promise<RaResponse> {
+    if (closing.signal.aborted) return Promise.reject(closedError());
+    const key = `${endpoint}?${new URLSearchParams(params).toString()}`;
+    const existing = inFlight.get(key);
+    if (existing) return existing;
+    const pending = requestWithRetries(endpoint, params).finally(() => inFlight.delete(key));
+    inFlight.set(key, pending);
+    return pending;
+  }
+
+  /** Endpoints other than GetUserProfile never answer 404 with JSON for a good request. */
+  async function request200(endpoint: string, params: Params): Promise<unknown> {
+    const { status, body } = await request(endpoint, params);
+    if (status !== 200) throw new RaUnavailableError(`${endpoint}: unexpected HTTP ${status}`);
+    return body;
+  }
+
+  async function getUserProfile(user: string): Promise<UserProfile> {
+    const u = parseRaUser(user);
+    const { status, body } = await request('GetUserProfile', { u });
+    if (status === 404) throw new RaNotFoundError('user', u);
+    return normalizeUserProfile(body, u);
+  }
+
+  async function getGameInfoAndUserProgress(user: string, gameId: number): Promise<GameProgress> {
+    const u = parseRaUser(user);
+    const g = requireGameId(gameId);
+    const body = await request200('GetGameInfoAndUserProgress', { u, g: String(g), a: '1' });
+    try {
+      return normalizeGameProgress(body, { what: 'user-or-game', query: `${u} / game ${g}` });
+    } catch (err) {
+      if (err instanceof RaNotFoundError) throw await whichIsMissing(u, g, err);
+      throw err;
+    }
+  }
+
+  /** RA's `[]` doesn't say whether the user or the game is unknown; the game is cheap to check. */
+  async function whichIsMissing(u: string, g: number, original: RaNotFoundError): Promise<RaNotFoundError> {
+    try {
+      const exists = gameExists(await request200('GetGame', { i: String(g) }));
+      return exists ? new RaNotFoundError('user', u) : new RaNotFoundError('game', String(g));
+    } catch {
+      return original;
+    }
+  }
+
+  async function getUserRecentAchievements(user: string, minutes: number): Promise<UnlockEvent[]> {
+    const u = parseRaUser(user);
+    const m = requireInteger(minutes, 'minutes', 1, 60 * 24 * 31);
+    const body = await request200('GetUserRecentAchievements', { u, m: String(m) });
+    return normalizeUnlockEvents(body, 'GetUserRecentAchievements');
+  }
+
+  async function getAchievementsEarnedBetween(user: string, from: Date, to: Date): Promise<UnlockEvent[]> {
+    const u = parseRaUser(user);
+    const fromSec = unixSeconds(requireDate(from, 'from date'));
+    const toSec = unixSeconds(requireDate(to, 'to date'));
+    if (from.getTime() > to.getTime())
+      throw new RaInvalidInputError('date range', 'the start must not be after the end.');
+    const seen = new Set<string>();
+    const events: UnlockEvent[] = [];
+    let f = fromSec;
+    for (let page = 0; ; page++) {
+      const body = await request200('GetAchievementsEarnedBetween', { u, f: String(f), t: String(toSec) });
+      const rows = normalizeUnlockEvents(body, 'GetAchievementsEarnedBetween');
+      for (const row of rows) {
+        const key = `${row.achievementId}:${row.hardcore ? 1 : 0}:${row.date.getTime()}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        events.push(row);
+      }
+      const last = rows.at(-1);
+      if (rows.length < UNLOCK_PAGE_CAP || !last) break;
+      // Restart AT the last row's second (inclusive) so rows sharing it beyond the cap aren't
+      // skipped; the dedupe drops the overlap. Step past it only if that makes no progress.
+      const lastSec = unixSeconds(last.date);
+      f = lastSec > f ? lastSec : f + 1;
+      if (f > toSec) break;
+      if (page + 1 >= MAX_UNLOCK_PAGES) {
+        logger.warn(
+          { endpoint: 'GetAchievementsEarnedBetween', u, pages: page + 1 },
+          'RA paging stopped early',
+        );
+        break;
+      }
+    }
+    return events;
+  }
+
+  async function getUserRecentlyPlayedGames(
+    user: string,
+    opts: RecentlyPlayedOptions = {},
+  ): Promise<RecentlyPlayedGame[]> {
+    const u = parseRaUser(user);
+    const params: Params = { u };
+    if (opts.offset !== undefined) params.o = String(requireInteger(opts.offset, 'offset', 0));
+    if (opts.count !== undefined) params.c = String(requireInteger(opts.count, 'count', 1, 50));
+    return normalizeRecentlyPlayedGames(await request200('GetUserRecentlyPlayedGames', params));
+  }
+
+  async function getRecentGameAwards(opts: RecentGameAwardsOptions = {}): Promise<GameAwardEvent[]> {
+    const params: Params = {};
+    if (opts.date !== undefined) params.d = requireDate(opts.date, 'date').toISOString().slice(0, 10);
+    if (opts.offset !== undefined) params.o = String(requireInteger(opts.offset, 'offset', 0));
+    if (opts.count !== undefined) params.c = String(requireInteger(opts.count, 'count', 1, 100));
+    if (opts.kinds !== undefined) params.k = requireKinds(opts.kinds);
+    return normalizeRecentGameAwards(await request200('GetRecentGameAwards', params));
+  }
+
+  async function close(): Promise<void> {
+    if (closing.signal.aborted) return;
+    closing.abort();
+    await pool.close();
+  }
+
+  function stats(): RaClientStats {
+    return { requests: counters.requests, byEndpoint: { ...counters.byEndpoint }, retries: counters.retries };
+  }
+
+  return {
+    getUserProfile,
+    getGameInfoAndUserProgress,
+    getUserRecentAchievements,
+    getAchievementsEarnedBetween,
+    getUserRecentlyPlayedGames,
+    getRecentGameAwards,
+    close,
+    stats,
+  };
+}

@@ -1,0 +1,377 @@
+/**
+ * The only code that reads raw RetroAchievements JSON. Each function takes the parsed body as
+ * `unknown` and returns a domain type from `types.ts`, or throws a typed error:
+ *
+ * - the bare `[]` RA sends for an unknown user/game -> `RaNotFoundError` (the caller says which);
+ * - any other body of the wrong shape -> `RaMalformedResponseError`, naming the field.
+ *
+ * Field policy (so a wrong value is never passed on silently):
+ * - identity fields (ids, titles, unlock dates) are required;
+ * - other fields may be absent or null (older servers omit some) and then take a neutral default
+ *   (0, '', null), but a field that IS present with a value of the wrong type is an error;
+ * - numbers may arrive as numeric strings (older servers, api-js types) and are coerced;
+ * - strings are trimmed (RA leaves e.g. `"Activision "`);
+ * - unknown fields are ignored; an unknown enum value (achievement type, award kind) becomes
+ *   null, because RA adds kinds over time and one new kind must not break the bot.
+ */
+import { RaMalformedResponseError, RaNotFoundError } from './errors.js';
+import {
+  type Achievement,
+  type AchievementType,
+  AWARD_KINDS,
+  type AwardKind,
+  type GameAwardEvent,
+  type GameProgress,
+  type RecentlyPlayedGame,
+  type UnlockEvent,
+  type UserProfile,
+} from './types.js';
+
+type RawObject = Record<string, unknown>;
+
+/** What the bare `[]` answer means for the request that got it. */
+export interface NotFoundContext {
+  what: RaNotFoundError['what'];
+  query: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Primitive readers. `where` names the field for the error message (never a value: values may
+// be long or user-controlled, and error messages end up in logs).
+// ---------------------------------------------------------------------------------------------
+
+function malformed(where: string, expected: string): RaMalformedResponseError {
+  return new RaMalformedResponseError(`${where}: expected ${expected}`);
+}
+
+export function isRawObject(value: unknown): value is RawObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** RA's "not found" answer: an empty JSON array where an object was expected. */
+export function isBareEmptyArray(value: unknown): boolean {
+  return Array.isArray(value) && value.length === 0;
+}
+
+function objectBody(raw: unknown, endpoint: string, notFound?: NotFoundContext): RawObject {
+  if (notFound && isBareEmptyArray(raw)) throw new RaNotFoundError(notFound.what, notFound.query);
+  if (!isRawObject(raw)) throw malformed(endpoint, 'a JSON object');
+  return raw;
+}
+
+function arrayBody(raw: unknown, endpoint: string): unknown[] {
+  if (!Array.isArray(raw)) throw malformed(endpoint, 'a JSON array');
+  return raw;
+}
+
+const isAbsent = (value: unknown): value is null | undefined => value === null || value === undefined;
+
+function coerceNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string') {
+    const text = value.trim();
+    // Number('') is 0 and Number('0x1f') is 31: only plain decimals are numbers here.
+    if (!/^-?\d+(\.\d+)?$/.test(text)) return undefined;
+    return Number(text);
+  }
+  return undefined;
+}
+
+function requiredNumber(obj: RawObject, key: string, where: string): number {
+  const n = coerceNumber(obj[key]);
+  if (n === undefined) throw malformed(`${where}.${key}`, 'a number');
+  return n;
+}
+
+function optionalNumber(obj: RawObject, key: string, where: string, fallback = 0): number {
+  const value = obj[key];
+  if (isAbsent(value)) return fallback;
+  const n = coerceNumber(value);
+  if (n === undefined) throw malformed(`${where}.${key}`, 'a number');
+  return n;
+}
+
+function requiredId(obj: RawObject, key: string, where: string): number {
+  const n = requiredNumber(obj, key, where);
+  if (!Number.isSafeInteger(n) || n <= 0) throw malformed(`${where}.${key}`, 'a positive integer id');
+  return n;
+}
+
+/** RA uses null and 0 alike for "no such id" (ParentGameID, LastGameID). */
+function optionalId(obj: RawObject, key: string, where: string): number | null {
+  const n = optionalNumber(obj, key, where, 0);
+  if (!Number.isSafeInteger(n) || n < 0) throw malformed(`${where}.${key}`, 'an integer id');
+  return n === 0 ? null : n;
+}
+
+function requiredString(obj: RawObject, key: string, where: string): string {
+  const value = obj[key];
+  if (typeof value === 'string') return value.trim();
+  // Some titles are numeric ("1942") and older servers may have sent them as JSON numbers.
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  throw malformed(`${where}.${key}`, 'a string');
+}
+
+function optionalString(obj: RawObject, key: string, where: string): string {
+  return isAbsent(obj[key]) ? '' : requiredString(obj, key, where);
+}
+
+function optionalBoolean(obj: RawObject, key: string, where: string): boolean {
+  const value = obj[key];
+  if (isAbsent(value)) return false;
+  if (typeof value === 'boolean') return value;
+  const n = coerceNumber(value);
+  if (n === 0 || n === 1) return n === 1;
+  throw malformed(`${where}.${key}`, 'a boolean or 0/1');
+}
+
+// RA's own format: `YYYY-MM-DD HH:MM:SS`, UTC without an offset.
+const RA_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?$/;
+// ISO 8601 with an explicit offset or Z (HighestAwardDate, AwardDate).
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/;
+
+/** Parses RA's date-time formats; undefined when the text is neither. */
+export function parseRaDate(text: string): Date | undefined {
+  const value = text.trim();
+  const local = RA_DATE_TIME.exec(value);
+  if (local) {
+    const [, y, mo, d, h, mi, s] = local.map(Number) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+    // Date.UTC rolls 2024-02-31 over into March: reject instead of shifting the date.
+    return date.getUTCMonth() === mo - 1 && date.getUTCDate() === d ? date : undefined;
+  }
+  if (ISO_WITH_OFFSET.test(value)) {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? undefined : new Date(ms);
+  }
+  return undefined;
+}
+
+function requiredDate(obj: RawObject, key: string, where: string): Date {
+  const value = obj[key];
+  const date = typeof value === 'string' ? parseRaDate(value) : undefined;
+  if (!date) throw malformed(`${where}.${key}`, 'a date');
+  return date;
+}
+
+function optionalDate(obj: RawObject, key: string, where: string): Date | null {
+  const value = obj[key];
+  if (isAbsent(value) || value === '') return null;
+  return requiredDate(obj, key, where);
+}
+
+/** "33.33%" (or 33.33) -> 33.33, within 0-100. */
+function optionalPercent(obj: RawObject, key: string, where: string): number {
+  const value = obj[key];
+  if (isAbsent(value)) return 0;
+  const text = typeof value === 'string' ? value.trim().replace(/%$/, '') : value;
+  const n = coerceNumber(text);
+  if (n === undefined || n < 0 || n > 100) throw malformed(`${where}.${key}`, 'a percentage');
+  return n;
+}
+
+const ACHIEVEMENT_TYPES: ReadonlySet<string> = new Set(['progression', 'win_condition', 'missable']);
+
+/** The current server sends `Type`; older servers, the docs and other endpoints `type`. */
+function achievementType(obj: RawObject, where: string): AchievementType {
+  const value = obj.Type !== undefined ? obj.Type : obj.type;
+  if (isAbsent(value) || value === '') return null;
+  if (typeof value !== 'string') throw malformed(`${where}.Type`, 'a string or null');
+  const type = value.trim();
+  return ACHIEVEMENT_TYPES.has(type) ? (type as Exclude<AchievementType, null>) : null;
+}
+
+/** One of the four award kinds, or null for none or a kind this version doesn't know. */
+export function parseAwardKind(value: unknown): AwardKind | null {
+  if (typeof value !== 'string') return null;
+  const kind = value.trim();
+  return (AWARD_KINDS as readonly string[]).includes(kind) ? (kind as AwardKind) : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Endpoints
+// ---------------------------------------------------------------------------------------------
+
+/** API_GetUserProfile. An unknown user is the bare `[]` (or `{"ID": null}` from older servers). */
+export function normalizeUserProfile(raw: unknown, query: string): UserProfile {
+  const where = 'GetUserProfile';
+  const body = objectBody(raw, where, { what: 'user', query });
+  if ('ID' in body && body.ID === null) throw new RaNotFoundError('user', query);
+  const ulid = requiredString(body, 'ULID', where);
+  if (ulid === '') throw malformed(`${where}.ULID`, 'a non-empty ULID');
+  return {
+    user: requiredString(body, 'User', where),
+    ulid,
+    userPic: optionalString(body, 'UserPic', where),
+    totalPoints: optionalNumber(body, 'TotalPoints', where),
+    totalSoftcorePoints: optionalNumber(body, 'TotalSoftcorePoints', where),
+    totalTruePoints: optionalNumber(body, 'TotalTruePoints', where),
+    memberSince: optionalDate(body, 'MemberSince', where),
+    richPresenceMsg: optionalString(body, 'RichPresenceMsg', where),
+    lastGameId: optionalId(body, 'LastGameID', where),
+    motto: optionalString(body, 'Motto', where),
+    untracked: optionalBoolean(body, 'Untracked', where),
+  };
+}
+
+function normalizeAchievement(raw: unknown, where: string): Achievement {
+  if (!isRawObject(raw)) throw malformed(where, 'an achievement object');
+  return {
+    id: requiredId(raw, 'ID', where),
+    title: requiredString(raw, 'Title', where),
+    description: optionalString(raw, 'Description', where),
+    points: requiredNumber(raw, 'Points', where),
+    retroPoints: optionalNumber(raw, 'TrueRatio', where),
+    badgeName: optionalString(raw, 'BadgeName', where),
+    displayOrder: optionalNumber(raw, 'DisplayOrder', where),
+    numAwarded: optionalNumber(raw, 'NumAwarded', where),
+    numAwardedHardcore: optionalNumber(raw, 'NumAwardedHardcore', where),
+    author: optionalString(raw, 'Author', where),
+    type: achievementType(raw, where),
+    earnedAt: optionalDate(raw, 'DateEarned', where),
+    earnedHardcoreAt: optionalDate(raw, 'DateEarnedHardcore', where),
+  };
+}
+
+/**
+ * `Achievements` is an object keyed by id; `{}` (or `[]`) when the set is empty. Object key
+ * order is numeric, not display order, so the result is sorted by DisplayOrder, then ID.
+ */
+function normalizeAchievements(raw: unknown, where: string): Achievement[] {
+  if (isAbsent(raw)) return [];
+  let entries: unknown[];
+  if (Array.isArray(raw)) entries = raw;
+  else if (isRawObject(raw)) entries = Object.values(raw);
+  else throw malformed(where, 'an object of achievements');
+  return entries
+    .map((entry, i) => normalizeAchievement(entry, `${where}[${i}]`))
+    .sort((a, b) => a.displayOrder - b.displayOrder || a.id - b.id);
+}
+
+/**
+ * API_GetGameInfoAndUserProgress with a=1. RA answers an unknown user AND an unknown game with
+ * the same bare `[]`; `notFound` says how the caller wants that reported.
+ */
+export function normalizeGameProgress(raw: unknown, notFound: NotFoundContext): GameProgress {
+  const where = 'GetGameInfoAndUserProgress';
+  const body = objectBody(raw, where, notFound);
+  const highestAwardKind = parseAwardKind(body.HighestAwardKind);
+  const released = optionalString(body, 'Released', where);
+  return {
+    id: requiredId(body, 'ID', where),
+    title: requiredString(body, 'Title', where),
+    consoleId: optionalNumber(body, 'ConsoleID', where),
+    consoleName: optionalString(body, 'ConsoleName', where),
+    imageIcon: optionalString(body, 'ImageIcon', where),
+    imageTitle: optionalString(body, 'ImageTitle', where),
+    imageIngame: optionalString(body, 'ImageIngame', where),
+    imageBoxArt: optionalString(body, 'ImageBoxArt', where),
+    publisher: optionalString(body, 'Publisher', where),
+    developer: optionalString(body, 'Developer', where),
+    genre: optionalString(body, 'Genre', where),
+    released: released === '' ? null : released,
+    parentGameId: optionalId(body, 'ParentGameID', where),
+    numDistinctPlayers: optionalNumber(body, 'NumDistinctPlayers', where),
+    numAchievements: optionalNumber(body, 'NumAchievements', where),
+    numAwardedToUser: optionalNumber(body, 'NumAwardedToUser', where),
+    numAwardedToUserHardcore: optionalNumber(body, 'NumAwardedToUserHardcore', where),
+    userCompletion: optionalPercent(body, 'UserCompletion', where),
+    userCompletionHardcore: optionalPercent(body, 'UserCompletionHardcore', where),
+    highestAwardKind,
+    // A date without a kind we understand would describe an award we can't name.
+    highestAwardDate: highestAwardKind === null ? null : optionalDate(body, 'HighestAwardDate', where),
+    achievements: normalizeAchievements(body.Achievements, `${where}.Achievements`),
+  };
+}
+
+function normalizeUnlockEvent(raw: unknown, where: string): UnlockEvent {
+  if (!isRawObject(raw)) throw malformed(where, 'an unlock object');
+  return {
+    date: requiredDate(raw, 'Date', where),
+    hardcore: optionalBoolean(raw, 'HardcoreMode', where),
+    achievementId: requiredId(raw, 'AchievementID', where),
+    title: requiredString(raw, 'Title', where),
+    description: optionalString(raw, 'Description', where),
+    badgeName: optionalString(raw, 'BadgeName', where),
+    points: optionalNumber(raw, 'Points', where),
+    retroPoints: optionalNumber(raw, 'TrueRatio', where),
+    type: achievementType(raw, where),
+    gameId: requiredId(raw, 'GameID', where),
+    gameTitle: optionalString(raw, 'GameTitle', where),
+    gameIcon: optionalString(raw, 'GameIcon', where),
+    consoleName: optionalString(raw, 'ConsoleName', where),
+  };
+}
+
+/**
+ * API_GetUserRecentAchievements / API_GetAchievementsEarnedBetween: an array, in RA's order.
+ * An unknown user is `[]` too, indistinguishable from "no unlocks": both give an empty list.
+ */
+export function normalizeUnlockEvents(raw: unknown, endpoint: string): UnlockEvent[] {
+  return arrayBody(raw, endpoint).map((row, i) => normalizeUnlockEvent(row, `${endpoint}[${i}]`));
+}
+
+/** API_GetUserRecentlyPlayedGames (an unknown user is `[]`, like a user with no games). */
+export function normalizeRecentlyPlayedGames(raw: unknown): RecentlyPlayedGame[] {
+  const endpoint = 'GetUserRecentlyPlayedGames';
+  return arrayBody(raw, endpoint).map((row, i): RecentlyPlayedGame => {
+    const where = `${endpoint}[${i}]`;
+    if (!isRawObject(row)) throw malformed(where, 'a game object');
+    return {
+      gameId: requiredId(row, 'GameID', where),
+      title: requiredString(row, 'Title', where),
+      consoleName: optionalString(row, 'ConsoleName', where),
+      imageIcon: optionalString(row, 'ImageIcon', where),
+      lastPlayed: optionalDate(row, 'LastPlayed', where),
+      numPossibleAchievements: optionalNumber(row, 'NumPossibleAchievements', where),
+      numAchieved: optionalNumber(row, 'NumAchieved', where),
+      numAchievedHardcore: optionalNumber(row, 'NumAchievedHardcore', where),
+    };
+  });
+}
+
+/**
+ * API_GetRecentGameAwards: `{Count, Total, Results: [...]}`, newest first. A row whose kind
+ * this version doesn't know is dropped (it can't be announced correctly) rather than failing
+ * the whole feed.
+ */
+export function normalizeRecentGameAwards(raw: unknown): GameAwardEvent[] {
+  const endpoint = 'GetRecentGameAwards';
+  const body = objectBody(raw, endpoint);
+  const rows = arrayBody(body.Results, `${endpoint}.Results`);
+  const events: GameAwardEvent[] = [];
+  rows.forEach((row, i) => {
+    const where = `${endpoint}.Results[${i}]`;
+    if (!isRawObject(row)) throw malformed(where, 'an award object');
+    if (typeof row.AwardKind !== 'string') throw malformed(`${where}.AwardKind`, 'a string');
+    const awardKind = parseAwardKind(row.AwardKind);
+    if (awardKind === null) return;
+    events.push({
+      user: requiredString(row, 'User', where),
+      ulid: requiredString(row, 'ULID', where),
+      awardKind,
+      awardDate: requiredDate(row, 'AwardDate', where),
+      gameId: requiredId(row, 'GameID', where),
+      gameTitle: optionalString(row, 'GameTitle', where),
+      consoleId: optionalNumber(row, 'ConsoleID', where),
+      consoleName: optionalString(row, 'ConsoleName', where),
+    });
+  });
+  return events;
+}
+
+/** API_GetGame: only used to tell an unknown game from an unknown user; true when it exists. */
+export function gameExists(raw: unknown): boolean {
+  if (isBareEmptyArray(raw)) return false;
+  const body = objectBody(raw, 'GetGame');
+  requiredString(body, 'Title', 'GetGame');
+  return true;
+}

@@ -1,0 +1,562 @@
+/**
+ * `/progress`: a user's progress in one game as a summary embed, and the paged achievement list
+ * behind its "Browse" buttons. Pure: data in, Discord payloads out.
+ *
+ * Paging keeps no server-side state: every button's custom_id carries what the next render needs
+ * (see `encodeBrowseId`), so a restart or a second process can answer any button.
+ */
+import {
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIButtonComponentWithCustomId,
+  type APIComponentInMessageActionRow,
+  type APIEmbed,
+  ButtonStyle,
+  ComponentType,
+} from 'discord.js';
+import type { Achievement, GameProgress, UserProfile } from '../ra/types.js';
+import type { RaUrls } from '../ra/urls.js';
+import {
+  AWARD_COLORS,
+  AWARD_EMOJI,
+  AWARD_LABELS,
+  discordTimestamp,
+  formatCount,
+  formatPercent,
+} from './style.js';
+import { EMBED_LIMITS, fitEmbeds, joinLinesWithin, plainText, progressBar, safeText } from './text.js';
+
+export { AWARD_COLORS } from './style.js';
+
+/** The file name the badge grid is attached under; the embed points at it. */
+export const BADGE_GRID_ATTACHMENT = 'badges.png';
+
+export type MessageActionRow = APIActionRowComponent<APIComponentInMessageActionRow>;
+
+// ---------------------------------------------------------------------------------------------
+// Browse ids
+// ---------------------------------------------------------------------------------------------
+
+export type BrowseFilter = 'all' | 'earned' | 'locked';
+
+/** What a "Browse" button needs to render its page later, without server-side state. */
+export interface BrowseState {
+  /** Discord user who ran /progress; the handler may refuse clicks from others. */
+  invokerId: string;
+  /** RA user as a ULID (preferred: survives renames) or username. */
+  user: string;
+  gameId: number;
+  filter: BrowseFilter;
+  /** Zero-based. */
+  page: number;
+  /** Unix seconds when the button was issued, so the handler can expire old ones. */
+  issuedAt: number;
+}
+
+/**
+ * Which button was pressed. Needed on top of the state because two buttons can lead to the same
+ * state (on page 1, "first" and "prev" both point at page 1) yet custom_ids must be unique.
+ * `summary` means "show the summary again"; every other action means "show `state`'s page".
+ */
+export type BrowseAction = 'first' | 'prev' | 'next' | 'last' | 'all' | 'earned' | 'locked' | 'summary';
+
+/** custom_id prefix; the /progress command routes buttons starting with `${BROWSE_ID_PREFIX}:` to itself. */
+export const BROWSE_ID_PREFIX = 'progress';
+const BROWSE_ID_VERSION = '1';
+
+const ACTION_CODES: Readonly<Record<BrowseAction, string>> = {
+  first: 'f',
+  prev: 'p',
+  next: 'n',
+  last: 'l',
+  all: 'a',
+  earned: 'e',
+  locked: 'k',
+  summary: 's',
+};
+const FILTER_CODES: Readonly<Record<BrowseFilter, string>> = { all: 'a', earned: 'e', locked: 'l' };
+
+function invert<K extends string>(record: Readonly<Record<K, string>>): ReadonlyMap<string, K> {
+  return new Map(Object.entries(record).map(([key, code]) => [code as string, key as K]));
+}
+const ACTIONS_BY_CODE = invert(ACTION_CODES);
+const FILTERS_BY_CODE = invert(FILTER_CODES);
+
+const SNOWFLAKE = /^[1-9][0-9]{0,19}$/;
+/** RA usernames are 2-20 letters/digits, ULIDs 26; 32 leaves room yet keeps the id <= 100. */
+const BROWSE_USER = /^[A-Za-z0-9]{1,32}$/;
+const BASE36 = /^[0-9a-z]{1,11}$/;
+/** Four base-36 digits: far beyond any set's page count. */
+const MAX_PAGE = 36 ** 4 - 1;
+
+function isEncodable(state: BrowseState): boolean {
+  return (
+    SNOWFLAKE.test(state.invokerId) &&
+    BROWSE_USER.test(state.user) &&
+    Number.isSafeInteger(state.gameId) &&
+    state.gameId > 0 &&
+    state.filter in FILTER_CODES &&
+    Number.isSafeInteger(state.page) &&
+    state.page >= 0 &&
+    state.page <= MAX_PAGE &&
+    Number.isSafeInteger(state.issuedAt) &&
+    state.issuedAt >= 0 &&
+    state.issuedAt < 36 ** 8
+  );
+}
+
+/**
+ * `progress:1<action>:<invokerId>:<user>:<gameId b36>:<filter a|e|l>:<page b36>:<issuedAt b36>`,
+ * e.g. `progress:1n:123456789012345678:01H8XGJWBWBAQ4Z4G1PRYNMPSG:ix:e:3:shxk5c`.
+ * At most 9 + 3 + 21 + 33 + 12 + 2 + 5 + 8 = 93 characters. Throws RangeError for a state that
+ * can't be encoded (a user outside [A-Za-z0-9]{1,32}, a negative page, ...).
+ */
+export function encodeBrowseId(state: BrowseState, action: BrowseAction = 'all'): string {
+  if (!isEncodable(state)) throw new RangeError('browse state cannot be encoded in a custom_id');
+  return [
+    BROWSE_ID_PREFIX,
+    BROWSE_ID_VERSION + ACTION_CODES[action],
+    state.invokerId,
+    state.user,
+    state.gameId.toString(36),
+    FILTER_CODES[state.filter],
+    state.page.toString(36),
+    state.issuedAt.toString(36),
+  ].join(':');
+}
+
+export interface DecodedBrowseId extends BrowseState {
+  action: BrowseAction;
+}
+
+/** The state and action of a browse custom_id; null for anything this module did not produce. */
+export function decodeBrowseId(customId: string): DecodedBrowseId | null {
+  if (typeof customId !== 'string' || customId.length > 100) return null;
+  const parts = customId.split(':');
+  if (parts.length !== 8) return null;
+  const [prefix, versionAction, invokerId, user, game36, filterCode, page36, issued36] = parts as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  if (prefix !== BROWSE_ID_PREFIX || versionAction.length !== 2 || versionAction[0] !== BROWSE_ID_VERSION) {
+    return null;
+  }
+  const action = ACTIONS_BY_CODE.get(versionAction.slice(1));
+  const filter = FILTERS_BY_CODE.get(filterCode);
+  if (!action || !filter) return null;
+  if (!BASE36.test(game36) || !BASE36.test(page36) || !BASE36.test(issued36)) return null;
+  const state: DecodedBrowseId = {
+    action,
+    invokerId,
+    user,
+    gameId: Number.parseInt(game36, 36),
+    filter,
+    page: Number.parseInt(page36, 36),
+    issuedAt: Number.parseInt(issued36, 36),
+  };
+  // Re-encoding must give the same id: rejects leading zeros, out-of-range numbers, bad users.
+  return isEncodable(state) && encodeBrowseId(state, action) === customId ? state : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces
+// ---------------------------------------------------------------------------------------------
+
+export interface ProgressInput {
+  profile: UserProfile;
+  game: GameProgress;
+  urls: RaUrls;
+  now: Date;
+  invokerId: string;
+  /** Whether a grid image will be attached as `attachment://badges.png`. */
+  badgeGrid: boolean;
+}
+
+export interface ProgressReply {
+  embeds: APIEmbed[];
+  components: MessageActionRow[];
+  /** Name of the file the caller must attach (the badge grid), or null. */
+  attachmentName: string | null;
+}
+
+function isEarned(a: Achievement): boolean {
+  return a.earnedAt !== null || a.earnedHardcoreAt !== null;
+}
+
+/** The most recent unlock time (a hardcore unlock after a softcore one counts as new). */
+function lastUnlockAt(a: Achievement): Date | null {
+  const times = [a.earnedAt, a.earnedHardcoreAt].filter((d): d is Date => d !== null);
+  return times.length === 0 ? null : new Date(Math.max(...times.map((d) => d.getTime())));
+}
+
+function authorOf(profile: UserProfile, urls: RaUrls): NonNullable<APIEmbed['author']> {
+  return {
+    name: plainText(profile.user, EMBED_LIMITS.authorName, 'RetroAchievements user'),
+    icon_url: urls.avatar(profile.userPic || profile.user),
+    url: profile.ulid ? urls.userById(profile.ulid) : urls.user(profile.user),
+  };
+}
+
+function gameTitle(game: GameProgress, max: number): string {
+  return safeText(game.title, max, { singleLine: true, fallback: `Game ${game.id}` });
+}
+
+/** Which user string goes into custom_ids: the ULID survives renames. */
+function browseUser(profile: UserProfile): string {
+  return BROWSE_USER.test(profile.ulid) ? profile.ulid : profile.user;
+}
+
+function unixSeconds(now: Date): number {
+  const t = Math.floor(now.getTime() / 1000);
+  return Number.isSafeInteger(t) && t >= 0 ? t : 0;
+}
+
+function pointsLabel(points: number): string {
+  return `${formatCount(points)} pt${points === 1 ? '' : 's'}`;
+}
+
+function modeMarker(a: Achievement): string {
+  return a.earnedHardcoreAt ? 'hardcore' : 'softcore';
+}
+
+const TYPE_LABELS: Readonly<Record<NonNullable<Achievement['type']>, string>> = {
+  progression: 'progression',
+  win_condition: 'win condition',
+  missable: 'missable',
+};
+
+function button(
+  customId: string,
+  label: string,
+  options: { style?: APIButtonComponentWithCustomId['style']; disabled?: boolean } = {},
+): APIButtonComponentWithCustomId {
+  return {
+    type: ComponentType.Button,
+    custom_id: customId,
+    label,
+    style: options.style ?? ButtonStyle.Secondary,
+    disabled: options.disabled ?? false,
+  };
+}
+
+function row(buttons: APIButtonComponent[]): MessageActionRow {
+  return { type: ComponentType.ActionRow, components: buttons };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Summary
+// ---------------------------------------------------------------------------------------------
+
+interface Totals {
+  earned: number;
+  earnedHardcore: number;
+  points: number;
+  pointsEarned: number;
+  pointsHardcore: number;
+  retroPoints: number;
+  retroPointsEarned: number;
+}
+
+/** Computed from the achievement list, which is the source of truth for what this user holds. */
+function totalsOf(achievements: readonly Achievement[]): Totals {
+  const t: Totals = {
+    earned: 0,
+    earnedHardcore: 0,
+    points: 0,
+    pointsEarned: 0,
+    pointsHardcore: 0,
+    retroPoints: 0,
+    retroPointsEarned: 0,
+  };
+  for (const a of achievements) {
+    t.points += a.points;
+    t.retroPoints += a.retroPoints;
+    if (isEarned(a)) {
+      t.earned += 1;
+      t.pointsEarned += a.points;
+    }
+    if (a.earnedHardcoreAt) {
+      t.earnedHardcore += 1;
+      t.pointsHardcore += a.points;
+      // RA only grants RetroPoints for hardcore unlocks.
+      t.retroPointsEarned += a.retroPoints;
+    }
+  }
+  return t;
+}
+
+function progressValue(earned: number, total: number): string {
+  return `${progressBar(total > 0 ? earned / total : 0)}\n${formatCount(earned)}/${formatCount(total)} · ${formatPercent(earned, total)}`;
+}
+
+function awardValue(game: GameProgress): string {
+  if (!game.highestAwardKind) return 'None yet';
+  const when = discordTimestamp(game.highestAwardDate, 'D');
+  return `${AWARD_EMOJI[game.highestAwardKind]} **${AWARD_LABELS[game.highestAwardKind]}**${when ? `\n${when}` : ''}`;
+}
+
+function achievementLink(a: Achievement, urls: RaUrls, titleMax: number): string {
+  const title = safeText(a.title, titleMax, { singleLine: true, fallback: `Achievement ${a.id}` });
+  return `[**${title}**](${urls.achievement(a.id)})`;
+}
+
+const LIST_TITLE_MAX = 80;
+const LIST_LENGTH = 5;
+
+function latestUnlocksValue(achievements: readonly Achievement[], urls: RaUrls): string {
+  const recent = achievements
+    .filter(isEarned)
+    .map((a) => ({ a, at: lastUnlockAt(a)?.getTime() ?? 0 }))
+    .sort((x, y) => y.at - x.at || x.a.displayOrder - y.a.displayOrder)
+    .slice(0, LIST_LENGTH);
+  if (recent.length === 0) return 'No unlocks yet';
+  const lines = recent.map(({ a }) => {
+    const when = discordTimestamp(lastUnlockAt(a), 'R');
+    return `• ${achievementLink(a, urls, LIST_TITLE_MAX)} · ${pointsLabel(a.points)} · ${modeMarker(a)}${when ? ` · ${when}` : ''}`;
+  });
+  return joinLinesWithin(lines, EMBED_LIMITS.fieldValue);
+}
+
+function nextLockedValue(achievements: readonly Achievement[], urls: RaUrls): string {
+  const locked = achievements.filter((a) => !isEarned(a));
+  if (locked.length === 0) return 'Nothing left: every achievement is unlocked!';
+  const lines = locked.slice(0, LIST_LENGTH).map((a) => {
+    const tag = a.type ? ` · ${TYPE_LABELS[a.type]}` : '';
+    return `• ${achievementLink(a, urls, LIST_TITLE_MAX)} · ${pointsLabel(a.points)}${tag}`;
+  });
+  const hidden = locked.length - lines.length;
+  return joinLinesWithin(
+    hidden > 0 ? [...lines, `+${formatCount(hidden)} more locked`] : lines,
+    EMBED_LIMITS.fieldValue,
+  );
+}
+
+function summaryDescription(game: GameProgress, achievements: readonly Achievement[]): string {
+  const lines = [safeText(game.consoleName, 100, { singleLine: true, fallback: 'Unknown console' })];
+  if (game.numDistinctPlayers > 0) lines[0] += ` · ${formatCount(game.numDistinctPlayers)} players`;
+  if (achievements.length === 0) {
+    lines.push('', 'No achievements yet: this game has no achievement set.');
+    return lines.join('\n');
+  }
+  const last = achievements
+    .map(lastUnlockAt)
+    .reduce<Date | null>((max, d) => (d && (!max || d > max) ? d : max), null);
+  const lastText = discordTimestamp(last, 'R');
+  lines.push(
+    lastText ? `Last unlock ${lastText} (${discordTimestamp(last, 'f')})` : 'No achievements unlocked yet.',
+  );
+  return lines.join('\n');
+}
+
+function summaryButtons(input: ProgressInput): MessageActionRow | null {
+  const { profile, game, invokerId, now } = input;
+  if (game.achievements.length === 0) return null;
+  const base = { invokerId, user: browseUser(profile), gameId: game.id, page: 0, issuedAt: unixSeconds(now) };
+  const filters: [BrowseFilter, string][] = [
+    ['all', 'Browse achievements'],
+    ['earned', 'Earned'],
+    ['locked', 'Locked'],
+  ];
+  const buttons: APIButtonComponent[] = [];
+  for (const [filter, label] of filters) {
+    const state: BrowseState = { ...base, filter };
+    // An un-encodable state (an odd user or invoker id) means no browse buttons, not a failed reply.
+    if (!isEncodable(state)) return null;
+    buttons.push(
+      button(encodeBrowseId(state, filter), label, {
+        style: filter === 'all' ? ButtonStyle.Primary : ButtonStyle.Secondary,
+      }),
+    );
+  }
+  return row(buttons);
+}
+
+/** The /progress summary: progress bars, points, award, latest and next unlocks. */
+export function renderProgress(input: ProgressInput): ProgressReply {
+  const { profile, game, urls, now, badgeGrid } = input;
+  const achievements = game.achievements;
+  const t = totalsOf(achievements);
+  const total = Math.max(achievements.length, game.numAchievements);
+
+  const embed: APIEmbed = {
+    author: authorOf(profile, urls),
+    title: gameTitle(game, EMBED_LIMITS.title),
+    url: urls.game(game.id),
+    description: summaryDescription(game, achievements),
+    color: AWARD_COLORS[game.highestAwardKind ?? 'none'],
+    thumbnail: { url: urls.image(game.imageIcon) },
+    footer: { text: `RetroAchievements · game ${game.id}` },
+    timestamp: now.toISOString(),
+  };
+
+  if (total > 0) {
+    embed.fields = [
+      { name: 'Softcore', value: progressValue(t.earned, total), inline: true },
+      { name: 'Hardcore', value: progressValue(t.earnedHardcore, total), inline: true },
+      { name: 'Award', value: awardValue(game), inline: true },
+      {
+        name: 'Points',
+        value:
+          `**${formatCount(t.pointsEarned)}** / ${formatCount(t.points)} points (hardcore ${formatCount(t.pointsHardcore)})\n` +
+          `**${formatCount(t.retroPointsEarned)}** / ${formatCount(t.retroPoints)} RetroPoints`,
+      },
+      { name: 'Latest unlocks', value: latestUnlocksValue(achievements, urls) },
+      { name: 'Next to unlock', value: nextLockedValue(achievements, urls) },
+    ];
+    if (badgeGrid) embed.image = { url: `attachment://${BADGE_GRID_ATTACHMENT}` };
+  }
+
+  const buttons = summaryButtons(input);
+  return {
+    embeds: fitEmbeds([embed]),
+    components: buttons ? [buttons] : [],
+    attachmentName: badgeGrid && total > 0 ? BADGE_GRID_ATTACHMENT : null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paged achievement list
+// ---------------------------------------------------------------------------------------------
+
+export interface AchievementPageInput {
+  profile: UserProfile;
+  game: GameProgress;
+  urls: RaUrls;
+  state: BrowseState;
+  now: Date;
+  /** Achievements per page, 1-25 (default 10). */
+  pageSize?: number;
+  /**
+   * Adds a "Summary" button (action `summary`). Off by default: only turn it on once the button
+   * handler renders the summary for that action instead of a page.
+   */
+  summaryButton?: boolean;
+}
+
+export interface AchievementPageReply {
+  embeds: APIEmbed[];
+  components: MessageActionRow[];
+}
+
+const FILTER_LABELS: Readonly<Record<BrowseFilter, string>> = {
+  all: 'All',
+  earned: 'Earned',
+  locked: 'Locked',
+};
+
+function applyFilter(achievements: readonly Achievement[], filter: BrowseFilter): Achievement[] {
+  if (filter === 'earned') return achievements.filter(isEarned);
+  if (filter === 'locked') return achievements.filter((a) => !isEarned(a));
+  return [...achievements];
+}
+
+function emptyPageText(filter: BrowseFilter, setSize: number): string {
+  if (setSize === 0) return 'No achievements yet: this game has no achievement set.';
+  if (filter === 'earned') return 'No achievements unlocked yet.';
+  if (filter === 'locked') return 'Nothing left to unlock: every achievement is earned!';
+  return 'No achievements.';
+}
+
+/**
+ * One list entry: a header line (status, linked title, points, mode and date or type) and the
+ * description in italics. The entry gets an equal share of the description limit, split between
+ * title and description, so a page of 300-character titles still fits.
+ */
+function pageEntry(a: Achievement, urls: RaUrls, budget: number): string {
+  const titleMax = Math.max(16, Math.min(100, Math.floor(budget * 0.3)));
+  const parts = [`${isEarned(a) ? '✅' : '🔒'} ${achievementLink(a, urls, titleMax)}`, pointsLabel(a.points)];
+  if (isEarned(a)) {
+    const when = discordTimestamp(lastUnlockAt(a), 'd');
+    parts.push(when ? `${modeMarker(a)} ${when}` : modeMarker(a));
+  }
+  if (a.type) parts.push(TYPE_LABELS[a.type]);
+  const head = parts.join(' · ');
+  const descMax = Math.min(200, budget - head.length - 3);
+  const description = descMax >= 12 ? safeText(a.description, descMax, { singleLine: true }) : '';
+  return description ? `${head}\n*${description}*` : head;
+}
+
+function pageButtons(
+  state: BrowseState,
+  page: number,
+  lastPage: number,
+  issuedAt: number,
+  summaryButton: boolean,
+): MessageActionRow[] {
+  const at = (p: number, filter: BrowseFilter = state.filter): BrowseState => ({
+    ...state,
+    filter,
+    page: p,
+    issuedAt,
+  });
+  if (!isEncodable(at(lastPage))) return [];
+  const navButtons = [
+    button(encodeBrowseId(at(0), 'first'), '⏮ First', { disabled: page === 0 }),
+    button(encodeBrowseId(at(Math.max(0, page - 1)), 'prev'), '◀ Prev', { disabled: page === 0 }),
+    button(encodeBrowseId(at(Math.min(lastPage, page + 1)), 'next'), 'Next ▶', {
+      disabled: page >= lastPage,
+    }),
+    button(encodeBrowseId(at(lastPage), 'last'), 'Last ⏭', { disabled: page >= lastPage }),
+  ];
+  if (summaryButton) {
+    navButtons.push(
+      button(encodeBrowseId(at(page), 'summary'), 'Back to summary', { style: ButtonStyle.Primary }),
+    );
+  }
+  const nav = row(navButtons);
+  const filters = row(
+    (['all', 'earned', 'locked'] as const).map((filter) =>
+      button(encodeBrowseId(at(0, filter), filter), FILTER_LABELS[filter], {
+        style: filter === state.filter ? ButtonStyle.Success : ButtonStyle.Secondary,
+        disabled: filter === state.filter,
+      }),
+    ),
+  );
+  return [nav, filters];
+}
+
+/** One page of the achievement list behind the summary's "Browse" buttons. */
+export function renderAchievementPage(input: AchievementPageInput): AchievementPageReply {
+  const { profile, game, urls, state, now } = input;
+  const pageSize = Math.min(25, Math.max(1, Math.floor(input.pageSize ?? 10)));
+  const list = applyFilter(game.achievements, state.filter);
+  const pageCount = Math.max(1, Math.ceil(list.length / pageSize));
+  const lastPage = pageCount - 1;
+  // A stale button can point past the end (e.g. fewer locked achievements now): show the last page.
+  const page = Math.min(Math.max(0, Number.isSafeInteger(state.page) ? state.page : 0), lastPage);
+  const shown = list.slice(page * pageSize, (page + 1) * pageSize);
+
+  const budget = Math.floor(EMBED_LIMITS.description / pageSize) - 2;
+  const description =
+    shown.length === 0
+      ? emptyPageText(state.filter, game.achievements.length)
+      : joinLinesWithin(
+          shown.map((a) => pageEntry(a, urls, budget)),
+          EMBED_LIMITS.description,
+          (hidden) => `+${hidden} more on this page did not fit`,
+        );
+
+  const earned = game.achievements.filter(isEarned).length;
+  const embed: APIEmbed = {
+    author: authorOf(profile, urls),
+    title: gameTitle(game, EMBED_LIMITS.title),
+    url: urls.game(game.id),
+    description,
+    color: AWARD_COLORS[game.highestAwardKind ?? 'none'],
+    thumbnail: { url: urls.image(game.imageIcon) },
+    footer: {
+      text: `Page ${page + 1}/${pageCount} · ${FILTER_LABELS[state.filter]} (${formatCount(list.length)}) · ${formatCount(earned)}/${formatCount(game.achievements.length)} unlocked`,
+    },
+  };
+
+  return {
+    embeds: fitEmbeds([embed]),
+    components: pageButtons(state, page, lastPage, unixSeconds(now), input.summaryButton ?? false),
+  };
+}

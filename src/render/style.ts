@@ -1,0 +1,108 @@
+/**
+ * The bot's look, shared by every renderer: colors, award wording, number and time formats.
+ * Kept apart so /progress and announcements can't drift apart (a mastery is the same gold in both).
+ */
+import type { AwardKind } from '../ra/types.js';
+
+export type AwardState = AwardKind | 'none';
+
+/** Embed color per award state, distinct at a glance. */
+export const AWARD_COLORS: Readonly<Record<AwardState, number>> = {
+  none: 0x5865f2, // Discord blurple: nothing earned yet
+  'beaten-softcore': 0x95a5a6, // silver
+  'beaten-hardcore': 0x2ecc71, // green
+  completed: 0xe67e22, // bronze/orange: softcore mastery
+  mastered: 0xf1c40f, // gold: hardcore mastery
+};
+
+/** Embed color of an unlock announcement. */
+export const UNLOCK_COLORS = {
+  hardcore: 0xc27c0e, // dark gold, apart from the mastery gold
+  softcore: 0x3498db, // blue
+} as const;
+
+/** Title-case label, e.g. for a field value. */
+export const AWARD_LABELS: Readonly<Record<AwardKind, string>> = {
+  'beaten-softcore': 'Beaten (softcore)',
+  'beaten-hardcore': 'Beaten (hardcore)',
+  completed: 'Completed',
+  mastered: 'Mastered',
+};
+
+/** The word for what was earned, used in running text ("X mastered Y"). */
+export const AWARD_VERBS: Readonly<Record<AwardKind, string>> = {
+  'beaten-softcore': 'beaten (softcore)',
+  'beaten-hardcore': 'beaten (hardcore)',
+  completed: 'completed',
+  mastered: 'mastered',
+};
+
+export const AWARD_EMOJI: Readonly<Record<AwardKind, string>> = {
+  'beaten-softcore': '🏁',
+  'beaten-hardcore': '🏁',
+  completed: '🏅',
+  mastered: '👑',
+};
+
+export type TimestampStyle = 't' | 'T' | 'd' | 'D' | 'f' | 'F' | 'R';
+
+function isValidDate(date: Date | null | undefined): date is Date {
+  return date instanceof Date && Number.isFinite(date.getTime());
+}
+
+/** Discord's `<t:unix:style>`, which each reader sees in their own time zone; null for no/invalid date. */
+export function discordTimestamp(date: Date | null | undefined, style: TimestampStyle): string | null {
+  return isValidDate(date) ? `<t:${Math.floor(date.getTime() / 1000)}:${style}>` : null;
+}
+
+/** Parses an ISO string; null when absent or unparseable. */
+export function parseIsoDate(iso: string | null | undefined): Date | null {
+  if (!iso) return null;
+  const date = new Date(iso);
+  return isValidDate(date) ? date : null;
+}
+
+const integerFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** `1,234` (fixed locale: the bot serves mixed-locale servers and the text must be stable for tests). */
+export function formatCount(n: number): string {
+  return integerFormat.format(Number.isFinite(n) ? n : 0);
+}
+
+/** Whole percent that reads honestly: 100% only when complete, `<1%` rather than `0%` for a start. */
+export function formatPercent(part: number, whole: number): string {
+  if (!(whole > 0) || !(part > 0)) return '0%';
+  if (part >= whole) return '100%';
+  const pct = (part / whole) * 100;
+  return pct < 1 ? '<1%' : `${Math.min(99, Math.floor(pct))}%`;
+}
+
+/** Share of players as a rarity figure: one decimal below 10%, e.g. `3.2%`; null when unknown. */
+export function formatRarity(numAwarded: number, numPlayers: number): string | null {
+  if (!(numPlayers > 0) || !(numAwarded >= 0)) return null;
+  const pct = Math.min(100, (numAwarded / numPlayers) * 100);
+  if (pct > 0 && pct < 0.1) return '<0.1%';
+  return pct < 10 ? `${pct.toFixed(1)}%` : `${Math.round(pct)}%`;
+}
+
+const DURATION_UNITS: readonly [name: string, ms: number][] = [
+  ['year', 365 * 24 * 3600_000],
+  ['day', 24 * 3600_000],
+  ['hour', 3600_000],
+  ['minute', 60_000],
+];
+
+/** `3 days 4 hours`: the two largest non-zero units; `under a minute` for less. */
+export function humanizeDuration(ms: number): string {
+  if (!(ms >= 60_000)) return 'under a minute';
+  const parts: string[] = [];
+  let rest = ms;
+  for (const [name, size] of DURATION_UNITS) {
+    const count = Math.floor(rest / size);
+    rest -= count * size;
+    if (count > 0) parts.push(`${count} ${name}${count === 1 ? '' : 's'}`);
+    else if (parts.length > 0) break; // "1 day 0 hours 5 minutes" reads worse than "1 day"
+    if (parts.length === 2) break;
+  }
+  return parts.join(' ');
+}

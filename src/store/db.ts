@@ -1,0 +1,91 @@
+/**
+ * Opens the SQLite database: creates its folder, sets the connection pragmas and migrates the
+ * schema to the version this build knows.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { MIGRATIONS, type Migration } from './migrations.js';
+
+export type Database = BetterSqlite3.Database;
+
+/** The schema version this build creates and understands. */
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
+
+/** The file was migrated by a newer cheevobot; running this build against it could corrupt it. */
+export class DatabaseTooNewError extends Error {
+  constructor(
+    readonly path: string,
+    readonly foundVersion: number,
+    readonly supportedVersion: number,
+  ) {
+    super(
+      `The database ${path} has schema version ${foundVersion}, but this cheevobot only knows versions up to ` +
+        `${supportedVersion}: it was written by a newer cheevobot. Run that newer version (update this ` +
+        'installation), or point DATABASE_PATH at a backup made for this version. The file was left unchanged.',
+    );
+    this.name = 'DatabaseTooNewError';
+  }
+}
+
+const IN_MEMORY = ':memory:';
+
+export function openDatabase(path: string, migrations: readonly Migration[] = MIGRATIONS): Database {
+  if (path !== IN_MEMORY) mkdirSync(dirname(resolve(path)), { recursive: true });
+  const db = new BetterSqlite3(path);
+  try {
+    db.pragma('busy_timeout = 5000');
+    // Refuse a too-new file before touching it at all (even the journal mode is persistent).
+    const found = schemaVersion(db);
+    if (found > migrations.length) throw new DatabaseTooNewError(path, found, migrations.length);
+    configureConnection(db);
+    migrate(db, migrations);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** Call after busy_timeout is set, so switching to WAL waits for a lock held by another process. */
+function configureConnection(db: Database): void {
+  // WAL: readers never block the writer. NORMAL is durable across app crashes in WAL mode and
+  // avoids an fsync per commit (a power cut may lose the last commits, never corrupt).
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+}
+
+export function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Applies every pending migration in ONE transaction: a failure leaves the old schema intact.
+ * Foreign keys are off meanwhile (SQLite's recipe for schema changes: with them on, dropping a
+ * rebuilt parent table would cascade-delete its children); integrity is checked before commit.
+ */
+function migrate(db: Database, migrations: readonly Migration[]): void {
+  const current = schemaVersion(db);
+  if (current >= migrations.length) return;
+  db.pragma('foreign_keys = OFF'); // a no-op inside a transaction, so it goes before
+  try {
+    db.transaction(() => {
+      for (let version = current + 1; version <= migrations.length; version++) {
+        const migration = migrations[version - 1]!;
+        if (typeof migration === 'string') db.exec(migration);
+        else migration(db);
+        // user_version lives in the database header, so it commits or rolls back with the schema.
+        db.pragma(`user_version = ${version}`);
+      }
+      const violations = db.pragma('foreign_key_check') as unknown[];
+      if (violations.length > 0) {
+        throw new Error(
+          `schema migration left ${violations.length} foreign key violation(s); nothing was changed`,
+        );
+      }
+    })();
+  } finally {
+    db.pragma('foreign_keys = ON');
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * outbox: announcements waiting to be posted. A row is written in the same transaction as the
+ * state change that caused it, posted with its `nonce` (Discord's `enforce_nonce` makes a
+ * repeated post harmless), then marked sent; so a crash anywhere loses nothing and posts
+ * nothing twice.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AnnouncementKind, OutboxInput } from '../tracking/events.js';
+import type { Database } from './db.js';
+import { clipError, type Instant, toMs } from './shared.js';
+
+export type OutboxStatus = 'pending' | 'sent' | 'failed';
+
+export interface OutboxRow {
+  id: number;
+  guildId: string;
+  channelId: string;
+  ulid: string;
+  kind: AnnouncementKind;
+  /** The AnnouncementPayload as JSON text; read it with `parseAnnouncementPayload`. */
+  payload: string;
+  /** Send as the message nonce with `enforce_nonce: true`. */
+  nonce: string;
+  /** Failed tries so far (retries and the final failure). */
+  attempts: number;
+  /** Epoch ms. */
+  createdAt: number;
+}
+
+export interface OutboxFailure {
+  channelId: string;
+  code: number | null;
+  reason: string;
+  /** Epoch ms. */
+  at: number;
+}
+
+export interface GuildOutboxStatus {
+  pending: number;
+  failed: number;
+  /** Newest first. */
+  recentFailures: OutboxFailure[];
+}
+
+/** A claimed row isn't handed out again for this long, unless it is marked before. */
+export const DEFAULT_CLAIM_LEASE_MS = 60_000;
+const RECENT_FAILURES = 5;
+
+/** 20 URL-safe chars from 120 random bits: within Discord's 25-char nonce limit, never colliding. */
+export function randomNonce(): string {
+  return randomBytes(15).toString('base64url');
+}
+
+interface OutboxDbRow {
+  id: number;
+  guild_id: string;
+  channel_id: string;
+  ulid: string;
+  kind: AnnouncementKind;
+  payload: string;
+  nonce: string;
+  attempts: number;
+  created_at: number;
+}
+
+interface FailureDbRow {
+  channel_id: string;
+  error_code: number | null;
+  last_error: string | null;
+  failed_at: number;
+}
+
+export class OutboxTable {
+  private readonly stmt;
+  private readonly claimInTransaction;
+
+  constructor(
+    db: Database,
+    private readonly nonce: () => string = randomNonce,
+  ) {
+    this.stmt = {
+      insert: db.prepare<[string, string, string, AnnouncementKind, string, string, number, number]>(
+        `INSERT INTO outbox (guild_id, channel_id, ulid, kind, payload, nonce, next_attempt_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      due: db.prepare<[number, number], OutboxDbRow>(
+        `SELECT id, guild_id, channel_id, ulid, kind, payload, nonce, attempts, created_at FROM outbox
+         WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`,
+      ),
+      lease: db.prepare<[number, number]>('UPDATE outbox SET next_attempt_at = ? WHERE id = ?'),
+      markSent: db.prepare<[number, string, number]>(
+        `UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, last_error = NULL
+         WHERE id = ? AND status = 'pending'`,
+      ),
+      markRetry: db.prepare<[number, string, number, number]>(
+        `UPDATE outbox SET next_attempt_at = ?, last_error = ?, attempts = attempts + ?
+         WHERE id = ? AND status = 'pending'`,
+      ),
+      markFailed: db.prepare<[number | null, string, number, number]>(
+        `UPDATE outbox SET status = 'failed', error_code = ?, last_error = ?, failed_at = ?, attempts = attempts + 1
+         WHERE id = ? AND status = 'pending'`,
+      ),
+      countByStatus: db.prepare<[string], { status: OutboxStatus; n: number }>(
+        `SELECT status, count(*) AS n FROM outbox WHERE guild_id = ? AND status IN ('pending', 'failed')
+         GROUP BY status`,
+      ),
+      recentFailures: db.prepare<[string, number], FailureDbRow>(
+        `SELECT channel_id, error_code, last_error, failed_at FROM outbox
+         WHERE guild_id = ? AND status = 'failed' ORDER BY failed_at DESC, id DESC LIMIT ?`,
+      ),
+      pendingCount: db.prepare<[], { n: number }>(
+        "SELECT count(*) AS n FROM outbox WHERE status = 'pending'",
+      ),
+      prune: db.prepare<[number, number]>(
+        `DELETE FROM outbox WHERE (status = 'sent' AND sent_at < ?) OR (status = 'failed' AND failed_at < ?)`,
+      ),
+    };
+    this.claimInTransaction = db.transaction((now: number, limit: number, leaseMs: number) => {
+      const rows = this.stmt.due.all(now, limit);
+      for (const row of rows) this.stmt.lease.run(now + leaseMs, row.id);
+      return rows.map(toOutboxRow);
+    });
+  }
+
+  /** Call inside the caller's transaction. */
+  insert(ulid: string, input: OutboxInput, now: number): number {
+    const { payload } = input;
+    const result = this.stmt.insert.run(
+      input.guildId,
+      input.channelId,
+      ulid,
+      payload.kind,
+      JSON.stringify(payload),
+      this.nonce(),
+      now,
+      now,
+    );
+    return Number(result.lastInsertRowid);
+  }
+
+  /**
+   * Due pending rows, oldest first, leased for `leaseMs`: a dispatcher that dies mid-post gets
+   * them back after the lease (the nonce makes the repeat harmless); a live one marks them.
+   */
+  claimDue(now: Instant, limit: number, leaseMs = DEFAULT_CLAIM_LEASE_MS): OutboxRow[] {
+    return this.claimInTransaction(toMs(now), limit, leaseMs);
+  }
+
+  markSent(id: number, messageId: string, now: Instant): boolean {
+    return this.stmt.markSent.run(toMs(now), messageId, id).changes > 0;
+  }
+
+  /** `countAttempt: false` reschedules without blaming the row (e.g. its channel is backing off). */
+  markRetry(id: number, nextAttemptAt: Instant, error: string, countAttempt = true): boolean {
+    return (
+      this.stmt.markRetry.run(toMs(nextAttemptAt), clipError(error), countAttempt ? 1 : 0, id).changes > 0
+    );
+  }
+
+  markFailed(id: number, errorCode: number | null, reason: string, now: Instant): boolean {
+    return this.stmt.markFailed.run(errorCode, clipError(reason), toMs(now), id).changes > 0;
+  }
+
+  status(guildId: string): GuildOutboxStatus {
+    const counts = { pending: 0, failed: 0 };
+    for (const row of this.stmt.countByStatus.all(guildId)) {
+      if (row.status === 'pending' || row.status === 'failed') counts[row.status] = row.n;
+    }
+    const recentFailures = this.stmt.recentFailures.all(guildId, RECENT_FAILURES).map((row) => ({
+      channelId: row.channel_id,
+      code: row.error_code,
+      reason: row.last_error ?? '',
+      at: row.failed_at,
+    }));
+    return { ...counts, recentFailures };
+  }
+
+  pendingCount(): number {
+    return this.stmt.pendingCount.get()?.n ?? 0;
+  }
+
+  /** Deletes sent and failed rows finished before `before`; payloads make old rows the bulk of the file. */
+  prune(before: Instant): number {
+    const cutoff = toMs(before);
+    return this.stmt.prune.run(cutoff, cutoff).changes;
+  }
+}
+
+function toOutboxRow(row: OutboxDbRow): OutboxRow {
+  return {
+    id: row.id,
+    guildId: row.guild_id,
+    channelId: row.channel_id,
+    ulid: row.ulid,
+    kind: row.kind,
+    payload: row.payload,
+    nonce: row.nonce,
+    attempts: row.attempts,
+    createdAt: row.created_at,
+  };
+}

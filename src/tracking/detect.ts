@@ -1,0 +1,335 @@
+/**
+ * Pure change detection: RA's current progress for one (user, game) against the stored earned
+ * set, and the fan-out of the resulting events to subscribed guilds. No database, no clock.
+ *
+ * A stored earned SET (not a time watermark) is the source of truth: clients may backdate
+ * unlocks by up to two weeks, and anything earned that the set lacks is new whatever its date.
+ * "Never announce what was earned before tracking" is enforced per guild in `planFanOut`, by
+ * comparing each event's time with the guild's `trackedSince`.
+ */
+import { type Achievement, type AwardKind, awardRank, type GameProgress } from '../ra/types.js';
+import {
+  type AnnouncementPayload,
+  type AwardPayload,
+  type OutboxInput,
+  PAYLOAD_VERSION,
+  type PayloadAchievement,
+  type PayloadBase,
+  type PayloadGame,
+  type PayloadProgress,
+  type PayloadUser,
+  type Subscription,
+} from './events.js';
+
+/** Epoch-ms unlock times of one earned achievement. */
+export interface EarnedTimes {
+  softcoreAt: number | null;
+  hardcoreAt: number | null;
+}
+
+export interface StoredGameState {
+  /** Keyed by achievement id; only earned achievements are present. */
+  earned: Map<number, EarnedTimes>;
+  highestAward: AwardKind | null;
+}
+
+export interface UnlockChange {
+  achievement: Achievement;
+  hardcore: boolean;
+  /** A softcore unlock upgraded to hardcore. */
+  upgrade: boolean;
+  /** The unlock time from RA: the hardcore time for a hardcore unlock or an upgrade. */
+  at: Date;
+}
+
+export interface AwardChange {
+  kind: AwardKind;
+  /** RA's award date, or the detection time when RA gave none. */
+  at: Date;
+}
+
+export interface Detection {
+  /** Oldest first. */
+  unlocks: UnlockChange[];
+  award: AwardChange | null;
+  /** What to store for this (user, game) now. */
+  nextState: StoredGameState;
+  /**
+   * The earned set qualifies for a higher award than RA reports. RA computes awards
+   * asynchronously, so the poller should look at this game again on the next polls.
+   */
+  awardLikelyPending: boolean;
+}
+
+/** RA only grants mastery/completion for sets of at least this many achievements. */
+export const MIN_ACHIEVEMENTS_FOR_MASTERY = 6;
+
+/** More unlocks than this, in one game in one poll, are collapsed into one message. */
+export const DEFAULT_COLLAPSE_THRESHOLD = 3;
+
+/**
+ * Diffs RA's current progress for one (user, game) against what was stored. `stored` null means
+ * the game was never stored: everything earned is new (planFanOut filters old events by time).
+ */
+export function detectGameChanges(
+  stored: StoredGameState | null,
+  current: GameProgress,
+  now: Date,
+): Detection {
+  const previous = stored?.earned ?? new Map<number, EarnedTimes>();
+  const earned = new Map<number, EarnedTimes>();
+  const unlocks: UnlockChange[] = [];
+
+  for (const achievement of current.achievements) {
+    const times = earnedTimesOf(achievement);
+    if (times === null) continue; // not earned (or no longer: reset) -> dropped silently
+    earned.set(achievement.id, times);
+    const change = unlockChange(achievement, times, previous.get(achievement.id));
+    if (change !== null) unlocks.push(change);
+  }
+  unlocks.sort(byTimeThenDisplayOrder);
+
+  const storedAward = stored?.highestAward ?? null;
+  const highestAward = nextHighestAward(storedAward, current.highestAwardKind, earned.size);
+  return {
+    unlocks,
+    award: newAward(storedAward, current, now),
+    nextState: { earned, highestAward },
+    awardLikelyPending: awardRank(expectedAward(current.achievements)) > awardRank(highestAward),
+  };
+}
+
+function earnedTimesOf(achievement: Achievement): EarnedTimes | null {
+  const hardcoreAt = achievement.earnedHardcoreAt?.getTime() ?? null;
+  // A hardcore unlock sets both dates on RA; fill the softcore one in case a response lacks it.
+  const softcoreAt = achievement.earnedAt?.getTime() ?? hardcoreAt;
+  return softcoreAt === null ? null : { softcoreAt, hardcoreAt };
+}
+
+function unlockChange(
+  achievement: Achievement,
+  times: EarnedTimes,
+  before: EarnedTimes | undefined,
+): UnlockChange | null {
+  if (before === undefined) {
+    // First sight. A softcore unlock upgraded since is ONE hardcore event, flagged as upgrade.
+    if (times.hardcoreAt !== null) {
+      const upgrade = times.softcoreAt !== null && times.softcoreAt < times.hardcoreAt;
+      return { achievement, hardcore: true, upgrade, at: new Date(times.hardcoreAt) };
+    }
+    return { achievement, hardcore: false, upgrade: false, at: new Date(times.softcoreAt ?? 0) };
+  }
+  if (before.hardcoreAt === null && times.hardcoreAt !== null) {
+    return { achievement, hardcore: true, upgrade: true, at: new Date(times.hardcoreAt) };
+  }
+  return null; // unchanged, or a hardcore unlock demoted to softcore: state only
+}
+
+function byTimeThenDisplayOrder(a: UnlockChange, b: UnlockChange): number {
+  return (
+    a.at.getTime() - b.at.getTime() ||
+    a.achievement.displayOrder - b.achievement.displayOrder ||
+    a.achievement.id - b.achievement.id
+  );
+}
+
+/** RA reports only its highest award, so announcing it (when higher) never announces a lesser one too. */
+function newAward(stored: AwardKind | null, current: GameProgress, now: Date): AwardChange | null {
+  const kind = current.highestAwardKind;
+  if (kind === null || awardRank(kind) <= awardRank(stored)) return null;
+  return { kind, at: current.highestAwardDate ?? now };
+}
+
+/**
+ * Awards only move up, so a lagging or flapping RA answer can't make one be announced twice.
+ * The exception is a full reset (nothing earned and no award): a replay may earn it again.
+ */
+function nextHighestAward(
+  stored: AwardKind | null,
+  reported: AwardKind | null,
+  earnedCount: number,
+): AwardKind | null {
+  if (reported === null && earnedCount === 0) return null;
+  return awardRank(reported) > awardRank(stored) ? reported : stored;
+}
+
+/** The award the site's rules grant for the current unlocks (used to spot a lagging RA award). */
+export function expectedAward(achievements: readonly Achievement[]): AwardKind | null {
+  const hardcore = (a: Achievement) => a.earnedHardcoreAt !== null;
+  const anyMode = (a: Achievement) => a.earnedAt !== null || a.earnedHardcoreAt !== null;
+  if (achievements.length >= MIN_ACHIEVEMENTS_FOR_MASTERY) {
+    if (achievements.every(hardcore)) return 'mastered';
+    if (achievements.every(anyMode)) return 'completed';
+  }
+  if (isBeaten(achievements, hardcore)) return 'beaten-hardcore';
+  if (isBeaten(achievements, anyMode)) return 'beaten-softcore';
+  return null;
+}
+
+/** The site's rule: all `progression` achievements plus any one `win_condition`, when typed. */
+function isBeaten(achievements: readonly Achievement[], earned: (a: Achievement) => boolean): boolean {
+  const progression = achievements.filter((a) => a.type === 'progression');
+  const winConditions = achievements.filter((a) => a.type === 'win_condition');
+  if (progression.length === 0 && winConditions.length === 0) return false;
+  return progression.every(earned) && (winConditions.length === 0 || winConditions.some(earned));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fan-out: detection -> outbox rows per guild.
+
+export interface FanOutInput {
+  detection: Detection;
+  user: PayloadUser;
+  /** The same RA answer the detection was made from. */
+  game: GameProgress;
+  subscriptions: readonly Subscription[];
+  /** More unlocks than this for one guild become one 'unlock-bundle' row. */
+  collapseThreshold?: number;
+}
+
+/**
+ * Turns a detection into outbox rows: per guild, drops events older than its `trackedSince`
+ * and events its toggles turn off, then collapses many unlocks into one bundle. Unlock rows
+ * come before the award row so a channel reads in the order things happened.
+ */
+export function planFanOut(input: FanOutInput): OutboxInput[] {
+  const { detection, subscriptions } = input;
+  if (detection.unlocks.length === 0 && detection.award === null) return [];
+  const threshold = input.collapseThreshold ?? DEFAULT_COLLAPSE_THRESHOLD;
+  const base: PayloadBase = {
+    version: PAYLOAD_VERSION,
+    user: { ulid: input.user.ulid, displayName: input.user.displayName, userPic: input.user.userPic },
+    game: payloadGame(input.game),
+    progress: payloadProgress(input.game),
+  };
+  const award = detection.award;
+  const awardPayload: AwardPayload | null = award && {
+    ...base,
+    kind: 'award',
+    award: {
+      kind: award.kind,
+      at: award.at.toISOString(),
+      firstUnlockAt: firstUnlockAt(detection, award.kind),
+    },
+  };
+
+  const rows: OutboxInput[] = [];
+  for (const subscription of subscriptions) {
+    const { channelId } = subscription;
+    if (channelId === null) continue; // nowhere to post in this guild
+    const unlocks = detection.unlocks.filter((u) => wantsUnlock(subscription, u));
+    for (const payload of unlockPayloads(base, unlocks, input.game, threshold)) {
+      rows.push({ guildId: subscription.guildId, channelId, payload });
+    }
+    if (awardPayload && award && wantsAward(subscription, award)) {
+      rows.push({ guildId: subscription.guildId, channelId, payload: awardPayload });
+    }
+  }
+  return rows;
+}
+
+function wantsUnlock(subscription: Subscription, unlock: UnlockChange): boolean {
+  const { toggles } = subscription;
+  if (!toggles.announceUnlocks) return false;
+  if (!unlock.hardcore && !toggles.announceSoftcore) return false;
+  return unlock.at.getTime() >= subscription.trackedSince;
+}
+
+function wantsAward(subscription: Subscription, award: AwardChange): boolean {
+  return subscription.toggles.announceAwards && award.at.getTime() >= subscription.trackedSince;
+}
+
+function unlockPayloads(
+  base: PayloadBase,
+  unlocks: readonly UnlockChange[],
+  game: GameProgress,
+  threshold: number,
+): AnnouncementPayload[] {
+  const achievements = unlocks.map((u) => payloadAchievement(u, game.numDistinctPlayers));
+  // A "bundle" of one would just be a worse-looking single unlock.
+  if (achievements.length > threshold && achievements.length > 1) {
+    return [{ ...base, kind: 'unlock-bundle', achievements }];
+  }
+  return achievements.map((achievement) => ({ ...base, kind: 'unlock', achievement }));
+}
+
+function payloadAchievement(unlock: UnlockChange, numDistinctPlayers: number): PayloadAchievement {
+  const a = unlock.achievement;
+  return {
+    id: a.id,
+    title: a.title,
+    description: a.description,
+    points: a.points,
+    retroPoints: a.retroPoints,
+    badgeName: a.badgeName,
+    type: a.type,
+    hardcore: unlock.hardcore,
+    upgrade: unlock.upgrade,
+    at: unlock.at.toISOString(),
+    numAwarded: a.numAwarded,
+    numAwardedHardcore: a.numAwardedHardcore,
+    numDistinctPlayers,
+  };
+}
+
+function payloadGame(game: GameProgress): PayloadGame {
+  let totalPoints = 0;
+  let totalRetroPoints = 0;
+  for (const a of game.achievements) {
+    totalPoints += a.points;
+    totalRetroPoints += a.retroPoints;
+  }
+  return {
+    id: game.id,
+    title: game.title,
+    consoleName: game.consoleName,
+    imageIcon: game.imageIcon,
+    imageBoxArt: game.imageBoxArt,
+    // The achievement list is the set the user is measured against; RA's count agrees with it.
+    numAchievements: game.achievements.length || game.numAchievements,
+    totalPoints,
+    totalRetroPoints,
+    numDistinctPlayers: game.numDistinctPlayers,
+  };
+}
+
+function payloadProgress(game: GameProgress): PayloadProgress {
+  let numAwardedToUser = 0;
+  let numAwardedToUserHardcore = 0;
+  let pointsEarned = 0;
+  let pointsEarnedHardcore = 0;
+  for (const a of game.achievements) {
+    if (a.earnedAt !== null || a.earnedHardcoreAt !== null) {
+      numAwardedToUser += 1;
+      pointsEarned += a.points;
+    }
+    if (a.earnedHardcoreAt !== null) {
+      numAwardedToUserHardcore += 1;
+      pointsEarnedHardcore += a.points;
+    }
+  }
+  const total = game.achievements.length;
+  return {
+    numAwardedToUser,
+    numAwardedToUserHardcore,
+    userCompletion: percent(numAwardedToUser, total),
+    userCompletionHardcore: percent(numAwardedToUserHardcore, total),
+    pointsEarned,
+    pointsEarnedHardcore,
+  };
+}
+
+/** Two decimals, like RA's "33.33%". */
+function percent(part: number, total: number): number {
+  return total === 0 ? 0 : Math.round((part / total) * 10_000) / 100;
+}
+
+function firstUnlockAt(detection: Detection, kind: AwardKind): string | null {
+  const hardcoreAward = kind === 'beaten-hardcore' || kind === 'mastered';
+  let first: number | null = null;
+  for (const times of detection.nextState.earned.values()) {
+    const at = hardcoreAward ? times.hardcoreAt : times.softcoreAt;
+    if (at !== null && (first === null || at < first)) first = at;
+  }
+  return first === null ? null : new Date(first).toISOString();
+}

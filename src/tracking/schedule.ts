@@ -1,0 +1,36 @@
+import cron from 'node-cron';
+import type { Logger } from '../log.js';
+
+export interface Schedule {
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `job` on the cron expression. A tick that arrives while the previous job still runs is
+ * skipped (logged), so cycles never overlap. `stop()` waits for a running job to finish.
+ */
+export function scheduleJob(expression: string, job: () => Promise<unknown>, logger: Logger): Schedule {
+  let current: Promise<unknown> | null = null;
+  const task = cron.schedule(
+    expression,
+    () => {
+      if (current) {
+        logger.warn('previous poll cycle still running; skipping this tick');
+        return;
+      }
+      current = job()
+        .catch((error: unknown) => logger.error({ err: String(error) }, 'scheduled job failed'))
+        .finally(() => {
+          current = null;
+        });
+    },
+    { name: 'poll', noOverlap: true },
+  );
+  return {
+    async stop() {
+      await task.stop();
+      await task.destroy();
+      await current;
+    },
+  };
+}

@@ -1,0 +1,430 @@
+import {
+  ActionRowBuilder,
+  ButtonBuilder,
+  ButtonStyle,
+  type Client,
+  DiscordAPIError,
+  EmbedBuilder,
+  Events,
+  type Interaction,
+  MessageFlags,
+  PermissionFlagsBits,
+  Routes,
+  SlashCommandBuilder,
+  type TextChannel,
+} from 'discord.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDiscordClient, DiscordLoginError, loginAndWaitReady } from '../../src/discord/client.js';
+import { silentLogger } from '../../src/log.js';
+import {
+  type FakeChannel,
+  type FakeDiscord,
+  type FakeGuild,
+  type FakeMember,
+  startFakeDiscord,
+} from '../fakes/discord/index.js';
+
+const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.bot-token';
+
+interface World {
+  fake: FakeDiscord;
+  client: Client<true>;
+  guild: FakeGuild;
+  channel: FakeChannel;
+  alice: FakeMember;
+}
+
+let cleanups: (() => Promise<void>)[] = [];
+
+afterEach(async () => {
+  // Client first, then the fake: a client outliving its server would try to reconnect.
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  cleanups = [];
+});
+
+async function startFake(): Promise<FakeDiscord> {
+  const fake = await startFakeDiscord({ token: TOKEN, heartbeatIntervalMs: 500 });
+  cleanups.push(() => fake.close());
+  return fake;
+}
+
+function newClient(fake: FakeDiscord): Client {
+  const client = createDiscordClient({ apiUrl: fake.apiUrl, logger: silentLogger() });
+  cleanups.push(() => client.destroy());
+  return client;
+}
+
+/** A fake with one guild, an announcement channel and a member, and a ready client. */
+async function world(setup?: (fake: FakeDiscord, guild: FakeGuild) => void): Promise<World> {
+  const fake = await startFake();
+  const guild = fake.addGuild({ name: 'Retro Club' });
+  const channel = fake.addChannel(guild.id, { name: 'announcements' });
+  const alice = fake.addMember(guild.id, { username: 'alice' });
+  setup?.(fake, guild);
+  const client = await loginAndWaitReady(newClient(fake), TOKEN, 5000);
+  return { fake, client, guild, channel, alice };
+}
+
+/** Runs `handler` for every interaction; failures surface as unhandled rejections in vitest. */
+function onInteraction(client: Client, handler: (interaction: Interaction) => Promise<unknown>): void {
+  client.on(Events.InteractionCreate, (interaction) => {
+    void handler(interaction);
+  });
+}
+
+function textChannel(client: Client, id: string): TextChannel {
+  const channel = client.channels.cache.get(id);
+  if (!channel?.isTextBased() || channel.isDMBased())
+    throw new Error(`channel ${id} is not a guild text channel`);
+  return channel as TextChannel;
+}
+
+describe('fake Discord with the real discord.js client', () => {
+  it('logs in with only the Guilds intent on one shard and caches guilds, channels, roles and its own member', async () => {
+    const { fake, client, guild, channel } = await world();
+
+    expect(client.isReady()).toBe(true);
+    expect(fake.identifies).toHaveLength(1);
+    expect(fake.identifies[0]?.intents).toBe(1);
+    expect(fake.identifies[0]?.shard).toEqual([0, 1]);
+
+    const cached = client.guilds.cache.get(guild.id);
+    expect(cached?.name).toBe('Retro Club');
+    expect(cached?.channels.cache.get(channel.id)?.name).toBe('announcements');
+    expect(cached?.roles.cache.has(guild.id)).toBe(true);
+    expect(cached?.members.me?.id).toBe(fake.botUser.id);
+    expect(client.user.id).toBe(fake.botUser.id);
+    expect(client.application.id).toBe(fake.applicationId);
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('rejects a wrong token with a clear error and destroys the client', async () => {
+    const fake = await startFake();
+    const client = newClient(fake);
+
+    const login = loginAndWaitReady(client, 'not-the-token', 5000);
+
+    await expect(login).rejects.toBeInstanceOf(DiscordLoginError);
+    await expect(login).rejects.toMatchObject({
+      reason: 'invalid-token',
+      message: expect.stringMatching(/DISCORD_TOKEN/),
+    });
+    expect(fake.requests.find((r) => r.path === '/gateway/bot')?.status).toBe(401);
+    expect(fake.identifies).toHaveLength(0);
+  });
+
+  it('times out when the gateway never becomes ready', async () => {
+    const fake = await startFake();
+    fake.faults.add({ route: '/gateway/bot', hang: true });
+
+    const login = loginAndWaitReady(newClient(fake), TOKEN, 300);
+
+    await expect(login).rejects.toMatchObject({
+      reason: 'timeout',
+      message: expect.stringMatching(/300 ms/),
+    });
+  });
+
+  it('delivers a slash command with subcommand and options, and records the ephemeral reply', async () => {
+    const { fake, client, guild, channel, alice } = await world();
+    const track = new SlashCommandBuilder()
+      .setName('track')
+      .setDescription('Track a RetroAchievements user')
+      .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+      .addSubcommand((sub) =>
+        sub
+          .setName('add')
+          .setDescription('Start tracking')
+          .addStringOption((o) => o.setName('user').setDescription('RA username').setRequired(true))
+          .addChannelOption((o) => o.setName('channel').setDescription('Where to announce')),
+      );
+    await client.application.commands.set([track.toJSON()]);
+    expect(fake.commands.global.map((c) => c.name)).toEqual(['track']);
+
+    onInteraction(client, async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      const user = interaction.options.getString('user', true);
+      const target = interaction.options.getChannel('channel');
+      await interaction.reply({
+        content: `${interaction.options.getSubcommand()} ${user} in ${target?.name ?? 'default'}`,
+        flags: MessageFlags.Ephemeral,
+      });
+    });
+
+    const handle = fake.sendSlashCommand({
+      guildId: guild.id,
+      channelId: channel.id,
+      userId: alice.user.id,
+      name: 'track',
+      subcommand: 'add',
+      options: { user: 'MaxMilyin', channel: channel.id },
+    });
+    const reply = await handle.waitForReply();
+
+    expect(reply.content).toBe('add MaxMilyin in announcements');
+    expect(reply.flags & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
+    expect(handle.callbacks.map((c) => c.type)).toEqual([4]);
+    expect(fake.requests.at(-1)?.body).toMatchObject({ data: { allowed_mentions: { parse: [] } } });
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('shows the edited original after a deferral', async () => {
+    const { fake, client, guild, channel, alice } = await world();
+    onInteraction(client, async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      await interaction.deferReply();
+      await interaction.editReply({
+        embeds: [new EmbedBuilder().setTitle('Progress').setDescription('42 / 60')],
+      });
+      await interaction.followUp({ content: 'Tip: try /track add', flags: MessageFlags.Ephemeral });
+    });
+
+    const handle = fake.sendSlashCommand({
+      guildId: guild.id,
+      channelId: channel.id,
+      userId: alice.user.id,
+      name: 'progress',
+      options: { user: 'alice', game: '1234' },
+    });
+    const reply = await handle.waitForReply();
+
+    expect(handle.callbacks.map((c) => c.type)).toEqual([5]);
+    expect(reply.embeds[0]).toMatchObject({ title: 'Progress', description: '42 / 60' });
+    expect(reply.flags & MessageFlags.Loading).toBe(0);
+    expect(handle.edits).toHaveLength(1);
+    await handle.waitFor((h) => h.followUps.length === 1, 2000, 'a follow-up');
+    expect(handle.followUps[0]?.content).toBe('Tip: try /track add');
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('answers autocomplete with choices for the focused option', async () => {
+    const { fake, client, guild, channel, alice } = await world();
+    onInteraction(client, async (interaction) => {
+      if (!interaction.isAutocomplete()) return;
+      const typed = interaction.options.getFocused();
+      await interaction.respond(
+        ['alice', 'albert', 'bob'].filter((n) => n.startsWith(typed)).map((n) => ({ name: n, value: n })),
+      );
+    });
+
+    const handle = fake.sendAutocomplete({
+      guildId: guild.id,
+      channelId: channel.id,
+      userId: alice.user.id,
+      name: 'progress',
+      focused: 'user',
+      options: { user: 'al' },
+    });
+
+    expect(await handle.waitForChoices()).toEqual([
+      { name: 'alice', value: 'alice' },
+      { name: 'albert', value: 'albert' },
+    ]);
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('lets a test click a button on the reply and sees interaction.update', async () => {
+    const { fake, client, guild, channel, alice } = await world();
+    let replyIdSeenByBot: string | undefined;
+    onInteraction(client, async (interaction) => {
+      if (interaction.isChatInputCommand()) {
+        const next = new ButtonBuilder().setCustomId('page:2').setLabel('Next').setStyle(ButtonStyle.Primary);
+        const response = await interaction.reply({
+          content: 'page 1',
+          components: [new ActionRowBuilder<ButtonBuilder>().addComponents(next)],
+          withResponse: true,
+        });
+        replyIdSeenByBot = response.resource?.message?.id;
+      } else if (interaction.isButton()) {
+        await interaction.update({ content: `page ${interaction.customId.split(':')[1]}`, components: [] });
+      }
+    });
+
+    const command = fake.sendSlashCommand({
+      guildId: guild.id,
+      channelId: channel.id,
+      userId: alice.user.id,
+      name: 'track',
+      subcommand: 'list',
+    });
+    const first = await command.waitForReply();
+    expect(first.components[0]?.components?.[0]?.custom_id).toBe('page:2');
+    await fake.waitUntil(() => replyIdSeenByBot !== undefined);
+    expect(replyIdSeenByBot).toBe(first.id);
+
+    const click = fake.clickButton({
+      guildId: guild.id,
+      channelId: channel.id,
+      userId: alice.user.id,
+      customId: 'page:2',
+      messageId: first.id,
+    });
+    const updated = await click.waitForReply();
+
+    expect(click.callbacks.map((c) => c.type)).toEqual([7]);
+    expect(updated.id).toBe(first.id);
+    expect(updated.content).toBe('page 2');
+    expect(updated.components).toEqual([]);
+    expect(fake.message(first.id)?.content).toBe('page 2');
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('stores a multipart channel post once when the same nonce is enforced twice', async () => {
+    const { fake, client, channel } = await world();
+    const announcements = textChannel(client, channel.id);
+    const post = () =>
+      announcements.send({
+        content: 'alice unlocked **First Blood**',
+        embeds: [new EmbedBuilder().setTitle('First Blood').setImage('attachment://badge.png')],
+        files: [{ attachment: Buffer.alloc(1234, 1), name: 'badge.png' }],
+        nonce: 'outbox-42',
+        enforceNonce: true,
+      });
+
+    const first = await post();
+    const second = await post();
+
+    expect(second.id).toBe(first.id);
+    const stored = fake.channelMessages(channel.id);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]?.attachments).toMatchObject([{ filename: 'badge.png', size: 1234 }]);
+    expect(stored[0]?.embeds[0]?.image?.url).toBe(stored[0]?.attachments[0]?.url);
+    const posts = fake.requests.filter(
+      (r) => r.method === 'POST' && r.path === `/channels/${channel.id}/messages`,
+    );
+    expect(posts).toHaveLength(2);
+    expect(posts[0]?.files).toMatchObject([{ field: 'files[0]', name: 'badge.png', size: 1234 }]);
+    expect(posts[0]?.body).toMatchObject({
+      nonce: 'outbox-42',
+      enforce_nonce: true,
+      allowed_mentions: { parse: [] },
+    });
+    expect(fake.violations).toEqual([]);
+    expect(fake.warnings).toEqual([]);
+  });
+
+  it('refuses embeds over 6000 characters in total with 400 and records the violation', async () => {
+    const { fake, client, channel } = await world();
+    const embeds = Array.from({ length: 4 }, (_, i) =>
+      new EmbedBuilder().setTitle(`Part ${i}`).setDescription('x'.repeat(1600)),
+    );
+
+    const error = await textChannel(client, channel.id)
+      .send({ embeds })
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(DiscordAPIError);
+    expect(error).toMatchObject({ status: 400, code: 50035 });
+    expect(fake.violations).toHaveLength(1);
+    expect(fake.violations[0]?.issues.join()).toMatch(/6000/);
+    expect(fake.channelMessages(channel.id)).toEqual([]);
+  });
+
+  it('waits out an injected 429 with Retry-After, then succeeds', async () => {
+    const { fake, client, channel } = await world();
+    const route = `/channels/${channel.id}/messages`;
+    fake.faults.add({ method: 'POST', route, status: 429, retryAfter: 0.3 });
+
+    const started = Date.now();
+    await textChannel(client, channel.id).send('after the rate limit');
+
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    const posts = fake.requests.filter((r) => r.path === route);
+    expect(posts.map((r) => r.status)).toEqual([429, 200]);
+    expect(fake.channelMessages(channel.id).map((m) => m.content)).toEqual(['after the rate limit']);
+  });
+
+  it('surfaces an injected 403 as DiscordAPIError 50013', async () => {
+    const { fake, client, channel } = await world();
+    fake.faults.add({ method: 'POST', route: `/channels/${channel.id}/messages`, status: 403 });
+
+    const error = await textChannel(client, channel.id)
+      .send('hello')
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(DiscordAPIError);
+    expect(error).toMatchObject({ status: 403, code: 50013 });
+    expect(fake.channelMessages(channel.id)).toEqual([]);
+  });
+
+  it("reflects the bot's configured channel permissions in permissionsFor(me)", async () => {
+    let noFiles: FakeChannel | undefined;
+    const { fake, client, guild } = await world((fake, guild) => {
+      noFiles = fake.addChannel(guild.id, {
+        name: 'no-files',
+        permissionOverwrites: [{ id: guild.botRoleId, type: 'role', deny: PermissionFlagsBits.AttachFiles }],
+      });
+    });
+    const channel = textChannel(client, noFiles!.id);
+
+    const permissions = channel.permissionsFor(client.user);
+    expect(permissions?.has(PermissionFlagsBits.ViewChannel)).toBe(true);
+    expect(permissions?.has(PermissionFlagsBits.SendMessages)).toBe(true);
+    expect(permissions?.has(PermissionFlagsBits.EmbedLinks)).toBe(true);
+    expect(permissions?.has(PermissionFlagsBits.AttachFiles)).toBe(false);
+    expect(permissions?.bitfield).toBe(fake.permissionsOf(guild.id, fake.botUser.id, channel.id));
+
+    // The fake enforces them too: a file upload there is refused like on Discord.
+    const error = await channel
+      .send({ files: [{ attachment: Buffer.from('png'), name: 'a.png' }] })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 50013 });
+  });
+
+  it('sends GUILD_CREATE for a guild added after login', async () => {
+    const { fake, client } = await world();
+    const joined = new Promise<string>((resolve) => client.once(Events.GuildCreate, (g) => resolve(g.id)));
+
+    const guild = fake.addGuild({ name: 'Late Joiners' });
+
+    expect(await joined).toBe(guild.id);
+    expect(client.guilds.cache.get(guild.id)?.members.me).toBeTruthy();
+  });
+
+  it('refuses a second acknowledgement (40060) and an unknown interaction (10062)', async () => {
+    const { fake, client, guild, channel, alice } = await world();
+    onInteraction(client, async (interaction) => {
+      if (interaction.isChatInputCommand()) await interaction.reply({ content: 'once' });
+    });
+    const handle = fake.sendSlashCommand({
+      guildId: guild.id,
+      channelId: channel.id,
+      userId: alice.user.id,
+      name: 'ping',
+    });
+    await handle.waitForReply();
+
+    const again = client.rest.post(Routes.interactionCallback(handle.id, handle.token), {
+      body: { type: 4, data: { content: 'twice' } },
+      auth: false,
+    });
+    await expect(again).rejects.toMatchObject({ code: 40060 });
+    const unknown = client.rest.post(Routes.interactionCallback(handle.id, 'wrong-token'), {
+      body: { type: 4, data: { content: 'who?' } },
+      auth: false,
+    });
+    await expect(unknown).rejects.toMatchObject({ code: 10062 });
+    expect(fake.violations.map((v) => v.code)).toEqual([40060, 10062]);
+  });
+
+  it('refuses a late acknowledgement like Discord after 3 s', async () => {
+    const fake = await startFakeDiscord({ token: TOKEN, ackTimeoutMs: 50 });
+    cleanups.push(() => fake.close());
+    const guild = fake.addGuild({ name: 'Slow' });
+    const channel = fake.addChannel(guild.id, { name: 'general' });
+    const bob = fake.addMember(guild.id, { username: 'bob' });
+    const client = await loginAndWaitReady(newClient(fake), TOKEN, 5000);
+    const failures: unknown[] = [];
+    onInteraction(client, async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await interaction.reply('too late').catch((error: unknown) => failures.push(error));
+    });
+
+    fake.sendSlashCommand({ guildId: guild.id, channelId: channel.id, userId: bob.user.id, name: 'slow' });
+
+    await fake.waitUntil(() => failures.length === 1);
+    expect(failures[0]).toMatchObject({ code: 10062 });
+    expect(fake.violations[0]?.issues[0]).toMatch(/acknowledged after \d+ms/);
+  });
+});

@@ -1,0 +1,658 @@
+/**
+ * A fake RetroAchievements web API and media host on a real loopback HTTP server. Responses
+ * mimic the current server (see docs/ra-api.md); `compat` switches on older-server quirks.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pngFor } from './png.js';
+import {
+  FAKE_AWARD_RANK,
+  type FakeAward,
+  type FakeAwardKind,
+  type FakeGame,
+  type FakeUser,
+  FakeWorld,
+} from './world.js';
+
+export const FAKE_RA_ENDPOINTS = [
+  'GetUserProfile',
+  'GetGameInfoAndUserProgress',
+  'GetUserRecentAchievements',
+  'GetAchievementsEarnedBetween',
+  'GetUserRecentlyPlayedGames',
+  'GetRecentGameAwards',
+  'GetGame',
+] as const;
+export type FakeRaEndpoint = (typeof FAKE_RA_ENDPOINTS)[number];
+/** Where a fault applies: one endpoint, the media host, or every request. */
+export type FaultScope = FakeRaEndpoint | 'media' | '*';
+
+export type Fault =
+  /** Answer with this status (JSON body `{}` unless given), optionally with Retry-After. */
+  | { type: 'status'; status: number; retryAfter?: number | string; body?: unknown }
+  /** Wait, then answer normally. */
+  | { type: 'delay'; ms: number }
+  /** Never answer (the connection stays open until the client gives up or the fake closes). */
+  | { type: 'hang' }
+  /** 200 with a body that is not JSON. */
+  | { type: 'malformed-json' }
+  /** 200 with valid JSON of the wrong shape (default `{"Unexpected": true}`). */
+  | { type: 'wrong-shape'; body?: unknown }
+  /** 200 with the bare `[]` (RA's "no such user/game"). */
+  | { type: 'empty-array' }
+  /** Destroy the socket without answering. */
+  | { type: 'reset' };
+
+interface QueuedFault {
+  fault: Fault;
+  remaining: number;
+}
+
+/** Faults on demand, consumed in order; an endpoint's own queue is checked before '*'. */
+export class FaultQueue {
+  private readonly queues = new Map<FaultScope, QueuedFault[]>();
+
+  /** Applies `fault` to the next `times` matching requests (Infinity for "until cleared"). */
+  add(scope: FaultScope, fault: Fault, times = 1): this {
+    const queue = this.queues.get(scope) ?? [];
+    queue.push({ fault, remaining: times });
+    this.queues.set(scope, queue);
+    return this;
+  }
+
+  clear(scope?: FaultScope): void {
+    if (scope) this.queues.delete(scope);
+    else this.queues.clear();
+  }
+
+  /** Faults still to be served for a scope (or all). */
+  pending(scope?: FaultScope): number {
+    const queues = scope ? [this.queues.get(scope) ?? []] : [...this.queues.values()];
+    return queues.flat().reduce((sum, q) => sum + q.remaining, 0);
+  }
+
+  /** @internal the fault for this request, if any. */
+  take(scope: FakeRaEndpoint | 'media'): Fault | undefined {
+    for (const key of [scope, '*'] as const) {
+      const queue = this.queues.get(key);
+      const head = queue?.[0];
+      if (!queue || !head) continue;
+      head.remaining--;
+      if (head.remaining <= 0) queue.shift();
+      return head.fault;
+    }
+    return undefined;
+  }
+}
+
+export interface RecordedRequest {
+  /** API endpoint without the `API_` prefix, `media`, or `unknown`. */
+  endpoint: FakeRaEndpoint | 'media' | 'unknown';
+  path: string;
+  /** Query parameters with the API key (`y`) removed. */
+  params: Record<string, string>;
+  /** performance.now() when the request arrived: use differences to assert spacing. */
+  atMs: number;
+  receivedAt: Date;
+}
+
+/** Every request the fake received, in arrival order (faulted ones included). */
+export class RequestLog {
+  private readonly entries: RecordedRequest[] = [];
+  private readonly counts = new Map<string, number>();
+
+  /** @internal */
+  record(entry: RecordedRequest): void {
+    this.entries.push(entry);
+    this.counts.set(entry.endpoint, (this.counts.get(entry.endpoint) ?? 0) + 1);
+  }
+
+  all(): readonly RecordedRequest[] {
+    return this.entries;
+  }
+
+  /** Requests to one endpoint, or all API requests (media excluded) when omitted. */
+  count(endpoint?: RecordedRequest['endpoint']): number {
+    if (endpoint) return this.counts.get(endpoint) ?? 0;
+    return this.entries.length - (this.counts.get('media') ?? 0);
+  }
+
+  of(endpoint: RecordedRequest['endpoint']): RecordedRequest[] {
+    return this.entries.filter((e) => e.endpoint === endpoint);
+  }
+
+  /** Gaps in ms between consecutive arrivals at an endpoint (or all API requests). */
+  gapsMs(endpoint?: RecordedRequest['endpoint']): number[] {
+    const times = (endpoint ? this.of(endpoint) : this.entries.filter((e) => e.endpoint !== 'media')).map(
+      (e) => e.atMs,
+    );
+    return times.slice(1).map((t, i) => t - times[i]!);
+  }
+
+  clear(): void {
+    this.entries.length = 0;
+    this.counts.clear();
+  }
+}
+
+/** Older-server behaviours, off by default. */
+export interface FakeRaCompat {
+  /** Send numbers as strings ("5") in GetGameInfoAndUserProgress, as older servers did. */
+  stringNumbers: boolean;
+  /** Send the achievement type under `type` instead of `Type`. */
+  lowercaseType: boolean;
+}
+
+export interface FakeRaOptions {
+  apiKey: string;
+  /** Added to every API response (benchmarks). */
+  latencyMs?: number;
+  /** Answer 404 for badge images whose name no achievement uses. Default true. */
+  strictBadges?: boolean;
+  /** A prepared world; a new empty one by default. */
+  world?: FakeWorld;
+}
+
+export interface FakeRa {
+  /** API base, e.g. `http://127.0.0.1:PORT/API`. */
+  url: string;
+  /** Media base: `${mediaUrl}/Badge/x.png`, `${mediaUrl}/Images/x.png`, `${mediaUrl}/UserPic/x.png`. */
+  mediaUrl: string;
+  /** Site base for links (pages are not served). */
+  siteUrl: string;
+  world: FakeWorld;
+  faults: FaultQueue;
+  requests: RequestLog;
+  compat: FakeRaCompat;
+  /** Changeable at runtime. */
+  latencyMs: number;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting helpers
+// ---------------------------------------------------------------------------------------------
+
+/** RA's `YYYY-MM-DD HH:MM:SS` (UTC, no offset). */
+export function raDateTime(date: Date): string {
+  return date.toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** Carbon's toIso8601String(): `2024-12-07T11:57:30+00:00`. */
+export function raIso(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}+00:00`;
+}
+
+const percent = (part: number, whole: number): string =>
+  `${(whole === 0 ? 0 : (part / whole) * 100).toFixed(2)}%`;
+
+class HttpAnswer {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}
+
+const USER_IDENTIFIER = /^(?:[A-Za-z0-9]{2,20}|[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{26})$/;
+
+function invalid(field: string, message: string): HttpAnswer {
+  return new HttpAnswer(422, { message, errors: { [field]: [message] } });
+}
+
+type Query = URLSearchParams;
+
+function requireUser(q: Query): string | HttpAnswer {
+  const u = q.get('u');
+  if (!u) return invalid('u', 'The u field is required.');
+  if (!USER_IDENTIFIER.test(u)) return invalid('u', 'The u field must be a valid username or ULID.');
+  return u;
+}
+
+function intParam(q: Query, key: string, fallback: number, min: number): number | HttpAnswer {
+  const raw = q.get(key);
+  if (raw === null || raw === '') return fallback;
+  if (!/^-?\d+$/.test(raw) || Number(raw) < min)
+    return invalid(key, `The ${key} field must be an integer >= ${min}.`);
+  return Number(raw);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Endpoint handlers: (world, query, compat) -> JSON body or an HttpAnswer
+// ---------------------------------------------------------------------------------------------
+
+type Handler = (world: FakeWorld, q: Query, compat: FakeRaCompat) => unknown;
+
+function profile(world: FakeWorld, q: Query): unknown {
+  const u = requireUser(q);
+  if (u instanceof HttpAnswer) return u;
+  const user = world.findUser(u);
+  if (!user) return new HttpAnswer(404, []);
+  return {
+    User: user.displayName,
+    ULID: user.ulid,
+    UserPic: user.userPic,
+    MemberSince: raDateTime(user.memberSince),
+    RichPresenceMsg: user.richPresenceMsg,
+    LastGameID: user.lastGameId,
+    ContribCount: 0,
+    ContribYield: 0,
+    TotalPoints: user.totalPoints,
+    TotalSoftcorePoints: user.totalSoftcorePoints,
+    TotalTruePoints: user.totalTruePoints,
+    Permissions: 1,
+    Untracked: user.untracked ? 1 : 0,
+    ID: 1000,
+    UserWallActive: true,
+    Motto: user.motto,
+  };
+}
+
+function gameFields(game: FakeGame): Record<string, unknown> {
+  return {
+    ID: game.id,
+    Title: game.title,
+    ConsoleID: game.consoleId,
+    ConsoleName: game.consoleName,
+    ParentGameID: game.parentGameId,
+    NumDistinctPlayers: game.numDistinctPlayers,
+    NumDistinctPlayersCasual: game.numDistinctPlayers,
+    NumDistinctPlayersHardcore: game.numDistinctPlayers,
+    NumAchievements: game.achievements.size,
+  };
+}
+
+function gameInfoAndUserProgress(world: FakeWorld, q: Query, compat: FakeRaCompat): unknown {
+  const u = requireUser(q);
+  if (u instanceof HttpAnswer) return u;
+  const g = intParam(q, 'g', 0, 1);
+  if (g instanceof HttpAnswer) return g;
+  if (g === 0) return invalid('g', 'The g field is required.');
+  const user = world.findUser(u);
+  const game = world.findGame(g);
+  if (!user || !game) return [];
+
+  const unlocks = world.unlocksOf(user.ulid, game.id);
+  const hardcoreCount = unlocks.filter((x) => x.hardcoreAt).length;
+  const total = game.achievements.size;
+  const typeKey = compat.lowercaseType ? 'type' : 'Type';
+  const num = (n: number): number | string => (compat.stringNumbers ? String(n) : n);
+
+  const achievements: Record<string, unknown> = {};
+  for (const a of game.achievements.values()) {
+    const unlock = world.unlockOf(user.ulid, a.id);
+    achievements[String(a.id)] = {
+      ID: num(a.id),
+      Title: a.title,
+      Description: a.description,
+      Points: num(a.points),
+      TrueRatio: num(a.trueRatio),
+      [typeKey]: a.type,
+      BadgeName: a.badgeName,
+      NumAwarded: num(a.numAwarded),
+      NumAwardedHardcore: num(a.numAwardedHardcore),
+      DisplayOrder: num(a.displayOrder),
+      Author: a.author,
+      AuthorULID: '01HZZZZZZZAUTH0R000000000A',
+      DateCreated: raDateTime(a.dateCreated),
+      DateModified: raDateTime(a.dateModified),
+      MemAddr: 'd41d8cd98f00b204e9800998ecf8427e',
+      ...(unlock ? { DateEarned: raDateTime(unlock.softcoreAt) } : {}),
+      ...(unlock?.hardcoreAt ? { DateEarnedHardcore: raDateTime(unlock.hardcoreAt) } : {}),
+    };
+  }
+
+  const body: Record<string, unknown> = {
+    ...gameFields(game),
+    NumAwardedToUser: num(unlocks.length),
+    NumAwardedToUserHardcore: num(hardcoreCount),
+    UserCompletion: percent(unlocks.length, total),
+    UserCompletionHardcore: percent(hardcoreCount, total),
+    UserTotalPlaytime: 0,
+    ForumTopicID: 1,
+    Flags: 0,
+    ImageIcon: game.imageIcon,
+    ImageTitle: game.imageTitle,
+    ImageIngame: game.imageIngame,
+    ImageBoxArt: game.imageBoxArt,
+    Publisher: game.publisher,
+    Developer: game.developer,
+    Genre: game.genre,
+    Released: game.released,
+    ReleasedAtGranularity: game.released ? 'day' : null,
+    IsFinal: false,
+    RichPresencePatch: 'd41d8cd98f00b204e9800998ecf8427e',
+    players_total: game.numDistinctPlayers,
+    // PHP serializes an empty array as []; RA forces {} for an empty set.
+    Achievements: achievements,
+  };
+  if (compat.stringNumbers) {
+    for (const key of ['ID', 'ConsoleID', 'NumDistinctPlayers', 'NumAchievements'])
+      body[key] = String(body[key]);
+  }
+  if (q.get('a') === '1') {
+    const award = world.highestAward(user.ulid, game.id);
+    body.HighestAwardKind = award?.kind ?? null;
+    body.HighestAwardDate = award ? raIso(award.at) : null;
+  }
+  return body;
+}
+
+function unlockRow(
+  world: FakeWorld,
+  event: { achievementId: number; gameId: number; at: Date; hardcore: boolean },
+) {
+  const game = world.game(event.gameId);
+  const a = game.achievements.get(event.achievementId)!;
+  return {
+    Date: raDateTime(event.at),
+    HardcoreMode: event.hardcore ? 1 : 0,
+    AchievementID: a.id,
+    Title: a.title,
+    Description: a.description,
+    BadgeName: a.badgeName,
+    Points: a.points,
+    TrueRatio: a.trueRatio,
+    Type: a.type,
+    Author: a.author,
+    AuthorULID: '01HZZZZZZZAUTH0R000000000A',
+    GameTitle: game.title,
+    GameIcon: game.imageIcon,
+    GameID: game.id,
+    ConsoleName: game.consoleName,
+    BadgeURL: `/Badge/${a.badgeName}.png`,
+    GameURL: `/game/${game.id}`,
+  };
+}
+
+/** Both unlock endpoints stop at 500 rows, keeping the OLDEST rows of the window. */
+const UNLOCK_ROW_CAP = 500;
+
+function recentAchievements(world: FakeWorld, q: Query): unknown {
+  const u = requireUser(q);
+  if (u instanceof HttpAnswer) return u;
+  const m = intParam(q, 'm', 60, 0);
+  if (m instanceof HttpAnswer) return m;
+  const user = world.findUser(u);
+  if (!user) return [];
+  const nowMs = world.now().getTime();
+  const events = world.eventsBetween(user.ulid, nowMs - m * 60_000, nowMs + 1).slice(0, UNLOCK_ROW_CAP);
+  return events.reverse().map((e) => unlockRow(world, e));
+}
+
+function earnedBetween(world: FakeWorld, q: Query): unknown {
+  const u = requireUser(q);
+  if (u instanceof HttpAnswer) return u;
+  const f = intParam(q, 'f', 0, 0);
+  if (f instanceof HttpAnswer) return f;
+  const t = intParam(q, 't', 0, 0);
+  if (t instanceof HttpAnswer) return t;
+  const user = world.findUser(u);
+  if (!user) return [];
+  // Inclusive at second precision: [f, t + 1s).
+  const events = world.eventsBetween(user.ulid, f * 1000, (t + 1) * 1000).slice(0, UNLOCK_ROW_CAP);
+  let cumulative = 0;
+  return events.map((e) => {
+    const row = unlockRow(world, e);
+    cumulative += row.Points;
+    return { ...row, CumulScore: cumulative };
+  });
+}
+
+function recentlyPlayed(world: FakeWorld, q: Query): unknown {
+  const u = requireUser(q);
+  if (u instanceof HttpAnswer) return u;
+  const o = intParam(q, 'o', 0, 0);
+  if (o instanceof HttpAnswer) return o;
+  const c = intParam(q, 'c', 10, 1);
+  if (c instanceof HttpAnswer) return c;
+  const user = world.findUser(u);
+  if (!user) return [];
+  return world
+    .recentlyPlayed(user.ulid)
+    .slice(o, o + Math.min(c, 50))
+    .map(({ gameId, lastPlayed }) => {
+      const game = world.game(gameId);
+      const unlocks = world.unlocksOf(user.ulid, gameId);
+      const points = (hardcore: boolean) =>
+        unlocks
+          .filter((x) => !hardcore || x.hardcoreAt)
+          .reduce((sum, x) => sum + (game.achievements.get(x.achievementId)?.points ?? 0), 0);
+      const possible = [...game.achievements.values()].reduce((sum, a) => sum + a.points, 0);
+      return {
+        GameID: game.id,
+        ConsoleID: game.consoleId,
+        ConsoleName: game.consoleName,
+        Title: game.title,
+        ImageIcon: game.imageIcon,
+        ImageTitle: game.imageTitle,
+        ImageIngame: game.imageIngame,
+        ImageBoxArt: game.imageBoxArt,
+        LastPlayed: raDateTime(lastPlayed),
+        AchievementsTotal: game.achievements.size,
+        NumPossibleAchievements: game.achievements.size,
+        PossibleScore: possible,
+        NumAchieved: unlocks.length,
+        ScoreAchieved: points(false),
+        NumAchievedHardcore: unlocks.filter((x) => x.hardcoreAt).length,
+        ScoreAchievedHardcore: points(true),
+      };
+    });
+}
+
+function recentGameAwards(world: FakeWorld, q: Query): unknown {
+  const d = q.get('d');
+  if (d !== null && !/^\d{4}-\d{2}-\d{2}$/.test(d)) return invalid('d', 'The d field must be a valid date.');
+  const o = intParam(q, 'o', 0, 0);
+  if (o instanceof HttpAnswer) return o;
+  const c = intParam(q, 'c', 25, 1);
+  if (c instanceof HttpAnswer) return c;
+  const kindsCsv = q.get('k') ?? '';
+  const kinds = new Set(
+    kindsCsv.split(',').filter((k): k is FakeAwardKind => FAKE_AWARD_RANK.includes(k as never)),
+  );
+  if (kindsCsv !== '' && kinds.size === 0) return { Count: 0, Total: 0, Results: [] };
+  // `d` includes that whole UTC day.
+  const beforeMs = d ? Date.parse(`${d}T23:59:59.999Z`) : Number.POSITIVE_INFINITY;
+  const results: FakeAward[] = [];
+  let total = 0;
+  for (const award of world.awardsNewestFirst(beforeMs)) {
+    if (kinds.size > 0 && !kinds.has(award.kind)) continue;
+    if (total >= o && results.length < Math.min(c, 100)) results.push(award);
+    total++;
+  }
+  return {
+    Count: results.length,
+    Total: total,
+    Results: results.map((award) => {
+      const user = world.findUser(award.ulid) as FakeUser;
+      const game = world.game(award.gameId);
+      return {
+        User: user.displayName,
+        ULID: user.ulid,
+        AwardKind: award.kind,
+        AwardDate: raIso(award.at),
+        GameID: game.id,
+        GameTitle: game.title,
+        ConsoleID: game.consoleId,
+        ConsoleName: game.consoleName,
+      };
+    }),
+  };
+}
+
+function getGame(world: FakeWorld, q: Query): unknown {
+  const i = intParam(q, 'i', 0, 0);
+  if (i instanceof HttpAnswer) return i;
+  const game = world.findGame(i);
+  if (!game) return [];
+  return {
+    Title: game.title,
+    GameTitle: game.title,
+    ConsoleID: game.consoleId,
+    ConsoleName: game.consoleName,
+    Console: game.consoleName,
+    ForumTopicID: 1,
+    Flags: 0,
+    GameIcon: game.imageIcon,
+    ImageIcon: game.imageIcon,
+    ImageTitle: game.imageTitle,
+    ImageIngame: game.imageIngame,
+    ImageBoxArt: game.imageBoxArt,
+    Publisher: game.publisher,
+    Developer: game.developer,
+    Genre: game.genre,
+    Released: game.released,
+    ReleasedAtGranularity: game.released ? 'day' : null,
+  };
+}
+
+const HANDLERS: Record<FakeRaEndpoint, Handler> = {
+  GetUserProfile: profile,
+  GetGameInfoAndUserProgress: gameInfoAndUserProgress,
+  GetUserRecentAchievements: recentAchievements,
+  GetAchievementsEarnedBetween: earnedBetween,
+  GetUserRecentlyPlayedGames: recentlyPlayed,
+  GetRecentGameAwards: recentGameAwards,
+  GetGame: getGame,
+};
+
+const UNAUTHENTICATED = {
+  message: 'Unauthenticated.',
+  errors: [{ status: '401', code: 'unauthorized', title: 'Unauthenticated.' }],
+};
+
+// ---------------------------------------------------------------------------------------------
+// HTTP plumbing
+// ---------------------------------------------------------------------------------------------
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+function sendText(res: ServerResponse, status: number, text: string, contentType = 'text/html'): void {
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Serves a fault; returns true when the request is fully handled by it. */
+async function serveFault(fault: Fault, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  switch (fault.type) {
+    case 'status': {
+      const headers: Record<string, string> = {};
+      if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
+      sendJson(res, fault.status, fault.body ?? {}, headers);
+      return true;
+    }
+    case 'delay':
+      await sleep(fault.ms);
+      return false;
+    case 'hang':
+      return true;
+    case 'malformed-json':
+      sendText(res, 200, '<html><body>502 Bad Gateway</body></html>');
+      return true;
+    case 'wrong-shape':
+      sendJson(res, 200, fault.body ?? { Unexpected: true });
+      return true;
+    case 'empty-array':
+      sendJson(res, 200, []);
+      return true;
+    case 'reset':
+      req.socket.destroy();
+      return true;
+  }
+}
+
+function endpointOf(path: string): FakeRaEndpoint | 'media' | 'unknown' {
+  if (path.startsWith('/media/')) return 'media';
+  const match = /^\/API\/API_([A-Za-z]+)\.php$/.exec(path);
+  const name = match?.[1];
+  return name && (FAKE_RA_ENDPOINTS as readonly string[]).includes(name)
+    ? (name as FakeRaEndpoint)
+    : 'unknown';
+}
+
+function serveMedia(world: FakeWorld, path: string, strictBadges: boolean, res: ServerResponse): void {
+  const badge = /^\/media\/Badge\/([A-Za-z0-9_-]+?)(_lock)?\.png$/.exec(path);
+  const image = /^\/media\/(Images|UserPic)\/([A-Za-z0-9_.-]+)\.png$/.exec(path);
+  if (badge && !(strictBadges && !world.hasBadge(badge[1]!))) sendPng(res, badge[1]!, badge[2] !== undefined);
+  else if (image) sendPng(res, image[2]!, false);
+  else sendText(res, 404, 'Not Found', 'text/plain');
+}
+
+function sendPng(res: ServerResponse, name: string, locked: boolean): void {
+  const png = pngFor(name, locked);
+  res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length });
+  res.end(png);
+}
+
+export async function startFakeRa(options: FakeRaOptions): Promise<FakeRa> {
+  const world = options.world ?? new FakeWorld();
+  const faults = new FaultQueue();
+  const requests = new RequestLog();
+  const compat: FakeRaCompat = { stringNumbers: false, lowercaseType: false };
+  const strictBadges = options.strictBadges ?? true;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const endpoint = endpointOf(url.pathname);
+    const params = Object.fromEntries([...url.searchParams].filter(([key]) => key !== 'y'));
+    requests.record({
+      endpoint,
+      path: url.pathname,
+      params,
+      atMs: performance.now(),
+      receivedAt: new Date(),
+    });
+
+    if (endpoint === 'unknown') return sendText(res, 404, '<html>Not Found</html>');
+    const fault = faults.take(endpoint);
+    if (fault && (await serveFault(fault, req, res))) return;
+    if (endpoint === 'media') return serveMedia(world, url.pathname, strictBadges, res);
+
+    if (fake.latencyMs > 0) await sleep(fake.latencyMs);
+    if (url.searchParams.get('y') !== options.apiKey) return sendJson(res, 401, UNAUTHENTICATED);
+    const result = HANDLERS[endpoint](world, url.searchParams, compat);
+    if (result instanceof HttpAnswer) sendJson(res, result.status, result.body);
+    else sendJson(res, 200, result);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      // A bug in the fake must show up as a 500 the test can see, not as a hung request.
+      if (!res.headersSent) sendJson(res, 500, { message: String(err) });
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const fake: FakeRa = {
+    url: `${origin}/API`,
+    mediaUrl: `${origin}/media`,
+    siteUrl: `${origin}/site`,
+    world,
+    faults,
+    requests,
+    compat,
+    latencyMs: options.latencyMs ?? 0,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+  return fake;
+}

@@ -1,0 +1,574 @@
+/**
+ * The fake RA server's in-memory world: users, games, unlocks and the awards they imply.
+ * Every lookup the server makes is a Map access or a binary search, so a benchmark world of
+ * thousands of users stays cheap per request.
+ */
+
+export type FakeAchievementType = 'progression' | 'win_condition' | 'missable' | null;
+export type FakeAwardKind = 'beaten-softcore' | 'beaten-hardcore' | 'completed' | 'mastered';
+/** Lowest prestige first, as RA ranks them. */
+export const FAKE_AWARD_RANK: readonly FakeAwardKind[] = [
+  'beaten-softcore',
+  'beaten-hardcore',
+  'completed',
+  'mastered',
+];
+
+export interface FakeUserInit {
+  username: string;
+  /** Defaults to the username. */
+  displayName?: string;
+  /** Defaults to a deterministic generated ULID. */
+  ulid?: string;
+  /** Site-relative; defaults to `/UserPic/{username}.png`. */
+  userPic?: string;
+  memberSince?: Date;
+  motto?: string;
+  richPresenceMsg?: string;
+  untracked?: boolean;
+}
+
+export interface FakeUser {
+  readonly ulid: string;
+  readonly username: string;
+  displayName: string;
+  userPic: string;
+  memberSince: Date;
+  motto: string;
+  richPresenceMsg: string;
+  untracked: boolean;
+  deleted: boolean;
+  lastGameId: number | null;
+  /** Hardcore points. */
+  totalPoints: number;
+  /** Points of unlocks held in softcore only. */
+  totalSoftcorePoints: number;
+  totalTruePoints: number;
+}
+
+export interface FakeAchievementInit {
+  id: number;
+  title?: string;
+  description?: string;
+  points?: number;
+  trueRatio?: number;
+  /** Defaults to a zero-padded id, e.g. `"012345"`. */
+  badgeName?: string;
+  displayOrder?: number;
+  type?: FakeAchievementType;
+  author?: string;
+  dateCreated?: Date;
+  dateModified?: Date;
+}
+
+export interface FakeAchievement {
+  readonly id: number;
+  readonly gameId: number;
+  title: string;
+  description: string;
+  points: number;
+  trueRatio: number;
+  badgeName: string;
+  displayOrder: number;
+  type: FakeAchievementType;
+  author: string;
+  dateCreated: Date;
+  dateModified: Date;
+  numAwarded: number;
+  numAwardedHardcore: number;
+}
+
+export interface FakeGameInit {
+  id: number;
+  title: string;
+  consoleId?: number;
+  consoleName?: string;
+  imageIcon?: string;
+  imageTitle?: string;
+  imageIngame?: string;
+  imageBoxArt?: string;
+  publisher?: string;
+  developer?: string;
+  genre?: string;
+  /** `YYYY-MM-DD` or null. */
+  released?: string | null;
+  parentGameId?: number | null;
+  achievements?: FakeAchievementInit[];
+}
+
+export interface FakeGame {
+  readonly id: number;
+  title: string;
+  consoleId: number;
+  consoleName: string;
+  imageIcon: string;
+  imageTitle: string;
+  imageIngame: string;
+  imageBoxArt: string;
+  publisher: string;
+  developer: string;
+  genre: string;
+  released: string | null;
+  parentGameId: number | null;
+  /** Users with at least one unlock. */
+  numDistinctPlayers: number;
+  readonly achievements: Map<number, FakeAchievement>;
+}
+
+export interface FakeUnlock {
+  readonly achievementId: number;
+  readonly gameId: number;
+  readonly softcoreAt: Date;
+  hardcoreAt: Date | null;
+}
+
+/** One row of the unlock feeds: a hardcore unlock is one hardcore row; an upgrade adds a row. */
+export interface FakeUnlockEvent {
+  readonly achievementId: number;
+  readonly gameId: number;
+  readonly at: Date;
+  readonly hardcore: boolean;
+}
+
+export interface FakeAward {
+  readonly ulid: string;
+  readonly gameId: number;
+  readonly kind: FakeAwardKind;
+  readonly at: Date;
+}
+
+export interface FakeWorldOptions {
+  /** RA grants mastery/completion only to sets with at least this many achievements. Default 6. */
+  masteryMinAchievements?: number;
+  /** Clock for unlocks without `at` and for the "recent" window. Default: real time. */
+  now?: () => Date;
+}
+
+export interface UnlockOptions {
+  hardcore?: boolean;
+  /** Defaults to `world.now()`. May be in the past (backdated unlocks happen on RA). */
+  at?: Date;
+}
+
+export type UnlockResult = 'new' | 'upgraded' | 'unchanged';
+
+interface UserState {
+  /** achievementId -> unlock */
+  unlocks: Map<number, FakeUnlock>;
+  /** gameId -> achievement ids unlocked in it */
+  byGame: Map<number, Set<number>>;
+  /** Sorted by time, ascending. */
+  events: FakeUnlockEvent[];
+  /** gameId -> last played (ms) */
+  played: Map<number, number>;
+  /** gameId -> kind -> award */
+  awards: Map<number, Map<FakeAwardKind, FakeAward>>;
+}
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** Deterministic, valid-looking ULIDs: a fixed time part and a counter. */
+function generatedUlid(n: number): string {
+  let tail = '';
+  let rest = n;
+  for (let i = 0; i < 16; i++) {
+    tail = CROCKFORD[rest % 32] + tail;
+    rest = Math.floor(rest / 32);
+  }
+  return `01HZZZZZZZ${tail}`;
+}
+
+/** RA matches names case- and accent-insensitively. */
+export function nameKey(name: string): string {
+  return name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/** First index whose value is > `ms` (so equal times keep insertion order). */
+function upperBound<T>(items: readonly T[], ms: number, time: (item: T) => number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (time(items[mid]!) <= ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index whose value is >= `ms`. */
+function lowerBound<T>(items: readonly T[], ms: number, time: (item: T) => number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (time(items[mid]!) < ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const eventTime = (e: FakeUnlockEvent) => e.at.getTime();
+/** The feed is newest first: stored ascending, read backwards. */
+const awardTime = (a: FakeAward) => a.at.getTime();
+
+export class FakeWorld {
+  readonly masteryMinAchievements: number;
+  now: () => Date;
+
+  private readonly users = new Map<string, FakeUser>();
+  private readonly state = new Map<string, UserState>();
+  /** nameKey(username | displayName | ulid) -> ulid */
+  private readonly names = new Map<string, string>();
+  private readonly games = new Map<number, FakeGame>();
+  private readonly achievementGame = new Map<number, number>();
+  private readonly badges = new Set<string>();
+  /** Every award, ascending by date. */
+  private readonly awardFeed: FakeAward[] = [];
+  private ulidCounter = 0;
+
+  constructor(options: FakeWorldOptions = {}) {
+    this.masteryMinAchievements = options.masteryMinAchievements ?? 6;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  // ---- users -------------------------------------------------------------------------------
+
+  addUser(init: FakeUserInit): FakeUser {
+    const ulid = (init.ulid ?? generatedUlid(++this.ulidCounter)).toUpperCase();
+    const displayName = init.displayName ?? init.username;
+    for (const name of [init.username, displayName, ulid]) {
+      if (this.names.has(nameKey(name))) throw new Error(`fake RA: user name ${name} is taken`);
+    }
+    const user: FakeUser = {
+      ulid,
+      username: init.username,
+      displayName,
+      userPic: init.userPic ?? `/UserPic/${init.username}.png`,
+      memberSince: init.memberSince ?? new Date(Date.UTC(2020, 0, 1)),
+      motto: init.motto ?? '',
+      richPresenceMsg: init.richPresenceMsg ?? '',
+      untracked: init.untracked ?? false,
+      deleted: false,
+      lastGameId: null,
+      totalPoints: 0,
+      totalSoftcorePoints: 0,
+      totalTruePoints: 0,
+    };
+    this.users.set(ulid, user);
+    this.state.set(ulid, {
+      unlocks: new Map(),
+      byGame: new Map(),
+      events: [],
+      played: new Map(),
+      awards: new Map(),
+    });
+    for (const name of [init.username, displayName, ulid]) this.names.set(nameKey(name), ulid);
+    return user;
+  }
+
+  /** By username, display name or ULID, case/accent-insensitive; deleted users are invisible. */
+  findUser(ref: string): FakeUser | undefined {
+    const ulid = this.names.get(nameKey(ref));
+    const user = ulid === undefined ? undefined : this.users.get(ulid);
+    return user && !user.deleted ? user : undefined;
+  }
+
+  /** Like findUser, but throws: for test setup. */
+  user(ref: string): FakeUser {
+    const user = this.findUser(ref);
+    if (!user) throw new Error(`fake RA: no user ${ref}`);
+    return user;
+  }
+
+  /** Changes the display name; the username and ULID still resolve, the old display name not. */
+  rename(ref: string, newDisplayName: string): FakeUser {
+    const user = this.user(ref);
+    const taken = this.names.get(nameKey(newDisplayName));
+    if (taken !== undefined && taken !== user.ulid) throw new Error(`fake RA: ${newDisplayName} is taken`);
+    if (nameKey(user.displayName) !== nameKey(user.username)) this.names.delete(nameKey(user.displayName));
+    user.displayName = newDisplayName;
+    this.names.set(nameKey(newDisplayName), user.ulid);
+    return user;
+  }
+
+  /** A deleted account answers like an unknown one everywhere. */
+  deleteUser(ref: string): void {
+    this.user(ref).deleted = true;
+  }
+
+  get userCount(): number {
+    return this.users.size;
+  }
+
+  // ---- games -------------------------------------------------------------------------------
+
+  addGame(init: FakeGameInit): FakeGame {
+    if (this.games.has(init.id)) throw new Error(`fake RA: game ${init.id} exists`);
+    const pad = String(init.id).padStart(6, '0');
+    const game: FakeGame = {
+      id: init.id,
+      title: init.title,
+      consoleId: init.consoleId ?? 1,
+      consoleName: init.consoleName ?? 'Genesis/Mega Drive',
+      imageIcon: init.imageIcon ?? `/Images/${pad}.png`,
+      imageTitle: init.imageTitle ?? '/Images/000002.png',
+      imageIngame: init.imageIngame ?? '/Images/000002.png',
+      imageBoxArt: init.imageBoxArt ?? '/Images/000002.png',
+      publisher: init.publisher ?? '',
+      developer: init.developer ?? '',
+      genre: init.genre ?? '',
+      released: init.released ?? null,
+      parentGameId: init.parentGameId ?? null,
+      numDistinctPlayers: 0,
+      achievements: new Map(),
+    };
+    this.games.set(game.id, game);
+    this.addAchievements(game.id, init.achievements ?? []);
+    return game;
+  }
+
+  /** Adds achievements to a game (a set that grows keeps the awards already granted). */
+  addAchievements(gameId: number, inits: readonly FakeAchievementInit[]): FakeAchievement[] {
+    const game = this.game(gameId);
+    return inits.map((init) => {
+      if (this.achievementGame.has(init.id)) throw new Error(`fake RA: achievement ${init.id} exists`);
+      const achievement: FakeAchievement = {
+        id: init.id,
+        gameId,
+        title: init.title ?? `Achievement ${init.id}`,
+        description: init.description ?? `Do thing ${init.id}`,
+        points: init.points ?? 5,
+        trueRatio: init.trueRatio ?? (init.points ?? 5) * 2,
+        badgeName: init.badgeName ?? String(init.id).padStart(6, '0'),
+        displayOrder: init.displayOrder ?? game.achievements.size + 1,
+        type: init.type ?? null,
+        author: init.author ?? 'FakeDev',
+        dateCreated: init.dateCreated ?? new Date(Date.UTC(2020, 0, 1)),
+        dateModified: init.dateModified ?? new Date(Date.UTC(2020, 0, 2)),
+        numAwarded: 0,
+        numAwardedHardcore: 0,
+      };
+      game.achievements.set(achievement.id, achievement);
+      this.achievementGame.set(achievement.id, gameId);
+      this.badges.add(achievement.badgeName);
+      return achievement;
+    });
+  }
+
+  findGame(id: number): FakeGame | undefined {
+    return this.games.get(id);
+  }
+
+  game(id: number): FakeGame {
+    const game = this.games.get(id);
+    if (!game) throw new Error(`fake RA: no game ${id}`);
+    return game;
+  }
+
+  hasBadge(badgeName: string): boolean {
+    return this.badges.has(badgeName);
+  }
+
+  // ---- unlocks -----------------------------------------------------------------------------
+
+  /**
+   * Unlocks an achievement. A hardcore unlock sets both dates; a later hardcore unlock of a
+   * softcore one keeps the softcore date and adds a hardcore row to the feeds.
+   */
+  unlock(userRef: string, achievementId: number, options: UnlockOptions = {}): UnlockResult {
+    const user = this.user(userRef);
+    const state = this.state.get(user.ulid)!;
+    const gameId = this.achievementGame.get(achievementId);
+    if (gameId === undefined) throw new Error(`fake RA: no achievement ${achievementId}`);
+    const game = this.game(gameId);
+    const achievement = game.achievements.get(achievementId)!;
+    const at = options.at ?? this.now();
+    const hardcore = options.hardcore ?? false;
+    const existing = state.unlocks.get(achievementId);
+
+    let result: UnlockResult;
+    if (!existing) {
+      state.unlocks.set(achievementId, {
+        achievementId,
+        gameId,
+        softcoreAt: at,
+        hardcoreAt: hardcore ? at : null,
+      });
+      let ids = state.byGame.get(gameId);
+      if (!ids) {
+        ids = new Set();
+        state.byGame.set(gameId, ids);
+        game.numDistinctPlayers++;
+      }
+      ids.add(achievementId);
+      achievement.numAwarded++;
+      if (hardcore) this.creditHardcore(user, achievement);
+      else user.totalSoftcorePoints += achievement.points;
+      result = 'new';
+    } else if (hardcore && existing.hardcoreAt === null) {
+      existing.hardcoreAt = at;
+      user.totalSoftcorePoints -= achievement.points;
+      this.creditHardcore(user, achievement);
+      result = 'upgraded';
+    } else {
+      return 'unchanged';
+    }
+    const event: FakeUnlockEvent = { achievementId, gameId, at, hardcore };
+    state.events.splice(upperBound(state.events, at.getTime(), eventTime), 0, event);
+    this.play(user.ulid, gameId, at);
+    this.updateAwards(user.ulid, game);
+    return result;
+  }
+
+  /** Marks a game as played (recently-played list) without unlocking anything. */
+  play(userRef: string, gameId: number, at: Date = this.now()): void {
+    const user = this.user(userRef);
+    this.game(gameId);
+    const played = this.state.get(user.ulid)!.played;
+    played.set(gameId, Math.max(played.get(gameId) ?? 0, at.getTime()));
+    user.lastGameId = gameId;
+  }
+
+  /** Grants an award directly (e.g. to script the site-wide feed without unlocks). */
+  grantAward(userRef: string, gameId: number, kind: FakeAwardKind, at: Date = this.now()): FakeAward {
+    const user = this.user(userRef);
+    this.game(gameId);
+    return this.addAward(user.ulid, gameId, kind, at);
+  }
+
+  unlocksOf(ulid: string, gameId: number): FakeUnlock[] {
+    const state = this.state.get(ulid);
+    const ids = state?.byGame.get(gameId);
+    if (!state || !ids) return [];
+    return [...ids].map((id) => state.unlocks.get(id)!);
+  }
+
+  unlockOf(ulid: string, achievementId: number): FakeUnlock | undefined {
+    return this.state.get(ulid)?.unlocks.get(achievementId);
+  }
+
+  /** Unlock rows with fromMs <= at < toMs, oldest first. */
+  eventsBetween(ulid: string, fromMs: number, toMs: number): FakeUnlockEvent[] {
+    const events = this.state.get(ulid)?.events ?? [];
+    return events.slice(lowerBound(events, fromMs, eventTime), lowerBound(events, toMs, eventTime));
+  }
+
+  /** Games the user played, most recent first. */
+  recentlyPlayed(ulid: string): Array<{ gameId: number; lastPlayed: Date }> {
+    const played = this.state.get(ulid)?.played ?? new Map<number, number>();
+    return [...played]
+      .sort((a, b) => b[1] - a[1])
+      .map(([gameId, ms]) => ({ gameId, lastPlayed: new Date(ms) }));
+  }
+
+  awardsOf(ulid: string, gameId: number): FakeAward[] {
+    return [...(this.state.get(ulid)?.awards.get(gameId)?.values() ?? [])];
+  }
+
+  highestAward(ulid: string, gameId: number): FakeAward | null {
+    let best: FakeAward | null = null;
+    for (const award of this.awardsOf(ulid, gameId)) {
+      if (!best || FAKE_AWARD_RANK.indexOf(award.kind) > FAKE_AWARD_RANK.indexOf(best.kind)) best = award;
+    }
+    return best;
+  }
+
+  /** Awards of visible users, newest first, with dates <= `beforeMs`. */
+  *awardsNewestFirst(beforeMs = Number.POSITIVE_INFINITY): Generator<FakeAward> {
+    for (let i = upperBound(this.awardFeed, beforeMs, awardTime) - 1; i >= 0; i--) {
+      const award = this.awardFeed[i]!;
+      if (!this.users.get(award.ulid)?.deleted) yield award;
+    }
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  private creditHardcore(user: FakeUser, achievement: FakeAchievement): void {
+    achievement.numAwardedHardcore++;
+    user.totalPoints += achievement.points;
+    user.totalTruePoints += achievement.trueRatio;
+  }
+
+  private addAward(ulid: string, gameId: number, kind: FakeAwardKind, at: Date): FakeAward {
+    const awards = this.state.get(ulid)!.awards;
+    let kinds = awards.get(gameId);
+    if (!kinds) {
+      kinds = new Map();
+      awards.set(gameId, kinds);
+    }
+    const award: FakeAward = { ulid, gameId, kind, at };
+    kinds.set(kind, award);
+    this.awardFeed.splice(upperBound(this.awardFeed, at.getTime(), awardTime), 0, award);
+    return award;
+  }
+
+  /**
+   * Grants the awards the unlocks now imply, dated when their condition became true. Awards are
+   * never revoked (RA keeps a mastery when a set grows). A softcore award is not granted when
+   * the hardcore one came at the same moment or earlier (RA grants only the better one then).
+   */
+  private updateAwards(ulid: string, game: FakeGame): void {
+    const held = this.state.get(ulid)!.awards.get(game.id);
+    const unlocks = this.state.get(ulid)!.unlocks;
+    const grant = (
+      soft: FakeAwardKind,
+      hard: FakeAwardKind,
+      dates: { soft: number | null; hard: number | null },
+    ) => {
+      const hardAward = held?.get(hard) ?? null;
+      let hardMs = hardAward?.at.getTime() ?? null;
+      if (!hardAward && dates.hard !== null) {
+        this.addAward(ulid, game.id, hard, new Date(dates.hard));
+        hardMs = dates.hard;
+      }
+      if (!held?.get(soft) && dates.soft !== null && (hardMs === null || dates.soft < hardMs)) {
+        this.addAward(ulid, game.id, soft, new Date(dates.soft));
+      }
+    };
+    grant('beaten-softcore', 'beaten-hardcore', beatenDates(game, unlocks));
+    if (game.achievements.size >= this.masteryMinAchievements) {
+      grant('completed', 'mastered', masteryDates(game, unlocks));
+    }
+  }
+}
+
+type DatePair = { soft: number | null; hard: number | null };
+
+/** When all achievements were unlocked (softcore / hardcore), or null if not yet. */
+function masteryDates(game: FakeGame, unlocks: Map<number, FakeUnlock>): DatePair {
+  let soft: number | null = 0;
+  let hard: number | null = 0;
+  for (const id of game.achievements.keys()) {
+    const unlock = unlocks.get(id);
+    soft = unlock && soft !== null ? Math.max(soft, unlock.softcoreAt.getTime()) : null;
+    hard = unlock?.hardcoreAt && hard !== null ? Math.max(hard, unlock.hardcoreAt.getTime()) : null;
+  }
+  return { soft, hard };
+}
+
+/** Beaten = all progression achievements plus any win_condition one (if the set has them). */
+function beatenDates(game: FakeGame, unlocks: Map<number, FakeUnlock>): DatePair {
+  const progression = [...game.achievements.values()].filter((a) => a.type === 'progression');
+  const wins = [...game.achievements.values()].filter((a) => a.type === 'win_condition');
+  if (progression.length === 0 && wins.length === 0) return { soft: null, hard: null };
+  const dateFor = (pick: (u: FakeUnlock) => Date | null): number | null => {
+    let latest = 0;
+    for (const a of progression) {
+      const at = unlocks.get(a.id);
+      const d = at ? pick(at) : null;
+      if (!d) return null;
+      latest = Math.max(latest, d.getTime());
+    }
+    if (wins.length > 0) {
+      const winTimes = wins.flatMap((a) => {
+        const at = unlocks.get(a.id);
+        const d = at ? pick(at) : null;
+        return d ? [d.getTime()] : [];
+      });
+      if (winTimes.length === 0) return null;
+      latest = Math.max(latest, Math.min(...winTimes));
+    }
+    return latest;
+  };
+  return { soft: dateFor((u) => u.softcoreAt), hard: dateFor((u) => u.hardcoreAt) };
+}

@@ -1,0 +1,103 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from './helpers.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+async function harness(options: Parameters<typeof startHarness>[0]): Promise<Harness> {
+  h = await startHarness(options);
+  return h;
+}
+
+// Arrival times are measured by the fake, which shares the event loop with the client: the slack
+// covers event-loop jitter on a loaded machine (without the limiter the gaps would be ~1 ms).
+const SLACK_MS = 10;
+
+/**
+ * Opens the keep-alive connection first: the TCP connect delays only the first request's
+ * arrival, which would shrink the first gap the fake sees by the connect time.
+ */
+async function warmUp(harness: Harness): Promise<void> {
+  await harness.client.getUserProfile('Bob');
+  harness.ra.requests.clear();
+}
+
+describe('RA client scheduling', () => {
+  it('spaces request arrivals at least 1/requestsPerSecond apart, even when fired at once', async () => {
+    // One connection, kept warm: a second TCP connect opened mid-test would delay one arrival and
+    // make the next gap look short although the client started them 100 ms apart.
+    const { ra, client } = await harness({ client: { requestsPerSecond: 10, maxConcurrency: 1 } });
+    await warmUp(h!);
+    await Promise.all(
+      ['Alice', 'Bob'].flatMap((u) => [1, 2, 3].map((m) => client.getUserRecentAchievements(u, m))),
+    );
+    const gaps = ra.requests.gapsMs();
+    expect(gaps).toHaveLength(5);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(100 - SLACK_MS);
+  });
+
+  it('sends retries through the same rate limiter', async () => {
+    const { ra, client } = await harness({ client: { requestsPerSecond: 10, baseBackoffMs: 1 } });
+    await warmUp(h!);
+    ra.faults.add('GetUserProfile', { type: 'status', status: 500 }, 2);
+    await client.getUserProfile('Alice');
+    expect(ra.requests.count()).toBe(3);
+    for (const gap of ra.requests.gapsMs()) expect(gap).toBeGreaterThanOrEqual(100 - SLACK_MS);
+  });
+
+  it('holds every request back while a Retry-After is running, not only the one that got the 429', async () => {
+    const { ra, client } = await harness({ client: { maxConcurrency: 2 } });
+    ra.faults.add('GetUserProfile', { type: 'status', status: 429, retryAfter: 1 });
+    const first = client.getUserProfile('Alice');
+    await new Promise((r) => setTimeout(r, 100));
+    await Promise.all([first, client.getUserRecentAchievements('Bob', 10)]);
+    const [limited] = ra.requests.of('GetUserProfile');
+    const [other] = ra.requests.of('GetUserRecentAchievements');
+    expect(other!.atMs - limited!.atMs).toBeGreaterThanOrEqual(1000 - SLACK_MS);
+  });
+
+  it('never has more than maxConcurrency requests in flight', async () => {
+    const { ra, client } = await harness({ latencyMs: 150, client: { maxConcurrency: 2 } });
+    await Promise.all(
+      ['Alice', 'Bob'].flatMap((u) => [10, 20, 30].map((m) => client.getUserRecentAchievements(u, m))),
+    );
+    const times = ra.requests.all().map((r) => r.atMs);
+    expect(times).toHaveLength(6);
+    // Two at a time with a 150 ms answer: the 3rd and 5th can only start once earlier ones finished.
+    expect(times[2]! - times[0]!).toBeGreaterThanOrEqual(150 - SLACK_MS);
+    expect(times[4]! - times[0]!).toBeGreaterThanOrEqual(300 - SLACK_MS);
+  });
+
+  it('shares one request between identical calls already in flight', async () => {
+    const { ra, client } = await harness({ latencyMs: 50 });
+    const [a, b] = await Promise.all([client.getUserProfile('Alice'), client.getUserProfile('Alice')]);
+    expect(a).toEqual(b);
+    expect(ra.requests.count('GetUserProfile')).toBe(1);
+    expect(client.stats().requests).toBe(1);
+  });
+
+  it('shares a failure too, and does not cache: the next call sends again', async () => {
+    const { ra, client } = await harness({ client: { maxRetries: 0 } });
+    ra.faults.add('GetUserProfile', { type: 'status', status: 401 });
+    const results = await Promise.allSettled([
+      client.getUserProfile('Alice'),
+      client.getUserProfile('Alice'),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(ra.requests.count('GetUserProfile')).toBe(1);
+    await client.getUserProfile('Alice');
+    expect(ra.requests.count('GetUserProfile')).toBe(2);
+  });
+
+  it('does not share requests that differ in any parameter', async () => {
+    const { ra, client } = await harness({ latencyMs: 20 });
+    await Promise.all([
+      client.getUserRecentAchievements('Alice', 10),
+      client.getUserRecentAchievements('Alice', 11),
+    ]);
+    expect(ra.requests.count('GetUserRecentAchievements')).toBe(2);
+  });
+});
