@@ -19,7 +19,7 @@ export function createDiscordClient({ apiUrl, logger }: DiscordClientOptions): C
     intents: [GatewayIntentBits.Guilds],
     // One gateway connection. A self-hosted bot sits in far fewer than the 2,500 guilds one
     // shard holds; the poller posts over REST and must run exactly once, which one process with
-    // one shard guarantees. Fixed ids also keep `shards: 'auto'` from asking Discord first.
+    // one shard guarantees. Explicit ids: 'auto' would size shards by Discord's recommendation.
     shards: 0,
     shardCount: 1,
     allowedMentions: { parse: [] },

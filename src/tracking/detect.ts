@@ -232,11 +232,19 @@ function wantsUnlock(subscription: Subscription, unlock: UnlockChange): boolean 
   const { toggles } = subscription;
   if (!toggles.announceUnlocks) return false;
   if (!unlock.hardcore && !toggles.announceSoftcore) return false;
-  return unlock.at.getTime() >= subscription.trackedSince;
+  return unlock.at.getTime() >= trackingStart(subscription);
 }
 
 function wantsAward(subscription: Subscription, award: AwardChange): boolean {
-  return subscription.toggles.announceAwards && award.at.getTime() >= subscription.trackedSince;
+  return subscription.toggles.announceAwards && award.at.getTime() >= trackingStart(subscription);
+}
+
+/**
+ * RA stamps unlocks in whole seconds: an unlock in the same second as `/track add` counts as
+ * after it, so compare at RA's precision.
+ */
+function trackingStart(subscription: Subscription): number {
+  return Math.floor(subscription.trackedSince / 1000) * 1000;
 }
 
 function unlockPayloads(

@@ -44,7 +44,10 @@ afterEach(async () => {
 
 async function startFake(): Promise<FakeDiscord> {
   const fake = await startFakeDiscord({ token: TOKEN, heartbeatIntervalMs: 500 });
-  cleanups.push(() => fake.close());
+  cleanups.push(async () => {
+    await fake.close();
+    expect(fake.errors).toEqual([]);
+  });
   return fake;
 }
 

@@ -224,9 +224,10 @@ export class FakeDiscord {
     );
     this.#routes = this.#buildRoutes();
     this.#server = createServer((req, res) => {
-      this.#handle(req, res).catch((error: unknown) =>
-        this.#send(res, 500, { message: String(error), code: 0 }),
-      );
+      this.#handle(req, res).catch((error: unknown) => {
+        this.errors.push(error);
+        this.#send(res, 500, { message: `Fake Discord failed: ${String(error)}`, code: 0 });
+      });
     });
     this.#server.on('upgrade', (req, socket, head) => {
       if (new URL(req.url ?? '/', 'http://fake').pathname === '/gateway')
