@@ -1,0 +1,105 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/index.js';
+import { type FakeRa, startFakeRa } from '../fakes/ra/index.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const MAIN = join(ROOT, 'src/main.ts');
+/** tsx's loader by absolute URL: the child runs in a temp folder with no node_modules of its own. */
+const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+
+interface Run {
+  child: ChildProcess;
+  stdout: string;
+  stderr: string;
+  exit: Promise<number | null>;
+}
+
+/** `npm start` without the build step: the same entry point, run from a clean working directory. */
+function startMain(env: Record<string, string>, cwd: string): Run {
+  const child = spawn(process.execPath, ['--import', TSX, MAIN], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const run: Run = {
+    child,
+    stdout: '',
+    stderr: '',
+    exit: new Promise((done) => child.on('exit', (code) => done(code))),
+  };
+  child.stdout?.on('data', (chunk: Buffer) => {
+    run.stdout += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    run.stderr += chunk.toString();
+  });
+  return run;
+}
+
+async function waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe('the bot process', () => {
+  it('exits non-zero before connecting anywhere, naming DISCORD_TOKEN and RA_API_KEY, when unconfigured', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cheevobot-noconf-'));
+    cleanups.push(() => rmSync(cwd, { recursive: true, force: true }));
+    const run = startMain({}, cwd);
+    cleanups.push(() => void run.child.kill('SIGKILL'));
+    const code = await run.exit;
+    expect(code).not.toBe(0);
+    expect(run.stderr).toContain('DISCORD_TOKEN');
+    expect(run.stderr).toContain('RA_API_KEY');
+    expect(run.stderr.match(/Configuration is invalid/g)).toHaveLength(1);
+    // Nothing was created: the database is only opened after configuration is valid.
+    expect(existsSync(join(cwd, 'data'))).toBe(false);
+  });
+
+  it('starts against Discord and RA, logs one ready line, and exits 0 on SIGTERM leaving a checkpointed database', async () => {
+    const discord: FakeDiscord = await startFakeDiscord({ token: 'proc.token' });
+    cleanups.push(() => discord.close());
+    const ra: FakeRa = await startFakeRa({ apiKey: 'ProcKey123' });
+    cleanups.push(() => ra.close());
+    discord.addChannel(discord.addGuild({ name: 'G' }).id, { name: 'general' });
+    const cwd = mkdtempSync(join(tmpdir(), 'cheevobot-proc-'));
+    cleanups.push(() => rmSync(cwd, { recursive: true, force: true }));
+
+    const run = startMain(
+      {
+        DISCORD_TOKEN: 'proc.token',
+        RA_API_KEY: 'ProcKey123',
+        DISCORD_API_URL: discord.apiUrl,
+        RA_API_URL: ra.url,
+        RA_MEDIA_URL: ra.mediaUrl,
+        RA_SITE_URL: ra.siteUrl,
+      },
+      cwd,
+    );
+    cleanups.push(() => void run.child.kill('SIGKILL'));
+    await waitFor(() => run.stdout.includes('cheevobot ready'), 20_000, 'the ready line');
+    expect(run.stdout.match(/cheevobot ready/g)).toHaveLength(1);
+    expect(existsSync(join(cwd, 'data/cheevobot.sqlite'))).toBe(true);
+
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+    expect(run.stdout).toContain('stopped cleanly');
+    // A clean close checkpoints the WAL into the main file.
+    expect(existsSync(join(cwd, 'data/cheevobot.sqlite-wal'))).toBe(false);
+    expect(`${run.stdout}${run.stderr}`).not.toContain('ProcKey123');
+    expect(`${run.stdout}${run.stderr}`).not.toContain('proc.token');
+  });
+});
