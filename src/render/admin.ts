@@ -3,6 +3,7 @@ import type { RaUrls } from '../ra/urls.js';
 import { safeText, truncate } from './text.js';
 
 export const ADMIN_COLOR = 0x5865f2;
+const FIELD_VALUE_MAX = 1024;
 
 export interface TrackedUserView {
   ulid: string;
@@ -74,8 +75,21 @@ export function renderSettings(input: {
     .slice(0, 5)
     .map(
       (f) =>
-        `• <#${f.channelId}> <t:${Math.floor(f.at / 1000)}:R>: ${truncate(f.reason, 150)}${f.code ? ` (code ${f.code})` : ''}`,
+        `• <#${f.channelId}> <t:${Math.floor(f.at / 1000)}:R>: ${safeText(f.reason, 150, { singleLine: true })}${f.code ? ` (code ${f.code})` : ''}`,
     );
+  const head = `${outbox.pending} waiting · ${outbox.failed} failed for good`;
+  const hint =
+    'Fix the channel permissions (View Channel, Send Messages, Embed Links, Attach Files) or pick another channel.';
+  // A field value holds 1024 characters: list as many failures as fit with the hint.
+  let delivery = head;
+  if (failures.length > 0) {
+    const shown: string[] = [];
+    for (const line of failures) {
+      if ([head, ...shown, line, hint].join('\n').length > FIELD_VALUE_MAX) break;
+      shown.push(line);
+    }
+    delivery = [head, ...shown, hint].join('\n');
+  }
   return {
     title: 'cheevobot settings',
     color: ADMIN_COLOR,
@@ -99,11 +113,7 @@ export function renderSettings(input: {
       },
       {
         name: 'Delivery',
-        value:
-          `${outbox.pending} waiting · ${outbox.failed} failed for good` +
-          (failures.length > 0
-            ? `\n${failures.join('\n')}\nFix the channel permissions (View Channel, Send Messages, Embed Links, Attach Files) or pick another channel.`
-            : ''),
+        value: delivery,
       },
     ],
   };

@@ -215,11 +215,11 @@ export function createBadgeGridRenderer(options: BadgeGridOptions): BadgeGridRen
 
   async function load(url: string): Promise<Buffer | null> {
     try {
-      const image = await limit(() => {
+      // Decoding shares the slot with its download: it bounds CPU and memory the same way.
+      const tile = await limit(async () => {
         stats.fetches += 1;
-        return withTimeout(options.fetchImage, url, timeoutMs);
+        return decodeBadge(await withTimeout(options.fetchImage, url, timeoutMs));
       });
-      const tile = await decodeBadge(image);
       cache.set(url, tile);
       failedUntil.delete(url);
       return tile;

@@ -330,28 +330,23 @@ function nextLockedValue(achievements: readonly Achievement[], urls: RaUrls): st
     const tag = a.type ? ` · ${TYPE_LABELS[a.type]}` : '';
     return `• ${achievementLink(a, urls, LIST_TITLE_MAX)} · ${pointsLabel(a.points)}${tag}`;
   });
-  const hidden = locked.length - lines.length;
   return joinLinesWithin(
-    hidden > 0 ? [...lines, `+${formatCount(hidden)} more locked`] : lines,
+    lines,
     EMBED_LIMITS.fieldValue,
+    (hidden) => `+${formatCount(hidden)} more locked`,
+    locked.length - lines.length,
   );
 }
 
-function summaryDescription(game: GameProgress, achievements: readonly Achievement[]): string {
-  const lines = [safeText(game.consoleName, 100, { singleLine: true, fallback: 'Unknown console' })];
-  if (game.numDistinctPlayers > 0) lines[0] += ` · ${formatCount(game.numDistinctPlayers)} players`;
-  if (achievements.length === 0) {
-    lines.push('', 'No achievements yet: this game has no achievement set.');
-    return lines.join('\n');
-  }
+function summaryDescription(game: GameProgress, achievements: readonly Achievement[], total: number): string {
+  const players = game.numDistinctPlayers > 0 ? ` · ${formatCount(game.numDistinctPlayers)} players` : '';
+  const consoleLine = `${safeText(game.consoleName, 100, { singleLine: true, fallback: 'Unknown console' })}${players}`;
+  if (total === 0) return `${consoleLine}\n\nNo achievements yet: this game has no achievement set.`;
   const last = achievements
     .map(lastUnlockAt)
     .reduce<Date | null>((max, d) => (d && (!max || d > max) ? d : max), null);
   const lastText = discordTimestamp(last, 'R');
-  lines.push(
-    lastText ? `Last unlock ${lastText} (${discordTimestamp(last, 'f')})` : 'No achievements unlocked yet.',
-  );
-  return lines.join('\n');
+  return `${consoleLine}\n${lastText ? `Last unlock ${lastText} (${discordTimestamp(last, 'f')})` : 'No achievements unlocked yet.'}`;
 }
 
 function summaryButtons(input: ProgressInput): MessageActionRow | null {
@@ -388,7 +383,7 @@ export function renderProgress(input: ProgressInput): ProgressReply {
     author: authorOf(profile, urls),
     title: gameTitle(game, EMBED_LIMITS.title),
     url: urls.game(game.id),
-    description: summaryDescription(game, achievements),
+    description: summaryDescription(game, achievements, total),
     color: AWARD_COLORS[game.highestAwardKind ?? 'none'],
     thumbnail: { url: urls.image(game.imageIcon) },
     footer: { text: `RetroAchievements · game ${game.id}` },

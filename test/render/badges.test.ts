@@ -190,7 +190,8 @@ describe('badge grid', () => {
     const achievements = set(6, 1);
     const images = await imagesFor(achievements, () => GREEN);
     const stub = stubFetch(images);
-    const renderer = createBadgeGridRenderer({ fetchImage: stub.fetchImage, cacheSize: 4 });
+    // One at a time, so badges enter the cache in order.
+    const renderer = createBadgeGridRenderer({ fetchImage: stub.fetchImage, cacheSize: 4, concurrency: 1 });
     await renderer.render(achievements, urls);
     expect(renderer.cacheStats().size).toBe(4);
     await renderer.render(achievements.slice(4), urls); // the two newest: still cached
