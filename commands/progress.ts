@@ -11,7 +11,7 @@ import { RaNotFoundError } from '../src/ra/errors.js';
 import type { GameProgress, RecentlyPlayedGame, UserProfile } from '../src/ra/types.js';
 import { isRaUser, parseGameId, parseRaUser } from '../src/ra/validate.js';
 import { decodeBrowseId, renderAchievementPage, renderProgress } from '../src/render/progress.js';
-import { safeText, truncate } from '../src/render/text.js';
+import { plainText, safeText } from '../src/render/text.js';
 import { TtlCache } from '../src/util/ttl-cache.js';
 
 /** Interactions live 15 minutes; so do the buttons of a /progress reply. */
@@ -19,6 +19,18 @@ export const BROWSE_LIFETIME_MS = 15 * 60_000;
 /** Badge grids are nice to have: past this budget the reply goes out without one. */
 const BADGE_BUDGET_MS = 2_000;
 const RECENT_GAMES = 50;
+/** Games listed when a typed title matches several. */
+const AMBIGUOUS_LISTED = 5;
+
+/** What autocomplete shows for a game, and what a typed title is also compared against. */
+function choiceLabel(game: RecentlyPlayedGame): string {
+  return `${game.title} · ${game.consoleName}`;
+}
+
+/** Case-, accent- and spacing-insensitive form for comparing titles. */
+function normalizeTitle(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+}
 
 const data = new SlashCommandBuilder()
   .setName('progress')
@@ -62,35 +74,42 @@ export function createProgressCommand(): Command {
     return games;
   }
 
-  /** A game id, or a title matched among the user's recently played games. */
-  async function resolveGameId(ctx: CommandContext, user: string, input: string): Promise<number> {
-    const id = parseGameId(input);
-    if (id !== null) return id;
-    const wanted = input.trim().toLowerCase();
+  /**
+   * A title typed instead of picked: matched among the user's recently played games. The
+   * suggestion text itself (`Title · Console`) matches exactly; then a whole title; then part of
+   * one. Several equally good matches are listed for the user to pick from, never guessed.
+   */
+  function matchTitle(games: readonly RecentlyPlayedGame[], input: string, who: string): number {
+    const wanted = normalizeTitle(input);
     if (!wanted) throw new UserFacingError('Give a game id or title.');
-    const games = await recentGames(ctx, user);
-    const exact = games.filter((g) => g.title.toLowerCase() === wanted);
-    const partial = exact.length > 0 ? exact : games.filter((g) => g.title.toLowerCase().includes(wanted));
-    if (partial.length === 1 || (partial.length > 1 && exact.length > 0)) return partial[0]!.gameId;
+    const byLabel = games.filter((g) => normalizeTitle(choiceLabel(g)) === wanted);
+    const exact = games.filter((g) => normalizeTitle(g.title) === wanted);
+    const partial = games.filter((g) => normalizeTitle(g.title).includes(wanted));
+    const best = [byLabel, exact, partial].find((list) => list.length > 0) ?? [];
+    const unique = [...new Map(best.map((g) => [g.gameId, g])).values()];
+    if (unique.length === 1) return unique[0]!.gameId;
     const shown = safeText(input, 80, { singleLine: true });
-    if (partial.length === 0) {
+    if (unique.length === 0) {
       throw new UserFacingError(
-        `No game matching “${shown}” among ${safeText(user, 20, { singleLine: true })}’s ${RECENT_GAMES} most recently played games. Use the game id (the number in the game page’s address) or pick from the suggestions.`,
+        `No game matching “${shown}” among ${safeText(who, 40, { singleLine: true })}’s ${RECENT_GAMES} most recently played games. Use the game id (the number in the game page’s address) or pick one of the suggestions.`,
       );
     }
-    const options = partial
-      .slice(0, 5)
+    const listed = unique
+      .slice(0, AMBIGUOUS_LISTED)
       .map(
         (g) =>
-          `• ${safeText(g.title, 80, { singleLine: true })} (${safeText(g.consoleName, 40, { singleLine: true })}, id ${g.gameId})`,
-      )
-      .join('\n');
-    throw new UserFacingError(`“${shown}” matches several games; pick one by id:\n${options}`);
+          `• ${safeText(g.title, 80, { singleLine: true })} (${safeText(g.consoleName, 40, { singleLine: true })}) · id ${g.gameId}`,
+      );
+    if (unique.length > AMBIGUOUS_LISTED) listed.push(`…and ${unique.length - AMBIGUOUS_LISTED} more`);
+    throw new UserFacingError(
+      `“${shown}” matches ${unique.length} games; run \`/progress\` again with one of these ids (or pick from the suggestions):\n${listed.join('\n')}`,
+    );
   }
 
-  async function loadProgress(ctx: CommandContext, user: string, gameId: number) {
+  /** The profile and the game; an already fetched profile is reused instead of asked again. */
+  async function loadProgress(ctx: CommandContext, user: string, gameId: number, known?: UserProfile) {
     const [profile, game] = await Promise.allSettled([
-      ctx.ra.getUserProfile(user),
+      known ?? ctx.ra.getUserProfile(user),
       ctx.ra.getGameInfoAndUserProgress(user, gameId),
     ]);
     // Report the user problem first: it is what the person most likely mistyped.
@@ -118,8 +137,21 @@ export function createProgressCommand(): Command {
 
   async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
     const user = parseRaUser(interaction.options.getString('user', true));
-    const gameId = await resolveGameId(ctx, user, interaction.options.getString('game', true));
-    const { profile, game } = await loadProgress(ctx, user, gameId);
+    const gameInput = interaction.options.getString('game', true);
+    let gameId = parseGameId(gameInput);
+    let known: UserProfile | undefined;
+    if (gameId === null) {
+      // A title: check the user too, so a mistyped name isn't reported as "no such game".
+      const [profile, games] = await Promise.allSettled([
+        ctx.ra.getUserProfile(user),
+        recentGames(ctx, user),
+      ]);
+      if (profile.status === 'rejected') throw profile.reason;
+      if (games.status === 'rejected') throw games.reason;
+      known = profile.value;
+      gameId = matchTitle(games.value, gameInput, known.user);
+    }
+    const { profile, game } = await loadProgress(ctx, user, gameId, known);
     if (interaction.guildId && ctx.store.findTrackedUser(interaction.guildId, profile.ulid)) {
       // Keep tracked users' names fresh: a rename shows up here first.
       ctx.store.renameUser(profile.ulid, profile.user, profile.userPic);
@@ -147,32 +179,36 @@ export function createProgressCommand(): Command {
   async function handleButton(interaction: ButtonInteraction, ctx: CommandContext): Promise<void> {
     const state = decodeBrowseId(interaction.customId);
     if (!state) {
-      await interaction.reply({
-        content: 'This button is no longer valid. Run `/progress` again.',
-        flags: MessageFlags.Ephemeral,
-      });
+      await replyPrivately(interaction, 'This button is no longer valid. Run `/progress` again.');
       return;
     }
     if (state.invokerId !== interaction.user.id) {
-      await interaction.reply({
-        content:
-          'Only the person who ran this `/progress` can page through it. Run `/progress` yourself to browse.',
-        flags: MessageFlags.Ephemeral,
-      });
+      await replyPrivately(
+        interaction,
+        'Only the person who ran this `/progress` can page through it. Run `/progress` yourself to browse.',
+      );
       return;
     }
-    if (ctx.now().getTime() - state.issuedAt * 1000 > BROWSE_LIFETIME_MS) {
-      await interaction.reply({
-        content:
-          'These buttons have expired (they work for 15 minutes). Run `/progress` again for a fresh view.',
-        flags: MessageFlags.Ephemeral,
-      });
+    const age = ctx.now().getTime() - state.issuedAt * 1000;
+    if (age > BROWSE_LIFETIME_MS) {
+      await replyPrivately(
+        interaction,
+        'These buttons have expired (they work for 15 minutes). Run `/progress` again for a fresh view.',
+      );
       return;
     }
     await interaction.deferUpdate();
     const cached = progressCache.get(`${state.user}:${state.gameId}`);
     const { profile, game } = cached ?? (await loadProgress(ctx, state.user, state.gameId));
-    const view = renderAchievementPage({ profile, game, urls: ctx.urls, state, now: ctx.now() });
+    const view = renderAchievementPage({
+      profile,
+      game,
+      urls: ctx.urls,
+      state,
+      // The next buttons keep the original issue time: browsing lasts 15 minutes from /progress,
+      // not 15 minutes from the latest click.
+      now: new Date(state.issuedAt * 1000),
+    });
     await interaction.editReply({
       embeds: view.embeds,
       components: view.components,
@@ -187,14 +223,15 @@ export function createProgressCommand(): Command {
   ): Promise<ApplicationCommandOptionChoiceData<string>[]> {
     const focused = interaction.options.getFocused(true);
     const typed = focused.value.trim();
+    const lower = typed.toLowerCase();
     if (focused.name === 'user') {
-      const lower = typed.toLowerCase();
       const tracked = interaction.guildId
         ? ctx.store
             .listTrackedUsers(interaction.guildId)
             .filter((u) => u.displayName.toLowerCase().includes(lower))
-            .map((u) => ({ name: truncate(u.displayName, 100), value: u.ulid }))
+            .map((u) => ({ name: plainText(u.displayName, 100, u.ulid), value: u.ulid }))
         : [];
+      // What was typed stays pickable: any RA user works, tracked or not.
       const echo =
         isRaUser(typed) && !tracked.some((c) => c.name.toLowerCase() === lower)
           ? [{ name: typed, value: typed }]
@@ -203,15 +240,23 @@ export function createProgressCommand(): Command {
     }
     const user = interaction.options.getString('user') ?? '';
     if (!isRaUser(user)) return [];
-    const lower = typed.toLowerCase();
+    const wanted = normalizeTitle(typed);
     const games = await recentGames(ctx, user.trim());
     return games
-      .filter((g) => !lower || g.title.toLowerCase().includes(lower) || String(g.gameId).startsWith(lower))
+      .filter(
+        (g) =>
+          !wanted || normalizeTitle(choiceLabel(g)).includes(wanted) || String(g.gameId).startsWith(wanted),
+      )
       .slice(0, 25)
       .map((g) => ({
-        name: truncate(`${g.title} · ${g.consoleName}`.replace(/\s+/g, ' '), 100),
+        name: plainText(choiceLabel(g), 100, `Game ${g.gameId}`),
         value: String(g.gameId),
       }));
+  }
+
+  /** Stranger/expired/invalid buttons: a private note, the message itself stays as it is. */
+  async function replyPrivately(interaction: ButtonInteraction, content: string): Promise<void> {
+    await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
   }
 
   return {

@@ -66,19 +66,24 @@ async function add(interaction: ChatInputCommandInteraction, ctx: CommandContext
   const user = parseRaUser(interaction.options.getString('user', true));
   const settings = ctx.store.getGuildSettings(guild.id);
   const picked = await requireAnnounceChannel(interaction, guild, 'channel');
-  if (!picked && !settings.defaultChannelId) {
-    throw new UserFacingError(
-      'There’s no announcement channel yet. Pass `channel:` here, or set a default with `/settings channel`. Nothing was changed.',
-    );
+  const noChannel = new UserFacingError(
+    'There’s no announcement channel yet. Pass `channel:` here, or set a default with `/settings channel`. Nothing was changed.',
+  );
+  // Refuse before asking RA when no channel can apply (a known user may have their own one).
+  if (!picked && !settings.defaultChannelId && !ctx.store.findTrackedUser(guild.id, user)?.channelId) {
+    throw noChannel;
   }
-  // Re-check the default channel too: permissions may have changed since it was set.
-  const channel = picked ?? (await checkAnnounceChannel(guild, settings.defaultChannelId!));
 
   const profile = await ctx.ra.getUserProfile(user);
   const existing = ctx.store.findTrackedUser(guild.id, profile.ulid);
+  // Re-adding without `channel:` keeps the user's own channel (idempotent); with it, it changes.
+  const channelId = picked?.id ?? existing?.channelId ?? settings.defaultChannelId;
+  if (!channelId) throw noChannel;
+  // Re-check a channel chosen earlier too: permissions may have changed since it was set.
+  if (!picked) await checkAnnounceChannel(guild, channelId);
   if (!existing && ctx.store.countTrackedUsers(guild.id) >= ctx.config.MAX_TRACKED_USERS_PER_SERVER) {
     throw new UserFacingError(
-      `This server already tracks ${ctx.config.MAX_TRACKED_USERS_PER_SERVER} users, the most allowed. Remove one with \`/track remove\` first.`,
+      `This server already tracks ${ctx.config.MAX_TRACKED_USERS_PER_SERVER} users, the most allowed. Remove one with \`/track remove\` first. Nothing was changed.`,
     );
   }
   const { created } = ctx.store.trackUser({
@@ -86,14 +91,14 @@ async function add(interaction: ChatInputCommandInteraction, ctx: CommandContext
     ulid: profile.ulid,
     displayName: profile.user,
     userPic: profile.userPic,
-    channelId: picked ? picked.id : null,
+    channelId: picked ? picked.id : undefined,
     addedBy: interaction.user.id,
     now: ctx.now(),
   });
   await interaction.editReply(
     created
-      ? `Now tracking ${bold(profile.user)}: new unlocks and awards go to <#${channel.id}>. Nothing they earned before now will be announced.`
-      : `${bold(profile.user)} was already tracked here; announcements go to <#${channel.id}>.`,
+      ? `Now tracking ${bold(profile.user)}: new unlocks and awards go to <#${channelId}>. Nothing they earned before now will be announced.`
+      : `${bold(profile.user)} was already tracked here; announcements go to <#${channelId}>.`,
   );
 }
 

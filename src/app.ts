@@ -5,9 +5,9 @@ import type { CommandContext } from './discord/command.js';
 import { commandsHash, registerCommands } from './discord/register.js';
 import { createInteractionRouter, describe } from './discord/router.js';
 import type { Logger } from './log.js';
-import { createRaClient } from './ra/client.js';
+import { createRaClient, type RaClientOptions } from './ra/client.js';
 import { createRaUrls } from './ra/urls.js';
-import { createBadgeGridRenderer, fetchImage } from './render/badges.js';
+import { type BadgeGridOptions, createBadgeGridRenderer, fetchImage } from './render/badges.js';
 import { openDatabase } from './store/db.js';
 import { Store } from './store/index.js';
 import { createDispatcher } from './tracking/dispatch.js';
@@ -17,6 +17,36 @@ import { scheduleJob } from './tracking/schedule.js';
 /** How often pending announcements (retries, posts left by a crash) are looked at between polls. */
 const DISPATCH_INTERVAL_MS = 15_000;
 const LOGIN_TIMEOUT_MS = 60_000;
+/** How long shutdown waits for a running poll, then for running posts, before abandoning them. */
+const STOP_BUDGET_MS = 5_000;
+
+/** True when `work` settled within `ms` (its failure counts as settled: shutdown goes on). */
+async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([
+      work.then(
+        () => true,
+        () => true,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Tuning that is not configuration: tests use it for a small RA retry budget or a faster badge
+ * timeout. Production passes nothing and gets the defaults.
+ */
+export interface StartBotOverrides {
+  ra?: Partial<Pick<RaClientOptions, 'maxRetries' | 'baseBackoffMs' | 'maxConcurrency' | 'random'>>;
+  badges?: Partial<BadgeGridOptions>;
+}
 
 export interface RunningBot {
   stop(): Promise<void>;
@@ -33,9 +63,14 @@ export async function startBot(
   config: Config,
   logger: Logger,
   now: () => Date = () => new Date(),
+  overrides: StartBotOverrides = {},
 ): Promise<RunningBot> {
   const startedAt = performance.now();
   const store = new Store(openDatabase(config.DATABASE_PATH));
+  // This process is the only dispatcher: posts claimed by a previous run that died mid-post are
+  // due now (their nonce makes a repeat harmless), not after the lease runs out.
+  const released = store.releaseOutboxClaims();
+  if (released > 0) logger.info({ released }, 'announcements interrupted by a restart are due again');
   const ra = createRaClient({
     apiUrl: config.RA_API_URL,
     apiKey: config.RA_API_KEY,
@@ -43,9 +78,10 @@ export async function startBot(
     requestsPerSecond: config.RA_REQUESTS_PER_SECOND,
     timeoutMs: config.RA_TIMEOUT_MS,
     logger: logger.child({ component: 'ra' }),
+    ...overrides.ra,
   });
   const urls = createRaUrls({ mediaUrl: config.RA_MEDIA_URL, siteUrl: config.RA_SITE_URL });
-  const badges = createBadgeGridRenderer({ fetchImage });
+  const badges = createBadgeGridRenderer({ fetchImage, ...overrides.badges });
   const client = createDiscordClient({
     apiUrl: config.DISCORD_API_URL,
     logger: logger.child({ component: 'discord' }),
@@ -125,7 +161,9 @@ export async function startBot(
     config.POLL_CRON,
     async () => {
       await poller.runCycle();
-      await drain();
+      // Not awaited: a slow or hung Discord must not hold up the next poll (the outbox is
+      // durable, and drains are single-flight: a later call joins a running one).
+      void drain();
     },
     logger,
   );
@@ -153,8 +191,17 @@ export async function startBot(
       if (stopped) return;
       stopped = true;
       clearInterval(dispatchTimer);
-      await schedule.stop();
-      await dispatcher.drain().catch(() => undefined);
+      // A poll or a post stuck on a slow RA or Discord is abandoned after a short wait: that is
+      // safe (a failed poll keeps its window; an unmarked post is released at the next start and
+      // its nonce makes the repeat harmless), and shutdown stays well within a supervisor's limit.
+      if (!(await within(schedule.stop(), STOP_BUDGET_MS))) {
+        logger.warn('poll cycle still running at shutdown; abandoning it');
+        await ra.close();
+        await within(schedule.stop(), STOP_BUDGET_MS);
+      }
+      if (!(await within(dispatcher.drain(), STOP_BUDGET_MS))) {
+        logger.warn('announcement posts still in flight at shutdown; they will be retried at the next start');
+      }
       await cleanup();
     },
   };

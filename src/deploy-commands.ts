@@ -1,7 +1,8 @@
+import { DiscordAPIError } from '@discordjs/rest';
 import { createCommands } from '../commands/index.js';
 import { ConfigError, loadConfigFromProcess } from './config.js';
 import { commandsHash, registerCommands } from './discord/register.js';
-import { createRest, whoAmI } from './discord/rest.js';
+import { createRest, discordFailure, stopRest, type ToolOptions, whoAmI } from './discord/rest.js';
 import { openDatabase } from './store/db.js';
 import { Store } from './store/index.js';
 import { isMain } from './util/is-main.js';
@@ -9,14 +10,16 @@ import { isMain } from './util/is-main.js';
 /**
  * `npm run deploy-commands`: registers the slash commands (globally, or to DEV_GUILD_ID) without
  * starting the bot, and records what was registered so the next start doesn't repeat it.
+ * Returns the exit code: 0 done, 1 Discord refused or could not be reached, 78 bad configuration.
  */
 export async function deployCommands(
   env: Record<string, string | undefined>,
   out: (line: string) => void,
+  options: ToolOptions = {},
 ): Promise<number> {
   let config: ReturnType<typeof loadConfigFromProcess>;
   try {
-    config = loadConfigFromProcess('.env', env);
+    config = loadConfigFromProcess(options.envFile ?? '.env', env);
   } catch (error) {
     if (error instanceof ConfigError) {
       out(error.message);
@@ -24,27 +27,51 @@ export async function deployCommands(
     }
     throw error;
   }
+  const definitions = createCommands().map((c) => c.data);
   const rest = createRest(config.DISCORD_API_URL, config.DISCORD_TOKEN);
+  let count: number;
   try {
     const { application } = await whoAmI(rest);
-    const definitions = createCommands().map((c) => c.data);
-    const count = await registerCommands({
+    count = await registerCommands({
       rest,
       applicationId: application.id,
       definitions,
       guildId: config.DEV_GUILD_ID,
     });
-    const store = new Store(openDatabase(config.DATABASE_PATH));
-    store.setMeta('commands_hash', commandsHash(definitions, config.DEV_GUILD_ID));
-    store.close();
-    out(
-      `Registered ${count} commands ${config.DEV_GUILD_ID ? `to server ${config.DEV_GUILD_ID} (available now)` : 'globally (Discord may take up to an hour to show changes)'}.`,
-    );
-    return 0;
   } catch (error) {
-    out(`Could not register commands: ${error instanceof Error ? error.message : String(error)}`);
+    const notInGuild =
+      config.DEV_GUILD_ID &&
+      error instanceof DiscordAPIError &&
+      (error.code === 50001 || error.code === 10004);
+    out(
+      `Could not register commands: ${
+        notInGuild
+          ? `the bot is not in the server DEV_GUILD_ID=${config.DEV_GUILD_ID}. Invite it there first (\`npm run doctor\` prints the invite link), or check DEV_GUILD_ID.`
+          : discordFailure(error, config.DISCORD_API_URL, config.DISCORD_TOKEN)
+      }`,
+    );
     return 1;
+  } finally {
+    stopRest(rest);
   }
+  out(
+    `Registered ${count} commands ${config.DEV_GUILD_ID ? `to server ${config.DEV_GUILD_ID} (available now)` : 'globally (Discord may take up to an hour to show changes)'}.`,
+  );
+  // Remembered so the bot's next start sees nothing changed and doesn't register them again.
+  // The commands are registered either way: a database problem only costs a repeat at start.
+  try {
+    const store = new Store(openDatabase(config.DATABASE_PATH));
+    try {
+      store.setMeta('commands_hash', commandsHash(definitions, config.DEV_GUILD_ID));
+    } finally {
+      store.close();
+    }
+  } catch (error) {
+    out(
+      `Note: could not record this in ${config.DATABASE_PATH} (${error instanceof Error ? error.message : String(error)}); the bot will register the commands again when it starts.`,
+    );
+  }
+  return 0;
 }
 
 if (isMain(import.meta.url)) {

@@ -1,8 +1,7 @@
-import { DiscordAPIError } from '@discordjs/rest';
 import { ConfigError, loadConfigFromProcess } from './config.js';
 import { INVITE_PERMISSIONS } from './discord/permissions.js';
-import { createRest, inviteUrl, whoAmI } from './discord/rest.js';
-import { silentLogger } from './log.js';
+import { createRest, discordFailure, inviteUrl, stopRest, type ToolOptions, whoAmI } from './discord/rest.js';
+import { scrubSecrets, silentLogger } from './log.js';
 import { createRaClient } from './ra/client.js';
 import { RaError } from './ra/errors.js';
 import { isMain } from './util/is-main.js';
@@ -14,10 +13,11 @@ import { isMain } from './util/is-main.js';
 export async function runDoctor(
   env: Record<string, string | undefined>,
   out: (line: string) => void,
+  options: ToolOptions = {},
 ): Promise<number> {
   let config: ReturnType<typeof loadConfigFromProcess>;
   try {
-    config = loadConfigFromProcess('.env', env);
+    config = loadConfigFromProcess(options.envFile ?? '.env', env);
     out('✔ configuration is valid');
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -38,15 +38,9 @@ export async function runDoctor(
     );
   } catch (error) {
     ok = false;
-    if (error instanceof DiscordAPIError && error.status === 401) {
-      out(
-        '✘ Discord rejected DISCORD_TOKEN. In the developer portal open your application > Bot > Reset Token, and put the new token in DISCORD_TOKEN.',
-      );
-    } else {
-      out(
-        `✘ Could not reach Discord at ${config.DISCORD_API_URL}: ${error instanceof Error ? error.message : String(error)}. Check the network and DISCORD_API_URL.`,
-      );
-    }
+    out(`✘ ${discordFailure(error, config.DISCORD_API_URL, config.DISCORD_TOKEN)}`);
+  } finally {
+    stopRest(rest);
   }
 
   const ra = createRaClient({
@@ -76,7 +70,7 @@ export async function runDoctor(
       out('✘ RA_USERNAME is not a RetroAchievements user. Fix it or leave it empty.');
     } else {
       out(
-        `✘ RetroAchievements did not answer properly: ${error instanceof RaError ? error.userMessage : String(error)}`,
+        `✘ RetroAchievements did not answer properly at ${config.RA_API_URL}: ${error instanceof RaError ? error.userMessage : scrubSecrets(String(error), [config.RA_API_KEY])} Check the network and RA_API_URL.`,
       );
     }
   } finally {

@@ -1,5 +1,6 @@
-import { REST } from '@discordjs/rest';
+import { DiscordAPIError, REST } from '@discordjs/rest';
 import { type APIApplication, type APIUser, Routes } from 'discord.js';
+import { scrubSecrets } from '../log.js';
 
 /** A REST client alone (no gateway) for one-shot tools: doctor, deploy-commands. */
 export function createRest(apiUrl: string, token: string): REST {
@@ -22,4 +23,28 @@ export function inviteUrl(applicationId: string, permissions: bigint): string {
     permissions: permissions.toString(),
   });
   return `https://discord.com/oauth2/authorize?${params}`;
+}
+
+/** Options of the one-shot tools (doctor, deploy-commands). */
+export interface ToolOptions {
+  /** The env file read on top of the environment (default `.env` in the working directory). */
+  envFile?: string;
+}
+
+/** Stops the REST client's sweep timers so a one-shot tool can exit on its own. */
+export function stopRest(rest: REST): void {
+  rest.clearHashSweeper();
+  rest.clearHandlerSweeper();
+}
+
+/** What to tell the person running a tool when a Discord call failed. */
+export function discordFailure(error: unknown, apiUrl: string, token?: string): string {
+  if (error instanceof DiscordAPIError && error.status === 401) {
+    return 'Discord rejected DISCORD_TOKEN. In the developer portal open your application > Bot > Reset Token, and put the new token in DISCORD_TOKEN.';
+  }
+  if (error instanceof DiscordAPIError) {
+    return `Discord refused the request (HTTP ${error.status}, code ${String(error.code)}): ${scrubSecrets(error.message, token ? [token] : [])}`;
+  }
+  const detail = error instanceof Error ? error.message : String(error);
+  return `Could not reach Discord at ${apiUrl}: ${scrubSecrets(detail, token ? [token] : [])}. Check the network and DISCORD_API_URL.`;
 }

@@ -7,6 +7,7 @@ import {
   MessageFlags,
 } from 'discord.js';
 import { RaError } from '../ra/errors.js';
+import { truncate } from '../render/text.js';
 import { type Command, type CommandContext, UserFacingError } from './command.js';
 
 /** Autocomplete must answer within 3 s and can't be deferred: leave room for the round trip. */
@@ -37,6 +38,7 @@ export function createInteractionRouter(commands: readonly Command[], ctx: Comma
       await interaction.reply({
         content: 'That command is no longer supported by this bot. Its command list may be out of date.',
         flags: MessageFlags.Ephemeral,
+        allowedMentions: { parse: [] },
       });
       return;
     }
@@ -75,7 +77,7 @@ export function createInteractionRouter(commands: readonly Command[], ctx: Comma
       }
     }
     try {
-      await interaction.respond(choices.slice(0, 25));
+      await interaction.respond(withinChoiceLimits(choices));
     } catch (error) {
       ctx.logger.debug({ err: describe(error) }, 'autocomplete response failed (probably expired)');
     }
@@ -89,6 +91,7 @@ export function createInteractionRouter(commands: readonly Command[], ctx: Comma
         await interaction.reply({
           content: 'This button is no longer active. Run the command again to get fresh buttons.',
           flags: MessageFlags.Ephemeral,
+          allowedMentions: { parse: [] },
         });
         return;
       }
@@ -151,6 +154,25 @@ export function createInteractionRouter(commands: readonly Command[], ctx: Comma
     if (interaction.isAutocomplete()) return onAutocomplete(interaction);
     if (interaction.isButton()) return onButton(interaction);
   };
+}
+
+/**
+ * Discord refuses the whole answer (and the user sees "loading options failed") if one choice
+ * breaks a limit: at most 25 choices, names 1-100 characters, string values up to 100.
+ */
+export function withinChoiceLimits(
+  choices: readonly { name: string; value: string }[],
+): { name: string; value: string }[] {
+  const seen = new Set<string>();
+  const out: { name: string; value: string }[] = [];
+  for (const choice of choices) {
+    const name = truncate(choice.name.trim(), 100);
+    if (!name || choice.value.length === 0 || choice.value.length > 100 || seen.has(choice.value)) continue;
+    seen.add(choice.value);
+    out.push({ name, value: choice.value });
+    if (out.length === 25) break;
+  }
+  return out;
 }
 
 /** A log-safe summary of an error (the logger scrubs secrets on top of this). */

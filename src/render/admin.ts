@@ -1,6 +1,6 @@
 import type { APIEmbed } from 'discord.js';
 import type { RaUrls } from '../ra/urls.js';
-import { safeText, truncate } from './text.js';
+import { safeText } from './text.js';
 
 export const ADMIN_COLOR = 0x5865f2;
 const FIELD_VALUE_MAX = 1024;

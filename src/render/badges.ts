@@ -334,7 +334,10 @@ export function createImageFetcher(options: ImageFetcherOptions = {}): FetchImag
       }
       return Buffer.concat(chunks, size);
     } catch (error) {
-      // An unread body would hold the connection: drop it.
+      // An unread body would hold the connection: drop it. Destroying an unfinished body makes
+      // undici emit an 'error' (RequestAbortedError) on it; without a listener that error is an
+      // uncaught exception, which would take the whole bot down on any 404 from the media host.
+      body.on('error', () => undefined);
       body.destroy();
       throw error;
     }

@@ -339,7 +339,10 @@ function nextLockedValue(achievements: readonly Achievement[], urls: RaUrls): st
 }
 
 function summaryDescription(game: GameProgress, achievements: readonly Achievement[], total: number): string {
-  const players = game.numDistinctPlayers > 0 ? ` · ${formatCount(game.numDistinctPlayers)} players` : '';
+  const players =
+    game.numDistinctPlayers > 0
+      ? ` · ${formatCount(game.numDistinctPlayers)} player${game.numDistinctPlayers === 1 ? '' : 's'}`
+      : '';
   const consoleLine = `${safeText(game.consoleName, 100, { singleLine: true, fallback: 'Unknown console' })}${players}`;
   if (total === 0) return `${consoleLine}\n\nNo achievements yet: this game has no achievement set.`;
   const last = achievements

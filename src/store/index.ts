@@ -112,9 +112,12 @@ export class Store {
     return this.users.find(guildId, nameOrUlid);
   }
 
-  /** RA display names change; the ULID doesn't. `userPic` undefined keeps the stored one. */
-  renameUser(ulid: string, displayName: string, userPic?: string): void {
-    this.users.rename(ulid, displayName, userPic);
+  /**
+   * RA display names change; the ULID doesn't. `userPic` undefined keeps the stored one.
+   * `checkedAt` records when the name was read from RA (the poller refreshes stale ones).
+   */
+  renameUser(ulid: string, displayName: string, userPic?: string, checkedAt?: Instant): void {
+    this.users.rename(ulid, displayName, userPic, checkedAt);
   }
 
   // --- polling ------------------------------------------------------------------------------
@@ -214,9 +217,17 @@ export class Store {
     return this.outbox.pendingCount();
   }
 
-  /** Deletes delivered and failed rows finished before `before`; run it daily or so. */
-  pruneOutbox(before: Instant): number {
-    return this.outbox.prune(before);
+  /**
+   * Deletes rows sent before `sentBefore` and rows failed for good before `failedBefore`
+   * (default: the same cutoff). Pending rows are never deleted.
+   */
+  pruneOutbox(sentBefore: Instant, failedBefore?: Instant): number {
+    return this.outbox.prune(sentBefore, failedBefore);
+  }
+
+  /** At start-up: rows claimed by a dispatcher that died are due again at once. */
+  releaseOutboxClaims(): number {
+    return this.outbox.releaseClaims();
   }
 
   // --- installation facts and lifecycle -----------------------------------------------------

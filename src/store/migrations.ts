@@ -96,4 +96,18 @@ CREATE TABLE meta (
 ) WITHOUT ROWID;
 `;
 
-export const MIGRATIONS: readonly Migration[] = [V1];
+/**
+ * Version 2.
+ * - outbox.claimed_at: when the running dispatcher leased a row. A lease only guards against a
+ *   second drain of the same process; after a crash or restart nobody holds it, so start-up
+ *   gives claimed rows back at once instead of waiting out the lease (the nonce makes the
+ *   repeat harmless). Kept apart from next_attempt_at so a retry's backoff is never cut short.
+ * - ra_users.profile_checked_at: when the display name was last read from RA, so the poller
+ *   refreshes renamed users' names without asking RA on every cycle.
+ */
+const V2 = `
+ALTER TABLE outbox ADD COLUMN claimed_at INTEGER;
+ALTER TABLE ra_users ADD COLUMN profile_checked_at INTEGER;
+`;
+
+export const MIGRATIONS: readonly Migration[] = [V1, V2];

@@ -87,17 +87,24 @@ export class OutboxTable {
         `SELECT id, guild_id, channel_id, ulid, kind, payload, nonce, attempts, created_at FROM outbox
          WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`,
       ),
-      lease: db.prepare<[number, number]>('UPDATE outbox SET next_attempt_at = ? WHERE id = ?'),
+      lease: db.prepare<[number, number, number]>(
+        'UPDATE outbox SET next_attempt_at = ?, claimed_at = ? WHERE id = ?',
+      ),
+      releaseClaims: db.prepare<[]>(
+        `UPDATE outbox SET next_attempt_at = min(next_attempt_at, claimed_at), claimed_at = NULL
+         WHERE status = 'pending' AND claimed_at IS NOT NULL`,
+      ),
       markSent: db.prepare<[number, string, number]>(
-        `UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, last_error = NULL
+        `UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, last_error = NULL, claimed_at = NULL
          WHERE id = ? AND status = 'pending'`,
       ),
       markRetry: db.prepare<[number, string, number, number]>(
-        `UPDATE outbox SET next_attempt_at = ?, last_error = ?, attempts = attempts + ?
+        `UPDATE outbox SET next_attempt_at = ?, last_error = ?, attempts = attempts + ?, claimed_at = NULL
          WHERE id = ? AND status = 'pending'`,
       ),
       markFailed: db.prepare<[number | null, string, number, number]>(
-        `UPDATE outbox SET status = 'failed', error_code = ?, last_error = ?, failed_at = ?, attempts = attempts + 1
+        `UPDATE outbox SET status = 'failed', error_code = ?, last_error = ?, failed_at = ?, attempts = attempts + 1,
+           claimed_at = NULL
          WHERE id = ? AND status = 'pending'`,
       ),
       countByStatus: db.prepare<[string], { status: OutboxStatus; n: number }>(
@@ -117,7 +124,7 @@ export class OutboxTable {
     };
     this.claimInTransaction = db.transaction((now: number, limit: number, leaseMs: number) => {
       const rows = this.stmt.due.all(now, limit);
-      for (const row of rows) this.stmt.lease.run(now + leaseMs, row.id);
+      for (const row of rows) this.stmt.lease.run(now + leaseMs, now, row.id);
       return rows.map(toOutboxRow);
     });
   }
@@ -144,6 +151,15 @@ export class OutboxTable {
    */
   claimDue(now: Instant, limit: number, leaseMs = DEFAULT_CLAIM_LEASE_MS): OutboxRow[] {
     return this.claimInTransaction(toMs(now), limit, leaseMs);
+  }
+
+  /**
+   * Gives back every row a dispatcher claimed but never marked (it crashed or was stopped
+   * mid-post): due again at the time it was claimed. Call at start-up, before the first drain,
+   * when no other dispatcher can hold a claim. Returns how many rows were released.
+   */
+  releaseClaims(): number {
+    return this.stmt.releaseClaims.run().changes;
   }
 
   markSent(id: number, messageId: string, now: Instant): boolean {
@@ -179,10 +195,12 @@ export class OutboxTable {
     return this.stmt.pendingCount.get()?.n ?? 0;
   }
 
-  /** Deletes sent and failed rows finished before `before`; payloads make old rows the bulk of the file. */
-  prune(before: Instant): number {
-    const cutoff = toMs(before);
-    return this.stmt.prune.run(cutoff, cutoff).changes;
+  /**
+   * Deletes rows sent before `sentBefore` and rows failed before `failedBefore` (default: the
+   * same cutoff); payloads make old rows the bulk of the file. Pending rows are never touched.
+   */
+  prune(sentBefore: Instant, failedBefore: Instant = sentBefore): number {
+    return this.stmt.prune.run(toMs(sentBefore), toMs(failedBefore)).changes;
   }
 }
 

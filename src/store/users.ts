@@ -44,6 +44,8 @@ export interface PollTarget {
   lastSuccessAt: number | null;
   /** The earliest `trackedSince` among the subscriptions (epoch ms). */
   trackedSince: number;
+  /** Epoch ms when the display name was last read from RA; null if never. */
+  profileCheckedAt: number | null;
   subscriptions: Subscription[];
 }
 
@@ -68,6 +70,7 @@ interface PollTargetRow {
   display_name: string;
   user_pic: string;
   last_success_at: number | null;
+  profile_checked_at: number | null;
   guild_id: string;
   channel_id: string | null;
   default_channel_id: string | null;
@@ -92,12 +95,14 @@ export class UsersTables {
 
   constructor(db: Database) {
     this.stmt = {
-      upsertRaUser: db.prepare<[string, string, string]>(
-        `INSERT INTO ra_users (ulid, display_name, user_pic) VALUES (?, ?, ?)
-         ON CONFLICT (ulid) DO UPDATE SET display_name = excluded.display_name, user_pic = excluded.user_pic`,
+      upsertRaUser: db.prepare<[string, string, string, number]>(
+        `INSERT INTO ra_users (ulid, display_name, user_pic, profile_checked_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (ulid) DO UPDATE SET display_name = excluded.display_name, user_pic = excluded.user_pic,
+           profile_checked_at = excluded.profile_checked_at`,
       ),
-      renameRaUser: db.prepare<[string, string | null, string]>(
-        'UPDATE ra_users SET display_name = ?, user_pic = coalesce(?, user_pic) WHERE ulid = ?',
+      renameRaUser: db.prepare<[string, string | null, number | null, string]>(
+        `UPDATE ra_users SET display_name = ?, user_pic = coalesce(?, user_pic),
+           profile_checked_at = coalesce(?, profile_checked_at) WHERE ulid = ?`,
       ),
       renameTracked: db.prepare<[string, string]>('UPDATE tracked_users SET display_name = ? WHERE ulid = ?'),
       selectTracked: db.prepare<[string, string], TrackedRow>(
@@ -133,7 +138,7 @@ export class UsersTables {
       ),
       // Longest-unpolled first, so a cycle cut short still serves the starved users.
       pollTargets: db.prepare<[], PollTargetRow>(
-        `SELECT u.ulid, u.display_name, u.user_pic, u.last_success_at, t.guild_id, t.channel_id,
+        `SELECT u.ulid, u.display_name, u.user_pic, u.last_success_at, u.profile_checked_at, t.guild_id, t.channel_id,
                 g.default_channel_id, t.tracked_since, g.announce_unlocks, g.announce_awards, g.announce_softcore
          FROM ra_users u
          JOIN tracked_users t ON t.ulid = u.ulid
@@ -159,10 +164,12 @@ export class UsersTables {
     this.untrackInTransaction = db.transaction((guildId: string, ulid: string) =>
       this.untrackNow(guildId, ulid),
     );
-    this.renameInTransaction = db.transaction((ulid: string, displayName: string, userPic: string | null) => {
-      this.stmt.renameRaUser.run(displayName, userPic, ulid);
-      this.stmt.renameTracked.run(displayName, ulid);
-    });
+    this.renameInTransaction = db.transaction(
+      (ulid: string, displayName: string, userPic: string | null, checkedAt: number | null) => {
+        this.stmt.renameRaUser.run(displayName, userPic, checkedAt, ulid);
+        this.stmt.renameTracked.run(displayName, ulid);
+      },
+    );
   }
 
   /** Idempotent: re-tracking keeps the original `trackedSince`, so nothing old gets announced. */
@@ -194,8 +201,13 @@ export class UsersTables {
     return this.stmt.isTracked.get(guildId, ulid) !== undefined;
   }
 
-  rename(ulid: string, displayName: string, userPic?: string): void {
-    this.renameInTransaction(ulid, displayName, userPic ?? null);
+  rename(ulid: string, displayName: string, userPic?: string, checkedAt?: Instant): void {
+    this.renameInTransaction(
+      ulid,
+      displayName,
+      userPic ?? null,
+      checkedAt === undefined ? null : toMs(checkedAt),
+    );
   }
 
   pollTargets(): PollTarget[] {
@@ -209,6 +221,7 @@ export class UsersTables {
           userPic: row.user_pic,
           lastSuccessAt: row.last_success_at,
           trackedSince: row.tracked_since,
+          profileCheckedAt: row.profile_checked_at,
           subscriptions: [],
         };
         targets.set(row.ulid, target);
@@ -241,7 +254,7 @@ export class UsersTables {
   private trackNow(input: TrackUserInput): TrackUserResult {
     const { guildId, ulid, displayName } = input;
     // The name from this fresh RA lookup is the newest: every guild's row gets it.
-    this.stmt.upsertRaUser.run(ulid, displayName, input.userPic);
+    this.stmt.upsertRaUser.run(ulid, displayName, input.userPic, toMs(input.now));
     this.stmt.renameTracked.run(displayName, ulid);
     const existing = this.stmt.selectTracked.get(guildId, ulid);
     if (existing === undefined) {

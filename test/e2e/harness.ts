@@ -14,7 +14,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningBot, startBot } from '../../src/app.js';
+import { type RunningBot, type StartBotOverrides, startBot } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import {
@@ -62,9 +62,16 @@ export interface Harness {
 export interface HarnessOptions {
   env?: Record<string, string>;
   world?: FakeWorld;
-  /** Set up extra guilds/channels before the bot logs in. */
-  beforeLogin?: (discord: FakeDiscord) => void;
+  /** Set up extra guilds/channels before the bot logs in (`base`: the harness's own guild etc.). */
+  beforeLogin?: (
+    discord: FakeDiscord,
+    base: { guild: FakeGuild; channel: FakeChannel; admin: FakeMember; member: FakeMember },
+  ) => void;
   logger?: Logger;
+  /** The bot's clock (default: real time). */
+  now?: () => Date;
+  /** Passed to startBot, e.g. `{ ra: { maxRetries: 1, baseBackoffMs: 10 } }`. */
+  overrides?: StartBotOverrides;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -77,7 +84,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const channel = discord.addChannel(guild.id, { name: 'achievements' });
   const admin = discord.addMember(guild.id, { username: 'admin', permissions: Permission.ManageGuild });
   const member = discord.addMember(guild.id, { username: 'player' });
-  options.beforeLogin?.(discord);
+  options.beforeLogin?.(discord, { guild, channel, admin, member });
 
   const dataDir = mkdtempSync(join(tmpdir(), 'cheevobot-e2e-'));
   const config = loadConfig({
@@ -102,7 +109,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       destination: { write: (l) => logs.push(l) },
     });
 
-  let bot = await startBot(config, logger);
+  const launch = () => startBot(config, logger, options.now, options.overrides);
+  let bot = await launch();
   const h: Harness = {
     ra,
     discord,
@@ -133,7 +141,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async restart() {
       await bot.stop();
-      bot = await startBot(config, logger);
+      bot = await launch();
     },
     async stop() {
       await bot.stop();

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -263,6 +265,28 @@ describe('createImageFetcher', () => {
     pool.intercept({ path: '/Badge/1.png' }).reply(status, body, { headers: { 'content-type': type } });
     const fetchImage = createImageFetcher({ dispatcher: agent, maxBytes: 1024 });
     await expect(fetchImage('https://media.example/Badge/1.png')).rejects.toThrow(error);
+  });
+
+  it('drops the body of a refused download without an uncaught error (real socket)', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(404, { 'content-type': 'application/json', 'content-length': 2 });
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const { port } = server.address() as AddressInfo;
+      const fetchImage = createImageFetcher();
+      await expect(fetchImage(`http://127.0.0.1:${port}/Badge/1.png`)).rejects.toThrow(/HTTP 404/);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('gives up on a slow server after the timeout', async () => {

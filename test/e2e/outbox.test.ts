@@ -1,0 +1,268 @@
+/**
+ * The durable outbox under failure: RA down, Discord rate limits and errors, permissions lost,
+ * restarts and pruning. Every event ends as exactly one message, or as a failure an admin sees.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { Permission } from '../fakes/discord/index.js';
+import type { Harness } from './harness.js';
+import {
+  addGame,
+  announcedAchievementIds,
+  channelPostBodies,
+  DAY,
+  HOUR,
+  MINUTE,
+  messageText,
+  startTracking,
+} from './tracking-helpers.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  if (h) expect(h.discord.violations).toEqual([]);
+  await h?.stop();
+  h = undefined;
+});
+
+/** Small RA retry budget so failing cycles are quick. */
+const QUICK_RA = { ra: { maxRetries: 0, baseBackoffMs: 10 } };
+
+function postsTo(harness: Harness, channelId: string) {
+  return harness.discord.channelMessages(channelId);
+}
+
+async function settingsShow(harness: Harness): Promise<string> {
+  const show = await harness.slash(harness.admin, 'settings', { subcommand: 'show' });
+  return JSON.stringify(show.embeds);
+}
+
+describe('when RetroAchievements fails', () => {
+  it('keeps each user’s window through cycles of 5xx and a long outage, then posts everything once', async () => {
+    const s = await startTracking({ overrides: QUICK_RA });
+    h = s.h;
+    s.world.addUser({ username: 'Scott' });
+    s.world.addUser({ username: 'Amy' });
+    const ids = addGame(s.world, 30, 'Outrun', 5);
+    await s.h.slash(h.admin, 'track', { subcommand: 'add', options: { user: 'Scott' } });
+    await s.h.slash(h.admin, 'track', { subcommand: 'add', options: { user: 'Amy' } });
+    await h.pollAndDrain(); // a first successful poll
+
+    s.world.unlock('Scott', ids[0]!);
+    h.ra.faults.add('*', { type: 'status', status: 503 }, Number.POSITIVE_INFINITY);
+    for (let cycle = 0; cycle < 3; cycle++) {
+      s.clock.advance(30 * MINUTE); // far beyond the window margin: only a kept window finds it
+      if (cycle === 1) s.world.unlock('Amy', ids[1]!, { hardcore: true });
+      await h.pollAndDrain();
+    }
+    expect(postsTo(h, h.channel.id)).toEqual([]);
+    const scott = s.world.user('Scott').ulid;
+    expect(h.bot.store.getPollState(scott)).toMatchObject({ consecutiveFailures: 3 });
+
+    h.ra.faults.clear();
+    await h.pollAndDrain();
+    await h.pollAndDrain();
+    expect(postsTo(h, h.channel.id).map(announcedAchievementIds).sort()).toEqual([[ids[0]], [ids[1]]]);
+    expect(h.bot.store.getPollState(scott)).toMatchObject({ consecutiveFailures: 0 });
+
+    // A day-long outage (downtime): caught up through GetAchievementsEarnedBetween.
+    s.world.unlock('Scott', ids[2]!);
+    h.ra.faults.add('*', { type: 'status', status: 502 }, Number.POSITIVE_INFINITY);
+    s.clock.advance(13 * HOUR);
+    await h.pollAndDrain();
+    s.clock.advance(13 * HOUR);
+    s.world.unlock('Amy', ids[3]!);
+    await h.pollAndDrain();
+    h.ra.faults.clear();
+    h.ra.requests.clear();
+    await h.pollAndDrain();
+    await h.pollAndDrain();
+    expect(h.ra.requests.count('GetAchievementsEarnedBetween')).toBeGreaterThanOrEqual(2);
+    const ids4 = postsTo(h, h.channel.id).map(announcedAchievementIds);
+    expect(ids4).toHaveLength(4);
+    expect(ids4.slice(2).sort()).toEqual([[ids[2]], [ids[3]]]);
+  });
+
+  it('survives RA hanging (client timeouts) and a user whose poll fails blocks nobody else', async () => {
+    const s = await startTracking({ env: { RA_TIMEOUT_MS: '500' }, overrides: QUICK_RA });
+    h = s.h;
+    s.world.addUser({ username: 'Scott' });
+    s.world.addUser({ username: 'Amy' });
+    const ids = addGame(s.world, 31, 'Space Harrier', 4);
+    await s.h.slash(h.admin, 'track', { subcommand: 'add', options: { user: 'Scott' } });
+    await s.h.slash(h.admin, 'track', { subcommand: 'add', options: { user: 'Amy' } });
+
+    s.world.unlock('Scott', ids[0]!);
+    s.world.unlock('Amy', ids[1]!);
+    h.ra.faults.add('GetUserRecentAchievements', { type: 'hang' }, Number.POSITIVE_INFINITY);
+    await h.pollAndDrain();
+    await h.pollAndDrain();
+    expect(postsTo(h, h.channel.id)).toEqual([]);
+
+    // One failure left: exactly one of the two users fails this cycle; the other is announced.
+    h.ra.faults.clear();
+    h.ra.faults.add('GetUserRecentAchievements', { type: 'status', status: 500 }, 1);
+    await h.pollAndDrain();
+    expect(postsTo(h, h.channel.id)).toHaveLength(1);
+    await h.pollAndDrain();
+    await h.pollAndDrain();
+    expect(postsTo(h, h.channel.id).map(announcedAchievementIds).sort()).toEqual([[ids[0]], [ids[1]]]);
+  });
+});
+
+describe('when Discord fails', () => {
+  async function setupOne(extra: Parameters<typeof startTracking>[0] = {}) {
+    const s = await startTracking(extra);
+    h = s.h;
+    s.world.addUser({ username: 'Scott' });
+    const ids = addGame(s.world, 40, 'Golden Axe', 6);
+    await h.slash(h.admin, 'track', { subcommand: 'add', options: { user: 'Scott' } });
+    return { ...s, ids };
+  }
+
+  it('waits out a 429 (Retry-After) and retries 5xx, ending with one message per event', async () => {
+    const s = await setupOne();
+    const route = new RegExp(`^/channels/${s.h.channel.id}/messages$`);
+    s.h.discord.faults.add({ method: 'POST', route, status: 429, retryAfter: 0.3 });
+    s.world.unlock('Scott', s.ids[0]!);
+    await s.h.pollAndDrain();
+    expect(postsTo(s.h, s.h.channel.id).map(announcedAchievementIds)).toEqual([[s.ids[0]]]);
+
+    s.h.discord.faults.add({ method: 'POST', route, status: 502, times: 2 });
+    s.world.unlock('Scott', s.ids[1]!);
+    await s.h.pollAndDrain();
+    expect(postsTo(s.h, s.h.channel.id).map(announcedAchievementIds)).toEqual([[s.ids[0]], [s.ids[1]]]);
+    const bodies = channelPostBodies(s.h, s.h.channel.id);
+    expect(bodies).toHaveLength(5); // 429 + retry, 502 + 502 + success
+    expect(new Set(bodies.slice(2).map((b) => b.nonce)).size).toBe(1);
+  });
+
+  it('backs off when Discord keeps failing, keeps the channel’s order, and survives a restart', async () => {
+    const s = await setupOne();
+    const route = new RegExp(`^/channels/${s.h.channel.id}/messages$`);
+    // More 5xx than @discordjs/rest retries (1 + 3): the row goes back to the outbox.
+    s.h.discord.faults.add({ method: 'POST', route, status: 503, times: 4 });
+    s.world.unlock('Scott', s.ids[0]!);
+    s.world.unlock('Scott', s.ids[1]!);
+    await s.h.pollAndDrain();
+    expect(postsTo(s.h, s.h.channel.id)).toEqual([]);
+    expect(channelPostBodies(s.h, s.h.channel.id)).toHaveLength(4);
+
+    // Not due yet: no request at all (Discord is never hammered).
+    await s.h.bot.dispatcher.drain();
+    expect(channelPostBodies(s.h, s.h.channel.id)).toHaveLength(4);
+    const show = await settingsShow(s.h);
+    expect(show).toContain('2 waiting');
+
+    await s.h.restart();
+    s.clock.advance(31_000);
+    await s.h.bot.dispatcher.drain();
+    const posts = postsTo(s.h, s.h.channel.id);
+    expect(posts.map(announcedAchievementIds)).toEqual([[s.ids[0]], [s.ids[1]]]);
+    await s.h.pollAndDrain();
+    expect(postsTo(s.h, s.h.channel.id)).toHaveLength(2);
+  });
+
+  it('abandons a hung post at shutdown within seconds and posts it once after the restart', async () => {
+    const s = await setupOne();
+    const route = `/channels/${s.h.channel.id}/messages`;
+    s.h.discord.faults.add({ method: 'POST', route, hang: true });
+    s.world.unlock('Scott', s.ids[0]!);
+    await s.h.bot.poller.runCycle();
+    void s.h.bot.dispatcher.drain();
+    await s.h.discord.waitUntil(() => channelPostBodies(s.h, s.h.channel.id).length === 1, 5_000);
+
+    const started = Date.now();
+    await s.h.restart(); // the hung post is abandoned, its row still pending and claimed
+    expect(Date.now() - started).toBeLessThan(9_000);
+    await s.h.bot.dispatcher.drain(); // released at start-up: due at once, not after the lease
+    const posts = postsTo(s.h, s.h.channel.id);
+    expect(posts.map(announcedAchievementIds)).toEqual([[s.ids[0]]]);
+    const nonces = channelPostBodies(s.h, s.h.channel.id).map((b) => b.nonce);
+    expect(nonces).toHaveLength(2);
+    expect(nonces[0]).toBe(nonces[1]);
+  }, 20_000);
+
+  it('stops retrying a row Discord refuses with 50013 and shows why in /settings show', async () => {
+    const s = await setupOne();
+    const channel = s.h.channel;
+    const denySend = [{ id: s.h.guild.botRoleId, type: 'role' as const, deny: Permission.SendMessages }];
+    s.h.discord.setChannelOverwrites(channel.id, denySend);
+    s.world.unlock('Scott', s.ids[0]!);
+    s.world.unlock('Scott', s.ids[1]!);
+    await s.h.pollAndDrain();
+    expect(channelPostBodies(s.h, channel.id)).toHaveLength(1);
+    for (let i = 0; i < 3; i++) await s.h.bot.dispatcher.drain();
+    expect(channelPostBodies(s.h, channel.id)).toHaveLength(1);
+
+    const show = await settingsShow(s.h);
+    expect(show).toContain('1 waiting · 1 failed for good');
+    expect(show).toContain('lacks permission');
+    expect(show).toContain('code 50013');
+    expect(show).toContain(`<#${channel.id}>`);
+
+    // The channel's next row is tried once after a cool-down; it fails for good too.
+    s.clock.advance(11 * MINUTE);
+    await s.h.bot.dispatcher.drain();
+    await s.h.bot.dispatcher.drain();
+    expect(channelPostBodies(s.h, channel.id)).toHaveLength(2);
+    expect(await settingsShow(s.h)).toContain('0 waiting · 2 failed for good');
+
+    // Fixed: new events post again.
+    s.h.discord.setChannelOverwrites(channel.id, []);
+    s.clock.advance(MINUTE);
+    s.world.unlock('Scott', s.ids[2]!);
+    await s.h.pollAndDrain();
+    expect(postsTo(s.h, channel.id).map(announcedAchievementIds)).toEqual([[s.ids[2]]]);
+  });
+
+  it('fails a row whose channel was deleted (10003) without retrying it', async () => {
+    const s = await setupOne();
+    const gone = s.h.discord.addChannel(s.h.guild.id, { name: 'temporary' });
+    s.world.addUser({ username: 'Amy' });
+    await s.h.slash(s.h.admin, 'track', { subcommand: 'add', options: { user: 'Amy', channel: gone.id } });
+    s.h.discord.removeChannel(gone.id);
+    s.world.unlock('Amy', s.ids[0]!);
+    s.world.unlock('Scott', s.ids[1]!);
+    await s.h.pollAndDrain();
+    await s.h.bot.dispatcher.drain();
+    expect(channelPostBodies(s.h, gone.id)).toHaveLength(1);
+    expect(postsTo(s.h, s.h.channel.id).map(announcedAchievementIds)).toEqual([[s.ids[1]]]);
+    const show = await settingsShow(s.h);
+    expect(show).toContain('no longer exists');
+    expect(show).toContain('code 10003');
+  });
+});
+
+describe('outbox housekeeping', () => {
+  it('prunes sent rows after 30 days and keeps failures visible longer', async () => {
+    const s = await startTracking();
+    h = s.h;
+    s.world.addUser({ username: 'Scott' });
+    const ids = addGame(s.world, 50, 'Alex Kidd', 3);
+    const broken = h.discord.addChannel(h.guild.id, { name: 'broken' });
+    s.world.addUser({ username: 'Amy' });
+    await h.slash(h.admin, 'track', { subcommand: 'add', options: { user: 'Scott' } });
+    await h.slash(h.admin, 'track', { subcommand: 'add', options: { user: 'Amy', channel: broken.id } });
+    h.discord.setChannelOverwrites(broken.id, [
+      { id: h.guild.botRoleId, type: 'role', deny: Permission.SendMessages },
+    ]);
+    s.world.unlock('Scott', ids[0]!);
+    s.world.unlock('Amy', ids[0]!);
+    await h.pollAndDrain();
+    const statuses = () =>
+      (
+        h!.bot.store.db.prepare('SELECT status FROM outbox ORDER BY status').all() as { status: string }[]
+      ).map((r) => r.status);
+    expect(statuses()).toEqual(['failed', 'sent']);
+
+    s.clock.advance(31 * DAY);
+    await h.bot.dispatcher.drain();
+    expect(statuses()).toEqual(['failed']);
+    expect(await settingsShow(h)).toContain('1 failed for good');
+
+    s.clock.advance(60 * DAY);
+    await h.bot.dispatcher.drain();
+    expect(statuses()).toEqual([]);
+    expect(await settingsShow(h)).toContain('0 waiting · 0 failed for good');
+    expect(messageText(postsTo(h, h.channel.id)[0]!)).toContain('Scott');
+  });
+});
