@@ -156,24 +156,7 @@ export function createProgressCommand(): Command {
       // Keep tracked users' names fresh: a rename shows up here first.
       ctx.store.renameUser(profile.ulid, profile.user, profile.userPic);
     }
-    const png =
-      game.achievements.length > 0
-        ? await withBudget(ctx.badges.render(game.achievements, ctx.urls), BADGE_BUDGET_MS)
-        : null;
-    const view = renderProgress({
-      profile,
-      game,
-      urls: ctx.urls,
-      now: ctx.now(),
-      invokerId: interaction.user.id,
-      badgeGrid: png !== null,
-    });
-    await interaction.editReply({
-      embeds: view.embeds,
-      components: view.components,
-      files: png && view.attachmentName ? [{ attachment: png, name: view.attachmentName }] : [],
-      allowedMentions: { parse: [] },
-    });
+    await interaction.editReply(await summaryReply(ctx, profile, game, interaction.user.id, ctx.now()));
   }
 
   async function handleButton(interaction: ButtonInteraction, ctx: CommandContext): Promise<void> {
@@ -200,14 +183,20 @@ export function createProgressCommand(): Command {
     await interaction.deferUpdate();
     const cached = progressCache.get(`${state.user}:${state.gameId}`);
     const { profile, game } = cached ?? (await loadProgress(ctx, state.user, state.gameId));
+    // The next buttons keep the original issue time: browsing lasts 15 minutes from /progress,
+    // not 15 minutes from the latest click.
+    const issued = new Date(state.issuedAt * 1000);
+    if (state.action === 'summary') {
+      await interaction.editReply(await summaryReply(ctx, profile, game, state.invokerId, issued));
+      return;
+    }
     const view = renderAchievementPage({
       profile,
       game,
       urls: ctx.urls,
       state,
-      // The next buttons keep the original issue time: browsing lasts 15 minutes from /progress,
-      // not 15 minutes from the latest click.
-      now: new Date(state.issuedAt * 1000),
+      now: issued,
+      summaryButton: true,
     });
     await interaction.editReply({
       embeds: view.embeds,
@@ -215,6 +204,35 @@ export function createProgressCommand(): Command {
       attachments: [],
       allowedMentions: { parse: [] },
     });
+  }
+
+  /** The summary view: embed, buttons and (when the badges could be drawn in time) the grid. */
+  async function summaryReply(
+    ctx: CommandContext,
+    profile: UserProfile,
+    game: GameProgress,
+    invokerId: string,
+    issued: Date,
+  ) {
+    const png =
+      game.achievements.length > 0
+        ? await withBudget(ctx.badges.render(game.achievements, ctx.urls), BADGE_BUDGET_MS)
+        : null;
+    const view = renderProgress({
+      profile,
+      game,
+      urls: ctx.urls,
+      now: issued,
+      invokerId,
+      badgeGrid: png !== null,
+    });
+    return {
+      embeds: view.embeds,
+      components: view.components,
+      files: png && view.attachmentName ? [{ attachment: png, name: view.attachmentName }] : [],
+      attachments: [],
+      allowedMentions: { parse: [] as const },
+    };
   }
 
   async function autocomplete(

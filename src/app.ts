@@ -6,6 +6,7 @@ import { commandsHash, registerCommands } from './discord/register.js';
 import { createInteractionRouter, describe } from './discord/router.js';
 import type { Logger } from './log.js';
 import { createRaClient, type RaClientOptions } from './ra/client.js';
+import { raClientOptions } from './ra/from-config.js';
 import { createRaUrls } from './ra/urls.js';
 import { type BadgeGridOptions, createBadgeGridRenderer, fetchImage } from './render/badges.js';
 import { openDatabase } from './store/db.js';
@@ -72,12 +73,7 @@ export async function startBot(
   const released = store.releaseOutboxClaims();
   if (released > 0) logger.info({ released }, 'announcements interrupted by a restart are due again');
   const ra = createRaClient({
-    apiUrl: config.RA_API_URL,
-    apiKey: config.RA_API_KEY,
-    username: config.RA_USERNAME,
-    requestsPerSecond: config.RA_REQUESTS_PER_SECOND,
-    timeoutMs: config.RA_TIMEOUT_MS,
-    logger: logger.child({ component: 'ra' }),
+    ...raClientOptions(config, logger.child({ component: 'ra' })),
     ...overrides.ra,
   });
   const urls = createRaUrls({ mediaUrl: config.RA_MEDIA_URL, siteUrl: config.RA_SITE_URL });

@@ -4,6 +4,7 @@ import { createRest, discordFailure, inviteUrl, stopRest, type ToolOptions, whoA
 import { scrubSecrets, silentLogger } from './log.js';
 import { createRaClient } from './ra/client.js';
 import { RaError } from './ra/errors.js';
+import { raClientOptions } from './ra/from-config.js';
 import { isMain } from './util/is-main.js';
 
 /**
@@ -43,15 +44,7 @@ export async function runDoctor(
     stopRest(rest);
   }
 
-  const ra = createRaClient({
-    apiUrl: config.RA_API_URL,
-    apiKey: config.RA_API_KEY,
-    username: config.RA_USERNAME,
-    requestsPerSecond: config.RA_REQUESTS_PER_SECOND,
-    timeoutMs: config.RA_TIMEOUT_MS,
-    maxRetries: 1,
-    logger: silentLogger(),
-  });
+  const ra = createRaClient({ ...raClientOptions(config, silentLogger()), maxRetries: 1 });
   try {
     if (config.RA_USERNAME) {
       const profile = await ra.getUserProfile(config.RA_USERNAME);

@@ -51,6 +51,22 @@ const entries = (m: FakeMessage) =>
   (m.embeds[0]?.description ?? '').split('\n').filter((l) => /^[✅🔒]/u.test(l));
 
 describe('browsing a 400-achievement set', () => {
+  it('goes back from the list to the summary, with its badge grid, without asking RA again', async () => {
+    const { h } = await start();
+    const summary = await progress(h, h.member, 'Scott', String(SONIC)).waitForReply(10_000);
+    const raCalls = h.ra.requests.count();
+    const list = await pressAndWait(h, h.member, summary, 'Browse achievements');
+    expect(list.attachments).toEqual([]);
+    const next = await pressAndWait(h, h.member, list, 'Back to summary');
+    expectWithinLimits(next);
+    expect(next.embeds[0]?.title).toBe(summary.embeds[0]?.title);
+    expect(next.embeds[0]?.fields).toEqual(summary.embeds[0]?.fields);
+    expect(next.attachments.map((a) => a.filename)).toEqual(['badges.png']);
+    expect(next.embeds[0]?.image?.url).toContain('badges.png');
+    expect(buttonByLabel(next, 'Browse achievements')).toBeDefined();
+    expect(h.ra.requests.count()).toBe(raCalls);
+  });
+
   it('pages forward, back, to the end, and filters earned and locked, every page within limits', async () => {
     const { h } = await start();
     const summary = await progress(h, h.member, 'Scott', String(BIG_SET)).waitForReply(10_000);
