@@ -7,8 +7,3 @@ import { trackCommand } from './track.js';
 export function createCommands(): readonly Command[] {
   return [createProgressCommand(), trackCommand, settingsCommand];
 }
-
-/** The definitions as registered with Discord (plain data, no handlers). */
-export function commandDefinitions() {
-  return createCommands().map((c) => c.data);
-}

@@ -131,13 +131,14 @@ export async function startBot(
   }
 
   if (config.REGISTER_COMMANDS) {
-    const hash = commandsHash(definitions, config.DEV_GUILD_ID);
+    const applicationId = client.application!.id;
+    const hash = commandsHash(applicationId, definitions, config.DEV_GUILD_ID);
     if (store.getMeta('commands_hash') === hash) {
       logger.debug('slash commands unchanged; not re-registering');
     } else {
       const count = await registerCommands({
         rest: client.rest,
-        applicationId: client.application!.id,
+        applicationId,
         definitions,
         guildId: config.DEV_GUILD_ID,
       });

@@ -30,11 +30,13 @@ export async function deployCommands(
   const definitions = createCommands().map((c) => c.data);
   const rest = createRest(config.DISCORD_API_URL, config.DISCORD_TOKEN);
   let count: number;
+  let applicationId: string;
   try {
     const { application } = await whoAmI(rest);
+    applicationId = application.id;
     count = await registerCommands({
       rest,
-      applicationId: application.id,
+      applicationId,
       definitions,
       guildId: config.DEV_GUILD_ID,
     });
@@ -62,7 +64,7 @@ export async function deployCommands(
   try {
     const store = new Store(openDatabase(config.DATABASE_PATH));
     try {
-      store.setMeta('commands_hash', commandsHash(definitions, config.DEV_GUILD_ID));
+      store.setMeta('commands_hash', commandsHash(applicationId, definitions, config.DEV_GUILD_ID));
     } finally {
       store.close();
     }

@@ -2,13 +2,17 @@ import { createHash } from 'node:crypto';
 import type { REST } from '@discordjs/rest';
 import { type RESTPostAPIChatInputApplicationCommandsJSONBody, Routes } from 'discord.js';
 
-/** A stable fingerprint of the command definitions and where they go. */
+/**
+ * A stable fingerprint of the command definitions and where they go: the application (a database
+ * reused with another bot's token must register again) and the guild, if any.
+ */
 export function commandsHash(
+  applicationId: string,
   definitions: readonly RESTPostAPIChatInputApplicationCommandsJSONBody[],
   guildId?: string,
 ): string {
   return createHash('sha256')
-    .update(JSON.stringify({ guildId: guildId ?? null, definitions }))
+    .update(JSON.stringify({ applicationId, guildId: guildId ?? null, definitions }))
     .digest('hex');
 }
 

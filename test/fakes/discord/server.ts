@@ -779,7 +779,7 @@ export class FakeDiscord {
       },
       bot: userPayload(this.botUser),
       approximate_guild_count: this.#state.guilds.size,
-      install_params: { scopes: ['bot', 'applications.commands'], permissions: '116736' },
+      install_params: { scopes: ['bot', 'applications.commands'], permissions: '52224' },
     };
   }
 
