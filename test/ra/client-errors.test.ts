@@ -155,7 +155,8 @@ describe('RA client errors and retries', () => {
     const started = performance.now();
     await client.close();
     expect(await pending).toBeInstanceOf(RaUnavailableError);
-    expect(performance.now() - started).toBeLessThan(1000);
+    // Far below the 10 s request timeout: close() aborted it rather than waiting it out.
+    expect(performance.now() - started).toBeLessThan(5_000);
     expect(await rejectionOf(client.getUserProfile('Alice'))).toBeInstanceOf(RaUnavailableError);
   });
 });
