@@ -12,6 +12,7 @@ import type { GameProgress, RecentlyPlayedGame, UserProfile } from '../src/ra/ty
 import { isRaUser, parseGameId, parseRaUser } from '../src/ra/validate.js';
 import { decodeBrowseId, renderAchievementPage, renderProgress } from '../src/render/progress.js';
 import { plainText, safeText } from '../src/render/text.js';
+import { orAfter } from '../src/util/deadline.js';
 import { TtlCache } from '../src/util/ttl-cache.js';
 
 /** Interactions live 15 minutes; so do the buttons of a /progress reply. */
@@ -123,18 +124,6 @@ export function createProgressCommand(): Command {
     return result;
   }
 
-  async function withBudget<T>(work: Promise<T>, ms: number): Promise<T | null> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<null>((resolve) => {
-      timer = setTimeout(() => resolve(null), ms);
-    });
-    try {
-      return await Promise.race([work.catch(() => null), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
     const user = parseRaUser(interaction.options.getString('user', true));
     const gameInput = interaction.options.getString('game', true);
@@ -216,7 +205,11 @@ export function createProgressCommand(): Command {
   ) {
     const png =
       game.achievements.length > 0
-        ? await withBudget(ctx.badges.render(game.achievements, ctx.urls), BADGE_BUDGET_MS)
+        ? await orAfter(
+            ctx.badges.render(game.achievements, ctx.urls).catch(() => null),
+            BADGE_BUDGET_MS,
+            null,
+          )
         : null;
     const view = renderProgress({
       profile,

@@ -14,6 +14,7 @@ import { Store } from './store/index.js';
 import { createDispatcher } from './tracking/dispatch.js';
 import { createPoller } from './tracking/poller.js';
 import { scheduleJob } from './tracking/schedule.js';
+import { orAfter } from './util/deadline.js';
 
 /** How often pending announcements (retries, posts left by a crash) are looked at between polls. */
 const DISPATCH_INTERVAL_MS = 15_000;
@@ -22,22 +23,15 @@ const LOGIN_TIMEOUT_MS = 60_000;
 const STOP_BUDGET_MS = 5_000;
 
 /** True when `work` settled within `ms` (its failure counts as settled: shutdown goes on). */
-async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([
-      work.then(
-        () => true,
-        () => true,
-      ),
-      timeout,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+function within(work: Promise<unknown>, ms: number): Promise<boolean> {
+  return orAfter(
+    work.then(
+      () => true,
+      () => true,
+    ),
+    ms,
+    false,
+  );
 }
 
 /**

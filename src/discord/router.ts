@@ -8,6 +8,7 @@ import {
 } from 'discord.js';
 import { RaError } from '../ra/errors.js';
 import { truncate } from '../render/text.js';
+import { orAfter } from '../util/deadline.js';
 import { type Command, type CommandContext, UserFacingError } from './command.js';
 
 /** Autocomplete must answer within 3 s and can't be deferred: leave room for the round trip. */
@@ -58,22 +59,19 @@ export function createInteractionRouter(commands: readonly Command[], ctx: Comma
     const command = byName.get(interaction.commandName);
     let choices: { name: string; value: string }[] = [];
     if (command?.autocomplete) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error('autocomplete time budget exceeded')),
-          AUTOCOMPLETE_BUDGET_MS,
-        );
-      });
       try {
-        choices = await Promise.race([command.autocomplete(interaction, ctx), timeout]);
+        const answered = await orAfter(command.autocomplete(interaction, ctx), AUTOCOMPLETE_BUDGET_MS, null);
+        if (answered) choices = answered;
+        else
+          ctx.logger.debug(
+            { command: interaction.commandName },
+            'autocomplete over its time budget; no choices',
+          );
       } catch (error) {
         ctx.logger.debug(
           { command: interaction.commandName, err: describe(error) },
           'autocomplete answered with no choices',
         );
-      } finally {
-        clearTimeout(timer);
       }
     }
     try {
