@@ -93,9 +93,17 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
   }
   // show
   const tracked = ctx.store.countTrackedUsers(guild.id);
-  const outbox = ctx.store.outboxStatus(guild.id);
+  const outbox = ctx.store.outboxStatus(guild.id, now);
   await interaction.editReply({
-    embeds: [renderSettings({ settings, tracked, outbox, cap: ctx.config.MAX_TRACKED_USERS_PER_SERVER })],
+    embeds: [
+      renderSettings({
+        settings,
+        tracked,
+        outbox,
+        cap: ctx.config.MAX_TRACKED_USERS_PER_SERVER,
+        now: now.getTime(),
+      }),
+    ],
   });
 }
 

@@ -59,15 +59,58 @@ export interface SettingsView {
 export interface OutboxView {
   pending: number;
   failed: number;
-  recentFailures: readonly { channelId: string; code: number | null; reason: string; at: number }[];
+  /** Grouped by channel, code and reason; `count` rows each (1 when omitted). */
+  recentFailures: readonly {
+    channelId: string;
+    code: number | null;
+    reason: string;
+    at: number;
+    count?: number;
+  }[];
+  /** Channels whose rows have been pending a while (oldest first), with the last error. */
+  delayed?: readonly {
+    channelId: string;
+    count: number;
+    since: number;
+    nextAttemptAt: number;
+    lastError: string | null;
+  }[];
 }
 
-/** `/settings show`: the settings, the tracked count, and deliveries that failed for good (and why). */
+/** Discord's relative timestamp for epoch ms. */
+function relative(ms: number): string {
+  return `<t:${Math.floor(ms / 1000)}:R>`;
+}
+
+/** As many `lines` as fit in one field value, then "… and K more <noun>". */
+function fitLines(lines: readonly string[], noun: string): string {
+  const shown: string[] = [];
+  let length = 0;
+  for (const [index, line] of lines.entries()) {
+    const left = lines.length - index;
+    const more = `… and ${left} more ${noun}${left === 1 ? '' : 's'}`;
+    const isLast = index === lines.length - 1;
+    if (length + line.length + (isLast ? 0 : 1 + more.length) > FIELD_VALUE_MAX) {
+      shown.push(more);
+      break;
+    }
+    shown.push(line);
+    length += line.length + 1;
+  }
+  return shown.join('\n');
+}
+
+/**
+ * `/settings show`: the settings, the tracked count, deliveries that failed for good (and why),
+ * and channels whose announcements have been waiting a while (the last error, the next try).
+ */
 export function renderSettings(input: {
   settings: SettingsView;
   tracked: number;
   cap: number;
   outbox: OutboxView;
+  /** Epoch ms: a next try already due reads "next run" instead of a time in the past. */
+  now?: number;
 }): APIEmbed {
   const { settings, tracked, cap, outbox } = input;
   const onOff = (v: boolean) => (v ? 'on' : 'off');
@@ -75,8 +118,15 @@ export function renderSettings(input: {
     .slice(0, 5)
     .map(
       (f) =>
-        `• <#${f.channelId}> <t:${Math.floor(f.at / 1000)}:R>: ${safeText(f.reason, 150, { singleLine: true })}${f.code ? ` (code ${f.code})` : ''}`,
+        `• <#${f.channelId}> ${(f.count ?? 1) > 1 ? `${f.count}× ` : ''}${relative(f.at)}: ${safeText(f.reason, 150, { singleLine: true })}${f.code ? ` (code ${f.code})` : ''}`,
     );
+  const now = input.now ?? Date.now();
+  const delayedLines = (outbox.delayed ?? []).map((d) => {
+    const next =
+      d.nextAttemptAt <= now ? 'next try on the next run' : `next try ${relative(d.nextAttemptAt)}`;
+    const error = d.lastError ? `: ${safeText(d.lastError, 160, { singleLine: true })}` : ': not tried yet';
+    return `• <#${d.channelId}> ${d.count} waiting since ${relative(d.since)}, ${next}${error}`;
+  });
   const head = `${outbox.pending} waiting · ${outbox.failed} failed for good`;
   const hint =
     'Fix the channel permissions (View Channel, Send Messages, Embed Links, Attach Files) or pick another channel.';
@@ -115,6 +165,9 @@ export function renderSettings(input: {
         name: 'Delivery',
         value: delivery,
       },
+      ...(delayedLines.length > 0
+        ? [{ name: 'Waiting over 15 minutes', value: fitLines(delayedLines, 'channel') }]
+        : []),
     ],
   };
 }

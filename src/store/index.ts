@@ -4,11 +4,17 @@
  * Guild-facing methods all take the guild id, so one guild never sees another's data.
  */
 import type { Detection, StoredGameState } from '../tracking/detect.js';
-import type { OutboxInput } from '../tracking/events.js';
+import type { OutboxInput, Subscription } from '../tracking/events.js';
 import type { Database } from './db.js';
 import { type GuildSettings, type GuildSettingsPatch, GuildSettingsTable } from './guilds.js';
 import { MetaTable } from './meta.js';
-import { type GuildOutboxStatus, type OutboxRow, OutboxTable, randomNonce } from './outbox.js';
+import {
+  type ChannelFailure,
+  type GuildOutboxStatus,
+  type OutboxRow,
+  OutboxTable,
+  randomNonce,
+} from './outbox.js';
 import { ProgressTables } from './progress.js';
 import { type Instant, toMs } from './shared.js';
 import {
@@ -23,8 +29,11 @@ import {
 export { type Database, DatabaseTooNewError, LATEST_SCHEMA_VERSION, openDatabase } from './db.js';
 export { DEFAULT_TOGGLES, type GuildSettings, type GuildSettingsPatch } from './guilds.js';
 export {
+  type ChannelFailure,
   DEFAULT_CLAIM_LEASE_MS,
+  DEFAULT_DELAYED_AFTER_MS,
   type GuildOutboxStatus,
+  type OutboxDelay,
   type OutboxFailure,
   type OutboxRow,
   type OutboxStatus,
@@ -153,6 +162,29 @@ export class Store {
   }
 
   /**
+   * Every guild's subscription to the user as it is NOW (the poller reads it right before it
+   * plans and writes a diff, so a guild that started or stopped tracking mid-cycle is honoured).
+   */
+  subscriptionsOf(ulid: string): Subscription[] {
+    return this.users.subscriptionsOf(ulid);
+  }
+
+  /**
+   * Marks a game to be re-diffed on the user's next poll(s), e.g. because RA's award feed lists
+   * a new award there. No-op for a user nobody tracks.
+   */
+  requestGameRecheck(ulid: string, gameId: number, now: Instant, polls = 1): void {
+    const userId = this.progress.userId(ulid);
+    if (userId !== null) this.progress.requestRecheck(userId, gameId, polls, toMs(now));
+  }
+
+  /** Spends one recheck poll of a game that could not be read (so a broken game isn't retried forever). */
+  spendGameRecheck(ulid: string, gameId: number): void {
+    const userId = this.progress.userId(ulid);
+    if (userId !== null) this.progress.spendRecheck(userId, gameId);
+  }
+
+  /**
    * Commits one diff atomically: the earned-set delta, the game state and the outbox rows.
    * If any part fails, nothing is written, so the next poll sees the same changes again.
    */
@@ -209,8 +241,29 @@ export class Store {
     return this.outbox.markFailed(id, errorCode, reason, now);
   }
 
-  outboxStatus(guildId: string): GuildOutboxStatus {
-    return this.outbox.status(guildId);
+  /**
+   * The channel is gone or the bot may not post there: fails row `triedId` and every other
+   * pending row of the channel queued by `queuedBy`, with one code and reason. Returns the count.
+   */
+  failOutboxChannel(
+    channelId: string,
+    triedId: number,
+    errorCode: number | null,
+    reason: string,
+    now: Instant,
+    queuedBy: Instant,
+  ): number {
+    return this.outbox.failChannel(channelId, triedId, errorCode, reason, now, queuedBy);
+  }
+
+  /** Per channel, its newest failure with one of `codes` after `since` (channel cool-downs). */
+  outboxChannelFailuresSince(codes: readonly number[], since: Instant): Map<string, ChannelFailure> {
+    return this.outbox.channelFailuresSince(codes, since);
+  }
+
+  /** Counts, grouped failures, and channels whose rows have waited longer than `delayedAfterMs`. */
+  outboxStatus(guildId: string, now?: Instant, delayedAfterMs?: number): GuildOutboxStatus {
+    return this.outbox.status(guildId, now, delayedAfterMs);
   }
 
   pendingCount(): number {

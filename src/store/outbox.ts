@@ -27,20 +27,49 @@ export interface OutboxRow {
   createdAt: number;
 }
 
+/** Rows of one channel that failed for good with the same code and reason. */
 export interface OutboxFailure {
   channelId: string;
   code: number | null;
   reason: string;
-  /** Epoch ms. */
+  /** Epoch ms of the newest of them. */
   at: number;
+  /** How many rows failed this way. */
+  count: number;
+}
+
+/** A channel whose rows have been pending longer than the status call's `delayedAfterMs`. */
+export interface OutboxDelay {
+  channelId: string;
+  /** Its rows pending that long. */
+  count: number;
+  /** Epoch ms: when the oldest of them was queued. */
+  since: number;
+  /** Epoch ms: when the channel's next row is due. */
+  nextAttemptAt: number;
+  /** The error of the row actually tried (the channel's head), if any was tried. */
+  lastError: string | null;
 }
 
 export interface GuildOutboxStatus {
   pending: number;
   failed: number;
-  /** Newest first. */
+  /** Newest first, grouped by channel, code and reason. */
   recentFailures: OutboxFailure[];
+  /** Oldest first. */
+  delayed: OutboxDelay[];
 }
+
+/** The newest channel-wide failure of a channel (see `OutboxTable.channelFailuresSince`). */
+export interface ChannelFailure {
+  code: number;
+  reason: string;
+  /** Epoch ms. */
+  at: number;
+}
+
+/** Pending rows older than this are listed with their error in `/settings show`. */
+export const DEFAULT_DELAYED_AFTER_MS = 15 * 60_000;
 
 /** A claimed row isn't handed out again for this long, unless it is marked before. */
 export const DEFAULT_CLAIM_LEASE_MS = 60_000;
@@ -68,6 +97,15 @@ interface FailureDbRow {
   error_code: number | null;
   last_error: string | null;
   failed_at: number;
+  n: number;
+}
+
+interface DelayDbRow {
+  channel_id: string;
+  n: number;
+  since: number;
+  next_at: number;
+  last_error: string | null;
 }
 
 export class OutboxTable {
@@ -111,10 +149,35 @@ export class OutboxTable {
         `SELECT status, count(*) AS n FROM outbox WHERE guild_id = ? AND status IN ('pending', 'failed')
          GROUP BY status`,
       ),
+      // A bare column next to a single max() comes from the row holding the max (SQLite).
       recentFailures: db.prepare<[string, number], FailureDbRow>(
-        `SELECT channel_id, error_code, last_error, failed_at FROM outbox
-         WHERE guild_id = ? AND status = 'failed' ORDER BY failed_at DESC, id DESC LIMIT ?`,
+        `SELECT channel_id, error_code, last_error, max(failed_at) AS failed_at, count(*) AS n FROM outbox
+         WHERE guild_id = ? AND status = 'failed'
+         GROUP BY channel_id, error_code, last_error ORDER BY failed_at DESC, max(id) DESC LIMIT ?`,
       ),
+      delayed: db.prepare<[string, number], DelayDbRow>(
+        `SELECT o.channel_id, count(*) AS n, min(o.created_at) AS since, min(o.next_attempt_at) AS next_at,
+           (SELECT e.last_error FROM outbox e
+            WHERE e.channel_id = o.channel_id AND e.guild_id = o.guild_id AND e.status = 'pending'
+              AND e.last_error IS NOT NULL
+            ORDER BY e.attempts DESC, e.id LIMIT 1) AS last_error
+         FROM outbox o WHERE o.guild_id = ? AND o.status = 'pending' AND o.created_at <= ?
+         GROUP BY o.channel_id ORDER BY since, o.channel_id`,
+      ),
+      failChannel: db.prepare<[number | null, string, number, number, string, number]>(
+        `UPDATE outbox SET status = 'failed', error_code = ?, last_error = ?, failed_at = ?,
+           attempts = attempts + (id = ?), claimed_at = NULL
+         WHERE channel_id = ? AND status = 'pending' AND created_at <= ?`,
+      ),
+      channelFailures: db.prepare<
+        [string, number],
+        { channel_id: string; error_code: number; last_error: string | null; at: number }
+      >(
+        `SELECT channel_id, error_code, last_error, max(failed_at) AS at FROM outbox
+         WHERE status = 'failed' AND error_code IN (SELECT value FROM json_each(?)) AND failed_at > ?
+         GROUP BY channel_id`,
+      ),
+      createdAt: db.prepare<[number], { created_at: number }>('SELECT created_at FROM outbox WHERE id = ?'),
       pendingCount: db.prepare<[], { n: number }>(
         "SELECT count(*) AS n FROM outbox WHERE status = 'pending'",
       ),
@@ -177,7 +240,43 @@ export class OutboxTable {
     return this.stmt.markFailed.run(errorCode, clipError(reason), toMs(now), id).changes > 0;
   }
 
-  status(guildId: string): GuildOutboxStatus {
+  /**
+   * A channel-wide failure (the channel is gone or the bot may not post there): fails the
+   * channel's row `triedId` and every other pending row of the channel queued at or before
+   * `queuedBy`, with the same code and reason. Rows queued later are left for a later probe.
+   * Returns how many rows failed.
+   */
+  failChannel(
+    channelId: string,
+    triedId: number,
+    errorCode: number | null,
+    reason: string,
+    now: Instant,
+    queuedBy: Instant,
+  ): number {
+    const queuedByMs = Math.max(toMs(queuedBy), this.createdAt(triedId));
+    return this.stmt.failChannel.run(errorCode, clipError(reason), toMs(now), triedId, channelId, queuedByMs)
+      .changes;
+  }
+
+  private createdAt(id: number): number {
+    return this.stmt.createdAt.get(id)?.created_at ?? Number.NEGATIVE_INFINITY;
+  }
+
+  /** Per channel, its newest failure with one of `codes` after `since`. */
+  channelFailuresSince(codes: readonly number[], since: Instant): Map<string, ChannelFailure> {
+    const out = new Map<string, ChannelFailure>();
+    for (const row of this.stmt.channelFailures.all(JSON.stringify(codes), toMs(since))) {
+      out.set(row.channel_id, { code: row.error_code, reason: row.last_error ?? '', at: row.at });
+    }
+    return out;
+  }
+
+  status(
+    guildId: string,
+    now: Instant = Date.now(),
+    delayedAfterMs = DEFAULT_DELAYED_AFTER_MS,
+  ): GuildOutboxStatus {
     const counts = { pending: 0, failed: 0 };
     for (const row of this.stmt.countByStatus.all(guildId)) {
       if (row.status === 'pending' || row.status === 'failed') counts[row.status] = row.n;
@@ -187,8 +286,16 @@ export class OutboxTable {
       code: row.error_code,
       reason: row.last_error ?? '',
       at: row.failed_at,
+      count: row.n,
     }));
-    return { ...counts, recentFailures };
+    const delayed = this.stmt.delayed.all(guildId, toMs(now) - delayedAfterMs).map((row) => ({
+      channelId: row.channel_id,
+      count: row.n,
+      since: row.since,
+      nextAttemptAt: row.next_at,
+      lastError: row.last_error,
+    }));
+    return { ...counts, recentFailures, delayed };
   }
 
   pendingCount(): number {

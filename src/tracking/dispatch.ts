@@ -17,9 +17,24 @@ export const PERMANENT_CODES: ReadonlyMap<number, string> = new Map([
   [50035, 'Discord rejected the message as invalid'],
 ]);
 
+/**
+ * Codes that mean nothing can be posted to the channel, whatever the message: it is gone
+ * (10003), the bot can't see it (50001), or it lacks a permission every announcement needs
+ * (50013: on a message create that is Send Messages, or Attach Files/Embed Links, which the bot
+ * requires for all announcements alike). One such answer fails every queued row of the channel
+ * at once: retrying them would spend one refused 403/404 each, and refused requests count
+ * toward Discord's 10,000-per-10-minutes ban. Other permanent errors (400 50035, a render
+ * failure) belong to the one row and fail only it; 400s don't count toward that ban.
+ */
+export const CHANNEL_WIDE_CODES: ReadonlySet<number> = new Set([10003, 50001, 50013]);
+
 const BATCH = 50;
-/** A channel whose post failed waits this long before the next row is tried (never hammer Discord). */
-const CHANNEL_COOLDOWN_MS = 10 * 60_000;
+/**
+ * After a channel-wide failure, rows queued later for that channel wait this long after it,
+ * then one of them probes the channel (an admin may have fixed it): at most one refused
+ * request per channel per period.
+ */
+export const CHANNEL_COOLDOWN_MS = 10 * 60_000;
 /** After this many transient failures in one drain, stop until the next tick: Discord is having a bad day. */
 const MAX_TRANSIENT_PER_DRAIN = 5;
 const DAY_MS = 24 * 60 * 60_000;
@@ -51,7 +66,17 @@ export interface DrainReport {
   retried: number;
 }
 
-type Outcome = { kind: 'sent' } | { kind: 'failed' } | { kind: 'retry'; next: Date };
+type Outcome =
+  | { kind: 'sent' }
+  /** `rows`: how many rows failed (more than one when the whole channel failed). */
+  | { kind: 'failed'; channelWide: boolean; rows: number; reason: string }
+  | { kind: 'retry'; next: Date; error: string };
+
+/** Why a channel's rows are held back in this drain, and until when. */
+interface ChannelBlock {
+  until: Date;
+  why: string;
+}
 
 /**
  * Posts pending outbox rows. Each row is posted with its own nonce and `enforce_nonce`, then
@@ -79,8 +104,9 @@ export function createDispatcher(options: DispatcherOptions) {
       const reason = `internal error: ${describe(error)}`;
       store.markFailed(row.id, null, reason, now());
       logger.error({ outboxId: row.id, err: reason }, 'announcement could not be rendered');
-      return { kind: 'failed' };
+      return { kind: 'failed', channelWide: false, rows: 1, reason };
     }
+    const startedAt = now();
     try {
       const sent = (await rest.post(Routes.channelMessages(row.channelId), {
         body: { ...message, nonce: row.nonce, enforce_nonce: true, allowed_mentions: { parse: [] } },
@@ -96,43 +122,73 @@ export function createDispatcher(options: DispatcherOptions) {
         const code = Number(error.code) || null;
         const reason =
           PERMANENT_CODES.get(Number(error.code)) ?? `Discord answered ${error.status}: ${error.message}`;
-        store.markFailed(row.id, code, reason, at);
+        const channelWide = code !== null && CHANNEL_WIDE_CODES.has(code);
+        // Channel-wide: every row queued before this post fails with it (rows queued since
+        // are left for the next probe); otherwise only this row.
+        const rows = channelWide
+          ? store.failOutboxChannel(row.channelId, row.id, code, reason, at, startedAt)
+          : Number(store.markFailed(row.id, code, reason, at));
         logger.warn(
-          { outboxId: row.id, guildId: row.guildId, channelId: row.channelId, code, reason },
-          'announcement failed for good',
+          {
+            outboxId: row.id,
+            guildId: row.guildId,
+            channelId: row.channelId,
+            code,
+            reason,
+            rows,
+            channelWide,
+          },
+          channelWide ? 'announcements to this channel failed for good' : 'announcement failed for good',
         );
-        return { kind: 'failed' };
+        return { kind: 'failed', channelWide, rows, reason };
       }
       // 5xx after @discordjs/rest's own retries, timeouts, resets: try again later with backoff.
       const next = new Date(at.getTime() + retryDelayMs(row.attempts + 1));
-      store.markRetry(row.id, next, describe(error));
+      const message = describe(error);
+      store.markRetry(row.id, next, message);
       logger.warn(
-        { outboxId: row.id, channelId: row.channelId, retryAt: next.toISOString(), err: describe(error) },
+        { outboxId: row.id, channelId: row.channelId, retryAt: next.toISOString(), err: message },
         'announcement post failed; will retry',
       );
-      return { kind: 'retry', next };
+      return { kind: 'retry', next, error: message };
     }
   }
 
-  /** Rows of a channel that just failed wait (without blame) instead of spending more requests. */
-  function holdBack(rows: readonly OutboxRow[], until: Date): void {
-    for (const row of rows)
-      store.markRetry(row.id, until, 'waiting: an earlier post to this channel failed', false);
+  /** Rows of a channel that can't be posted to now wait (without blame) instead of spending requests. */
+  function holdBack(rows: readonly OutboxRow[], block: ChannelBlock): void {
+    for (const row of rows) store.markRetry(row.id, block.until, block.why, false);
+  }
+
+  /** Channels still cooling down after a channel-wide failure (from the database: survives restarts). */
+  function coolingChannels(): Map<string, ChannelBlock> {
+    const at = now().getTime();
+    const blocks = new Map<string, ChannelBlock>();
+    for (const [channelId, failure] of store.outboxChannelFailuresSince(
+      [...CHANNEL_WIDE_CODES],
+      at - CHANNEL_COOLDOWN_MS,
+    )) {
+      blocks.set(channelId, {
+        until: new Date(failure.at + CHANNEL_COOLDOWN_MS),
+        why: `waiting: posting to this channel failed for good (${failure.reason}, code ${failure.code}); it is tried again once the cool-down ends`,
+      });
+    }
+    return blocks;
   }
 
   async function drainOnce(): Promise<DrainReport> {
     const report: DrainReport = { sent: 0, failed: 0, retried: 0 };
-    /** Channels that failed in this drain, with when their held-back rows may go. */
-    const blockedChannels = new Map<string, Date>();
+    /** Channels whose post failed transiently in this drain, with when their held-back rows may go. */
+    const blockedChannels = new Map<string, ChannelBlock>();
     let transientBudget = MAX_TRANSIENT_PER_DRAIN;
     while (transientBudget > 0) {
       const claimed = store.claimDueOutbox(now(), BATCH);
       if (claimed.length === 0) break;
+      const cooling = coolingChannels();
       const byChannel = new Map<string, OutboxRow[]>();
       for (const row of claimed) {
-        const blockedUntil = blockedChannels.get(row.channelId);
-        if (blockedUntil) {
-          holdBack([row], blockedUntil);
+        const block = blockedChannels.get(row.channelId) ?? cooling.get(row.channelId);
+        if (block) {
+          holdBack([row], block);
           continue;
         }
         byChannel.set(row.channelId, [...(byChannel.get(row.channelId) ?? []), row]);
@@ -143,7 +199,10 @@ export function createDispatcher(options: DispatcherOptions) {
           for (const [index, row] of queue.entries()) {
             if (transientBudget <= 0) {
               // Discord is having a bad day: the rest waits for the next drain, unblamed.
-              holdBack(queue.slice(index), now());
+              holdBack(queue.slice(index), {
+                until: now(),
+                why: 'waiting: Discord failed repeatedly; trying again on the next run',
+              });
               break;
             }
             const outcome = await post(row);
@@ -151,19 +210,22 @@ export function createDispatcher(options: DispatcherOptions) {
               report.sent++;
               continue;
             }
-            let until: Date;
             if (outcome.kind === 'failed') {
-              report.failed++;
-              // Missing access/permissions is channel-wide: give an admin time to fix it.
-              until = new Date(now().getTime() + CHANNEL_COOLDOWN_MS);
-            } else {
-              report.retried++;
-              transientBudget--;
-              // Just after the failed row, so the channel keeps its order when it recovers.
-              until = new Date(outcome.next.getTime() + 1);
+              report.failed += outcome.rows;
+              // The rest of this queue failed with it (already marked): later rows of the
+              // channel meet its cool-down. A row-specific failure doesn't concern the others.
+              if (outcome.channelWide) break;
+              continue;
             }
-            blockedChannels.set(row.channelId, until);
-            holdBack(queue.slice(index + 1), until);
+            report.retried++;
+            transientBudget--;
+            // Just after the failed row, so the channel keeps its order when it recovers.
+            const block = {
+              until: new Date(outcome.next.getTime() + 1),
+              why: `waiting: an earlier post to this channel failed (${outcome.error}); posts go in order`,
+            };
+            blockedChannels.set(row.channelId, block);
+            holdBack(queue.slice(index + 1), block);
             break;
           }
         }
@@ -219,8 +281,13 @@ function isPermanentStatus(status: number): boolean {
   return status === 400 || status === 403 || status === 404;
 }
 
+/** The error as an admin reads it in `/settings show`: with the HTTP status when there is one. */
 function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (!(error instanceof Error)) return String(error);
+  const status = (error as { status?: unknown }).status;
+  return typeof status === 'number'
+    ? `${error.name} (HTTP ${status}): ${error.message}`
+    : `${error.name}: ${error.message}`;
 }
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;

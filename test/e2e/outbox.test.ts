@@ -3,7 +3,7 @@
  * restarts and pruning. Every event ends as exactly one message, or as a failure an admin sees.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Permission } from '../fakes/discord/index.js';
+import { embedCharacters, Permission } from '../fakes/discord/index.js';
 import type { Harness } from './harness.js';
 import {
   addGame,
@@ -161,6 +161,48 @@ describe('when Discord fails', () => {
     expect(postsTo(s.h, s.h.channel.id)).toHaveLength(2);
   });
 
+  it('backs off per row with growing delays and keeps the channel’s order; other channels go on', async () => {
+    const s = await setupOne();
+    const other = s.h.discord.addChannel(s.h.guild.id, { name: 'other' });
+    s.world.addUser({ username: 'Amy' });
+    await s.h.slash(s.h.admin, 'track', { subcommand: 'add', options: { user: 'Amy', channel: other.id } });
+    const route = `/channels/${s.h.channel.id}/messages`;
+    // Two drains' worth of 5xx (1 + 3 @discordjs/rest retries each).
+    s.h.discord.faults.add({ method: 'POST', route, status: 500, times: 8 });
+    for (const i of [0, 1, 2]) {
+      s.world.unlock('Scott', s.ids[i]!);
+      await s.h.bot.poller.runCycle();
+    }
+    s.world.unlock('Amy', s.ids[3]!);
+    await s.h.pollAndDrain();
+    expect(channelPostBodies(s.h, s.h.channel.id)).toHaveLength(4); // only the head row was tried
+    expect(postsTo(s.h, other.id).map(announcedAchievementIds)).toEqual([[s.ids[3]]]);
+    const rows = () =>
+      s.h.bot.store.db
+        .prepare("SELECT attempts, next_attempt_at AS next FROM outbox WHERE status = 'pending' ORDER BY id")
+        .all() as { attempts: number; next: number }[];
+    let [head, ...rest] = rows();
+    expect(head!.attempts).toBe(1);
+    expect(head!.next - s.clock.now().getTime()).toBeGreaterThan(25_000);
+    for (const row of rest) expect(row).toMatchObject({ attempts: 0, next: head!.next + 1 });
+
+    s.clock.advance(31_000);
+    await s.h.bot.dispatcher.drain();
+    expect(channelPostBodies(s.h, s.h.channel.id)).toHaveLength(8);
+    [head, ...rest] = rows();
+    expect(head!.attempts).toBe(2);
+    expect(head!.next - s.clock.now().getTime()).toBeGreaterThan(55_000); // the delay doubled
+    expect(rest).toHaveLength(2);
+
+    s.clock.advance(61_000);
+    await s.h.bot.dispatcher.drain();
+    expect(postsTo(s.h, s.h.channel.id).map(announcedAchievementIds)).toEqual([
+      [s.ids[0]],
+      [s.ids[1]],
+      [s.ids[2]],
+    ]);
+  });
+
   it('abandons a hung post at shutdown within seconds and posts it once after the restart', async () => {
     const s = await setupOne();
     const route = `/channels/${s.h.channel.id}/messages`;
@@ -181,7 +223,7 @@ describe('when Discord fails', () => {
     expect(nonces[0]).toBe(nonces[1]);
   }, 20_000);
 
-  it('stops retrying a row Discord refuses with 50013 and shows why in /settings show', async () => {
+  it('stops retrying rows Discord refuses with 50013 and shows why in /settings show', async () => {
     const s = await setupOne();
     const channel = s.h.channel;
     const denySend = [{ id: s.h.guild.botRoleId, type: 'role' as const, deny: Permission.SendMessages }];
@@ -193,22 +235,27 @@ describe('when Discord fails', () => {
     for (let i = 0; i < 3; i++) await s.h.bot.dispatcher.drain();
     expect(channelPostBodies(s.h, channel.id)).toHaveLength(1);
 
+    // Missing permissions is channel-wide: both rows failed with the one refused request.
     const show = await settingsShow(s.h);
-    expect(show).toContain('1 waiting · 1 failed for good');
+    expect(show).toContain('0 waiting · 2 failed for good');
     expect(show).toContain('lacks permission');
     expect(show).toContain('code 50013');
     expect(show).toContain(`<#${channel.id}>`);
 
-    // The channel's next row is tried once after a cool-down; it fails for good too.
+    // A row queued later waits out the cool-down, then is tried once; it fails for good too.
+    s.world.unlock('Scott', s.ids[3]!);
+    await s.h.pollAndDrain();
+    expect(channelPostBodies(s.h, channel.id)).toHaveLength(1);
+    expect(await settingsShow(s.h)).toContain('1 waiting · 2 failed for good');
     s.clock.advance(11 * MINUTE);
     await s.h.bot.dispatcher.drain();
     await s.h.bot.dispatcher.drain();
     expect(channelPostBodies(s.h, channel.id)).toHaveLength(2);
-    expect(await settingsShow(s.h)).toContain('0 waiting · 2 failed for good');
+    expect(await settingsShow(s.h)).toContain('0 waiting · 3 failed for good');
 
-    // Fixed: new events post again.
+    // Fixed: new events post again (after the channel's cool-down: one probe per 10 minutes).
     s.h.discord.setChannelOverwrites(channel.id, []);
-    s.clock.advance(MINUTE);
+    s.clock.advance(10 * MINUTE);
     s.world.unlock('Scott', s.ids[2]!);
     await s.h.pollAndDrain();
     expect(postsTo(s.h, channel.id).map(announcedAchievementIds)).toEqual([[s.ids[2]]]);
@@ -229,6 +276,149 @@ describe('when Discord fails', () => {
     const show = await settingsShow(s.h);
     expect(show).toContain('no longer exists');
     expect(show).toContain('code 10003');
+  });
+});
+
+describe('when a channel breaks for good', () => {
+  /** Amy announces into her own channel; Scott into #achievements. */
+  async function setupTwo() {
+    const s = await startTracking();
+    h = s.h;
+    s.world.addUser({ username: 'Scott' });
+    s.world.addUser({ username: 'Amy' });
+    const ids = addGame(s.world, 60, 'Sonic', 40);
+    const own = s.h.discord.addChannel(s.h.guild.id, { name: 'amy-cheevos' });
+    await s.h.slash(s.h.admin, 'track', { subcommand: 'add', options: { user: 'Scott' } });
+    await s.h.slash(s.h.admin, 'track', { subcommand: 'add', options: { user: 'Amy', channel: own.id } });
+    return { ...s, ids, own };
+  }
+
+  /** `n` single-unlock rows for Amy, one poll cycle each (no drain: they queue up). */
+  async function queueAmy(s: Awaited<ReturnType<typeof setupTwo>>, from: number, n: number) {
+    for (let i = from; i < from + n; i++) {
+      s.world.unlock('Amy', s.ids[i]!);
+      await s.h.bot.poller.runCycle();
+    }
+  }
+
+  it('fails all 20 queued rows of a deleted channel with one request, and probes it once per cool-down', async () => {
+    const s = await setupTwo();
+    await queueAmy(s, 0, 20);
+    s.world.unlock('Scott', s.ids[30]!);
+    s.h.discord.removeChannel(s.own.id);
+    await s.h.pollAndDrain();
+
+    expect(channelPostBodies(s.h, s.own.id)).toHaveLength(1);
+    expect(postsTo(s.h, s.h.channel.id).map(announcedAchievementIds)).toEqual([[s.ids[30]]]);
+    const show = await settingsShow(s.h);
+    expect(show).toContain('0 waiting · 20 failed for good');
+    expect(show).toContain('no longer exists');
+    expect(show).toContain('code 10003');
+    expect(show).toContain(`<#${s.own.id}>`);
+    expect(show).toContain('20×');
+
+    // Later rows for the broken channel wait out the cool-down, then one probe decides for all.
+    s.clock.advance(MINUTE);
+    await queueAmy(s, 20, 2);
+    await s.h.bot.dispatcher.drain();
+    await s.h.bot.dispatcher.drain();
+    expect(channelPostBodies(s.h, s.own.id)).toHaveLength(1);
+    expect(await settingsShow(s.h)).toContain('2 waiting · 20 failed for good');
+
+    s.clock.advance(10 * MINUTE);
+    await s.h.bot.dispatcher.drain();
+    await s.h.bot.dispatcher.drain();
+    expect(channelPostBodies(s.h, s.own.id)).toHaveLength(2);
+    expect(await settingsShow(s.h)).toContain('0 waiting · 22 failed for good');
+
+    // #achievements never waited on the broken channel.
+    s.world.unlock('Scott', s.ids[31]!);
+    await s.h.pollAndDrain();
+    expect(postsTo(s.h, s.h.channel.id).map(announcedAchievementIds)).toEqual([[s.ids[30]], [s.ids[31]]]);
+  });
+
+  it('fails every queued row at once when access is lost (50001), and posts again once it is back', async () => {
+    const s = await setupTwo();
+    await queueAmy(s, 0, 5);
+    const hide = [{ id: s.h.guild.botRoleId, type: 'role' as const, deny: Permission.ViewChannel }];
+    s.h.discord.setChannelOverwrites(s.own.id, hide);
+    await s.h.bot.dispatcher.drain();
+    expect(channelPostBodies(s.h, s.own.id)).toHaveLength(1);
+    const show = await settingsShow(s.h);
+    expect(show).toContain('0 waiting · 5 failed for good');
+    expect(show).toContain('code 50001');
+
+    s.h.discord.setChannelOverwrites(s.own.id, []);
+    s.clock.advance(11 * MINUTE);
+    await queueAmy(s, 5, 1);
+    await s.h.bot.dispatcher.drain();
+    expect(postsTo(s.h, s.own.id).map(announcedAchievementIds)).toEqual([[s.ids[5]]]);
+  });
+
+  it('fails only the row Discord rejects as invalid (50035); the channel’s other rows still post', async () => {
+    const s = await setupTwo();
+    await queueAmy(s, 0, 3);
+    s.h.discord.faults.add({
+      method: 'POST',
+      route: `/channels/${s.own.id}/messages`,
+      status: 400,
+      times: 1,
+    });
+    await s.h.bot.dispatcher.drain();
+    expect(channelPostBodies(s.h, s.own.id)).toHaveLength(3);
+    expect(postsTo(s.h, s.own.id).map(announcedAchievementIds)).toEqual([[s.ids[1]], [s.ids[2]]]);
+    const show = await settingsShow(s.h);
+    expect(show).toContain('0 waiting · 1 failed for good');
+    expect(show).toContain('code 50035');
+  });
+
+  it('shows why rows have been waiting over 15 minutes and when they are tried next', async () => {
+    const s = await setupTwo();
+    const route = `/channels/${s.own.id}/messages`;
+    s.h.discord.faults.add({ method: 'POST', route, status: 503, times: Number.POSITIVE_INFINITY });
+    await queueAmy(s, 0, 2);
+    await s.h.bot.dispatcher.drain();
+    // Young retries are normal: no detail yet.
+    let show = await settingsShow(s.h);
+    expect(show).toContain('2 waiting');
+    expect(show).not.toContain('503');
+
+    s.clock.advance(16 * MINUTE);
+    await s.h.bot.dispatcher.drain();
+    const embed = (await s.h.slash(s.h.admin, 'settings', { subcommand: 'show' })).embeds[0] as {
+      fields: { name: string; value: string }[];
+    };
+    const waiting = embed.fields.find((f) => f.name.startsWith('Waiting'));
+    expect(waiting?.value).toContain(`<#${s.own.id}>`);
+    expect(waiting?.value).toMatch(/2 waiting since <t:\d+:R>/);
+    expect(waiting?.value).toMatch(/next try <t:\d+:R>/);
+    expect(waiting?.value).toContain('503');
+    const nextTry = Number(/next try <t:(\d+):R>/.exec(waiting!.value)![1]) * 1000;
+    expect(nextTry).toBeGreaterThan(s.clock.now().getTime());
+
+    // Outside text in the error is escaped, and many channels stay within the field limit.
+    const [pendingRow] = s.h.bot.store.claimDueOutbox(s.clock.now().getTime() + 3_600_000, 1);
+    s.h.bot.store.markRetry(pendingRow!.id, s.clock.now(), `@everyone **boom** <@&123> ${'x'.repeat(2000)}`);
+    for (let i = 0; i < 30; i++) {
+      const extra = s.h.discord.addChannel(s.h.guild.id, { name: `extra-${i}` });
+      s.h.bot.store.db
+        .prepare(
+          `INSERT INTO outbox (guild_id, channel_id, ulid, kind, payload, nonce, next_attempt_at, created_at, last_error)
+           SELECT guild_id, ?, ulid, kind, payload, ?, next_attempt_at, created_at, last_error FROM outbox WHERE id = ?`,
+        )
+        .run(extra.id, `n-extra-${i}`, pendingRow!.id);
+    }
+    const embeds = (await s.h.slash(s.h.admin, 'settings', { subcommand: 'show' })).embeds as {
+      fields: { name: string; value: string }[];
+    }[];
+    const field = embeds[0]!.fields.find((f) => f.name.startsWith('Waiting'))!;
+    expect(field.value.length).toBeLessThanOrEqual(1024);
+    expect(embedCharacters(embeds)).toBeLessThanOrEqual(6000);
+    show = JSON.stringify(embeds);
+    expect(show).not.toContain('@everyone');
+    expect(show).not.toContain('**boom**');
+    expect(show).toContain('more channel');
+    s.h.discord.faults.clear();
   });
 });
 

@@ -74,15 +74,26 @@ describe('outbox', () => {
     const [g1Row, g2Row] = enqueue(['g1', 'g2']);
     expect(store.markFailed(g1Row!, 50013, 'Missing Permissions', at(61))).toBe(true);
     expect(store.markFailed(g1Row!, 50013, 'again', at(62))).toBe(false);
-    expect(store.outboxStatus('g1')).toEqual({
+    expect(store.outboxStatus('g1', at(62))).toEqual({
       pending: 0,
       failed: 1,
       recentFailures: [
-        { channelId: 'c-g1', code: 50013, reason: 'Missing Permissions', at: at(61).getTime() },
+        { channelId: 'c-g1', code: 50013, reason: 'Missing Permissions', at: at(61).getTime(), count: 1 },
       ],
+      delayed: [],
     });
-    expect(store.outboxStatus('g2')).toEqual({ pending: 1, failed: 0, recentFailures: [] });
-    expect(store.outboxStatus('g3')).toEqual({ pending: 0, failed: 0, recentFailures: [] });
+    expect(store.outboxStatus('g2', at(62))).toEqual({
+      pending: 1,
+      failed: 0,
+      recentFailures: [],
+      delayed: [],
+    });
+    expect(store.outboxStatus('g3', at(62))).toEqual({
+      pending: 0,
+      failed: 0,
+      recentFailures: [],
+      delayed: [],
+    });
     expect(store.claimDueOutbox(at(100), 10).map((r) => r.id)).toEqual([g2Row]);
   });
 
@@ -100,6 +111,60 @@ describe('outbox', () => {
       'reason 3',
       'reason 2',
     ]);
+  });
+
+  it('fails a channel’s pending rows queued by the post at once, with one code and reason', () => {
+    const ids = enqueue(['g1', 'g2'], 3); // g1: ids 0,2,4 in c-g1 (interleaved with g2)
+    const g1 = store.claimDueOutbox(at(60), 10).filter((r) => r.channelId === 'c-g1');
+    expect(g1).toHaveLength(3);
+    expect(store.failOutboxChannel('c-g1', g1[0]!.id, 10003, 'gone', at(61), at(60))).toBe(3);
+    const status = store.outboxStatus('g1', at(62));
+    expect(status).toMatchObject({ pending: 0, failed: 3 });
+    expect(status.recentFailures).toEqual([
+      { channelId: 'c-g1', code: 10003, reason: 'gone', at: at(61).getTime(), count: 3 },
+    ]);
+    expect(store.outboxStatus('g2', at(62))).toMatchObject({ pending: 3, failed: 0 });
+    const attempts = store.db
+      .prepare("SELECT attempts FROM outbox WHERE channel_id = 'c-g1' ORDER BY id")
+      .all()
+      .map((r) => (r as { attempts: number }).attempts);
+    expect(attempts).toEqual([1, 0, 0]); // only the tried row counts an attempt
+    expect(ids).toHaveLength(6);
+  });
+
+  it('leaves rows queued after the failing post pending for the next probe', () => {
+    enqueue(['g1'], 1, at(60));
+    const [first] = store.claimDueOutbox(at(60), 10);
+    enqueue(['g1'], 2, at(70)); // one more unlock, queued while the post was in flight
+    expect(store.failOutboxChannel('c-g1', first!.id, 50001, 'no access', at(71), at(65))).toBe(1);
+    expect(store.outboxStatus('g1', at(72))).toMatchObject({ pending: 1, failed: 1 });
+  });
+
+  it('reports each channel’s newest channel-wide failure since a time', () => {
+    const [a, b, c] = enqueue(['g1', 'g2', 'g3']);
+    store.markFailed(a!, 10003, 'gone', at(61));
+    store.markFailed(b!, 50035, 'invalid body', at(62));
+    store.markFailed(c!, 50013, 'old', at(10));
+    const since = store.outboxChannelFailuresSince([10003, 50001, 50013], at(30));
+    expect([...since]).toEqual([['c-g1', { code: 10003, reason: 'gone', at: at(61).getTime() }]]);
+  });
+
+  it('lists channels whose rows have been pending over the threshold, with the tried row’s error', () => {
+    const ids = enqueue(['g1'], 3, at(60));
+    store.markRetry(ids[0]!, at(2000), 'HTTPError: Service Unavailable');
+    store.markRetry(ids[1]!, at(2001), 'waiting: an earlier post failed', false);
+    // Listed from 15 min after queueing on.
+    expect(store.outboxStatus('g1', at(74)).delayed).toEqual([]);
+    expect(store.outboxStatus('g1', at(75)).delayed).toEqual([
+      {
+        channelId: 'c-g1',
+        count: 3,
+        since: at(60).getTime(),
+        nextAttemptAt: at(60).getTime(),
+        lastError: 'HTTPError: Service Unavailable',
+      },
+    ]);
+    expect(store.outboxStatus('g2', at(75)).delayed).toEqual([]);
   });
 
   it('prunes finished rows older than the cutoff and keeps pending ones', () => {
