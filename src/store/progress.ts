@@ -59,6 +59,16 @@ export class ProgressTables {
          ON CONFLICT (user_id, game_id) DO UPDATE SET highest_award = excluded.highest_award,
            recheck_remaining = excluded.recheck_remaining, updated_at = excluded.updated_at`,
       ),
+      requestRecheck: db.prepare<[number, number, number, number]>(
+        `INSERT INTO game_state (user_id, game_id, highest_award, recheck_remaining, updated_at)
+         VALUES (?, ?, NULL, ?, ?)
+         ON CONFLICT (user_id, game_id) DO UPDATE SET
+           recheck_remaining = max(recheck_remaining, excluded.recheck_remaining), updated_at = excluded.updated_at`,
+      ),
+      spendRecheck: db.prepare<[number, number]>(
+        `UPDATE game_state SET recheck_remaining = recheck_remaining - 1
+         WHERE user_id = ? AND game_id = ? AND recheck_remaining > 0`,
+      ),
       gamesNeedingRecheck: db.prepare<[string], { game_id: number }>(
         `SELECT game_id FROM game_state
          WHERE user_id = (SELECT id FROM ra_users WHERE ulid = ?) AND recheck_remaining > 0
@@ -93,6 +103,19 @@ export class ProgressTables {
 
   gamesNeedingRecheck(ulid: string): number[] {
     return this.stmt.gamesNeedingRecheck.all(ulid).map((row) => row.game_id);
+  }
+
+  /**
+   * Asks for the game to be re-diffed at least `polls` more times. A game never stored gets a
+   * state row with no award and nothing earned, which detection treats like no row at all.
+   */
+  requestRecheck(userId: number, gameId: number, polls: number, now: number): void {
+    this.stmt.requestRecheck.run(userId, gameId, polls, now);
+  }
+
+  /** One recheck poll used up without a diff (the game could not be read). */
+  spendRecheck(userId: number, gameId: number): void {
+    this.stmt.spendRecheck.run(userId, gameId);
   }
 
   /**

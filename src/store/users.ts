@@ -80,6 +80,17 @@ interface PollTargetRow {
   announce_softcore: number | null;
 }
 
+type SubscriptionRow = Pick<
+  PollTargetRow,
+  | 'guild_id'
+  | 'channel_id'
+  | 'default_channel_id'
+  | 'tracked_since'
+  | 'announce_unlocks'
+  | 'announce_awards'
+  | 'announce_softcore'
+>;
+
 interface PollStateRow {
   last_success_at: number | null;
   last_attempt_at: number | null;
@@ -159,6 +170,14 @@ export class UsersTables {
       isTracked: db.prepare<[string, string], { one: number }>(
         'SELECT 1 AS one FROM tracked_users WHERE guild_id = ? AND ulid = ?',
       ),
+      subscriptionsOf: db.prepare<[string], SubscriptionRow>(
+        `SELECT t.guild_id, t.channel_id, g.default_channel_id, t.tracked_since, g.announce_unlocks,
+                g.announce_awards, g.announce_softcore
+         FROM tracked_users t
+         LEFT JOIN guild_settings g ON g.guild_id = t.guild_id
+         WHERE t.ulid = ?
+         ORDER BY t.guild_id`,
+      ),
     };
     this.trackInTransaction = db.transaction((input: TrackUserInput) => this.trackNow(input));
     this.untrackInTransaction = db.transaction((guildId: string, ulid: string) =>
@@ -232,6 +251,11 @@ export class UsersTables {
     return [...targets.values()];
   }
 
+  /** Every guild's current subscription to one RA user (empty when nobody tracks them). */
+  subscriptionsOf(ulid: string): Subscription[] {
+    return this.stmt.subscriptionsOf.all(ulid).map(toSubscription);
+  }
+
   recordPollSuccess(ulid: string, at: Instant): void {
     this.stmt.pollSuccess.run({ at: toMs(at), ulid });
   }
@@ -294,7 +318,7 @@ function toTrackedUser(row: TrackedRow): TrackedUser {
   };
 }
 
-function toSubscription(row: PollTargetRow): Subscription {
+function toSubscription(row: SubscriptionRow): Subscription {
   const flag = (value: number | null, fallback: boolean) => (value === null ? fallback : value === 1);
   return {
     guildId: row.guild_id,

@@ -44,7 +44,10 @@ export interface UnlockChange {
 
 export interface AwardChange {
   kind: AwardKind;
-  /** RA's award date, or the detection time when RA gave none. */
+  /**
+   * RA's award date. When RA gives none: when the unlocks met the award's rule (see
+   * `awardTimeFromUnlocks`), and only failing that the detection time.
+   */
   at: Date;
 }
 
@@ -137,7 +140,44 @@ function byTimeThenDisplayOrder(a: UnlockChange, b: UnlockChange): number {
 function newAward(stored: AwardKind | null, current: GameProgress, now: Date): AwardChange | null {
   const kind = current.highestAwardKind;
   if (kind === null || awardRank(kind) <= awardRank(stored)) return null;
-  return { kind, at: current.highestAwardDate ?? now };
+  return { kind, at: current.highestAwardDate ?? awardTimeFromUnlocks(current.achievements, kind) ?? now };
+}
+
+/**
+ * When an award RA reports without a date was earned, from the unlocks: the moment its rule
+ * became true, in the award's mode (hardcore times for beaten-hardcore and mastered). "Now"
+ * would make an award earned before tracking look new. Mastered/completed: the latest unlock;
+ * beaten: the latest progression unlock and the first win condition, when the set is typed;
+ * otherwise the latest unlock in that mode. Null when nothing is earned in that mode.
+ */
+export function awardTimeFromUnlocks(achievements: readonly Achievement[], kind: AwardKind): Date | null {
+  const hardcoreAward = kind === 'beaten-hardcore' || kind === 'mastered';
+  const timeOf = (a: Achievement): number | null =>
+    (hardcoreAward ? a.earnedHardcoreAt : (a.earnedAt ?? a.earnedHardcoreAt))?.getTime() ?? null;
+
+  if (kind === 'beaten-softcore' || kind === 'beaten-hardcore') {
+    const progression = achievements.filter((a) => a.type === 'progression').map(timeOf);
+    const winTimes = achievements
+      .filter((a) => a.type === 'win_condition')
+      .map(timeOf)
+      .filter((t): t is number => t !== null);
+    const hasWins = achievements.some((a) => a.type === 'win_condition');
+    const met =
+      (progression.length > 0 || hasWins) &&
+      progression.every((t) => t !== null) &&
+      (!hasWins || winTimes.length > 0);
+    if (met) {
+      const parts = progression.filter((t): t is number => t !== null);
+      if (winTimes.length > 0) parts.push(Math.min(...winTimes));
+      return new Date(Math.max(...parts));
+    }
+  }
+  let latest: number | null = null;
+  for (const achievement of achievements) {
+    const at = timeOf(achievement);
+    if (at !== null && (latest === null || at > latest)) latest = at;
+  }
+  return latest === null ? null : new Date(latest);
 }
 
 /**

@@ -90,7 +90,10 @@ export interface AwardPayload extends PayloadBase {
   kind: 'award';
   award: {
     kind: AwardKind;
-    /** ISO 8601; RA's award date, or the detection time when RA gave none. */
+    /**
+     * ISO 8601; RA's award date. When RA gave none: when the unlocks met the award's rule,
+     * else the detection time.
+     */
     at: string;
     /** First unlock in the game that counts for this award (hardcore for hardcore awards). */
     firstUnlockAt: string | null;

@@ -1,7 +1,7 @@
 import type { Logger } from '../log.js';
 import type { RaClient } from '../ra/client.js';
-import { RaError } from '../ra/errors.js';
-import type { UnlockEvent } from '../ra/types.js';
+import { RaError, RaNotFoundError } from '../ra/errors.js';
+import { awardRank, type GameProgress, type UnlockEvent } from '../ra/types.js';
 import type { PollTarget, Store } from '../store/index.js';
 import { detectGameChanges, planFanOut } from './detect.js';
 import type { PayloadUser } from './events.js';
@@ -12,10 +12,32 @@ import type { PayloadUser } from './events.js';
  * time window, decides what is new.
  */
 export const WINDOW_MARGIN_MS = 10 * 60_000;
+/**
+ * Every activity check reaches back at least this far (never before tracking started, minus the
+ * margin), whenever the last successful poll was. RA lists an unlock under the date the client
+ * gives it, which can be long before RA records it (offline or retried unlocks): a window that
+ * starts at the last poll never sees those. Re-reading a day is still ONE request, and rows the
+ * stored earned set already holds cost nothing more (their games are not fetched again).
+ * Unlocks backdated by more than this (RA allows up to two weeks) are only caught when their
+ * game is diffed for another reason.
+ */
+export const LATE_UNLOCK_LOOKBACK_MS = 24 * 60 * 60_000;
 /** GetUserRecentAchievements is built for short windows; longer gaps (downtime) page through EarnedBetween. */
 export const RECENT_WINDOW_MAX_MS = 24 * 60 * 60_000;
 /** RA caps both activity endpoints at 500 rows. */
 const RA_ROW_CAP = 500;
+/** meta key: epoch ms of the last successful read of RA's site-wide award feed. */
+export const AWARDS_FEED_META_KEY = 'awards_feed_checked_at';
+/** How far back the very first read of the award feed goes. */
+export const AWARDS_FEED_FIRST_LOOKBACK_MS = 60 * 60_000;
+/**
+ * The feed is read at most this often: once per cycle on any sensible schedule, but cycles run
+ * back to back (tests, catch-up) don't each pay a request for a feed that can't have changed much.
+ */
+export const AWARDS_FEED_MIN_INTERVAL_MS = 60_000;
+/** Rows per feed page (RA's maximum) and pages per read; a busier feed is left to the recheck countdown. */
+const AWARDS_FEED_PAGE = 100;
+export const AWARDS_FEED_MAX_PAGES = 10;
 /** Users polled at once; the RA client's rate limiter and concurrency cap still govern requests. */
 const DEFAULT_USER_CONCURRENCY = 8;
 /**
@@ -63,14 +85,75 @@ export function createPoller(options: PollerOptions) {
   let running: Promise<CycleReport> | null = null;
 
   async function activitySince(target: PollTarget, at: Date): Promise<UnlockEvent[]> {
-    const from = new Date((target.lastSuccessAt ?? target.trackedSince) - WINDOW_MARGIN_MS);
+    const from = new Date(activityWindowStart(target, at.getTime()));
     const spanMs = at.getTime() - from.getTime();
-    if (spanMs <= RECENT_WINDOW_MAX_MS) {
-      const recent = await ra.getUserRecentAchievements(target.ulid, Math.max(1, Math.ceil(spanMs / 60_000)));
-      if (recent.length < RA_ROW_CAP) return recent;
+    if (spanMs > RECENT_WINDOW_MAX_MS) {
+      // Long gap (downtime): page through the whole span.
+      return ra.getAchievementsEarnedBetween(target.ulid, from, at);
     }
-    // Long gap (downtime) or a capped window: page through the whole span.
-    return ra.getAchievementsEarnedBetween(target.ulid, from, at);
+    const recent = await ra.getUserRecentAchievements(target.ulid, Math.max(1, Math.ceil(spanMs / 60_000)));
+    if (recent.length < RA_ROW_CAP) return recent;
+    // Capped: RA kept the OLDEST 500 rows of the window, so the newest are missing. Page the rest
+    // from the newest row kept (inclusive: rows sharing its second may have been cut too; a row
+    // read twice is harmless). The client bounds the paging.
+    let newest = recent[0]!.date.getTime();
+    for (const event of recent) newest = Math.max(newest, event.date.getTime());
+    const rest = await ra.getAchievementsEarnedBetween(
+      target.ulid,
+      new Date(Math.min(newest, at.getTime())),
+      at,
+    );
+    return [...recent, ...rest];
+  }
+
+  /**
+   * Reads RA's site-wide award feed (newest first) back to the last read, and marks each game
+   * where a tracked user got an award the bot hasn't stored for a re-diff on that user's poll.
+   * This catches awards RA grants long after the unlocks (its award jobs run asynchronously), for
+   * one request per cycle whatever the number of users. Detection still decides what is new. A
+   * failure only logs: the read is retried from the same point next cycle.
+   */
+  async function checkAwardsFeed(targets: readonly PollTarget[], at: Date): Promise<number> {
+    const stored = Number(store.getMeta(AWARDS_FEED_META_KEY) ?? Number.NaN);
+    const lastCheck = Number.isFinite(stored) ? stored : at.getTime() - AWARDS_FEED_FIRST_LOOKBACK_MS;
+    if (at.getTime() - lastCheck < AWARDS_FEED_MIN_INTERVAL_MS) return 0;
+    const since = lastCheck - WINDOW_MARGIN_MS;
+    const tracked = new Map(targets.map((t) => [t.ulid.toUpperCase(), t]));
+    let marked = 0;
+    try {
+      let page = 0;
+      for (; page < AWARDS_FEED_MAX_PAGES; page++) {
+        const rows = await ra.getRecentGameAwards({
+          offset: page * AWARDS_FEED_PAGE,
+          count: AWARDS_FEED_PAGE,
+        });
+        for (const row of rows) {
+          const target = tracked.get(row.ulid.toUpperCase());
+          const date = row.awardDate.getTime();
+          // Older than the read window, or than any tracking of the user: never announced anyway.
+          if (!target || date < since || date < Math.floor(target.trackedSince / 1000) * 1000) continue;
+          const known = store.getGameState(target.ulid, row.gameId)?.highestAward ?? null;
+          if (awardRank(known) >= awardRank(row.awardKind)) continue;
+          store.requestGameRecheck(target.ulid, row.gameId, at);
+          marked++;
+        }
+        const oldest = rows.at(-1);
+        if (rows.length < AWARDS_FEED_PAGE || !oldest || oldest.awardDate.getTime() < since) break;
+      }
+      if (page === AWARDS_FEED_MAX_PAGES) {
+        logger.warn(
+          { pages: page, since: new Date(since).toISOString() },
+          'awards feed: page limit reached; older awards are left to the recheck polls',
+        );
+      }
+      store.setMeta(AWARDS_FEED_META_KEY, String(at.getTime()));
+    } catch (error) {
+      logger.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'could not read the RA awards feed; polling goes on, the feed is read again next cycle',
+      );
+    }
+    return marked;
   }
 
   /**
@@ -108,9 +191,9 @@ export function createPoller(options: PollerOptions) {
   }
 
   /**
-   * Games with an unlock the stored set doesn't hold yet. The window overlaps the last one (the
-   * margin), so most rows were seen already: re-diffing their games would cost a request each
-   * for nothing. An unlock RA lists before its game progress shows it stays unknown, so its
+   * Games with an unlock the stored set doesn't hold yet. The window re-reads up to a day
+   * (`LATE_UNLOCK_LOOKBACK_MS`), so most rows were seen already: re-diffing their games would
+   * cost a request each for nothing. An unlock RA lists before its game progress shows it stays unknown, so its
    * game is looked at again next cycle.
    */
   function gamesWithNewActivity(ulid: string, events: readonly UnlockEvent[]): Set<number> {
@@ -126,38 +209,57 @@ export function createPoller(options: PollerOptions) {
     return games;
   }
 
+  /**
+   * Diffs one game and writes the result. Everything from reading the stored state and the
+   * subscriptions to the write runs without an await, so (Node being single-threaded) a guild
+   * that started or stopped tracking the user during the cycle, or a remove and re-add, is seen
+   * exactly as it is at the write. Returns the number of outbox rows written.
+   */
+  function applyGame(
+    target: PollTarget,
+    gameId: number,
+    progress: GameProgress,
+    user: PayloadUser,
+    at: Date,
+  ) {
+    const detection = detectGameChanges(store.getGameState(target.ulid, gameId), progress, at);
+    const rows = planFanOut({
+      detection,
+      user,
+      game: progress,
+      subscriptions: store.subscriptionsOf(target.ulid),
+      collapseThreshold: options.collapseThreshold,
+    });
+    return {
+      rows,
+      commit: () => store.applyGameDetection({ ulid: target.ulid, gameId, detection, rows, now: at }),
+    };
+  }
+
   async function pollUser(target: PollTarget): Promise<UserPollResult> {
     const at = now();
     try {
       const events = await activitySince(target, at);
-      const gameIds = gamesWithNewActivity(target.ulid, events);
+      const newActivity = gamesWithNewActivity(target.ulid, events);
+      const gameIds = new Set(newActivity);
       for (const id of store.gamesNeedingRecheck(target.ulid)) gameIds.add(id);
       let enqueued = 0;
       let user: PayloadUser = { ulid: target.ulid, displayName: target.displayName, userPic: target.userPic };
       let userFresh = false;
       for (const gameId of gameIds) {
-        const progress = await ra.getGameInfoAndUserProgress(target.ulid, gameId);
-        const detection = detectGameChanges(store.getGameState(target.ulid, gameId), progress, at);
-        const plan = () =>
-          planFanOut({
-            detection,
-            user,
-            game: progress,
-            subscriptions: target.subscriptions,
-            collapseThreshold: options.collapseThreshold,
-          });
-        let rows = plan();
-        if (rows.length > 0 && !userFresh) {
+        const progress = await gameProgress(target, gameId);
+        if (progress === null) continue;
+        let diff = applyGame(target, gameId, progress, user, at);
+        if (diff.rows.length > 0 && !userFresh) {
           // Only now, with something to announce, is the current display name worth a request.
           user = await freshUser(target, at);
           userFresh = true;
-          rows = plan();
+          diff = applyGame(target, gameId, progress, user, at); // re-read after the await
         }
-        store.applyGameDetection({ ulid: target.ulid, gameId, detection, rows, now: at });
-        enqueued += rows.length;
+        enqueued += diff.commit().outboxIds.length;
       }
       store.recordPollSuccess(target.ulid, at);
-      return { ok: true, active: events.length > 0, gamesDiffed: gameIds.size, enqueued };
+      return { ok: true, active: newActivity.size > 0, gamesDiffed: gameIds.size, enqueued };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       store.recordPollFailure(target.ulid, at, message);
@@ -170,10 +272,32 @@ export function createPoller(options: PollerOptions) {
     }
   }
 
+  /**
+   * One game's progress, or null when RA fails on THIS game for good (removed game, a response
+   * the bot can't read, a rejected id): that is logged and the game skipped, so one broken game
+   * can't hold back the user's others or keep their window from moving. Its unlocks stay in the
+   * look-back, so it is tried again while they are. Anything else (RA down, 429, timeouts, an
+   * unknown user) throws and fails the user: the window is kept and all is retried next cycle.
+   */
+  async function gameProgress(target: PollTarget, gameId: number): Promise<GameProgress | null> {
+    try {
+      return await ra.getGameInfoAndUserProgress(target.ulid, gameId);
+    } catch (error) {
+      if (!isGameSpecificFailure(error)) throw error;
+      store.spendGameRecheck(target.ulid, gameId);
+      logger.warn(
+        { ulid: target.ulid, user: target.displayName, gameId, err: error.message },
+        'RA fails on this game; skipped it, the user’s other games go on',
+      );
+      return null;
+    }
+  }
+
   async function cycle(): Promise<CycleReport> {
     const startedAt = now();
     const started = performance.now();
     const targets = store.listPollTargets();
+    if (targets.length > 0) await checkAwardsFeed(targets, startedAt);
     const results: UserPollResult[] = [];
     let next = 0;
     const workers = Array.from(
@@ -217,3 +341,26 @@ export function createPoller(options: PollerOptions) {
 }
 
 export type Poller = ReturnType<typeof createPoller>;
+
+/**
+ * Where a user's activity check starts: back to the last successful poll (minus the margin),
+ * and at least `LATE_UNLOCK_LOOKBACK_MS` back, but never before tracking started (minus the
+ * margin). Before the first successful poll, "the last poll" is the start of tracking.
+ */
+export function activityWindowStart(
+  target: Pick<PollTarget, 'lastSuccessAt' | 'trackedSince'>,
+  nowMs: number,
+): number {
+  const lastPoll = target.lastSuccessAt ?? target.trackedSince;
+  return Math.max(
+    Math.min(lastPoll - WINDOW_MARGIN_MS, nowMs - LATE_UNLOCK_LOOKBACK_MS),
+    target.trackedSince - WINDOW_MARGIN_MS,
+  );
+}
+
+/** RA errors about one game's answer that a retry of the same request won't fix soon. */
+function isGameSpecificFailure(error: unknown): error is RaError {
+  if (!(error instanceof RaError)) return false;
+  if (error instanceof RaNotFoundError) return error.what !== 'user';
+  return error.kind === 'malformed' || error.kind === 'invalid-input';
+}

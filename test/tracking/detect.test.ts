@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  awardTimeFromUnlocks,
   type Detection,
   detectGameChanges,
   expectedAward,
@@ -185,9 +186,52 @@ describe('detectGameChanges: awards', () => {
     expect(replay.award?.kind).toBe('mastered');
   });
 
-  it('uses the detection time for an award RA reports without a date', () => {
+  it('dates an award RA reports without a date by the unlock that completed it, not the detection time', () => {
     const detection = detectGameChanges(null, game(six('soft'), { kind: 'completed', at: null }), NOW);
-    expect(detection.award).toEqual({ kind: 'completed', at: NOW });
+    expect(detection.award).toEqual({ kind: 'completed', at: at(6) });
+  });
+
+  it('dates an undated hardcore award by the hardcore unlock times, not the earlier softcore ones', () => {
+    const specs = [1, 2, 3, 4, 5, 6].map((id) => ({ id, soft: id, hard: id === 3 ? 45 : id + 10 }));
+    const detection = detectGameChanges(null, game(specs, { kind: 'mastered', at: null }), NOW);
+    expect(detection.award).toEqual({ kind: 'mastered', at: at(45) });
+  });
+
+  it('dates an undated beaten award when its rule was met: last progression, first win condition', () => {
+    const specs: AchievementSpec[] = [
+      { id: 1, hard: -50, type: 'progression' },
+      { id: 2, hard: -40, type: 'progression' },
+      { id: 3, hard: -30, type: 'win_condition' },
+      { id: 4, hard: 20, type: 'win_condition' },
+      { id: 5, hard: 30 }, // a later unlock that has nothing to do with beating the game
+    ];
+    const current = game(specs, { kind: 'beaten-hardcore', at: null });
+    const detection = detectGameChanges(null, current, NOW);
+    expect(detection.award).toEqual({ kind: 'beaten-hardcore', at: at(-30) });
+    // First look at a game beaten before tracking, with a new unlock since: the unlocks only.
+    const rows = planFanOut({ detection, user: USER, game: current, subscriptions: [subscription('g1', 0)] });
+    expect(rows.map((r) => r.payload.kind)).toEqual(['unlock', 'unlock']);
+  });
+
+  it('does not announce an undated award earned before tracking on the first look at a game', () => {
+    const current = game(
+      six('hard').map((spec) => ({ ...spec, hard: -100 + spec.id })),
+      {
+        kind: 'mastered',
+        at: null,
+      },
+    );
+    const detection = detectGameChanges(null, current, NOW);
+    expect(detection.award).toEqual({ kind: 'mastered', at: at(-94) });
+    const rows = planFanOut({ detection, user: USER, game: current, subscriptions: [subscription('g1', 0)] });
+    expect(rows).toEqual([]);
+  });
+
+  it('falls back to the detection time for an undated award only when no unlock dates it', () => {
+    // Softcore unlocks only, yet RA says mastered (hardcore): nothing in the award's mode to go by.
+    const detection = detectGameChanges(null, game(six('soft'), { kind: 'mastered', at: null }), NOW);
+    expect(detection.award).toEqual({ kind: 'mastered', at: NOW });
+    expect(awardTimeFromUnlocks([], 'completed')).toBeNull();
   });
 });
 

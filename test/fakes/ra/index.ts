@@ -36,6 +36,7 @@
  *   { type: 'status', status, retryAfter?, body? } | { type: 'delay', ms } | { type: 'hang' }
  *   | { type: 'malformed-json' } | { type: 'wrong-shape', body? } | { type: 'empty-array' } | { type: 'reset' }
  *   ra.faults.clear(scope?)   ra.faults.pending(scope?)   (times = Infinity: until cleared)
+ *   ra.faults.add('GetGameInfoAndUserProgress', fault, Infinity, { g: '12' })   (only requests with these params)
  *
  * Requests (ra.requests), every arrival including faulted ones, API key removed:
  *   all(): { endpoint, path, params, atMs (performance.now()), receivedAt }[]

@@ -47,16 +47,22 @@ export type Fault =
 interface QueuedFault {
   fault: Fault;
   remaining: number;
+  /** Only requests whose query has these parameter values (e.g. `{ g: '12' }`); all when absent. */
+  match?: Record<string, string>;
 }
 
 /** Faults on demand, consumed in order; an endpoint's own queue is checked before '*'. */
 export class FaultQueue {
   private readonly queues = new Map<FaultScope, QueuedFault[]>();
 
-  /** Applies `fault` to the next `times` matching requests (Infinity for "until cleared"). */
-  add(scope: FaultScope, fault: Fault, times = 1): this {
+  /**
+   * Applies `fault` to the next `times` matching requests (Infinity for "until cleared").
+   * `match` narrows it to requests with these query parameter values, e.g. one game:
+   * `add('GetGameInfoAndUserProgress', { type: 'malformed-json' }, Infinity, { g: '12' })`.
+   */
+  add(scope: FaultScope, fault: Fault, times = 1, match?: Record<string, string>): this {
     const queue = this.queues.get(scope) ?? [];
-    queue.push({ fault, remaining: times });
+    queue.push(match ? { fault, remaining: times, match } : { fault, remaining: times });
     this.queues.set(scope, queue);
     return this;
   }
@@ -72,18 +78,24 @@ export class FaultQueue {
     return queues.flat().reduce((sum, q) => sum + q.remaining, 0);
   }
 
-  /** @internal the fault for this request, if any. */
-  take(scope: FakeRaEndpoint | 'media'): Fault | undefined {
+  /** @internal the fault for this request, if any: the first queued one whose `match` fits. */
+  take(scope: FakeRaEndpoint | 'media', params: Record<string, string> = {}): Fault | undefined {
     for (const key of [scope, '*'] as const) {
       const queue = this.queues.get(key);
-      const head = queue?.[0];
-      if (!queue || !head) continue;
-      head.remaining--;
-      if (head.remaining <= 0) queue.shift();
-      return head.fault;
+      const index = queue?.findIndex((q) => matches(q.match, params)) ?? -1;
+      if (!queue || index < 0) continue;
+      const entry = queue[index]!;
+      entry.remaining--;
+      if (entry.remaining <= 0) queue.splice(index, 1);
+      return entry.fault;
     }
     return undefined;
   }
+}
+
+function matches(match: Record<string, string> | undefined, params: Record<string, string>): boolean {
+  if (!match) return true;
+  return Object.entries(match).every(([key, value]) => params[key] === value);
 }
 
 export interface RecordedRequest {
@@ -618,7 +630,7 @@ export async function startFakeRa(options: FakeRaOptions): Promise<FakeRa> {
     });
 
     if (endpoint === 'unknown') return sendText(res, 404, '<html>Not Found</html>');
-    const fault = faults.take(endpoint);
+    const fault = faults.take(endpoint, params);
     if (fault && (await serveFault(fault, req, res))) return;
     if (endpoint === 'media') return serveMedia(world, url.pathname, strictBadges, res);
 
