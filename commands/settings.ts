@@ -6,9 +6,8 @@ import {
   InteractionContextType,
 } from 'discord.js';
 import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
-import { isManager } from '../src/discord/permissions.js';
 import { renderSettings } from '../src/render/admin.js';
-import { requireAnnounceChannel, requireGuild } from './shared.js';
+import { requireAnnounceChannel, requireGuild, requireManager } from './shared.js';
 
 const data = new SlashCommandBuilder()
   .setName('settings')
@@ -50,11 +49,7 @@ const data = new SlashCommandBuilder()
 async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const guild = requireGuild(interaction);
   const settings = ctx.store.getGuildSettings(guild.id);
-  if (!isManager(interaction, settings.managerRoleId)) {
-    throw new UserFacingError(
-      'Only members with **Manage Server** (or this server’s manager role) can change or view settings. Nothing was changed.',
-    );
-  }
+  requireManager(interaction, ctx, guild.id, 'change or view settings');
   const sub = interaction.options.getSubcommand();
   const now = ctx.now();
   if (sub === 'channel') {

@@ -4,8 +4,8 @@ import {
   type Guild,
   type GuildBasedChannel,
 } from 'discord.js';
-import { UserFacingError } from '../src/discord/command.js';
-import { missingAnnouncePermissions } from '../src/discord/permissions.js';
+import { type CommandContext, UserFacingError } from '../src/discord/command.js';
+import { isManager, missingAnnouncePermissions } from '../src/discord/permissions.js';
 
 export function requireGuild(interaction: ChatInputCommandInteraction): Guild {
   if (!interaction.inCachedGuild() || !interaction.guild) {
@@ -44,4 +44,22 @@ export async function checkAnnounceChannel(guild: Guild, channelId: string): Pro
     );
   }
   return channel;
+}
+
+/**
+ * Refuses (ephemerally, changing nothing) unless the member has Manage Server or the server's
+ * manager role, checked now rather than trusting the command's default permissions.
+ */
+export function requireManager(
+  interaction: ChatInputCommandInteraction,
+  ctx: CommandContext,
+  guildId: string,
+  what: string,
+): void {
+  const { managerRoleId } = ctx.store.getGuildSettings(guildId);
+  if (!isManager(interaction, managerRoleId)) {
+    throw new UserFacingError(
+      `Only members with **Manage Server** (or this server’s manager role) can ${what}. Nothing was changed.`,
+    );
+  }
 }

@@ -1,11 +1,10 @@
 import { SlashCommandBuilder } from '@discordjs/builders';
 import { ChannelType, type ChatInputCommandInteraction, InteractionContextType } from 'discord.js';
 import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
-import { isManager } from '../src/discord/permissions.js';
 import { parseRaUser } from '../src/ra/validate.js';
 import { renderTrackList } from '../src/render/admin.js';
 import { safeText } from '../src/render/text.js';
-import { checkAnnounceChannel, requireAnnounceChannel, requireGuild } from './shared.js';
+import { checkAnnounceChannel, requireAnnounceChannel, requireGuild, requireManager } from './shared.js';
 
 const data = new SlashCommandBuilder()
   .setName('track')
@@ -47,22 +46,9 @@ const data = new SlashCommandBuilder()
 
 const bold = (text: string) => `**${safeText(text, 64, { singleLine: true })}**`;
 
-function requireManager(
-  interaction: ChatInputCommandInteraction,
-  ctx: CommandContext,
-  guildId: string,
-): void {
-  const { managerRoleId } = ctx.store.getGuildSettings(guildId);
-  if (!isManager(interaction, managerRoleId)) {
-    throw new UserFacingError(
-      'Only members with **Manage Server** (or this server’s manager role) can change tracking. Nothing was changed.',
-    );
-  }
-}
-
 async function add(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const guild = requireGuild(interaction);
-  requireManager(interaction, ctx, guild.id);
+  requireManager(interaction, ctx, guild.id, 'change tracking');
   const user = parseRaUser(interaction.options.getString('user', true));
   const settings = ctx.store.getGuildSettings(guild.id);
   const picked = await requireAnnounceChannel(interaction, guild, 'channel');
@@ -104,7 +90,7 @@ async function add(interaction: ChatInputCommandInteraction, ctx: CommandContext
 
 async function remove(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const guild = requireGuild(interaction);
-  requireManager(interaction, ctx, guild.id);
+  requireManager(interaction, ctx, guild.id, 'change tracking');
   const input = interaction.options.getString('user', true).trim();
   const tracked = ctx.store.findTrackedUser(guild.id, input);
   if (!tracked) {
