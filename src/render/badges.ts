@@ -7,7 +7,7 @@
  * pixels in an LRU cache; a render only copies those pixels into one raw canvas and encodes a
  * single PNG. No PNG is decoded on a warm render.
  */
-import sharp from 'sharp';
+import type SharpFactory from 'sharp';
 import { type Dispatcher, request } from 'undici';
 import type { Achievement } from '../ra/types.js';
 import type { RaUrls } from '../ra/urls.js';
@@ -135,8 +135,20 @@ async function withTimeout(fetchImage: FetchImage, url: string, ms: number): Pro
   }
 }
 
+/**
+ * sharp (libvips) is loaded on the first render, not at start-up: importing it adds ~30 MB RSS to
+ * a bare Node process, which an idle bot that nobody has asked for /progress doesn't need
+ * (bench/startup.ts, idle RSS after ready: 131-136 MB with sharp loaded, 112-124 MB without).
+ */
+let sharpLoading: Promise<typeof SharpFactory> | undefined;
+function loadSharp(): Promise<typeof SharpFactory> {
+  sharpLoading ??= import('sharp').then((module) => module.default);
+  return sharpLoading;
+}
+
 /** Decodes any image sharp understands into a BADGE_SIZE square of raw RGB on the grid background. */
 async function decodeBadge(image: Buffer): Promise<Buffer> {
+  const sharp = await loadSharp();
   const { data, info } = await sharp(image, { limitInputPixels: 4096 * 4096 })
     .resize(BADGE_SIZE, BADGE_SIZE, { fit: 'contain', background: { ...GRID_BACKGROUND, alpha: 1 } })
     .flatten({ background: GRID_BACKGROUND })
@@ -278,6 +290,7 @@ export function createBadgeGridRenderer(options: BadgeGridOptions): BadgeGridRen
       const { data, width, height } = paintCanvas(tiles.map((tile) => tile ?? PLACEHOLDER));
       // zlib level 4 without adaptive filtering: on badge-like pixel art this measured about as fast
       // as level 1 and a third the size of level 3; the default (6 + filtering) is 2-3x slower.
+      const sharp = await loadSharp();
       const png = await sharp(data, { raw: { width, height, channels: CHANNELS } })
         .png({ compressionLevel: 4, adaptiveFiltering: false })
         .toBuffer();
