@@ -1,5 +1,6 @@
 import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits, Options } from 'discord.js';
 import type { Logger } from '../log.js';
+import { discordRestAgent } from './agent.js';
 
 export interface DiscordClientOptions {
   /** Discord REST base, e.g. `https://discord.com/api` (the gateway URL is fetched from it). */
@@ -26,7 +27,7 @@ export function createDiscordClient({ apiUrl, logger }: DiscordClientOptions): C
     // Every channel post carries a nonce Discord enforces, so a retried POST (5xx after the
     // message was created) returns the first message instead of posting twice.
     enforceNonce: true,
-    rest: { api: apiUrl },
+    rest: { api: apiUrl, agent: discordRestAgent() },
     makeCache: Options.cacheWithLimits({
       // Guilds, channels, roles and permission overwrites keep discord.js's default (unlimited)
       // caches: discord.js needs them, and `permissionsFor` reads them.

@@ -1,10 +1,11 @@
 import { DiscordAPIError, REST } from '@discordjs/rest';
 import { type APIApplication, type APIUser, Routes } from 'discord.js';
 import { scrubSecrets } from '../log.js';
+import { discordRestAgent } from './agent.js';
 
 /** A REST client alone (no gateway) for one-shot tools: doctor, deploy-commands. */
 export function createRest(apiUrl: string, token: string): REST {
-  return new REST({ api: apiUrl, timeout: 15_000, retries: 1 }).setToken(token);
+  return new REST({ api: apiUrl, timeout: 15_000, retries: 1, agent: discordRestAgent() }).setToken(token);
 }
 
 export async function whoAmI(rest: REST): Promise<{ user: APIUser; application: APIApplication }> {
