@@ -7,6 +7,7 @@
  * carry the endpoint name and the non-secret parameters, never the URL, and network error
  * causes are rebuilt from scrubbed text so no undici object holding the URL hangs off a cause.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { type Logger, scrubSecrets } from '../log.js';
@@ -101,6 +102,11 @@ export interface RaClient {
   getUserRecentlyPlayedGames(user: string, options?: RecentlyPlayedOptions): Promise<RecentlyPlayedGame[]>;
   /** Site-wide award feed, newest first. */
   getRecentGameAwards(options?: RecentGameAwardsOptions): Promise<GameAwardEvent[]>;
+  /**
+   * Runs `work` with every request it makes in the background lane: behind requests a person is
+   * waiting for (commands, autocomplete), which are the default. The poller uses this.
+   */
+  runInBackground<T>(work: () => Promise<T>): Promise<T>;
   /** Stops new requests, aborts those in flight and closes the connection pool. */
   close(): Promise<void>;
   stats(): RaClientStats;
@@ -176,55 +182,130 @@ function defaultConcurrency(options: Pick<RaClientOptions, 'requestsPerSecond'>)
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Spaces request starts at least `intervalMs` apart, in arrival order. Each caller waits for the
- * previous one to have started, so timer lateness can only widen the spacing, never shrink it.
+ * Requests run in one of two lanes. Interactive ones (slash commands, autocomplete: a person is
+ * waiting) go before background ones (the poller) at every queue, so a long poll cycle at one
+ * request a second never makes autocomplete miss its 3-second window.
+ */
+type Lane = 'interactive' | 'background';
+
+interface GateWaiter {
+  resolve(): void;
+  reject(reason: unknown): void;
+  signal: AbortSignal;
+  onAbort(): void;
+}
+
+/**
+ * Spaces request starts at least `intervalMs` apart, interactive lane first, each lane in arrival
+ * order. Timer lateness can only widen the spacing, never shrink it.
  */
 class StartGate {
   private lastStart = Number.NEGATIVE_INFINITY;
   private pausedUntil = 0;
-  private queue: Promise<void> = Promise.resolve();
+  private readonly lanes: Record<Lane, GateWaiter[]> = { interactive: [], background: [] };
+  private pumping = false;
 
   constructor(private readonly intervalMs: number) {}
 
-  take(signal: AbortSignal): Promise<void> {
-    const turn = this.queue.then(async () => {
-      const slot = Math.max(this.lastStart + this.intervalMs, this.pausedUntil);
-      const wait = slot - performance.now();
-      if (wait > 0) await sleep(wait, undefined, { signal });
-      // Node times a timer from the event loop's cached clock, so it can fire up to ~1 ms early by
-      // performance.now(). Counting from the slot, not from that early wake-up, keeps the early
-      // bit from adding up: without it 100 rps ran at ~104 (bench/poll-cycle.ts).
-      this.lastStart = Math.max(slot, performance.now());
+  take(signal: AbortSignal, lane: Lane): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (signal.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const queue = this.lanes[lane];
+      const waiter: GateWaiter = {
+        resolve,
+        reject,
+        signal,
+        onAbort: () => {
+          // A caller aborted while waiting must not block the ones behind it.
+          const index = queue.indexOf(waiter);
+          if (index >= 0) queue.splice(index, 1);
+          reject(signal.reason);
+        },
+      };
+      signal.addEventListener('abort', waiter.onAbort, { once: true });
+      queue.push(waiter);
+      void this.pump();
     });
-    // A caller aborted while waiting must not block the ones behind it.
-    this.queue = turn.catch(() => undefined);
-    return turn;
   }
 
   /** After a 429 with Retry-After, nobody on this key should start before it expires. */
   pauseFor(ms: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, performance.now() + ms);
   }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.lanes.interactive.length > 0 || this.lanes.background.length > 0) {
+        const slot = Math.max(this.lastStart + this.intervalMs, this.pausedUntil);
+        const wait = slot - performance.now();
+        // Choose who goes only once the slot has come: an interactive request may arrive meanwhile.
+        if (wait > 0) {
+          await sleep(wait);
+          continue;
+        }
+        const waiter = this.lanes.interactive.shift() ?? this.lanes.background.shift()!;
+        waiter.signal.removeEventListener('abort', waiter.onAbort);
+        // Node times a timer from the event loop's cached clock, so it can fire up to ~1 ms early by
+        // performance.now(). Counting from the slot, not from that early wake-up, keeps the early
+        // bit from adding up: without it 100 rps ran at ~104 (bench/poll-cycle.ts).
+        this.lastStart = Math.max(slot, performance.now());
+        waiter.resolve();
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
 }
 
+/**
+ * Caps requests in flight. Interactive waiters are served first, and the background lane may
+ * hold at most `limit - 1` slots (when there are two or more), so a person never waits behind a
+ * full set of poller requests.
+ */
 class Semaphore {
   private active = 0;
-  private readonly waiting: Array<() => void> = [];
+  private activeBackground = 0;
+  private readonly backgroundLimit: number;
+  private readonly waiting: Record<Lane, Array<() => void>> = { interactive: [], background: [] };
 
-  constructor(private readonly limit: number) {}
+  constructor(private readonly limit: number) {
+    this.backgroundLimit = limit >= 2 ? limit - 1 : limit;
+  }
 
-  async acquire(): Promise<() => void> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.active++;
+  async acquire(lane: Lane): Promise<() => void> {
+    await new Promise<void>((resolve) => {
+      this.waiting[lane].push(resolve);
+      this.grant();
+    });
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const next = this.waiting.shift();
-      // Hand the slot straight to the next waiter; `active` stays the same.
-      if (next) next();
-      else this.active--;
+      this.active--;
+      if (lane === 'background') this.activeBackground--;
+      this.grant();
     };
+  }
+
+  private grant(): void {
+    while (this.active < this.limit) {
+      let next = this.waiting.interactive.shift();
+      if (next) {
+        this.active++;
+      } else if (this.activeBackground < this.backgroundLimit && this.waiting.background.length > 0) {
+        next = this.waiting.background.shift()!;
+        this.active++;
+        this.activeBackground++;
+      } else {
+        return;
+      }
+      next();
+    }
   }
 }
 
@@ -353,14 +434,17 @@ export function createRaClient(options: RaClientOptions): RaClient {
   const attempts = new Set<AbortController>();
   const debugEnabled = () => logger.isLevelEnabled?.('debug') ?? true;
   const counters: RaClientStats = { requests: 0, byEndpoint: {}, retries: 0 };
+  /** Set for the duration of runInBackground(): every request made inside goes in that lane. */
+  const backgroundLane = new AsyncLocalStorage<Lane>();
 
   const closedError = () => new RaUnavailableError('the RA client is closed');
 
   /** One HTTP attempt: waits for a concurrency slot and a start slot, then sends. */
   async function sendOnce(endpoint: string, params: Params): Promise<AttemptOutcome> {
-    const release = await semaphore.acquire();
+    const lane: Lane = backgroundLane.getStore() ?? 'interactive';
+    const release = await semaphore.acquire(lane);
     try {
-      await gate.take(closing.signal);
+      await gate.take(closing.signal, lane);
       counters.requests++;
       counters.byEndpoint[endpoint] = (counters.byEndpoint[endpoint] ?? 0) + 1;
       const query = new URLSearchParams(params);
@@ -570,6 +654,7 @@ export function createRaClient(options: RaClientOptions): RaClient {
   }
 
   return {
+    runInBackground: (work) => backgroundLane.run('background', work),
     getUserProfile,
     getGameInfoAndUserProgress,
     getUserRecentAchievements,

@@ -327,7 +327,8 @@ export function createPoller(options: PollerOptions) {
     /** Runs one cycle; a call while a cycle is running joins it instead of overlapping. */
     runCycle(): Promise<CycleReport> {
       if (!running) {
-        running = cycle().finally(() => {
+        // Poll requests queue behind anything a person is waiting for (commands, autocomplete).
+        running = ra.runInBackground(cycle).finally(() => {
           running = null;
         });
       }

@@ -121,3 +121,38 @@ describe('RA client scheduling', () => {
     expect(ra.requests.count('GetUserRecentAchievements')).toBe(2);
   });
 });
+
+describe('RA client lanes', () => {
+  it('starts a request a person is waiting for before queued poller requests', async () => {
+    const { ra, client } = await harness({
+      latencyMs: 30,
+      client: { requestsPerSecond: 50, maxConcurrency: 1 },
+    });
+    const background = client.runInBackground(() =>
+      Promise.all([1, 2, 3, 4, 5].map((m) => client.getUserRecentAchievements('Alice', m))),
+    );
+    await new Promise((r) => setTimeout(r, 5));
+    await Promise.all([client.getUserProfile('Bob'), background]);
+    const order = ra.requests.all().map((r) => r.endpoint);
+    expect(order).toHaveLength(6);
+    // Only the poller request already under way goes first; the other four wait for Bob.
+    expect(order.indexOf('GetUserProfile')).toBe(1);
+  });
+
+  it('keeps one connection free of poller requests, so a person never waits for a full house', async () => {
+    const { ra, client } = await harness({
+      latencyMs: 300,
+      client: { requestsPerSecond: 100, maxConcurrency: 2 },
+    });
+    const background = client.runInBackground(() =>
+      Promise.all([1, 2, 3].map((m) => client.getUserRecentAchievements('Alice', m))),
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    await Promise.all([client.getUserProfile('Bob'), background]);
+    // Had the poller taken both connections, Bob would start only after one of them finished,
+    // behind two poller requests.
+    const profile = ra.requests.of('GetUserProfile')[0]!;
+    const polls = ra.requests.of('GetUserRecentAchievements');
+    expect(polls.filter((p) => p.atMs < profile.atMs)).toHaveLength(1);
+  });
+});

@@ -44,6 +44,7 @@ let clock: Date;
 
 function raStub(): RaClient {
   return {
+    runInBackground: (work) => work(),
     async getUserProfile(user) {
       return {
         user: USER.displayName,
