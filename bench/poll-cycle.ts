@@ -15,7 +15,7 @@ import { createRaClient } from '../src/ra/client.js';
 import type { AwardKind } from '../src/ra/types.js';
 import { openDatabase, Store } from '../src/store/index.js';
 import type { EarnedTimes } from '../src/tracking/detect.js';
-import { createPoller } from '../src/tracking/poller.js';
+import { createPoller, pollerUserConcurrency } from '../src/tracking/poller.js';
 import {
   BENCH_DIR,
   type Figure,
@@ -250,7 +250,7 @@ async function main(): Promise<void> {
     logger: logger.child({ component: 'poller' }),
     now: () => new Date(),
     collapseThreshold: COLLAPSE_THRESHOLD,
-    ...(USER_CONCURRENCY > 0 ? { userConcurrency: USER_CONCURRENCY } : {}),
+    userConcurrency: USER_CONCURRENCY > 0 ? USER_CONCURRENCY : pollerUserConcurrency(RPS),
   });
   const timers = instrument(store);
   // Setup garbage (the world's history over IPC) must not count as the cycles' peak.
@@ -371,7 +371,7 @@ async function main(): Promise<void> {
   const ratio = med((c) => c.wallOverFloor);
   const cpuPct = med((c) => c.cpuPercentOfWall);
   const raConcurrency = RA_MAX_CONCURRENCY > 0 ? String(RA_MAX_CONCURRENCY) : 'client default';
-  const userConcurrency = USER_CONCURRENCY > 0 ? String(USER_CONCURRENCY) : 'poller default (8)';
+  const userConcurrency = String(USER_CONCURRENCY > 0 ? USER_CONCURRENCY : pollerUserConcurrency(RPS));
   const label = `${RPS} rps, ${LATENCY_MS} ms, RA maxConcurrency ${raConcurrency}, poller users ${userConcurrency}`;
   const figures: Figure[] = [
     figure(SECTION, 'RA requests per idle user per cycle (max)', idleMax, 'req', {

@@ -12,7 +12,7 @@ import { type BadgeGridOptions, createBadgeGridRenderer, fetchImage } from './re
 import { openDatabase } from './store/db.js';
 import { Store } from './store/index.js';
 import { createDispatcher } from './tracking/dispatch.js';
-import { createPoller } from './tracking/poller.js';
+import { createPoller, pollerUserConcurrency } from './tracking/poller.js';
 import { scheduleJob } from './tracking/schedule.js';
 import { orAfter } from './util/deadline.js';
 
@@ -101,6 +101,7 @@ export async function startBot(
     logger: logger.child({ component: 'poller' }),
     now,
     collapseThreshold: config.ANNOUNCE_COLLAPSE_THRESHOLD,
+    userConcurrency: pollerUserConcurrency(config.RA_REQUESTS_PER_SECOND),
   });
   const dispatcher = createDispatcher({
     store,

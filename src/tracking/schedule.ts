@@ -15,7 +15,12 @@ export function scheduleJob(expression: string, job: () => Promise<unknown>, log
     expression,
     () => {
       if (current) {
-        logger.warn('previous poll cycle still running; skipping this tick');
+        // Cycles take longer than the schedule allows: each user is polled less often than
+        // configured. Say what to change rather than silently falling behind.
+        logger.warn(
+          'previous poll cycle still running; skipping this tick. Polls take longer than POLL_CRON allows: ' +
+            'raise RA_REQUESTS_PER_SECOND (if your key allows it) or poll less often.',
+        );
         return;
       }
       current = job()
