@@ -29,4 +29,5 @@ VOLUME ["/data"]
 USER node
 # node is PID 1 here; the bot handles SIGTERM/SIGINT itself (stops the poller, closes the database, exits 0).
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/src/main.js"]
+# A 1 MB young generation keeps an idle bot around 100 MB RSS instead of ~125 (bench/startup.ts).
+CMD ["node", "--max-semi-space-size=1", "dist/src/main.js"]

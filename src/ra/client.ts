@@ -348,7 +348,8 @@ function invalidInputFrom422(text: string): RaInvalidInputError {
     if (typeof body === 'object' && body !== null && 'errors' in body) {
       const errors = (body as { errors: unknown }).errors;
       const first = errors && typeof errors === 'object' ? Object.keys(errors)[0] : undefined;
-      if (first) field = FIELD_NAMES[first] ?? first.slice(0, 20);
+      // Only known names reach the user's reply: the rest of RA's text stays out of it.
+      if (first) field = FIELD_NAMES[first] ?? 'request';
     }
   } catch {
     // A 422 without a readable body still means "RA refused the input".
