@@ -283,7 +283,7 @@ describe('/progress when RetroAchievements misbehaves', () => {
     expect(reply.attachments).toEqual([]);
     expect(reply.embeds[0]?.image).toBeUndefined();
     // Downloads are bounded: a hung media host never sees the whole set at once.
-    expect(h.ra.requests.count('media')).toBeLessThanOrEqual(6);
+    expect(h.ra.requests.count('media')).toBeLessThanOrEqual(12);
   });
 });
 
