@@ -26,12 +26,15 @@ const PLACEHOLDER_BORDER = { r: 0x6d, g: 0x6f, b: 0x78 } as const;
 const CHANNELS = 3;
 const TILE_BYTES = BADGE_SIZE * BADGE_SIZE * CHANNELS;
 
+/** Badge downloads in flight at once unless configured otherwise. */
+export const DEFAULT_BADGE_CONCURRENCY = 12;
+
 export type FetchImage = (url: string, signal?: AbortSignal) => Promise<Buffer>;
 
 export interface BadgeGridOptions {
   fetchImage: FetchImage;
   /**
-   * Badge downloads in flight at once (default 12): a first /progress of a 100-badge set at
+   * Badge downloads in flight at once (default DEFAULT_BADGE_CONCURRENCY): a first /progress of a 100-badge set at
    * 80 ms per badge took ~1.6 s at 6, close to the command's 2 s budget for the grid.
    */
   concurrency?: number;
@@ -214,7 +217,7 @@ function badgeUrl(a: Achievement, urls: RaUrls): string {
 }
 
 export function createBadgeGridRenderer(options: BadgeGridOptions): BadgeGridRenderer {
-  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 12));
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_BADGE_CONCURRENCY));
   const timeoutMs = options.timeoutMs ?? 5000;
   const failureTtlMs = options.failureTtlMs ?? 60_000;
   const cache = new LruCache<Buffer>(Math.max(1, Math.floor(options.cacheSize ?? 2000)));
