@@ -30,7 +30,7 @@ function httpUrl(fallback: string) {
       } catch {
         return false;
       }
-    }, 'must be an http(s) URL, e.g. ' + fallback)
+    }, `must be an http(s) URL, e.g. ${fallback}`)
     .transform((v) => v.replace(/\/+$/, ''));
 }
 
