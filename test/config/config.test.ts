@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -113,5 +113,6 @@ describe('loadConfig', () => {
     expect(config.DISCORD_TOKEN).toBe('from-file');
     expect(config.LOG_LEVEL).toBe('warn');
     expect(readEnvFile(join(dir, 'missing.env'))).toEqual({});
+    rmSync(dir, { recursive: true, force: true });
   });
 });
