@@ -191,8 +191,6 @@ type Lane = 'interactive' | 'background';
 interface GateWaiter {
   resolve(): void;
   reject(reason: unknown): void;
-  signal: AbortSignal;
-  onAbort(): void;
 }
 
 /**
@@ -204,31 +202,27 @@ class StartGate {
   private pausedUntil = 0;
   private readonly lanes: Record<Lane, GateWaiter[]> = { interactive: [], background: [] };
   private pumping = false;
+  private closedWith: unknown = null;
 
   constructor(private readonly intervalMs: number) {}
 
-  take(signal: AbortSignal, lane: Lane): Promise<void> {
+  take(lane: Lane): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      if (signal.aborted) {
-        reject(signal.reason);
+      if (this.closedWith !== null) {
+        reject(this.closedWith);
         return;
       }
-      const queue = this.lanes[lane];
-      const waiter: GateWaiter = {
-        resolve,
-        reject,
-        signal,
-        onAbort: () => {
-          // A caller aborted while waiting must not block the ones behind it.
-          const index = queue.indexOf(waiter);
-          if (index >= 0) queue.splice(index, 1);
-          reject(signal.reason);
-        },
-      };
-      signal.addEventListener('abort', waiter.onAbort, { once: true });
-      queue.push(waiter);
+      this.lanes[lane].push({ resolve, reject });
       void this.pump();
     });
+  }
+
+  /** Rejects everyone waiting and every later caller (the client is closing). */
+  close(reason: unknown): void {
+    this.closedWith = reason;
+    for (const waiter of [...this.lanes.interactive, ...this.lanes.background]) waiter.reject(reason);
+    this.lanes.interactive.length = 0;
+    this.lanes.background.length = 0;
   }
 
   /** After a 429 with Retry-After, nobody on this key should start before it expires. */
@@ -249,7 +243,6 @@ class StartGate {
           continue;
         }
         const waiter = this.lanes.interactive.shift() ?? this.lanes.background.shift()!;
-        waiter.signal.removeEventListener('abort', waiter.onAbort);
         // Node times a timer from the event loop's cached clock, so it can fire up to ~1 ms early by
         // performance.now(). Counting from the slot, not from that early wake-up, keeps the early
         // bit from adding up: without it 100 rps ran at ~104 (bench/poll-cycle.ts).
@@ -445,7 +438,7 @@ export function createRaClient(options: RaClientOptions): RaClient {
     const lane: Lane = backgroundLane.getStore() ?? 'interactive';
     const release = await semaphore.acquire(lane);
     try {
-      await gate.take(closing.signal, lane);
+      await gate.take(lane);
       counters.requests++;
       counters.byEndpoint[endpoint] = (counters.byEndpoint[endpoint] ?? 0) + 1;
       const query = new URLSearchParams(params);
@@ -646,6 +639,7 @@ export function createRaClient(options: RaClientOptions): RaClient {
   async function close(): Promise<void> {
     if (closing.signal.aborted) return;
     closing.abort();
+    gate.close(closedError());
     for (const attempt of attempts) attempt.abort();
     await pool.close();
   }
