@@ -19,4 +19,26 @@ describe('bot start-up against the fakes', () => {
     expect(h.discord.violations).toEqual([]);
     expect(h.logs.join('\n')).toContain('cheevobot ready');
   });
+
+  it('registers to DEV_GUILD_ID only when set, and not at all with REGISTER_COMMANDS=false', async () => {
+    const devGuild = '123456789012345678';
+    h = await startHarness({
+      env: { DEV_GUILD_ID: devGuild },
+      beforeLogin: (discord) => {
+        discord.addGuild({ id: devGuild, name: 'Dev' });
+      },
+    });
+    expect(h.discord.commands.global).toEqual([]);
+    expect((h.discord.commands.guilds.get(devGuild) ?? []).map((c) => c.name).sort()).toEqual([
+      'progress',
+      'settings',
+      'track',
+    ]);
+    await h.stop();
+    h = undefined;
+
+    h = await startHarness({ env: { REGISTER_COMMANDS: 'false' } });
+    expect(h.discord.requests.filter((r) => r.path.includes('/commands'))).toEqual([]);
+    expect(h.logs.join('\n')).toContain('cheevobot ready');
+  });
 });
