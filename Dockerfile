@@ -24,7 +24,9 @@ WORKDIR /app
 COPY --from=build --chown=root:root /app/package.json ./package.json
 COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
-RUN mkdir -p /data && chown node:node /data
+# /app/data points at the volume too, so the default relative DATABASE_PATH (data/cheevobot.sqlite)
+# also lands on it: a blank DATABASE_PATH= in an --env-file overrides the ENV above.
+RUN mkdir -p /data && chown node:node /data && ln -s /data /app/data
 VOLUME ["/data"]
 USER node
 # node is PID 1 here; the bot handles SIGTERM/SIGINT itself (stops the poller, closes the database, exits 0).

@@ -49,7 +49,8 @@ export interface RaClientOptions {
   requestsPerSecond: number;
   /**
    * Requests in flight at once. Default: enough to keep `requestsPerSecond` going at up to 1 s
-   * of RA latency (rps x 1 s), at least 2 and at most 32. A fixed 2 capped a 100 rps client at
+   * of RA latency (rps x 1 s), at least 2 and at most 32, plus the one slot kept for interactive
+   * requests. A fixed 2 capped a 100 rps client at
    * ~2/latency (25 rps at 80 ms): the poll cycle took 4.3x its rate-limit floor.
    */
   maxConcurrency?: number;
@@ -174,7 +175,9 @@ const MAX_DEFAULT_CONCURRENCY = 32;
 
 function defaultConcurrency(options: Pick<RaClientOptions, 'requestsPerSecond'>): number {
   const needed = Math.ceil(options.requestsPerSecond * SIZED_FOR_LATENCY_S);
-  return Math.min(MAX_DEFAULT_CONCURRENCY, Math.max(MIN_DEFAULT_CONCURRENCY, needed));
+  // +1: the Semaphore keeps one slot for requests a person waits for, so the poller alone still
+  // gets enough connections to keep the rate busy.
+  return Math.min(MAX_DEFAULT_CONCURRENCY, Math.max(MIN_DEFAULT_CONCURRENCY, needed)) + 1;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -203,6 +206,8 @@ class StartGate {
   private readonly lanes: Record<Lane, GateWaiter[]> = { interactive: [], background: [] };
   private pumping = false;
   private closedWith: unknown = null;
+  /** Wakes the pump's sleep on close(), so a closed client doesn't hold the process open. */
+  private readonly closing = new AbortController();
 
   constructor(private readonly intervalMs: number) {}
 
@@ -220,6 +225,7 @@ class StartGate {
   /** Rejects everyone waiting and every later caller (the client is closing). */
   close(reason: unknown): void {
     this.closedWith = reason;
+    this.closing.abort();
     for (const waiter of [...this.lanes.interactive, ...this.lanes.background]) waiter.reject(reason);
     this.lanes.interactive.length = 0;
     this.lanes.background.length = 0;
@@ -239,13 +245,13 @@ class StartGate {
         const wait = slot - performance.now();
         // Choose who goes only once the slot has come: an interactive request may arrive meanwhile.
         if (wait > 0) {
-          await sleep(wait);
+          const woken = await sleep(wait, true, { signal: this.closing.signal }).catch(() => false);
+          if (!woken) return;
           continue;
         }
         const waiter = this.lanes.interactive.shift() ?? this.lanes.background.shift()!;
-        // Node times a timer from the event loop's cached clock, so it can fire up to ~1 ms early by
-        // performance.now(). Counting from the slot, not from that early wake-up, keeps the early
-        // bit from adding up: without it 100 rps ran at ~104 (bench/poll-cycle.ts).
+        // Starts are counted from their slot once it has come (a timer that fires ~1 ms early just
+        // loops once more): without that, 100 rps ran at ~104 (bench/poll-cycle.ts).
         this.lastStart = Math.max(slot, performance.now());
         waiter.resolve();
       }
@@ -504,13 +510,14 @@ export function createRaClient(options: RaClientOptions): RaClient {
       const outcome = await sendOnce(endpoint, params);
       if (outcome.kind === 'ok') return outcome.response;
       const { error, retryAfterMs } = outcome;
+      // RA asked everyone on this key to wait, whether or not this request is retried.
+      if (retryAfterMs !== null) gate.pauseFor(retryAfterMs);
       const mayRetry = outcome.retry === 'yes' || (outcome.retry === 'once' && !malformedRetried);
       if (!mayRetry || retried >= maxRetries) {
         logger.warn({ endpoint, params, err: error.message, retries: retried }, 'RA request failed');
         throw error;
       }
       const delay = retryAfterMs ?? backoffMs(retried);
-      if (retryAfterMs !== null) gate.pauseFor(retryAfterMs);
       if (outcome.retry === 'once') malformedRetried = true;
       retried++;
       counters.retries++;

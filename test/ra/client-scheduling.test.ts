@@ -156,3 +156,15 @@ describe('RA client lanes', () => {
     expect(polls.filter((p) => p.atMs < profile.atMs)).toHaveLength(1);
   });
 });
+
+describe('RA client Retry-After without a retry left', () => {
+  it('still holds the next request back for the Retry-After', TIMING, async () => {
+    const { ra, client } = await harness({ client: { maxRetries: 0 } });
+    ra.faults.add('GetUserProfile', { type: 'status', status: 429, retryAfter: 1 });
+    await expect(client.getUserProfile('Alice')).rejects.toThrow(/rate limit/i);
+    await client.getUserRecentAchievements('Bob', 10);
+    const [limited] = ra.requests.of('GetUserProfile');
+    const [next] = ra.requests.of('GetUserRecentAchievements');
+    expect(next!.atMs - limited!.atMs).toBeGreaterThanOrEqual(1000 - SLACK_MS);
+  });
+});
