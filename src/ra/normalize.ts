@@ -350,20 +350,26 @@ export function normalizeRecentGameAwards(raw: unknown): GameAwardEvent[] {
   const events: GameAwardEvent[] = [];
   rows.forEach((row, i) => {
     const where = `${endpoint}.Results[${i}]`;
-    if (!isRawObject(row)) throw malformed(where, 'an award object');
-    if (typeof row.AwardKind !== 'string') throw malformed(`${where}.AwardKind`, 'a string');
-    const awardKind = parseAwardKind(row.AwardKind);
-    if (awardKind === null) return;
-    events.push({
-      user: requiredString(row, 'User', where),
-      ulid: requiredString(row, 'ULID', where),
-      awardKind,
-      awardDate: requiredDate(row, 'AwardDate', where),
-      gameId: requiredId(row, 'GameID', where),
-      gameTitle: optionalString(row, 'GameTitle', where),
-      consoleId: optionalNumber(row, 'ConsoleID', where),
-      consoleName: optionalString(row, 'ConsoleName', where),
-    });
+    // One unreadable row (a deleted account without a ULID, say) must not hide the rest of a
+    // site-wide feed: it is skipped, as rows of award kinds the bot doesn't know are.
+    try {
+      if (!isRawObject(row)) throw malformed(where, 'an award object');
+      if (typeof row.AwardKind !== 'string') throw malformed(`${where}.AwardKind`, 'a string');
+      const awardKind = parseAwardKind(row.AwardKind);
+      if (awardKind === null) return;
+      events.push({
+        user: requiredString(row, 'User', where),
+        ulid: requiredString(row, 'ULID', where),
+        awardKind,
+        awardDate: requiredDate(row, 'AwardDate', where),
+        gameId: requiredId(row, 'GameID', where),
+        gameTitle: optionalString(row, 'GameTitle', where),
+        consoleId: optionalNumber(row, 'ConsoleID', where),
+        consoleName: optionalString(row, 'ConsoleName', where),
+      });
+    } catch (error) {
+      if (!(error instanceof RaMalformedResponseError)) throw error;
+    }
   });
   return events;
 }

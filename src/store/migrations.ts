@@ -87,7 +87,7 @@ CREATE TABLE outbox (
   last_error      TEXT,
   error_code      INTEGER
 );
--- The dispatcher's only hot query. Partial: sent/failed rows (the bulk) cost nothing here.
+-- The dispatcher's hot query. Partial: sent/failed rows (the bulk) cost nothing here.
 CREATE INDEX outbox_pending_due ON outbox (next_attempt_at, id) WHERE status = 'pending';
 
 CREATE TABLE meta (
@@ -110,4 +110,12 @@ ALTER TABLE outbox ADD COLUMN claimed_at INTEGER;
 ALTER TABLE ra_users ADD COLUMN profile_checked_at INTEGER;
 `;
 
-export const MIGRATIONS: readonly Migration[] = [V1, V2];
+/**
+ * Version 3: the dispatcher also asks "which channels failed for good recently?" before each
+ * batch (to hold their rows); without an index that scanned every sent row of the last 30 days.
+ */
+const V3 = `
+CREATE INDEX outbox_failed_recent ON outbox (failed_at) WHERE status = 'failed';
+`;
+
+export const MIGRATIONS: readonly Migration[] = [V1, V2, V3];

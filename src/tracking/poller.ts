@@ -38,6 +38,12 @@ export const AWARDS_FEED_MIN_INTERVAL_MS = 60_000;
 /** Rows per feed page (RA's maximum) and pages per read; a busier feed is left to the recheck countdown. */
 const AWARDS_FEED_PAGE = 100;
 export const AWARDS_FEED_MAX_PAGES = 10;
+/**
+ * Each read overlaps the previous one by this much: the feed is ordered by award date, and an
+ * award RA's background job grants a while after the unlock that earned it may carry an earlier
+ * date than the last read. Rows already known cost nothing but reading.
+ */
+export const AWARDS_FEED_MARGIN_MS = 30 * 60_000;
 /** Users polled at once; the RA client's rate limiter and concurrency cap still govern requests. */
 const DEFAULT_USER_CONCURRENCY = 8;
 /**
@@ -125,7 +131,7 @@ export function createPoller(options: PollerOptions) {
     const stored = Number(store.getMeta(AWARDS_FEED_META_KEY) ?? Number.NaN);
     const lastCheck = Number.isFinite(stored) ? stored : at.getTime() - AWARDS_FEED_FIRST_LOOKBACK_MS;
     if (at.getTime() - lastCheck < AWARDS_FEED_MIN_INTERVAL_MS) return 0;
-    const since = lastCheck - WINDOW_MARGIN_MS;
+    const since = lastCheck - AWARDS_FEED_MARGIN_MS;
     const tracked = new Map(targets.map((t) => [t.ulid.toUpperCase(), t]));
     let marked = 0;
     try {
@@ -142,7 +148,8 @@ export function createPoller(options: PollerOptions) {
           if (!target || date < since || date < Math.floor(target.trackedSince / 1000) * 1000) continue;
           const known = store.getGameState(target.ulid, row.gameId)?.highestAward ?? null;
           if (awardRank(known) >= awardRank(row.awardKind)) continue;
-          store.requestGameRecheck(target.ulid, row.gameId, at);
+          // Two polls: one spare in case the first re-read of the game fails.
+          store.requestGameRecheck(target.ulid, row.gameId, at, 2);
           marked++;
         }
         const oldest = rows.at(-1);

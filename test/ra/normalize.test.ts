@@ -400,6 +400,14 @@ describe('normalizeRecentGameAwards', () => {
     expect(rows.map((r) => r.awardKind)).toEqual(['beaten-softcore']);
   });
 
+  it('skips an unreadable row (no ULID, no date) and keeps the rest of the feed', () => {
+    const rows = normalizeRecentGameAwards({
+      Results: [{ ...award, ULID: null }, 'junk', { ...award, AwardDate: 'yesterday' }, award],
+    });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.ulid).toBe(award.ULID);
+  });
+
   it('rejects a feed without Results as malformed', () => {
     expect(() => normalizeRecentGameAwards({ Count: 0 })).toThrow(RaMalformedResponseError);
     expect(() => normalizeRecentGameAwards([])).toThrow(RaMalformedResponseError);
