@@ -21,12 +21,21 @@ export const PERMANENT_CODES: ReadonlyMap<number, string> = new Map([
  * Codes that mean nothing can be posted to the channel, whatever the message: it is gone
  * (10003), the bot can't see it (50001), or it lacks a permission every announcement needs
  * (50013: on a message create that is Send Messages, or Attach Files/Embed Links, which the bot
- * requires for all announcements alike). One such answer fails every queued row of the channel
- * at once: retrying them would spend one refused 403/404 each, and refused requests count
+ * requires for all announcements alike). One such answer (for 50001/50013: once the channel's
+ * grace period below has passed) fails every queued row of the channel at once: retrying them would spend one refused 403/404 each, and refused requests count
  * toward Discord's 10,000-per-10-minutes ban. Other permanent errors (400 50035, a render
  * failure) belong to the one row and fail only it; 400s don't count toward that ban.
  */
 export const CHANNEL_WIDE_CODES: ReadonlySet<number> = new Set([10003, 50001, 50013]);
+
+/**
+ * Permission problems (50001 no access, 50013 missing permission) are often fixed soon, or are
+ * Discord briefly misreporting access during an outage. For this long after the first such answer
+ * a channel's rows are held (one probe per cool-down) rather than failed; only then do they fail
+ * for good. A deleted channel (10003) fails at once: it never comes back.
+ */
+export const PERMISSION_CODES: ReadonlySet<number> = new Set([50001, 50013]);
+export const PERMISSION_GRACE_MS = 60 * 60_000;
 
 const BATCH = 50;
 /**
@@ -70,7 +79,9 @@ type Outcome =
   | { kind: 'sent' }
   /** `rows`: how many rows failed (more than one when the whole channel failed). */
   | { kind: 'failed'; channelWide: boolean; rows: number; reason: string }
-  | { kind: 'retry'; next: Date; error: string };
+  | { kind: 'retry'; next: Date; error: string }
+  /** The channel refused on permissions within its grace period: this row and the channel wait. */
+  | { kind: 'held'; block: ChannelBlock };
 
 /** Why a channel's rows are held back in this drain, and until when. */
 interface ChannelBlock {
@@ -88,6 +99,11 @@ export function createDispatcher(options: DispatcherOptions) {
   let draining: Promise<DrainReport> | null = null;
   /** Epoch ms of the last prune; the first drain of a process prunes. */
   let lastPruneAt: number | null = null;
+  /**
+   * Channels refusing on permissions, since when, and until when their rows wait. In memory: a
+   * restart costs one more probe and starts the grace period again, which errs on keeping rows.
+   */
+  const permissionTrouble = new Map<string, { since: number; block: ChannelBlock }>();
 
   function render(row: OutboxRow) {
     const payload = parseAnnouncementPayload(row.payload);
@@ -112,6 +128,7 @@ export function createDispatcher(options: DispatcherOptions) {
         body: { ...message, nonce: row.nonce, enforce_nonce: true, allowed_mentions: { parse: [] } },
       })) as RESTPostAPIChannelMessageResult;
       store.markSent(row.id, sent.id, now());
+      permissionTrouble.delete(row.channelId);
       return { kind: 'sent' };
     } catch (error) {
       const at = now();
@@ -122,6 +139,23 @@ export function createDispatcher(options: DispatcherOptions) {
         const code = Number(error.code) || null;
         const reason =
           PERMANENT_CODES.get(Number(error.code)) ?? `Discord answered ${error.status}: ${error.message}`;
+        if (code !== null && PERMISSION_CODES.has(code)) {
+          const since = permissionTrouble.get(row.channelId)?.since ?? at.getTime();
+          if (at.getTime() - since < PERMISSION_GRACE_MS) {
+            const block = {
+              until: new Date(at.getTime() + CHANNEL_COOLDOWN_MS),
+              why: `waiting: ${reason} (code ${code}); tried again every 10 minutes, failed for good if not fixed within an hour`,
+            };
+            permissionTrouble.set(row.channelId, { since, block });
+            store.markRetry(row.id, block.until, block.why, false);
+            logger.warn(
+              { outboxId: row.id, guildId: row.guildId, channelId: row.channelId, code, reason },
+              'cannot post to this channel (permissions); holding its announcements',
+            );
+            return { kind: 'held', block };
+          }
+          permissionTrouble.delete(row.channelId);
+        }
         const channelWide = code !== null && CHANNEL_WIDE_CODES.has(code);
         // Channel-wide: every row queued before this post fails with it (rows queued since
         // are left for the next probe); otherwise only this row.
@@ -159,6 +193,12 @@ export function createDispatcher(options: DispatcherOptions) {
     for (const row of rows) store.markRetry(row.id, block.until, block.why, false);
   }
 
+  /** The block of a channel in its permission grace period, while its cool-down runs. */
+  function heldOnPermissions(channelId: string): ChannelBlock | undefined {
+    const trouble = permissionTrouble.get(channelId);
+    return trouble && trouble.block.until.getTime() > now().getTime() ? trouble.block : undefined;
+  }
+
   /** Channels still cooling down after a channel-wide failure (from the database: survives restarts). */
   function coolingChannels(): Map<string, ChannelBlock> {
     const at = now().getTime();
@@ -186,7 +226,10 @@ export function createDispatcher(options: DispatcherOptions) {
       const cooling = coolingChannels();
       const byChannel = new Map<string, OutboxRow[]>();
       for (const row of claimed) {
-        const block = blockedChannels.get(row.channelId) ?? cooling.get(row.channelId);
+        const block =
+          blockedChannels.get(row.channelId) ??
+          cooling.get(row.channelId) ??
+          heldOnPermissions(row.channelId);
         if (block) {
           holdBack([row], block);
           continue;
@@ -209,6 +252,12 @@ export function createDispatcher(options: DispatcherOptions) {
             if (outcome.kind === 'sent') {
               report.sent++;
               continue;
+            }
+            if (outcome.kind === 'held') {
+              report.retried++;
+              blockedChannels.set(row.channelId, outcome.block);
+              holdBack(queue.slice(index + 1), outcome.block);
+              break;
             }
             if (outcome.kind === 'failed') {
               report.failed += outcome.rows;

@@ -224,7 +224,7 @@ describe('when Discord fails', () => {
     expect(nonces[0]).toBe(nonces[1]);
   }, 20_000);
 
-  it('stops retrying rows Discord refuses with 50013 and shows why in /settings show', async () => {
+  it('holds rows Discord refuses with 50013 for an hour (one probe per 10 minutes), then fails them and shows why', async () => {
     const s = await setupOne();
     const channel = s.h.channel;
     const denySend = [{ id: s.h.guild.botRoleId, type: 'role' as const, deny: Permission.SendMessages }];
@@ -235,24 +235,28 @@ describe('when Discord fails', () => {
     expect(channelPostBodies(s.h, channel.id)).toHaveLength(1);
     for (let i = 0; i < 3; i++) await s.h.bot.dispatcher.drain();
     expect(channelPostBodies(s.h, channel.id)).toHaveLength(1);
+    expect(await settingsShow(s.h)).toContain('2 waiting · 0 failed for good');
 
-    // Missing permissions is channel-wide: both rows failed with the one refused request.
+    // While the hour runs: one probe per cool-down, and the admin is told why after 15 minutes.
+    for (let minutes = 10; minutes <= 60; minutes += 10) {
+      s.clock.advance(10 * MINUTE + 1_000);
+      await s.h.bot.dispatcher.drain();
+      if (minutes === 20) {
+        const show = await settingsShow(s.h);
+        expect(show).toContain('2 waiting');
+        expect(show).toContain('lacks permission');
+      }
+    }
+    const probes = channelPostBodies(s.h, channel.id).length;
+    expect(probes).toBeGreaterThanOrEqual(6);
+    expect(probes).toBeLessThanOrEqual(8);
+
+    // After the hour: both rows failed with that one refused request.
     const show = await settingsShow(s.h);
     expect(show).toContain('0 waiting · 2 failed for good');
     expect(show).toContain('lacks permission');
     expect(show).toContain('code 50013');
     expect(show).toContain(`<#${channel.id}>`);
-
-    // A row queued later waits out the cool-down, then is tried once; it fails for good too.
-    s.world.unlock('Scott', s.ids[3]!);
-    await s.h.pollAndDrain();
-    expect(channelPostBodies(s.h, channel.id)).toHaveLength(1);
-    expect(await settingsShow(s.h)).toContain('1 waiting · 2 failed for good');
-    s.clock.advance(11 * MINUTE);
-    await s.h.bot.dispatcher.drain();
-    await s.h.bot.dispatcher.drain();
-    expect(channelPostBodies(s.h, channel.id)).toHaveLength(2);
-    expect(await settingsShow(s.h)).toContain('0 waiting · 3 failed for good');
 
     // Fixed: new events post again (after the channel's cool-down: one probe per 10 minutes).
     s.h.discord.setChannelOverwrites(channel.id, []);
@@ -338,22 +342,37 @@ describe('when a channel breaks for good', () => {
     expect(postsTo(s.h, s.h.channel.id).map(announcedAchievementIds)).toEqual([[s.ids[30]], [s.ids[31]]]);
   });
 
-  it('fails every queued row at once when access is lost (50001), and posts again once it is back', async () => {
+  it('keeps every queued row when access is lost (50001) and posts them all, in order, once it is back', async () => {
     const s = await setupTwo();
     await queueAmy(s, 0, 5);
     const hide = [{ id: s.h.guild.botRoleId, type: 'role' as const, deny: Permission.ViewChannel }];
     s.h.discord.setChannelOverwrites(s.own.id, hide);
     await s.h.bot.dispatcher.drain();
+    await s.h.bot.dispatcher.drain();
     expect(channelPostBodies(s.h, s.own.id)).toHaveLength(1);
-    const show = await settingsShow(s.h);
-    expect(show).toContain('0 waiting · 5 failed for good');
-    expect(show).toContain('code 50001');
+    expect(await settingsShow(s.h)).toContain('5 waiting · 0 failed for good');
 
     s.h.discord.setChannelOverwrites(s.own.id, []);
     s.clock.advance(11 * MINUTE);
-    await queueAmy(s, 5, 1);
     await s.h.bot.dispatcher.drain();
-    expect(postsTo(s.h, s.own.id).map(announcedAchievementIds)).toEqual([[s.ids[5]]]);
+    expect(postsTo(s.h, s.own.id).map(announcedAchievementIds)).toEqual(s.ids.slice(0, 5).map((id) => [id]));
+    expect(await settingsShow(s.h)).toContain('0 waiting · 0 failed for good');
+  });
+
+  it('fails the queued rows after an hour without access (50001)', async () => {
+    const s = await setupTwo();
+    await queueAmy(s, 0, 5);
+    const hide = [{ id: s.h.guild.botRoleId, type: 'role' as const, deny: Permission.ViewChannel }];
+    s.h.discord.setChannelOverwrites(s.own.id, hide);
+    await s.h.bot.dispatcher.drain();
+    for (let i = 0; i < 7; i++) {
+      s.clock.advance(10 * MINUTE + 1_000);
+      await s.h.bot.dispatcher.drain();
+    }
+    const show = await settingsShow(s.h);
+    expect(show).toContain('0 waiting · 5 failed for good');
+    expect(show).toContain('code 50001');
+    expect(channelPostBodies(s.h, s.own.id).length).toBeLessThanOrEqual(8);
   });
 
   it('fails only the row Discord rejects as invalid (50035); the channel’s other rows still post', async () => {
@@ -435,9 +454,7 @@ describe('outbox housekeeping', () => {
     s.world.addUser({ username: 'Amy' });
     await h.slash(h.admin, 'track', { subcommand: 'add', options: { user: 'Scott' } });
     await h.slash(h.admin, 'track', { subcommand: 'add', options: { user: 'Amy', channel: broken.id } });
-    h.discord.setChannelOverwrites(broken.id, [
-      { id: h.guild.botRoleId, type: 'role', deny: Permission.SendMessages },
-    ]);
+    h.discord.removeChannel(broken.id); // 10003: fails for good at once
     s.world.unlock('Scott', ids[0]!);
     s.world.unlock('Amy', ids[0]!);
     await h.pollAndDrain();
