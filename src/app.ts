@@ -113,7 +113,8 @@ export async function startBot(
 
   let stopped = false;
   const cleanup = async () => {
-    client.removeAllListeners('interactionCreate');
+    // All of them: a deliberate destroy() must not log "reconnecting" or route late interactions.
+    client.removeAllListeners();
     await client.destroy();
     await ra.close();
     store.close();

@@ -97,6 +97,8 @@ describe('the bot process', () => {
     run.child.kill('SIGTERM');
     expect(await run.exit).toBe(0);
     expect(run.stdout).toContain('stopped cleanly');
+    // A deliberate shutdown is not a lost connection.
+    expect(run.stdout).not.toContain('reconnecting');
     // A clean close checkpoints the WAL into the main file.
     expect(existsSync(join(cwd, 'data/cheevobot.sqlite-wal'))).toBe(false);
     expect(`${run.stdout}${run.stderr}`).not.toContain('ProcKey123');
