@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1
 # cheevobot: multi-stage build on the official Debian slim Node LTS image.
 
-ARG NODE_IMAGE=node:24-bookworm-slim
+# Node 22 LTS: better-sqlite3 12 can abort the process on Node 24 when a statement is garbage
+# collected (RemoveEnvironmentCleanupHook: env != nullptr), seen here with the built image.
+ARG NODE_IMAGE=node:22-bookworm-slim
 
 # --- build: full dependencies (native better-sqlite3 build needs python3/make/g++), compile TypeScript
 FROM ${NODE_IMAGE} AS build
