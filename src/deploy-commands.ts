@@ -5,6 +5,7 @@ import { commandsHash, registerCommands } from './discord/register.js';
 import { createRest, discordFailure, stopRest, type ToolOptions, whoAmI } from './discord/rest.js';
 import { openDatabase } from './store/db.js';
 import { Store } from './store/index.js';
+import { errorMessage } from './util/error-message.js';
 import { isMain } from './util/is-main.js';
 
 /**
@@ -70,7 +71,7 @@ export async function deployCommands(
     }
   } catch (error) {
     out(
-      `Note: could not record this in ${config.DATABASE_PATH} (${error instanceof Error ? error.message : String(error)}); the bot will register the commands again when it starts.`,
+      `Note: could not record this in ${config.DATABASE_PATH} (${errorMessage(error)}); the bot will register the commands again when it starts.`,
     );
   }
   return 0;

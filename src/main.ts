@@ -1,6 +1,7 @@
 import { startBot } from './app.js';
 import { ConfigError, loadConfigFromProcess } from './config.js';
 import { createLogger } from './log.js';
+import { errorMessage } from './util/error-message.js';
 
 /** Entry point: `npm start`. Exits non-zero with one clear message when configuration is bad. */
 async function main(): Promise<void> {
@@ -22,10 +23,7 @@ async function main(): Promise<void> {
   try {
     bot = await startBot(config, logger);
   } catch (error) {
-    logger.fatal(
-      { err: error instanceof Error ? error.message : String(error) },
-      'cheevobot could not start',
-    );
+    logger.fatal({ err: errorMessage(error) }, 'cheevobot could not start');
     process.exit(1);
   }
   let stopping = false;

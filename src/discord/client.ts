@@ -1,5 +1,6 @@
 import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits, Options } from 'discord.js';
 import type { Logger } from '../log.js';
+import { errorMessage } from '../util/error-message.js';
 import { discordRestAgent } from './agent.js';
 
 export interface DiscordClientOptions {
@@ -143,7 +144,7 @@ export async function loginAndWaitReady(
 function toLoginError(error: unknown): DiscordLoginError {
   if (error instanceof DiscordLoginError) return error;
   const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   if (code === DiscordjsErrorCodes.TokenInvalid || /authentication failed/i.test(message)) {
     return new DiscordLoginError(
       'invalid-token',

@@ -1,6 +1,7 @@
 import { DiscordAPIError, REST } from '@discordjs/rest';
 import { type APIApplication, type APIUser, Routes } from 'discord.js';
 import { scrubSecrets } from '../log.js';
+import { errorMessage } from '../util/error-message.js';
 import { discordRestAgent } from './agent.js';
 
 /** A REST client alone (no gateway) for one-shot tools: doctor, deploy-commands. */
@@ -46,6 +47,6 @@ export function discordFailure(error: unknown, apiUrl: string, token?: string): 
   if (error instanceof DiscordAPIError) {
     return `Discord refused the request (HTTP ${error.status}, code ${String(error.code)}): ${scrubSecrets(error.message, token ? [token] : [])}`;
   }
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorMessage(error);
   return `Could not reach Discord at ${apiUrl}: ${scrubSecrets(detail, token ? [token] : [])}. Check the network and DISCORD_API_URL.`;
 }

@@ -11,6 +11,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { type Logger, scrubSecrets } from '../log.js';
+import { errorMessage } from '../util/error-message.js';
 import {
   RaAuthError,
   type RaError,
@@ -397,7 +398,7 @@ function fail(
 /** A cause safe to keep: the error's code and scrubbed message, nothing that may hold a URL. */
 function safeCause(err: unknown, apiKey: string): Error {
   const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : undefined;
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   return new Error(scrubSecrets([code, message].filter(Boolean).join(': '), [apiKey]).slice(0, 300));
 }
 

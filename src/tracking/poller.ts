@@ -3,6 +3,7 @@ import type { RaClient } from '../ra/client.js';
 import { RaError, RaNotFoundError } from '../ra/errors.js';
 import { awardRank, type GameProgress, type UnlockEvent } from '../ra/types.js';
 import type { PollTarget, Store } from '../store/index.js';
+import { errorMessage } from '../util/error-message.js';
 import { detectGameChanges, planFanOut } from './detect.js';
 import type { PayloadUser } from './events.js';
 
@@ -164,7 +165,7 @@ export function createPoller(options: PollerOptions) {
       store.setMeta(AWARDS_FEED_META_KEY, String(at.getTime()));
     } catch (error) {
       logger.warn(
-        { err: error instanceof Error ? error.message : String(error) },
+        { err: errorMessage(error) },
         'could not read the RA awards feed; polling goes on, the feed is read again next cycle',
       );
     }
@@ -198,7 +199,7 @@ export function createPoller(options: PollerOptions) {
       return { ulid: target.ulid, displayName: profile.user, userPic: profile.userPic };
     } catch (error) {
       logger.warn(
-        { ulid: target.ulid, err: error instanceof Error ? error.message : String(error) },
+        { ulid: target.ulid, err: errorMessage(error) },
         'could not refresh the user profile; announcing with the stored name',
       );
       return stored;
@@ -276,7 +277,7 @@ export function createPoller(options: PollerOptions) {
       store.recordPollSuccess(target.ulid, at);
       return { ok: true, active: newActivity.size > 0, gamesDiffed: gameIds.size, enqueued };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       store.recordPollFailure(target.ulid, at, message);
       const level = error instanceof RaError && error.transient ? 'warn' : 'error';
       logger[level](
