@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, readEnvFile } from '../../src/config.js';
+import { ConfigError, loadConfig, loadConfigFromProcess, readEnvFile } from '../../src/config.js';
 
 const required = { DISCORD_TOKEN: 'tok.en-123', RA_API_KEY: 'AbC123xyz' };
 
@@ -108,8 +108,8 @@ describe('loadConfig', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cheevobot-env-'));
     const file = join(dir, '.env');
     writeFileSync(file, 'DISCORD_TOKEN=from-file\nRA_API_KEY=filekey\n# comment\nLOG_LEVEL=debug\n');
-    const fromFile = readEnvFile(file);
-    const config = loadConfig({ ...fromFile, LOG_LEVEL: 'warn' });
+    expect(Object.keys(readEnvFile(file)).sort()).toEqual(['DISCORD_TOKEN', 'LOG_LEVEL', 'RA_API_KEY']);
+    const config = loadConfigFromProcess(file, { LOG_LEVEL: 'warn' });
     expect(config.DISCORD_TOKEN).toBe('from-file');
     expect(config.LOG_LEVEL).toBe('warn');
     expect(readEnvFile(join(dir, 'missing.env'))).toEqual({});

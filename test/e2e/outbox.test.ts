@@ -184,6 +184,7 @@ describe('when Discord fails', () => {
     let [head, ...rest] = rows();
     expect(head!.attempts).toBe(1);
     expect(head!.next - s.clock.now().getTime()).toBeGreaterThan(25_000);
+    expect(rest.length).toBeGreaterThan(0);
     for (const row of rest) expect(row).toMatchObject({ attempts: 0, next: head!.next + 1 });
 
     s.clock.advance(31_000);

@@ -40,9 +40,10 @@ describe('/track and /settings permissions and refusals', () => {
     s.world.addUser({ username: 'Amy' });
     const addAmy = await track(h, 'Amy', { who: h.member });
     const remove = await h.slash(h.member, 'track', { subcommand: 'remove', options: { user: 'Scott' } });
+    const elsewhere = h.discord.addChannel(h.guild.id, { name: 'elsewhere' });
     const channel = await h.slash(h.member, 'settings', {
       subcommand: 'channel',
-      options: { channel: h.channel.id },
+      options: { channel: elsewhere.id },
     });
     const show = await h.slash(h.member, 'settings', { subcommand: 'show' });
     for (const reply of [add, addAmy, remove, channel, show]) {
@@ -55,6 +56,10 @@ describe('/track and /settings permissions and refusals', () => {
     expect(names).not.toContain('Amy');
     // The member never even cost an RA look-up.
     expect(h.ra.requests.count('GetUserProfile')).toBe(1);
+    // The default channel is still the one the admin set.
+    const settings = JSON.stringify((await h.slash(h.admin, 'settings', { subcommand: 'show' })).embeds);
+    expect(settings).toContain(`<#${h.channel.id}>`);
+    expect(settings).not.toContain(elsewhere.id);
   });
 
   it('lets members with the server’s manager role manage tracking, checked at run time', async () => {

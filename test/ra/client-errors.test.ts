@@ -10,7 +10,7 @@ import {
   RaUnavailableError,
 } from '../../src/ra/errors.js';
 import { startFakeRa } from '../fakes/ra/index.js';
-import { API_KEY, type Harness, rejectionOf, startHarness } from './helpers.js';
+import { ALICE_ULID, API_KEY, type Harness, rejectionOf, startHarness } from './helpers.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -203,6 +203,9 @@ describe('input validation', () => {
     const { ra, client } = await harness();
     await client.getUserProfile('  Alice ');
     expect(ra.requests.of('GetUserProfile')[0]?.params.u).toBe('Alice');
+    const profile = await client.getUserProfile(` ${ALICE_ULID}\n`);
+    expect(profile.ulid).toBe(ALICE_ULID);
+    expect(ra.requests.of('GetUserProfile')[1]?.params.u).toBe(ALICE_ULID);
   });
 });
 
@@ -274,6 +277,7 @@ describe('the API key never leaks', () => {
     try {
       const err = await rejectionOf(client.getUserProfile('Alice'));
       expect(everythingIn(err)).not.toContain(API_KEY);
+      expect(logLines.length).toBeGreaterThan(0);
       for (const line of logLines) expect(line).not.toContain(API_KEY);
     } finally {
       await client.close();

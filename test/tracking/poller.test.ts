@@ -319,9 +319,12 @@ describe('a game RA fails on', () => {
       if (id === 1) throw error();
       return game([], { kind: null }, id);
     };
+    const earlier = at(10).getTime();
+    store.recordPollSuccess(USER.ulid, earlier);
     const result = await poller().pollUser(store.listPollTargets()[0]!);
     expect(result.ok).toBe(false);
-    expect(store.getPollState(USER.ulid)).toMatchObject({ lastSuccessAt: null, consecutiveFailures: 1 });
+    // The window still starts at the last success, so the next cycle reads the same unlocks again.
+    expect(store.getPollState(USER.ulid)).toMatchObject({ lastSuccessAt: earlier, consecutiveFailures: 1 });
   });
 
   it('spends its recheck polls, so a broken game is not rechecked forever', async () => {
