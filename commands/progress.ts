@@ -10,7 +10,12 @@ import { type Command, type CommandContext, UserFacingError } from '../src/disco
 import { RaNotFoundError } from '../src/ra/errors.js';
 import type { GameProgress, RecentlyPlayedGame, UserProfile } from '../src/ra/types.js';
 import { isRaUser, parseGameId, parseRaUser } from '../src/ra/validate.js';
-import { decodeBrowseId, renderAchievementPage, renderProgress } from '../src/render/progress.js';
+import {
+  BROWSE_ID_PREFIX,
+  decodeBrowseId,
+  renderAchievementPage,
+  renderProgress,
+} from '../src/render/progress.js';
 import { plainText, safeText } from '../src/render/text.js';
 import { orAfter } from '../src/util/deadline.js';
 import { TtlCache } from '../src/util/ttl-cache.js';
@@ -143,7 +148,8 @@ export function createProgressCommand(): Command {
     const { profile, game } = await loadProgress(ctx, user, gameId, known);
     if (interaction.guildId && ctx.store.findTrackedUser(interaction.guildId, profile.ulid)) {
       // Keep tracked users' names fresh: a rename shows up here first.
-      ctx.store.renameUser(profile.ulid, profile.user, profile.userPic);
+      // Also counts as the poller's periodic name check: no second GetUserProfile within the hour.
+      ctx.store.renameUser(profile.ulid, profile.user, profile.userPic, ctx.now());
     }
     await interaction.editReply(await summaryReply(ctx, profile, game, interaction.user.id, ctx.now()));
   }
@@ -275,7 +281,7 @@ export function createProgressCommand(): Command {
     deferMode: () => 'public',
     execute,
     autocomplete,
-    componentPrefix: 'progress',
+    componentPrefix: BROWSE_ID_PREFIX,
     handleButton,
   };
 }

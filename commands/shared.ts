@@ -6,6 +6,7 @@ import {
 } from 'discord.js';
 import { type CommandContext, UserFacingError } from '../src/discord/command.js';
 import { isManager, missingAnnouncePermissions } from '../src/discord/permissions.js';
+import type { GuildSettings } from '../src/store/index.js';
 
 export function requireGuild(interaction: ChatInputCommandInteraction): Guild {
   if (!interaction.inCachedGuild() || !interaction.guild) {
@@ -48,18 +49,20 @@ export async function checkAnnounceChannel(guild: Guild, channelId: string): Pro
 
 /**
  * Refuses (ephemerally, changing nothing) unless the member has Manage Server or the server's
- * manager role, checked now rather than trusting the command's default permissions.
+ * manager role, checked now rather than trusting the command's default permissions. Returns the
+ * server's settings it read, so the command needn't read them again.
  */
 export function requireManager(
   interaction: ChatInputCommandInteraction,
   ctx: CommandContext,
   guildId: string,
   what: string,
-): void {
-  const { managerRoleId } = ctx.store.getGuildSettings(guildId);
-  if (!isManager(interaction, managerRoleId)) {
+): GuildSettings {
+  const settings = ctx.store.getGuildSettings(guildId);
+  if (!isManager(interaction, settings.managerRoleId)) {
     throw new UserFacingError(
       `Only members with **Manage Server** (or this server’s manager role) can ${what}. Nothing was changed.`,
     );
   }
+  return settings;
 }

@@ -48,9 +48,8 @@ const bold = (text: string) => `**${safeText(text, 64, { singleLine: true })}**`
 
 async function add(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const guild = requireGuild(interaction);
-  requireManager(interaction, ctx, guild.id, 'change tracking');
+  const settings = requireManager(interaction, ctx, guild.id, 'change tracking');
   const user = parseRaUser(interaction.options.getString('user', true));
-  const settings = ctx.store.getGuildSettings(guild.id);
   const picked = await requireAnnounceChannel(interaction, guild, 'channel');
   const noChannel = new UserFacingError(
     'There’s no announcement channel yet. Pass `channel:` here, or set a default with `/settings channel`. Nothing was changed.',

@@ -2,7 +2,7 @@ import { createCommands } from '../commands/index.js';
 import type { Config } from './config.js';
 import { createDiscordClient, loginAndWaitReady } from './discord/client.js';
 import type { CommandContext } from './discord/command.js';
-import { commandsHash, registerCommands } from './discord/register.js';
+import { COMMANDS_HASH_META_KEY, commandsHash, registerCommands } from './discord/register.js';
 import { createInteractionRouter, describe } from './discord/router.js';
 import type { Logger } from './log.js';
 import { createRaClient, type RaClientOptions } from './ra/client.js';
@@ -129,7 +129,7 @@ export async function startBot(
   if (config.REGISTER_COMMANDS) {
     const applicationId = client.application!.id;
     const hash = commandsHash(applicationId, definitions, config.DEV_GUILD_ID);
-    if (store.getMeta('commands_hash') === hash) {
+    if (store.getMeta(COMMANDS_HASH_META_KEY) === hash) {
       logger.debug('slash commands unchanged; not re-registering');
     } else {
       const count = await registerCommands({
@@ -138,7 +138,7 @@ export async function startBot(
         definitions,
         guildId: config.DEV_GUILD_ID,
       });
-      store.setMeta('commands_hash', hash);
+      store.setMeta(COMMANDS_HASH_META_KEY, hash);
       logger.info(
         { count, scope: config.DEV_GUILD_ID ? `guild ${config.DEV_GUILD_ID}` : 'global' },
         'slash commands registered',

@@ -1,7 +1,7 @@
 import { DiscordAPIError } from '@discordjs/rest';
 import { createCommands } from '../commands/index.js';
 import { ConfigError, loadConfigFromProcess } from './config.js';
-import { commandsHash, registerCommands } from './discord/register.js';
+import { COMMANDS_HASH_META_KEY, commandsHash, registerCommands } from './discord/register.js';
 import { createRest, discordFailure, stopRest, type ToolOptions, whoAmI } from './discord/rest.js';
 import { openDatabase } from './store/db.js';
 import { Store } from './store/index.js';
@@ -65,7 +65,7 @@ export async function deployCommands(
   try {
     const store = new Store(openDatabase(config.DATABASE_PATH));
     try {
-      store.setMeta('commands_hash', commandsHash(applicationId, definitions, config.DEV_GUILD_ID));
+      store.setMeta(COMMANDS_HASH_META_KEY, commandsHash(applicationId, definitions, config.DEV_GUILD_ID));
     } finally {
       store.close();
     }

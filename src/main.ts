@@ -43,7 +43,7 @@ async function main(): Promise<void> {
         process.exit(0);
       })
       .catch((error: unknown) => {
-        logger.error({ err: String(error) }, 'error while stopping');
+        logger.error({ err: errorMessage(error) }, 'error while stopping');
         process.exit(1);
       });
   };

@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import type { REST } from '@discordjs/rest';
 import { type RESTPostAPIChatInputApplicationCommandsJSONBody, Routes } from 'discord.js';
 
+/** meta key under which the fingerprint of the last registered commands is kept. */
+export const COMMANDS_HASH_META_KEY = 'commands_hash';
+
 /**
  * A stable fingerprint of the command definitions and where they go: the application (a database
  * reused with another bot's token must register again) and the guild, if any.

@@ -12,6 +12,11 @@ export function awardRank(kind: AwardKind | null): number {
   return kind === null ? 0 : AWARD_KINDS.indexOf(kind) + 1;
 }
 
+/** Beaten (hardcore) and mastered are earned in hardcore; the other two in softcore. */
+export function isHardcoreAward(kind: AwardKind): boolean {
+  return kind === 'beaten-hardcore' || kind === 'mastered';
+}
+
 export type AchievementType = 'progression' | 'win_condition' | 'missable' | null;
 
 export interface Achievement {
@@ -30,6 +35,11 @@ export interface Achievement {
   /** Softcore unlock time (a hardcore unlock sets both). */
   earnedAt: Date | null;
   earnedHardcoreAt: Date | null;
+}
+
+/** Unlocked in either mode (a hardcore unlock sets both dates, but don't rely on it). */
+export function isEarned(a: Pick<Achievement, 'earnedAt' | 'earnedHardcoreAt'>): boolean {
+  return a.earnedAt !== null || a.earnedHardcoreAt !== null;
 }
 
 export interface Game {

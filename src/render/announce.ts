@@ -4,6 +4,7 @@
  * after a restart.
  */
 import type { APIEmbed } from 'discord.js';
+import { isHardcoreAward } from '../ra/types.js';
 import type { RaUrls } from '../ra/urls.js';
 import type {
   AnnouncementPayload,
@@ -242,7 +243,7 @@ function renderAward(payload: AwardPayload, urls: RaUrls): AnnouncementMessage {
   const awardedAt = parseIsoDate(award.at);
   const firstAt = parseIsoDate(award.firstUnlockAt);
   const took = awardedAt && firstAt && awardedAt >= firstAt ? awardedAt.getTime() - firstAt.getTime() : null;
-  const hardcoreAward = kind === 'mastered' || kind === 'beaten-hardcore';
+  const hardcoreAward = isHardcoreAward(kind);
   const earned = hardcoreAward ? progress.numAwardedToUserHardcore : progress.numAwardedToUser;
 
   const fields: NonNullable<APIEmbed['fields']> = [

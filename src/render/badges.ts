@@ -9,7 +9,7 @@
  */
 import type SharpFactory from 'sharp';
 import { type Dispatcher, request } from 'undici';
-import type { Achievement } from '../ra/types.js';
+import { type Achievement, isEarned } from '../ra/types.js';
 import type { RaUrls } from '../ra/urls.js';
 
 export const BADGE_SIZE = 64;
@@ -212,7 +212,7 @@ function paintCanvas(tiles: readonly Buffer[]): { data: Buffer; width: number; h
 }
 
 function badgeUrl(a: Achievement, urls: RaUrls): string {
-  const earned = a.earnedAt !== null || a.earnedHardcoreAt !== null;
+  const earned = isEarned(a);
   return urls.badge(a.badgeName, !earned);
 }
 

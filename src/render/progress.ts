@@ -14,7 +14,7 @@ import {
   ButtonStyle,
   ComponentType,
 } from 'discord.js';
-import type { Achievement, GameProgress, UserProfile } from '../ra/types.js';
+import { type Achievement, type GameProgress, isEarned, type UserProfile } from '../ra/types.js';
 import type { RaUrls } from '../ra/urls.js';
 import {
   AWARD_COLORS,
@@ -183,10 +183,6 @@ export interface ProgressReply {
   components: MessageActionRow[];
   /** Name of the file the caller must attach (the badge grid), or null. */
   attachmentName: string | null;
-}
-
-function isEarned(a: Achievement): boolean {
-  return a.earnedAt !== null || a.earnedHardcoreAt !== null;
 }
 
 /** The most recent unlock time (a hardcore unlock after a softcore one counts as new). */

@@ -7,7 +7,14 @@
  * "Never announce what was earned before tracking" is enforced per guild in `planFanOut`, by
  * comparing each event's time with the guild's `trackedSince`.
  */
-import { type Achievement, type AwardKind, awardRank, type GameProgress } from '../ra/types.js';
+import {
+  type Achievement,
+  type AwardKind,
+  awardRank,
+  type GameProgress,
+  isEarned,
+  isHardcoreAward,
+} from '../ra/types.js';
 import {
   type AnnouncementPayload,
   type AwardPayload,
@@ -151,7 +158,7 @@ function newAward(stored: AwardKind | null, current: GameProgress, now: Date): A
  * otherwise the latest unlock in that mode. Null when nothing is earned in that mode.
  */
 export function awardTimeFromUnlocks(achievements: readonly Achievement[], kind: AwardKind): Date | null {
-  const hardcoreAward = kind === 'beaten-hardcore' || kind === 'mastered';
+  const hardcoreAward = isHardcoreAward(kind);
   const timeOf = (a: Achievement): number | null =>
     (hardcoreAward ? a.earnedHardcoreAt : (a.earnedAt ?? a.earnedHardcoreAt))?.getTime() ?? null;
 
@@ -196,13 +203,12 @@ function nextHighestAward(
 /** The award the site's rules grant for the current unlocks (used to spot a lagging RA award). */
 export function expectedAward(achievements: readonly Achievement[]): AwardKind | null {
   const hardcore = (a: Achievement) => a.earnedHardcoreAt !== null;
-  const anyMode = (a: Achievement) => a.earnedAt !== null || a.earnedHardcoreAt !== null;
   if (achievements.length >= MIN_ACHIEVEMENTS_FOR_MASTERY) {
     if (achievements.every(hardcore)) return 'mastered';
-    if (achievements.every(anyMode)) return 'completed';
+    if (achievements.every(isEarned)) return 'completed';
   }
   if (isBeaten(achievements, hardcore)) return 'beaten-hardcore';
-  if (isBeaten(achievements, anyMode)) return 'beaten-softcore';
+  if (isBeaten(achievements, isEarned)) return 'beaten-softcore';
   return null;
 }
 
@@ -283,7 +289,7 @@ function wantsAward(subscription: Subscription, award: AwardChange): boolean {
  * RA stamps unlocks in whole seconds: an unlock in the same second as `/track add` counts as
  * after it, so compare at RA's precision.
  */
-function trackingStart(subscription: Subscription): number {
+export function trackingStart(subscription: Pick<Subscription, 'trackedSince'>): number {
   return Math.floor(subscription.trackedSince / 1000) * 1000;
 }
 
@@ -347,7 +353,7 @@ function payloadProgress(game: GameProgress): PayloadProgress {
   let pointsEarned = 0;
   let pointsEarnedHardcore = 0;
   for (const a of game.achievements) {
-    if (a.earnedAt !== null || a.earnedHardcoreAt !== null) {
+    if (isEarned(a)) {
       numAwardedToUser += 1;
       pointsEarned += a.points;
     }
@@ -373,7 +379,7 @@ function percent(part: number, total: number): number {
 }
 
 function firstUnlockAt(detection: Detection, kind: AwardKind): string | null {
-  const hardcoreAward = kind === 'beaten-hardcore' || kind === 'mastered';
+  const hardcoreAward = isHardcoreAward(kind);
   let first: number | null = null;
   for (const times of detection.nextState.earned.values()) {
     const at = hardcoreAward ? times.hardcoreAt : times.softcoreAt;

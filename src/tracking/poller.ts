@@ -4,7 +4,7 @@ import { RaError, RaNotFoundError } from '../ra/errors.js';
 import { awardRank, type GameProgress, type UnlockEvent } from '../ra/types.js';
 import type { PollTarget, Store } from '../store/index.js';
 import { errorMessage } from '../util/error-message.js';
-import { detectGameChanges, planFanOut } from './detect.js';
+import { detectGameChanges, planFanOut, trackingStart } from './detect.js';
 import type { PayloadUser } from './events.js';
 
 /**
@@ -146,7 +146,7 @@ export function createPoller(options: PollerOptions) {
           const target = tracked.get(row.ulid.toUpperCase());
           const date = row.awardDate.getTime();
           // Older than the read window, or than any tracking of the user: never announced anyway.
-          if (!target || date < since || date < Math.floor(target.trackedSince / 1000) * 1000) continue;
+          if (!target || date < since || date < trackingStart(target)) continue;
           const known = store.getGameState(target.ulid, row.gameId)?.highestAward ?? null;
           if (awardRank(known) >= awardRank(row.awardKind)) continue;
           // Two polls: one spare in case the first re-read of the game fails.

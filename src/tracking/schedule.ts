@@ -1,5 +1,6 @@
 import cron from 'node-cron';
 import type { Logger } from '../log.js';
+import { errorMessage } from '../util/error-message.js';
 
 export interface Schedule {
   stop(): Promise<void>;
@@ -24,12 +25,13 @@ export function scheduleJob(expression: string, job: () => Promise<unknown>, log
         return;
       }
       current = job()
-        .catch((error: unknown) => logger.error({ err: String(error) }, 'scheduled job failed'))
+        .catch((error: unknown) => logger.error({ err: errorMessage(error) }, 'scheduled job failed'))
         .finally(() => {
           current = null;
         });
     },
-    { name: 'poll', noOverlap: true },
+    // No node-cron noOverlap: the callback returns at once, so only `current` can tell a running job.
+    { name: 'poll' },
   );
   return {
     async stop() {
