@@ -19,6 +19,7 @@ import {
 import { plainText, safeText } from '../src/render/text.js';
 import { orAfter } from '../src/util/deadline.js';
 import { TtlCache } from '../src/util/ttl-cache.js';
+import { trackedUserChoices } from './shared.js';
 
 /** Interactions live 15 minutes; so do the buttons of a /progress reply. */
 export const BROWSE_LIFETIME_MS = 15 * 60_000;
@@ -242,18 +243,13 @@ export function createProgressCommand(): Command {
     const typed = focused.value.trim();
     const lower = typed.toLowerCase();
     if (focused.name === 'user') {
-      const tracked = interaction.guildId
-        ? ctx.store
-            .listTrackedUsers(interaction.guildId)
-            .filter((u) => u.displayName.toLowerCase().includes(lower))
-            .map((u) => ({ name: plainText(u.displayName, 100, u.ulid), value: u.ulid }))
-        : [];
+      const tracked = trackedUserChoices(ctx, interaction.guildId, typed);
       // What was typed stays pickable: any RA user works, tracked or not.
       const echo =
         isRaUser(typed) && !tracked.some((c) => c.name.toLowerCase() === lower)
           ? [{ name: typed, value: typed }]
           : [];
-      return [...echo, ...tracked].slice(0, 25);
+      return [...echo, ...tracked];
     }
     const user = interaction.options.getString('user') ?? '';
     if (!isRaUser(user)) return [];

@@ -6,6 +6,7 @@ import {
 } from 'discord.js';
 import { type CommandContext, UserFacingError } from '../src/discord/command.js';
 import { isManager, missingAnnouncePermissions } from '../src/discord/permissions.js';
+import { plainText } from '../src/render/text.js';
 import type { GuildSettings } from '../src/store/index.js';
 
 export function requireGuild(interaction: ChatInputCommandInteraction): Guild {
@@ -65,4 +66,21 @@ export function requireManager(
     );
   }
   return settings;
+}
+
+/**
+ * Autocomplete choices of this server's tracked users whose name contains `typed`; the value is
+ * the ULID, so a pick keeps working after a rename. The router caps the list to Discord's limits.
+ */
+export function trackedUserChoices(
+  ctx: CommandContext,
+  guildId: string | null,
+  typed: string,
+): { name: string; value: string }[] {
+  if (!guildId) return [];
+  const lower = typed.trim().toLowerCase();
+  return ctx.store
+    .listTrackedUsers(guildId)
+    .filter((u) => u.displayName.toLowerCase().includes(lower))
+    .map((u) => ({ name: plainText(u.displayName, 100, u.ulid), value: u.ulid }));
 }

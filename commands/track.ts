@@ -4,7 +4,13 @@ import { type Command, type CommandContext, UserFacingError } from '../src/disco
 import { parseRaUser } from '../src/ra/validate.js';
 import { renderTrackList } from '../src/render/admin.js';
 import { safeText } from '../src/render/text.js';
-import { checkAnnounceChannel, requireAnnounceChannel, requireGuild, requireManager } from './shared.js';
+import {
+  checkAnnounceChannel,
+  requireAnnounceChannel,
+  requireGuild,
+  requireManager,
+  trackedUserChoices,
+} from './shared.js';
 
 const data = new SlashCommandBuilder()
   .setName('track')
@@ -118,12 +124,6 @@ export const trackCommand: Command = {
     return list(interaction, ctx);
   },
   async autocomplete(interaction, ctx) {
-    if (!interaction.guildId) return [];
-    const typed = interaction.options.getFocused().trim().toLowerCase();
-    return ctx.store
-      .listTrackedUsers(interaction.guildId)
-      .filter((u) => u.displayName.toLowerCase().includes(typed))
-      .slice(0, 25)
-      .map((u) => ({ name: u.displayName.slice(0, 100), value: u.ulid }));
+    return trackedUserChoices(ctx, interaction.guildId, interaction.options.getFocused());
   },
 };
