@@ -1,5 +1,5 @@
 import { ConfigError, loadConfigFromProcess } from './config.js';
-import { INVITE_PERMISSIONS } from './discord/permissions.js';
+import { ANNOUNCE_PERMISSION_NAMES, INVITE_PERMISSIONS } from './discord/permissions.js';
 import { createRest, discordFailure, inviteUrl, stopRest, type ToolOptions, whoAmI } from './discord/rest.js';
 import { scrubSecrets, silentLogger } from './log.js';
 import { createRaClient } from './ra/client.js';
@@ -34,9 +34,7 @@ export async function runDoctor(
     const { user, application } = await whoAmI(rest);
     out(`✔ Discord token works: the bot is ${user.username} (id ${user.id}), application ${application.id}`);
     out(`  Invite it with: ${inviteUrl(application.id, INVITE_PERMISSIONS)}`);
-    out(
-      '  (scopes: bot, applications.commands; permissions: View Channel, Send Messages, Embed Links, Attach Files)',
-    );
+    out(`  (scopes: bot, applications.commands; permissions: ${ANNOUNCE_PERMISSION_NAMES})`);
   } catch (error) {
     ok = false;
     out(`✘ ${discordFailure(error, config.DISCORD_API_URL, config.DISCORD_TOKEN)}`);

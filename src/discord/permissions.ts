@@ -14,6 +14,9 @@ export const ANNOUNCE_PERMISSIONS = [
   [PermissionFlagsBits.AttachFiles, 'Attach Files'],
 ] as const;
 
+/** Those permissions as people read them: "View Channel, Send Messages, Embed Links, Attach Files". */
+export const ANNOUNCE_PERMISSION_NAMES = ANNOUNCE_PERMISSIONS.map(([, name]) => name).join(', ');
+
 /** The bot's invite permissions: exactly what it uses. */
 export const INVITE_PERMISSIONS = ANNOUNCE_PERMISSIONS.reduce((sum, [bit]) => sum | bit, 0n);
 

@@ -1,4 +1,5 @@
 import type { APIEmbed } from 'discord.js';
+import { ANNOUNCE_PERMISSION_NAMES } from '../discord/permissions.js';
 import type { RaUrls } from '../ra/urls.js';
 import { safeText } from './text.js';
 
@@ -128,8 +129,7 @@ export function renderSettings(input: {
     return `• <#${d.channelId}> ${d.count} waiting since ${relative(d.since)}, ${next}${error}`;
   });
   const head = `${outbox.pending} waiting · ${outbox.failed} failed for good`;
-  const hint =
-    'Fix the channel permissions (View Channel, Send Messages, Embed Links, Attach Files) or pick another channel.';
+  const hint = `Fix the channel permissions (${ANNOUNCE_PERMISSION_NAMES}) or pick another channel.`;
   // A field value holds 1024 characters: list as many failures as fit with the hint.
   let delivery = head;
   if (failures.length > 0) {

@@ -1,5 +1,6 @@
 import type { REST } from '@discordjs/rest';
 import { DiscordAPIError, type RESTPostAPIChannelMessageResult, Routes } from 'discord.js';
+import { ANNOUNCE_PERMISSION_NAMES } from '../discord/permissions.js';
 import type { Logger } from '../log.js';
 import type { RaUrls } from '../ra/urls.js';
 import { renderAnnouncement } from '../render/announce.js';
@@ -10,10 +11,7 @@ import { parseAnnouncementPayload } from './events.js';
 export const PERMANENT_CODES: ReadonlyMap<number, string> = new Map([
   [10003, 'the channel no longer exists'],
   [50001, 'the bot has no access to the channel'],
-  [
-    50013,
-    'the bot lacks permission to post there (needs View Channel, Send Messages, Embed Links, Attach Files)',
-  ],
+  [50013, `the bot lacks permission to post there (needs ${ANNOUNCE_PERMISSION_NAMES})`],
   [50035, 'Discord rejected the message as invalid'],
 ]);
 
