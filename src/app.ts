@@ -12,6 +12,7 @@ import { type BadgeGridOptions, createBadgeGridRenderer, fetchImage } from './re
 import { openDatabase } from './store/db.js';
 import { Store } from './store/index.js';
 import { createDispatcher } from './tracking/dispatch.js';
+import { createFollowerWatcher, type FollowerWatcher, followerWatchIntervals } from './tracking/followers.js';
 import { createPoller, pollerUserConcurrency } from './tracking/poller.js';
 import { scheduleJob } from './tracking/schedule.js';
 import { orAfter } from './util/deadline.js';
@@ -48,6 +49,8 @@ export interface RunningBot {
   readonly poller: ReturnType<typeof createPoller>;
   readonly dispatcher: ReturnType<typeof createDispatcher>;
   readonly store: Store;
+  /** Null without RA_USERNAME. */
+  readonly followers: FollowerWatcher | null;
 }
 
 /**
@@ -77,6 +80,17 @@ export async function startBot(
     logger: logger.child({ component: 'discord' }),
   });
 
+  // The follower watcher needs to know whom RA_USERNAME names (the admin tells members to follow
+  // it); without it everything still works, by polling alone.
+  const followers = config.RA_USERNAME
+    ? createFollowerWatcher({
+        ra,
+        followers: store.followers,
+        logger: logger.child({ component: 'followers' }),
+        now,
+        intervals: followerWatchIntervals(config.RA_REQUESTS_PER_SECOND),
+      })
+    : null;
   const ctx: CommandContext = {
     config,
     store,
@@ -85,6 +99,7 @@ export async function startBot(
     badges,
     logger: logger.child({ component: 'commands' }),
     now,
+    ...(followers ? { followers } : {}),
   };
   const commands = createCommands();
   const definitions = commands.map((c) => c.data);
@@ -160,6 +175,7 @@ export async function startBot(
     },
     logger,
   );
+  followers?.start();
   const dispatchTimer = setInterval(drain, DISPATCH_INTERVAL_MS);
   dispatchTimer.unref();
   // Anything left pending by a crash or restart goes out now, not at the next poll.
@@ -180,10 +196,12 @@ export async function startBot(
     poller,
     dispatcher,
     store,
+    followers,
     async stop() {
       if (stopped) return;
       stopped = true;
       clearInterval(dispatchTimer);
+      await within(followers?.stop() ?? Promise.resolve(), STOP_BUDGET_MS);
       // A poll or a post stuck on a slow RA or Discord is abandoned after a short wait: that is
       // safe (a failed poll keeps its window; an unmarked post is released at the next start and
       // its nonce makes the repeat harmless), and shutdown stays well within a supervisor's limit.

@@ -28,10 +28,12 @@ import {
   normalizeRecentlyPlayedGames,
   normalizeUnlockEvents,
   normalizeUserProfile,
+  normalizeUsersFollowingMe,
 } from './normalize.js';
 import {
   AWARD_KINDS,
   type AwardKind,
+  type FollowersPage,
   type GameAwardEvent,
   type GameProgress,
   type RecentlyPlayedGame,
@@ -81,6 +83,12 @@ export interface RecentGameAwardsOptions {
   kinds?: readonly AwardKind[];
 }
 
+export interface FollowersOptions {
+  offset?: number;
+  /** 1-500 (RA's maximum; RA's default is 100). */
+  count?: number;
+}
+
 export interface RaClientStats {
   /** Attempts actually sent (retries included, shared in-flight calls counted once). */
   requests: number;
@@ -104,6 +112,11 @@ export interface RaClient {
   getUserRecentlyPlayedGames(user: string, options?: RecentlyPlayedOptions): Promise<RecentlyPlayedGame[]>;
   /** Site-wide award feed, newest first. */
   getRecentGameAwards(options?: RecentGameAwardsOptions): Promise<GameAwardEvent[]>;
+  /**
+   * RA users who follow the API key's owner, most recently active first, with their points.
+   * Following happens on RA's website only.
+   */
+  getUsersFollowingMe(options?: FollowersOptions): Promise<FollowersPage>;
   /**
    * Runs `work` with every request it makes in the background lane: behind requests a person is
    * waiting for (commands, autocomplete), which are the default. The poller uses this.
@@ -644,6 +657,13 @@ export function createRaClient(options: RaClientOptions): RaClient {
     return normalizeRecentGameAwards(await request200('GetRecentGameAwards', params));
   }
 
+  async function getUsersFollowingMe(opts: FollowersOptions = {}): Promise<FollowersPage> {
+    const params: Params = {};
+    if (opts.offset !== undefined) params.o = String(requireInteger(opts.offset, 'offset', 0));
+    if (opts.count !== undefined) params.c = String(requireInteger(opts.count, 'count', 1, 500));
+    return normalizeUsersFollowingMe(await request200('GetUsersFollowingMe', params));
+  }
+
   async function close(): Promise<void> {
     if (closing.signal.aborted) return;
     closing.abort();
@@ -664,6 +684,7 @@ export function createRaClient(options: RaClientOptions): RaClient {
     getAchievementsEarnedBetween,
     getUserRecentlyPlayedGames,
     getRecentGameAwards,
+    getUsersFollowingMe,
     close,
     stats,
   };

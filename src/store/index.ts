@@ -6,6 +6,7 @@
 import type { Detection, StoredGameState } from '../tracking/detect.js';
 import type { OutboxInput, Subscription } from '../tracking/events.js';
 import type { Database } from './db.js';
+import { FollowersTable } from './followers.js';
 import { type GuildSettings, type GuildSettingsPatch, GuildSettingsTable } from './guilds.js';
 import { MetaTable } from './meta.js';
 import {
@@ -27,6 +28,7 @@ import {
 } from './users.js';
 
 export { type Database, DatabaseTooNewError, LATEST_SCHEMA_VERSION, openDatabase } from './db.js';
+export type { FollowerInput, StoredFollower } from './followers.js';
 export { DEFAULT_TOGGLES, type GuildSettings, type GuildSettingsPatch } from './guilds.js';
 export {
   type ChannelFailure,
@@ -75,6 +77,8 @@ export class Store {
   private readonly meta: MetaTable;
   private readonly recheckPolls: number;
   private readonly applyInTransaction;
+  /** Followers of the API key's owner (store/followers.ts). */
+  readonly followers: FollowersTable;
 
   constructor(
     readonly db: Database,
@@ -85,6 +89,7 @@ export class Store {
     this.progress = new ProgressTables(db);
     this.outbox = new OutboxTable(db, options.nonce ?? randomNonce);
     this.meta = new MetaTable(db);
+    this.followers = new FollowersTable(db);
     this.recheckPolls = options.recheckPolls ?? DEFAULT_RECHECK_POLLS;
     this.applyInTransaction = db.transaction((input: ApplyGameDetectionInput) => this.applyNow(input));
   }

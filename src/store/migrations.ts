@@ -118,4 +118,19 @@ const V3 = `
 CREATE INDEX outbox_failed_recent ON outbox (failed_at) WHERE status = 'failed';
 `;
 
-export const MIGRATIONS: readonly Migration[] = [V1, V2, V3];
+/**
+ * Followers of the API key's owner (API_GetUsersFollowingMe) with the points last read: the
+ * follower watcher compares each read with them (across restarts too) to see whose points moved.
+ */
+const FOLLOWERS = `
+CREATE TABLE ra_followers (
+  ulid              TEXT PRIMARY KEY,
+  display_name      TEXT NOT NULL,
+  hardcore_points   INTEGER NOT NULL,
+  softcore_points   INTEGER NOT NULL,
+  points_changed_at INTEGER,
+  last_seen_at      INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
+
+export const MIGRATIONS: readonly Migration[] = [V1, V2, V3, FOLLOWERS];

@@ -39,6 +39,7 @@ describe('openDatabase', () => {
       'guild_settings',
       'meta',
       'outbox',
+      'ra_followers',
       'ra_users',
       'tracked_users',
     ]);
