@@ -12,9 +12,20 @@ import { type BadgeGridOptions, createBadgeGridRenderer, fetchImage } from './re
 import { openDatabase } from './store/db.js';
 import { Store } from './store/index.js';
 import { createDispatcher } from './tracking/dispatch.js';
-import { createFollowerWatcher, type FollowerWatcher, followerWatchIntervals } from './tracking/followers.js';
+import {
+  createFollowerWatcher,
+  type FollowerWatcher,
+  type FollowerWatchIntervals,
+  followerWatchIntervals,
+} from './tracking/followers.js';
 import { createPoller, pollerUserConcurrency } from './tracking/poller.js';
 import { scheduleJob } from './tracking/schedule.js';
+import {
+  createScheduleRunner,
+  type ScheduleRunner,
+  type ScheduleRunnerOptions,
+  scheduleMaxInFlight,
+} from './tracking/schedule-runner.js';
 import { orAfter } from './util/deadline.js';
 
 /** How often pending announcements (retries, posts left by a crash) are looked at between polls. */
@@ -42,6 +53,9 @@ function within(work: Promise<unknown>, ms: number): Promise<boolean> {
 export interface StartBotOverrides {
   ra?: Partial<Pick<RaClientOptions, 'maxRetries' | 'baseBackoffMs' | 'maxConcurrency' | 'random'>>;
   badges?: Partial<BadgeGridOptions>;
+  /** Follower watcher read periods (tests use short ones). */
+  followers?: Partial<FollowerWatchIntervals>;
+  schedule?: Partial<Pick<ScheduleRunnerOptions, 'hotIntervalMs' | 'sessionMs' | 'maxInFlight'>>;
 }
 
 export interface RunningBot {
@@ -51,6 +65,8 @@ export interface RunningBot {
   readonly store: Store;
   /** Null without RA_USERNAME. */
   readonly followers: FollowerWatcher | null;
+  /** The adaptive schedule POLL_CRON ticks and follower changes drive. */
+  readonly schedule: ScheduleRunner;
 }
 
 /**
@@ -88,7 +104,8 @@ export async function startBot(
         followers: store.followers,
         logger: logger.child({ component: 'followers' }),
         now,
-        intervals: followerWatchIntervals(config.RA_REQUESTS_PER_SECOND),
+        intervals: { ...followerWatchIntervals(config.RA_REQUESTS_PER_SECOND), ...overrides.followers },
+        onPointsChanged: (ulids) => runner.pointsChanged(ulids),
       })
     : null;
   const ctx: CommandContext = {
@@ -118,6 +135,19 @@ export async function startBot(
     collapseThreshold: config.ANNOUNCE_COLLAPSE_THRESHOLD,
     userConcurrency: pollerUserConcurrency(config.RA_REQUESTS_PER_SECOND),
   });
+  const runner: ScheduleRunner = createScheduleRunner({
+    poller,
+    ra,
+    store,
+    logger: logger.child({ component: 'schedule' }),
+    now,
+    maxInFlight: scheduleMaxInFlight(config.RA_REQUESTS_PER_SECOND),
+    // Post what a poll found at once, not at the next dispatch timer (drain is set up below,
+    // before the runner starts).
+    onEnqueued: () => void drain(),
+    ...overrides.schedule,
+  });
+  ctx.polling = runner;
   const dispatcher = createDispatcher({
     store,
     rest: client.rest,
@@ -165,16 +195,12 @@ export async function startBot(
     dispatcher
       .drain()
       .catch((error: unknown) => logger.error({ err: describe(error) }, 'outbox drain failed'));
-  const schedule = scheduleJob(
-    config.POLL_CRON,
-    async () => {
-      await poller.runCycle();
-      // Not awaited: a slow or hung Discord must not hold up the next poll (the outbox is
-      // durable, and drains are single-flight: a later call joins a running one).
-      void drain();
-    },
-    logger,
-  );
+  // Each POLL_CRON tick starts a round over every tracked user and reads the award feed; the
+  // runner polls the users playing (and followers whose points moved) in between. Drains are
+  // not awaited: a slow or hung Discord must not hold up polling (the outbox is durable, and
+  // drains are single-flight: a later call joins a running one).
+  runner.start();
+  const schedule = scheduleJob(config.POLL_CRON, () => runner.tick(), logger);
   followers?.start();
   const dispatchTimer = setInterval(drain, DISPATCH_INTERVAL_MS);
   dispatchTimer.unref();
@@ -197,6 +223,7 @@ export async function startBot(
     dispatcher,
     store,
     followers,
+    schedule: runner,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -205,10 +232,11 @@ export async function startBot(
       // A poll or a post stuck on a slow RA or Discord is abandoned after a short wait: that is
       // safe (a failed poll keeps its window; an unmarked post is released at the next start and
       // its nonce makes the repeat harmless), and shutdown stays well within a supervisor's limit.
-      if (!(await within(schedule.stop(), STOP_BUDGET_MS))) {
+      const polling = Promise.all([schedule.stop(), runner.stop()]);
+      if (!(await within(polling, STOP_BUDGET_MS))) {
         logger.warn('poll cycle still running at shutdown; abandoning it');
         await ra.close();
-        await within(schedule.stop(), STOP_BUDGET_MS);
+        await within(polling, STOP_BUDGET_MS);
       }
       if (!(await within(dispatcher.drain(), STOP_BUDGET_MS))) {
         logger.warn('announcement posts still in flight at shutdown; they will be retried at the next start');

@@ -12,6 +12,7 @@ import type { RaUrls } from '../ra/urls.js';
 import type { BadgeGridRenderer } from '../render/badges.js';
 import type { Store } from '../store/index.js';
 import type { FollowerWatcher } from '../tracking/followers.js';
+import type { ScheduleRunner } from '../tracking/schedule-runner.js';
 
 /** Everything a command handler may use; passed in so tests wire the real code to fakes. */
 export interface CommandContext {
@@ -24,6 +25,8 @@ export interface CommandContext {
   now: () => Date;
   /** Who follows the key owner on RA (tracking/followers.ts); absent without RA_USERNAME. */
   followers?: FollowerWatcher;
+  /** How tracked users are being polled (tracking/schedule-runner.ts); set once the bot runs. */
+  polling?: Pick<ScheduleRunner, 'summary'>;
 }
 
 export type DeferMode = 'ephemeral' | 'public' | 'none';

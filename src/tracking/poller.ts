@@ -351,6 +351,16 @@ export function createPoller(options: PollerOptions) {
       return running;
     },
     pollUser,
+    /**
+     * Reads RA's award feed for every tracked user (at most once a minute; see checkAwardsFeed),
+     * in the background lane. The adaptive schedule calls it on each POLL_CRON tick.
+     */
+    readAwardsFeed(): Promise<number> {
+      return ra.runInBackground(async () => {
+        const targets = store.listPollTargets();
+        return targets.length > 0 ? checkAwardsFeed(targets, now()) : 0;
+      });
+    },
     get busy(): boolean {
       return running !== null;
     },

@@ -1,0 +1,234 @@
+/**
+ * Runs the adaptive schedule (scheduler.ts) against the real poller: keeps each tracked user's
+ * scheduling state, plans after every event (a POLL_CRON tick, a follower's points change, a poll
+ * finishing, a wake-up) and starts the polls the plan names. Clock and timers are passed in.
+ */
+import type { Logger } from '../log.js';
+import type { RaClient } from '../ra/client.js';
+import type { PollTarget, Store } from '../store/index.js';
+import { errorMessage } from '../util/error-message.js';
+import { realTimers, type Timers } from '../util/timers.js';
+import type { Poller, UserPollResult } from './poller.js';
+import {
+  afterPoll,
+  INITIAL_PASSES,
+  type PlannedPoll,
+  planPolls,
+  type ReasonPasses,
+  type UserScheduleState,
+} from './scheduler.js';
+
+/** A user seen unlocking is polled this often while their session lasts. */
+export const HOT_INTERVAL_MS = 90_000;
+/** A session "lasts" this long after the last unlock seen (RA players unlock ~3 an hour). */
+export const HOT_SESSION_MS = 40 * 60_000;
+/** Tracked users are re-read from the database at most this often (new /track add, removals). */
+const TARGETS_REFRESH_MS = 10_000;
+/** Gaps between polls remembered per user, for /settings show. */
+const GAPS_KEPT = 3;
+
+/** Polls at once: enough to keep the RA rate busy, few enough that a changed user never waits long. */
+export function scheduleMaxInFlight(requestsPerSecond: number): number {
+  return Math.max(2, Math.ceil(requestsPerSecond) + 1);
+}
+
+export interface ScheduleRunnerOptions {
+  poller: Pick<Poller, 'pollUser' | 'readAwardsFeed'>;
+  /** Polls run in its background lane, behind requests a person waits for. */
+  ra: Pick<RaClient, 'runInBackground'>;
+  store: Pick<Store, 'listPollTargets'>;
+  logger: Logger;
+  now: () => Date;
+  timers?: Timers;
+  maxInFlight: number;
+  hotIntervalMs?: number;
+  sessionMs?: number;
+  /** Called after a poll queued announcements (post them now, not at the next dispatch timer). */
+  onEnqueued?: () => void;
+}
+
+export interface PollingSummary {
+  /** Of the users asked about: how many are hot (polled every hotIntervalMs) now. */
+  hot: number;
+  users: number;
+  hotIntervalMs: number;
+  /** Median gap between two polls of a user not hot now, over their last few polls; null if unknown yet. */
+  typicalGapMs: number | null;
+  /** Median gap of the hot ones. */
+  typicalHotGapMs: number | null;
+}
+
+interface Entry {
+  target: PollTarget;
+  state: UserScheduleState;
+  gaps: number[];
+}
+
+export function createScheduleRunner(options: ScheduleRunnerOptions) {
+  const { poller, store, logger, now } = options;
+  const timers = options.timers ?? realTimers;
+  const hotIntervalMs = options.hotIntervalMs ?? HOT_INTERVAL_MS;
+  const sessionMs = options.sessionMs ?? HOT_SESSION_MS;
+  const entries = new Map<string, Entry>();
+  const running = new Set<Promise<void>>();
+  let refreshedAt = Number.NEGATIVE_INFINITY;
+  let roundStartedAt: number | null = null;
+  let passes: ReasonPasses = INITIAL_PASSES;
+  let wakeTimer: unknown = null;
+  let stopped = true;
+  let behind = false;
+  const counts = { changed: 0, hot: 0, cold: 0 };
+
+  function refreshTargets(at: number, force = false): void {
+    if (!force && at - refreshedAt < TARGETS_REFRESH_MS) return;
+    refreshedAt = at;
+    const seen = new Set<string>();
+    for (const target of store.listPollTargets()) {
+      const ulid = target.ulid.toUpperCase();
+      seen.add(ulid);
+      const entry = entries.get(ulid);
+      if (entry) {
+        entry.target = target;
+        continue;
+      }
+      entries.set(ulid, {
+        target,
+        gaps: [],
+        state: { ulid, lastPollAt: target.lastSuccessAt, changedAt: null, hotUntil: 0, polling: false },
+      });
+    }
+    for (const ulid of entries.keys())
+      if (!seen.has(ulid) && !entries.get(ulid)!.state.polling) entries.delete(ulid);
+  }
+
+  function plan(): void {
+    if (stopped) return;
+    const at = now().getTime();
+    refreshTargets(at);
+    const result = planPolls(
+      [...entries.values()].map((e) => e.state),
+      { maxInFlight: options.maxInFlight },
+      { hotIntervalMs, roundStartedAt },
+      at,
+      passes,
+    );
+    passes = result.passes;
+    for (const planned of result.poll) start(planned, at);
+    if (wakeTimer !== null) timers.clearTimeout(wakeTimer);
+    wakeTimer = null;
+    if (result.wakeAt !== null) {
+      wakeTimer = timers.setTimeout(() => {
+        wakeTimer = null;
+        plan();
+      }, result.wakeAt - at);
+    }
+  }
+
+  function start(planned: PlannedPoll, at: number): void {
+    const entry = entries.get(planned.ulid)!;
+    if (entry.state.lastPollAt !== null) {
+      entry.gaps.push(at - entry.state.lastPollAt);
+      if (entry.gaps.length > GAPS_KEPT) entry.gaps.shift();
+    }
+    entry.state = { ...entry.state, polling: true, changedAt: null };
+    counts[planned.reason]++;
+    const run = options.ra
+      .runInBackground(() => poller.pollUser(entry.target))
+      .catch((error: unknown): UserPollResult => {
+        logger.error({ ulid: planned.ulid, err: errorMessage(error) }, 'poll of user threw');
+        return { ok: false, active: false, gamesDiffed: 0, enqueued: 0 };
+      })
+      .then((result) => {
+        const finishedAt = now().getTime();
+        entry.state = afterPoll(entry.state, { startedAt: at, finishedAt, active: result.active }, sessionMs);
+        if (result.enqueued > 0) options.onEnqueued?.();
+      })
+      .finally(() => {
+        running.delete(run);
+        plan();
+      });
+    running.add(run);
+  }
+
+  return {
+    /**
+     * A POLL_CRON tick: every user not polled since becomes due (longest-unpolled first), and
+     * RA's award feed is read. Ticks never overlap anything: a round still running just goes on.
+     */
+    async tick(): Promise<void> {
+      const at = now().getTime();
+      refreshTargets(at, true);
+      const left = [...entries.values()].filter(
+        (e) =>
+          roundStartedAt !== null && (e.state.lastPollAt === null || e.state.lastPollAt < roundStartedAt),
+      ).length;
+      if (left > 0 && !behind) {
+        logger.warn(
+          { usersLeft: left, users: entries.size },
+          'the previous poll round had not reached every user by this POLL_CRON tick: users who are not ' +
+            'playing are polled less often than POLL_CRON says (see README, Capacity)',
+        );
+      }
+      behind = left > 0;
+      roundStartedAt = at;
+      plan();
+      await poller.readAwardsFeed();
+    },
+    /** The follower watcher saw these users' points move: poll them (if tracked) at once. */
+    pointsChanged(ulids: readonly string[]): void {
+      const at = now().getTime();
+      // A user tracked since the last refresh must not wait for the next one to be polled.
+      if (ulids.some((ulid) => !entries.has(ulid.toUpperCase())))
+        refreshTargets(at, at - refreshedAt >= 1_000);
+      let any = false;
+      for (const ulid of ulids) {
+        const entry = entries.get(ulid.toUpperCase());
+        if (!entry) continue;
+        entry.state = { ...entry.state, changedAt: entry.state.changedAt ?? at };
+        any = true;
+      }
+      if (any) plan();
+    },
+    start(): void {
+      if (!stopped) return;
+      stopped = false;
+      plan();
+    },
+    /** Stops planning; waits for running polls. */
+    async stop(): Promise<void> {
+      stopped = true;
+      if (wakeTimer !== null) timers.clearTimeout(wakeTimer);
+      wakeTimer = null;
+      await Promise.all([...running]);
+    },
+    /** How the given users (e.g. one server's) are being polled. */
+    summary(ulids: readonly string[]): PollingSummary {
+      const at = now().getTime();
+      const hotGaps: number[] = [];
+      const coldGaps: number[] = [];
+      let hot = 0;
+      let users = 0;
+      for (const ulid of ulids) {
+        const entry = entries.get(ulid.toUpperCase());
+        if (!entry) continue;
+        users++;
+        const isHot = entry.state.hotUntil > at;
+        if (isHot) hot++;
+        (isHot ? hotGaps : coldGaps).push(...entry.gaps);
+      }
+      return { hot, users, hotIntervalMs, typicalGapMs: median(coldGaps), typicalHotGapMs: median(hotGaps) };
+    },
+    /** Poll starts so far, by reason. */
+    get counts(): Readonly<typeof counts> {
+      return { ...counts };
+    },
+  };
+}
+
+export type ScheduleRunner = ReturnType<typeof createScheduleRunner>;
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
