@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { type Logger, scrubSecrets } from '../log.js';
 import { errorMessage } from '../util/error-message.js';
+import { USER_AGENT } from '../version.js';
 import {
   RaAuthError,
   type RaError,
@@ -66,6 +67,8 @@ export interface RaClientOptions {
   logger: Logger;
   /** Jitter source in [0, 1); injectable for deterministic tests. */
   random?: () => number;
+  /** A background request waiting longer than this goes first (default BACKGROUND_MAX_WAIT_MS). */
+  backgroundMaxWaitMs?: number;
 }
 
 export interface RecentlyPlayedOptions {
@@ -136,7 +139,12 @@ const MAX_BACKOFF_MS = 30_000;
 
 type Params = Record<string, string>;
 
-const REQUEST_HEADERS = { accept: 'application/json', 'user-agent': 'cheevobot' } as const;
+const REQUEST_HEADERS = { accept: 'application/json', 'user-agent': USER_AGENT } as const;
+/**
+ * A background request (the poller) waiting longer than this goes before interactive ones: people
+ * go first, but a stream of commands can never stall announcements (aging).
+ */
+export const BACKGROUND_MAX_WAIT_MS = 5_000;
 
 /** A response the endpoint methods interpret: 200, or 404 (GetUserProfile's "no such user"). */
 interface RaResponse {
@@ -208,6 +216,19 @@ type Lane = 'interactive' | 'background';
 interface GateWaiter {
   resolve(): void;
   reject(reason: unknown): void;
+  since: number;
+}
+
+/** Interactive first, unless the oldest background waiter has waited past `maxWaitMs`. */
+function nextLane<T extends { since: number }>(
+  lanes: Record<Lane, T[]>,
+  nowMs: number,
+  maxWaitMs: number,
+): Lane | null {
+  const background = lanes.background[0];
+  if (background && nowMs - background.since >= maxWaitMs) return 'background';
+  if (lanes.interactive.length > 0) return 'interactive';
+  return background ? 'background' : null;
 }
 
 /**
@@ -223,7 +244,10 @@ class StartGate {
   /** Wakes the pump's sleep on close(), so a closed client doesn't hold the process open. */
   private readonly closing = new AbortController();
 
-  constructor(private readonly intervalMs: number) {}
+  constructor(
+    private readonly intervalMs: number,
+    private readonly backgroundMaxWaitMs: number,
+  ) {}
 
   take(lane: Lane): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -231,7 +255,7 @@ class StartGate {
         reject(this.closedWith);
         return;
       }
-      this.lanes[lane].push({ resolve, reject });
+      this.lanes[lane].push({ resolve, reject, since: performance.now() });
       void this.pump();
     });
   }
@@ -245,9 +269,12 @@ class StartGate {
     this.lanes.background.length = 0;
   }
 
-  /** After a 429 with Retry-After, nobody on this key should start before it expires. */
-  pauseFor(ms: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, performance.now() + ms);
+  /** After a 429, nobody on this key should start before the pause ends. Returns whether a pause was already running. */
+  pauseFor(ms: number): boolean {
+    const at = performance.now();
+    const wasPaused = this.pausedUntil > at;
+    this.pausedUntil = Math.max(this.pausedUntil, at + ms);
+    return wasPaused;
   }
 
   private async pump(): Promise<void> {
@@ -263,7 +290,8 @@ class StartGate {
           if (!woken) return;
           continue;
         }
-        const waiter = this.lanes.interactive.shift() ?? this.lanes.background.shift()!;
+        const waiter =
+          this.lanes[nextLane(this.lanes, performance.now(), this.backgroundMaxWaitMs)!].shift()!;
         // Starts are counted from their slot once it has come (a timer that fires ~1 ms early just
         // loops once more): without that, 100 rps ran at ~104 (bench/poll-cycle.ts).
         this.lastStart = Math.max(slot, performance.now());
@@ -284,15 +312,21 @@ class Semaphore {
   private active = 0;
   private activeBackground = 0;
   private readonly backgroundLimit: number;
-  private readonly waiting: Record<Lane, Array<() => void>> = { interactive: [], background: [] };
+  private readonly waiting: Record<Lane, Array<{ grant: () => void; since: number }>> = {
+    interactive: [],
+    background: [],
+  };
 
-  constructor(private readonly limit: number) {
+  constructor(
+    private readonly limit: number,
+    private readonly backgroundMaxWaitMs: number,
+  ) {
     this.backgroundLimit = limit >= 2 ? limit - 1 : limit;
   }
 
   async acquire(lane: Lane): Promise<() => void> {
     await new Promise<void>((resolve) => {
-      this.waiting[lane].push(resolve);
+      this.waiting[lane].push({ grant: resolve, since: performance.now() });
       this.grant();
     });
     let released = false;
@@ -307,17 +341,15 @@ class Semaphore {
 
   private grant(): void {
     while (this.active < this.limit) {
-      let next = this.waiting.interactive.shift();
-      if (next) {
-        this.active++;
-      } else if (this.activeBackground < this.backgroundLimit && this.waiting.background.length > 0) {
-        next = this.waiting.background.shift()!;
-        this.active++;
-        this.activeBackground++;
-      } else {
-        return;
-      }
-      next();
+      const backgroundMayGo = this.activeBackground < this.backgroundLimit;
+      let lane = nextLane(this.waiting, performance.now(), this.backgroundMaxWaitMs);
+      if (lane === 'background' && !backgroundMayGo)
+        lane = this.waiting.interactive.length > 0 ? 'interactive' : null;
+      if (lane === null) return;
+      const next = this.waiting[lane].shift()!;
+      this.active++;
+      if (lane === 'background') this.activeBackground++;
+      next.grant();
     }
   }
 }
@@ -439,8 +471,9 @@ export function createRaClient(options: RaClientOptions): RaClient {
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });
-  const gate = new StartGate(1000 / options.requestsPerSecond);
-  const semaphore = new Semaphore(maxConcurrency);
+  const backgroundMaxWaitMs = options.backgroundMaxWaitMs ?? BACKGROUND_MAX_WAIT_MS;
+  const gate = new StartGate(1000 / options.requestsPerSecond, backgroundMaxWaitMs);
+  const semaphore = new Semaphore(maxConcurrency, backgroundMaxWaitMs);
   const inFlight = new Map<string, Promise<RaResponse>>();
   /** Aborted on close(): wakes sleepers and cancels requests in flight. */
   const closing = new AbortController();
@@ -448,6 +481,8 @@ export function createRaClient(options: RaClientOptions): RaClient {
   const attempts = new Set<AbortController>();
   const debugEnabled = () => logger.isLevelEnabled?.('debug') ?? true;
   const counters: RaClientStats = { requests: 0, byEndpoint: {}, retries: 0 };
+  /** 429s in a row (any request): the key's pause grows with it when RA sends no Retry-After. */
+  let rateLimitStreak = 0;
   /** Set for the duration of runInBackground(): every request made inside goes in that lane. */
   const backgroundLane = new AsyncLocalStorage<Lane>();
 
@@ -522,10 +557,24 @@ export function createRaClient(options: RaClientOptions): RaClient {
     for (;;) {
       if (closing.signal.aborted) throw closedError();
       const outcome = await sendOnce(endpoint, params);
-      if (outcome.kind === 'ok') return outcome.response;
+      if (outcome.kind === 'ok') {
+        rateLimitStreak = 0;
+        return outcome.response;
+      }
       const { error, retryAfterMs } = outcome;
-      // RA asked everyone on this key to wait, whether or not this request is retried.
-      if (retryAfterMs !== null) gate.pauseFor(retryAfterMs);
+      const rateLimited = error.kind === 'rate-limited';
+      // RA asked everyone on this key to wait, whether or not this request is retried: for its
+      // Retry-After, else a backoff that grows while 429s keep coming.
+      if (rateLimited) {
+        const pauseMs = retryAfterMs ?? backoffMs(Math.min(rateLimitStreak, 6));
+        rateLimitStreak++;
+        if (!gate.pauseFor(pauseMs)) {
+          logger.warn(
+            { endpoint, pauseMs: Math.round(pauseMs), retryAfter: retryAfterMs !== null },
+            'RA rate limit (HTTP 429): every request on this key is paused',
+          );
+        }
+      }
       const mayRetry = outcome.retry === 'yes' || (outcome.retry === 'once' && !malformedRetried);
       if (!mayRetry || retried >= maxRetries) {
         logger.warn({ endpoint, params, err: error.message, retries: retried }, 'RA request failed');
@@ -535,7 +584,8 @@ export function createRaClient(options: RaClientOptions): RaClient {
       if (outcome.retry === 'once') malformedRetried = true;
       retried++;
       counters.retries++;
-      logger.warn(
+      // A 429 was logged once for the whole key above.
+      logger[rateLimited ? 'debug' : 'warn'](
         { endpoint, params, err: error.message, retry: retried, delayMs: Math.round(delay) },
         'RA retry',
       );

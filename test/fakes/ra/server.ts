@@ -108,6 +108,8 @@ export interface RecordedRequest {
   /** performance.now() when the request arrived: use differences to assert spacing. */
   atMs: number;
   receivedAt: Date;
+  /** The request's User-Agent header. */
+  userAgent?: string;
 }
 
 /** Every request the fake received, in arrival order (faulted ones included). */
@@ -650,6 +652,7 @@ export async function startFakeRa(options: FakeRaOptions): Promise<FakeRa> {
       params,
       atMs: performance.now(),
       receivedAt: new Date(),
+      userAgent: req.headers['user-agent'],
     });
 
     if (endpoint === 'unknown') return sendText(res, 404, '<html>Not Found</html>');
