@@ -51,7 +51,9 @@ function within(work: Promise<unknown>, ms: number): Promise<boolean> {
  * timeout. Production passes nothing and gets the defaults.
  */
 export interface StartBotOverrides {
-  ra?: Partial<Pick<RaClientOptions, 'maxRetries' | 'baseBackoffMs' | 'maxConcurrency' | 'random'>>;
+  ra?: Partial<
+    Pick<RaClientOptions, 'maxRetries' | 'baseBackoffMs' | 'maxConcurrency' | 'random' | 'memberAllowance'>
+  >;
   badges?: Partial<BadgeGridOptions>;
   /** Follower watcher read periods (tests use short ones). */
   followers?: Partial<FollowerWatchIntervals>;

@@ -48,7 +48,8 @@ export function createInteractionRouter(commands: readonly Command[], ctx: Comma
       if (mode !== 'none') {
         await interaction.deferReply(mode === 'ephemeral' ? { flags: MessageFlags.Ephemeral } : {});
       }
-      await command.execute(interaction, ctx);
+      // RA requests made for this member spend their allowance (a clear "slow down" when spent).
+      await ctx.ra.runAsMember(interaction.user.id, () => command.execute(interaction, ctx));
     } catch (error) {
       logFailure(error, interaction, `/${interaction.commandName}`);
       await replyWithError(interaction, userMessageFor(error), mode === 'public');
@@ -60,7 +61,11 @@ export function createInteractionRouter(commands: readonly Command[], ctx: Comma
     let choices: { name: string; value: string }[] = [];
     if (command?.autocomplete) {
       try {
-        const answered = await orAfter(command.autocomplete(interaction, ctx), AUTOCOMPLETE_BUDGET_MS, null);
+        const answered = await orAfter(
+          ctx.ra.runAsMember(interaction.user.id, () => command.autocomplete!(interaction, ctx)),
+          AUTOCOMPLETE_BUDGET_MS,
+          null,
+        );
         if (answered) choices = answered;
         else
           ctx.logger.debug(

@@ -18,6 +18,7 @@ import {
   type RaError,
   RaInvalidInputError,
   RaMalformedResponseError,
+  RaMemberAllowanceError,
   RaNotFoundError,
   RaRateLimitedError,
   RaUnavailableError,
@@ -69,6 +70,21 @@ export interface RaClientOptions {
   random?: () => number;
   /** A background request waiting longer than this goes first (default BACKGROUND_MAX_WAIT_MS). */
   backgroundMaxWaitMs?: number;
+  /**
+   * What one member may spend inside runAsMember(): a bucket of `burst` requests refilled at
+   * `perSecond`. Default: memberAllowanceFor(requestsPerSecond).
+   */
+  memberAllowance?: MemberAllowance;
+}
+
+export interface MemberAllowance {
+  burst: number;
+  perSecond: number;
+}
+
+/** A third of the key, sustained, per member; bursts of 20 (a few /progress at once) at 1 request/s. */
+export function memberAllowanceFor(requestsPerSecond: number): MemberAllowance {
+  return { burst: Math.max(20, Math.ceil(20 * requestsPerSecond)), perSecond: requestsPerSecond / 3 };
 }
 
 export interface RecentlyPlayedOptions {
@@ -125,6 +141,12 @@ export interface RaClient {
    * waiting for (commands, autocomplete), which are the default. The poller uses this.
    */
   runInBackground<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` on behalf of a Discord member: its requests spend that member's allowance, and
+   * once it is spent they fail at once with RaMemberAllowanceError ("slow down"), so one member
+   * can't spend the key alone. Shared in-flight requests cost nothing.
+   */
+  runAsMember<T>(memberId: string, work: () => Promise<T>): Promise<T>;
   /** Stops new requests, aborts those in flight and closes the connection pool. */
   close(): Promise<void>;
   stats(): RaClientStats;
@@ -485,6 +507,31 @@ export function createRaClient(options: RaClientOptions): RaClient {
   let rateLimitStreak = 0;
   /** Set for the duration of runInBackground(): every request made inside goes in that lane. */
   const backgroundLane = new AsyncLocalStorage<Lane>();
+  /** Set for the duration of runAsMember(). */
+  const memberScope = new AsyncLocalStorage<string>();
+  const allowance = options.memberAllowance ?? memberAllowanceFor(options.requestsPerSecond);
+  const buckets = new Map<string, { tokens: number; at: number }>();
+
+  /** Takes one request from the member's bucket, or throws how long until one is back. */
+  function spendAllowance(member: string): void {
+    const at = performance.now();
+    const bucket = buckets.get(member) ?? { tokens: allowance.burst, at };
+    bucket.tokens = Math.min(
+      allowance.burst,
+      bucket.tokens + ((at - bucket.at) / 1000) * allowance.perSecond,
+    );
+    bucket.at = at;
+    if (bucket.tokens < 1)
+      throw new RaMemberAllowanceError(((1 - bucket.tokens) / allowance.perSecond) * 1000);
+    bucket.tokens -= 1;
+    buckets.set(member, bucket);
+    if (buckets.size > 1000) {
+      // Members whose bucket has refilled need no entry.
+      for (const [key, b] of buckets) {
+        if (b.tokens + ((at - b.at) / 1000) * allowance.perSecond >= allowance.burst) buckets.delete(key);
+      }
+    }
+  }
 
   const closedError = () => new RaUnavailableError('the RA client is closed');
 
@@ -603,6 +650,14 @@ export function createRaClient(options: RaClientOptions): RaClient {
     const key = `${endpoint}?${new URLSearchParams(params).toString()}`;
     const existing = inFlight.get(key);
     if (existing) return existing;
+    const member = memberScope.getStore();
+    if (member !== undefined && backgroundLane.getStore() === undefined) {
+      try {
+        spendAllowance(member);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     const pending = requestWithRetries(endpoint, params).finally(() => inFlight.delete(key));
     inFlight.set(key, pending);
     return pending;
@@ -728,6 +783,7 @@ export function createRaClient(options: RaClientOptions): RaClient {
 
   return {
     runInBackground: (work) => backgroundLane.run('background', work),
+    runAsMember: (memberId, work) => memberScope.run(memberId, work),
     getUserProfile,
     getGameInfoAndUserProgress,
     getUserRecentAchievements,

@@ -103,3 +103,17 @@ export class RaMalformedResponseError extends RaError {
     );
   }
 }
+
+/** One member spent their share of the key (the per-member allowance): nothing was sent to RA. */
+export class RaMemberAllowanceError extends RaError {
+  readonly kind = 'rate-limited';
+  readonly transient = true;
+  constructor(readonly retryAfterMs: number) {
+    const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+    super(
+      'member allowance of RA requests spent',
+      `Slow down: you’ve used your share of the bot’s RetroAchievements requests for now, so others ` +
+        `can use it too. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`,
+    );
+  }
+}

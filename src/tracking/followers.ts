@@ -39,7 +39,7 @@ export function followerWatchIntervals(requestsPerSecond: number): FollowerWatch
 }
 
 export interface FollowerWatcherOptions {
-  ra: Pick<RaClient, 'getUsersFollowingMe' | 'runInBackground'>;
+  ra: Pick<RaClient, 'getUsersFollowingMe'>;
   followers: FollowersTable;
   logger: Logger;
   now: () => Date;
@@ -97,9 +97,9 @@ export function createFollowerWatcher(options: FollowerWatcherOptions) {
   }
 
   async function readPage(page: number, at: number): Promise<string[]> {
-    const result = await ra.runInBackground(() =>
-      ra.getUsersFollowingMe({ offset: page * pageSize, count: pageSize }),
-    );
+    // Not in the background lane: one request per period that decides where the rest of the
+    // budget goes must not wait behind a queue of polls (commands still share its lane).
+    const result = await ra.getUsersFollowingMe({ offset: page * pageSize, count: pageSize });
     reads++;
     pages = Math.max(1, Math.ceil(result.total / pageSize));
     const changed = followers.record(result.followers.map(toInput), at);

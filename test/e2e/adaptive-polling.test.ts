@@ -5,7 +5,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Harness } from './harness.js';
-import { addGame, startTracking, track } from './tracking-helpers.js';
+import { ephemeralError, progress } from './progress-helpers.js';
+import { addGame, messageText, startTracking, track } from './tracking-helpers.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -86,5 +87,83 @@ describe('adaptive polling', () => {
     s.world.unlock('Bob', first!);
     await until(() => h!.discord.channelMessages(h!.channel.id).length === 1, 15_000, 'the announcement');
     expect(h.ra.requests.count('GetUsersFollowingMe')).toBe(0);
+  });
+});
+
+describe('RA budget', () => {
+  it('never goes above RA_REQUESTS_PER_SECOND with 300 tracked users and commands arriving, and keeps polling', async () => {
+    const RATE = 20;
+    const s = await startTracking({
+      env: { RA_USERNAME: 'cheevobot', POLL_CRON: '* * * * * *', RA_REQUESTS_PER_SECOND: String(RATE) },
+      overrides: { followers: { firstPageEveryMs: 500, otherPagesEveryMs: 2_000 } },
+    });
+    h = s.h;
+    const [first] = addGame(s.world, 3, 'Streets of Rage', 5);
+    for (let i = 0; i < 300; i++) {
+      const user = s.world.addUser({ username: `Player${i}` });
+      if (i % 2 === 0) s.world.follow(user.ulid);
+      s.world.unlock(user.ulid, first!, { at: new Date(Date.now() - 3_600_000) });
+      h.bot.store.trackUser({
+        guildId: h.guild.id,
+        ulid: user.ulid,
+        displayName: user.displayName,
+        userPic: user.userPic,
+        addedBy: h.admin.user.id,
+        now: Date.now() - 60_000,
+      });
+    }
+    h.ra.requests.clear();
+    const started = Date.now();
+    const replies: Promise<unknown>[] = [];
+    while (Date.now() - started < 5_000) {
+      // Commands from a member keep arriving, and players keep unlocking.
+      replies.push(progress(h, h.member, `Player${replies.length}`, '3').waitForReply(15_000));
+      s.world.unlock(`Player${replies.length * 7}`, first! + 1);
+      await sleep(400);
+    }
+    await Promise.all(replies);
+    const times = h.ra.requests
+      .all()
+      .filter((r) => r.endpoint !== 'media')
+      .map((r) => r.atMs)
+      .sort((a, b) => a - b);
+    let peak = 0;
+    for (let i = 0, j = 0; i < times.length; i++) {
+      while (times[i]! - times[j]! >= 1000) j++;
+      peak = Math.max(peak, i - j + 1);
+    }
+    const spanS = (times.at(-1)! - times[0]!) / 1000;
+    console.info(
+      `300 users + commands: ${times.length} RA requests in ${spanS.toFixed(1)} s, peak ${peak} in 1 s`,
+    );
+    // One request of slack for arrival jitter on a busy machine; a missing limiter would show
+    // dozens more (300 users are due at once).
+    expect(peak).toBeLessThanOrEqual(RATE + 1);
+    expect(times.length).toBeLessThanOrEqual(Math.ceil(spanS * RATE) + 1);
+    // The poller was not starved by the commands: it kept a share of the requests.
+    expect(h.ra.requests.count('GetUserRecentAchievements')).toBeGreaterThanOrEqual(
+      Math.max(8, times.length / 5),
+    );
+    expect(h.ra.requests.count('GetUsersFollowingMe')).toBeGreaterThanOrEqual(2);
+  });
+
+  it('tells a member who spent their allowance to slow down, and still serves the others', async () => {
+    const s = await startTracking({ overrides: { ra: { memberAllowance: { burst: 4, perSecond: 0.01 } } } });
+    h = s.h;
+    s.world.addUser({ username: 'Scott' });
+    addGame(s.world, 4, 'Golden Axe', 2);
+    // A /progress costs this member a few RA requests: the first fits in 4, a few more don't.
+    expect(messageText(await progress(h, h.member, 'Scott', '4').waitForReply(15_000))).toContain(
+      'Golden Axe',
+    );
+    let refused: string | null = null;
+    for (let i = 0; i < 4 && refused === null; i++) {
+      const handle = progress(h, h.member, 'Scott', '4');
+      await handle.waitFor((x) => x.followUps.length > 0 || x.edits.length > 0, 10_000, 'an answer');
+      if (handle.followUps.length > 0) refused = messageText(await ephemeralError(handle));
+    }
+    expect(refused).toMatch(/Slow down.*Try again in \d+ seconds/s);
+    const other = await progress(h, h.admin, 'Scott', '4').waitForReply(15_000);
+    expect(messageText(other)).toContain('Golden Axe');
   });
 });

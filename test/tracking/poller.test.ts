@@ -45,6 +45,7 @@ let clock: Date;
 function raStub(): RaClient {
   return {
     runInBackground: (work) => work(),
+    runAsMember: (_member, work) => work(),
     async getUserProfile(user) {
       return {
         user: USER.displayName,
