@@ -7,6 +7,7 @@ import {
 } from 'discord.js';
 import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
 import { renderSettings } from '../src/render/admin.js';
+import { botAccount, renderSpeedEmbed } from '../src/render/speed.js';
 import { requireAnnounceChannel, requireGuild, requireManager } from './shared.js';
 
 const data = new SlashCommandBuilder()
@@ -97,7 +98,23 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
         cap: ctx.config.MAX_TRACKED_USERS_PER_SERVER,
         now: now.getTime(),
       }),
+      speedEmbed(ctx, guild.id, tracked, now),
     ],
+  });
+}
+
+/** Unlock-to-post over 24 hours, how often this server's users are polled, who follows the bot. */
+function speedEmbed(ctx: CommandContext, guildId: string, tracked: number, now: Date) {
+  const ulids = ctx.store.listTrackedUsers(guildId).map((u) => u.ulid);
+  const watcher = ctx.followers;
+  return renderSpeedEmbed({
+    latency: ctx.store.latency.unlockToPost(guildId, now.getTime() - 24 * 60 * 60_000),
+    polling: ctx.polling?.summary(ulids) ?? null,
+    pollCron: ctx.config.POLL_CRON,
+    trackedFollowers:
+      watcher && watcher.count !== null ? ulids.filter((u) => watcher.isFollower(u)).length : null,
+    tracked,
+    bot: botAccount(ctx.config.RA_USERNAME, ctx.urls),
   });
 }
 

@@ -3,6 +3,7 @@ import { ChannelType, type ChatInputCommandInteraction, InteractionContextType }
 import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
 import { parseRaUser } from '../src/ra/validate.js';
 import { renderTrackList } from '../src/render/admin.js';
+import { botAccount, followLine, renderFollowersEmbed } from '../src/render/speed.js';
 import { safeText } from '../src/render/text.js';
 import {
   checkAnnounceChannel,
@@ -86,10 +87,16 @@ async function add(interaction: ChatInputCommandInteraction, ctx: CommandContext
     addedBy: interaction.user.id,
     now: ctx.now(),
   });
+  const speed = followLine(
+    profile.user,
+    ctx.followers?.isFollower(profile.ulid) ?? null,
+    botAccount(ctx.config.RA_USERNAME, ctx.urls),
+  );
   await interaction.editReply(
-    created
+    (created
       ? `Now tracking ${bold(profile.user)}: new unlocks and awards go to <#${channelId}>. Nothing they earned before now will be announced.`
-      : `${bold(profile.user)} was already tracked here; announcements go to <#${channelId}>.`,
+      : `${bold(profile.user)} was already tracked here; announcements go to <#${channelId}>.`) +
+      (speed ? `\n${speed}` : ''),
   );
 }
 
@@ -109,8 +116,16 @@ async function list(interaction: ChatInputCommandInteraction, ctx: CommandContex
   const guild = requireGuild(interaction);
   const settings = ctx.store.getGuildSettings(guild.id);
   const users = ctx.store.listTrackedUsers(guild.id);
+  const watcher = ctx.followers;
+  const followers =
+    watcher && watcher.count !== null
+      ? new Set(users.filter((u) => watcher.isFollower(u.ulid)).map((u) => u.ulid.toUpperCase()))
+      : null;
   await interaction.editReply({
-    embeds: [renderTrackList({ users, defaultChannelId: settings.defaultChannelId, urls: ctx.urls })],
+    embeds: [
+      renderTrackList({ users, defaultChannelId: settings.defaultChannelId, urls: ctx.urls }),
+      renderFollowersEmbed({ users, followers, bot: botAccount(ctx.config.RA_USERNAME, ctx.urls) }),
+    ],
   });
 }
 

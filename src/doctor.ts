@@ -5,6 +5,8 @@ import { scrubSecrets, silentLogger } from './log.js';
 import { createRaClient } from './ra/client.js';
 import { RaError } from './ra/errors.js';
 import { raClientOptions } from './ra/from-config.js';
+import { trackedUlidsInFile } from './store/followers.js';
+import { FOLLOWERS_PAGE_SIZE } from './tracking/followers.js';
 import { isMain } from './util/is-main.js';
 
 /**
@@ -47,6 +49,7 @@ export async function runDoctor(
     if (config.RA_USERNAME) {
       const profile = await ra.getUserProfile(config.RA_USERNAME);
       out(`✔ RetroAchievements key works (key owner ${profile.user})`);
+      out(`  ${await followersLine(ra, config.DATABASE_PATH, profile.user)}`);
     } else {
       await ra.getRecentGameAwards({ count: 1 });
       out('✔ RetroAchievements key works');
@@ -71,6 +74,32 @@ export async function runDoctor(
     ok ? 'All checks passed.' : 'Some checks failed; fix the items marked ✘ and run `npm run doctor` again.',
   );
   return ok ? 0 : 1;
+}
+
+/** How many tracked users follow the key owner on RA (their unlocks are announced within seconds). */
+async function followersLine(
+  ra: ReturnType<typeof createRaClient>,
+  databasePath: string,
+  owner: string,
+): Promise<string> {
+  const tracked = trackedUlidsInFile(databasePath);
+  try {
+    const followers = new Set<string>();
+    for (let page = 0; page < 20; page++) {
+      const { followers: rows, total } = await ra.getUsersFollowingMe({
+        offset: page * FOLLOWERS_PAGE_SIZE,
+        count: FOLLOWERS_PAGE_SIZE,
+      });
+      for (const row of rows) followers.add(row.ulid);
+      if ((page + 1) * FOLLOWERS_PAGE_SIZE >= total || rows.length === 0) break;
+    }
+    if (tracked === null)
+      return `${followers.size} RA users follow ${owner}; no database yet, so no tracked users to compare.`;
+    const following = [...tracked].filter((ulid) => followers.has(ulid)).length;
+    return `${following} of ${tracked.size} tracked users follow ${owner} on RA (announced within seconds; the others by polling).`;
+  } catch (error) {
+    return `could not read who follows ${owner} (${error instanceof RaError ? error.userMessage : 'unexpected answer'}); announcements still work by polling.`;
+  }
 }
 
 if (isMain(import.meta.url)) {

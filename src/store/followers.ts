@@ -3,6 +3,7 @@
  * points totals last read. The follower watcher compares each page it reads with these rows to
  * tell whose points changed; admin commands and `npm run doctor` ask which tracked users follow.
  */
+import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from './db.js';
 import { type Instant, toMs } from './shared.js';
 
@@ -115,5 +116,22 @@ export class FollowersTable {
   /** ULIDs of this guild's tracked users who follow the key owner, as last read. */
   trackedFollowersIn(guildId: string): Set<string> {
     return new Set(this.trackedInGuild.all(guildId).map((row) => row.ulid));
+  }
+}
+
+/**
+ * ULIDs tracked in a database file, read-only (for `npm run doctor`, which must not migrate or
+ * lock a database the bot may be using). Null when there is no readable database yet.
+ */
+export function trackedUlidsInFile(path: string): Set<string> | null {
+  let db: BetterSqlite3.Database | undefined;
+  try {
+    db = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+    const rows = db.prepare<[], { ulid: string }>('SELECT DISTINCT ulid FROM tracked_users').all();
+    return new Set(rows.map((row) => row.ulid.toUpperCase()));
+  } catch {
+    return null;
+  } finally {
+    db?.close();
   }
 }

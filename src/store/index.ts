@@ -8,6 +8,7 @@ import type { OutboxInput, Subscription } from '../tracking/events.js';
 import type { Database } from './db.js';
 import { FollowersTable } from './followers.js';
 import { type GuildSettings, type GuildSettingsPatch, GuildSettingsTable } from './guilds.js';
+import { LatencyQueries } from './latency.js';
 import { MetaTable } from './meta.js';
 import {
   type ChannelFailure,
@@ -30,6 +31,7 @@ import {
 export { type Database, DatabaseTooNewError, LATEST_SCHEMA_VERSION, openDatabase } from './db.js';
 export type { FollowerInput, StoredFollower } from './followers.js';
 export { DEFAULT_TOGGLES, type GuildSettings, type GuildSettingsPatch } from './guilds.js';
+export type { LatencyStats } from './latency.js';
 export {
   type ChannelFailure,
   DEFAULT_CLAIM_LEASE_MS,
@@ -79,6 +81,8 @@ export class Store {
   private readonly applyInTransaction;
   /** Followers of the API key's owner (store/followers.ts). */
   readonly followers: FollowersTable;
+  /** Unlock-to-post times (store/latency.ts). */
+  readonly latency: LatencyQueries;
 
   constructor(
     readonly db: Database,
@@ -90,6 +94,7 @@ export class Store {
     this.outbox = new OutboxTable(db, options.nonce ?? randomNonce);
     this.meta = new MetaTable(db);
     this.followers = new FollowersTable(db);
+    this.latency = new LatencyQueries(db);
     this.recheckPolls = options.recheckPolls ?? DEFAULT_RECHECK_POLLS;
     this.applyInTransaction = db.transaction((input: ApplyGameDetectionInput) => this.applyNow(input));
   }
