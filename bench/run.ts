@@ -19,6 +19,11 @@ const SECTIONS: { name: string; file: string; what: string }[] = [
   { name: 'progress-e2e', file: 'progress-e2e.ts', what: '/progress end to end through discord.js' },
   { name: 'poll', file: 'poll-cycle.ts', what: 'poll cycle: 1,000 users, 200 servers' },
   { name: 'startup', file: 'startup.ts', what: 'start-up to ready; idle RSS' },
+  {
+    name: 'latency',
+    file: 'latency.ts',
+    what: 'unlock -> announcement latency, 250/1,000/5,000 users, compressed time (~15 minutes)',
+  },
 ];
 
 function option(name: string): string | undefined {
