@@ -12,6 +12,7 @@ import { type BadgeGridOptions, createBadgeGridRenderer, fetchImage } from './re
 import { openDatabase } from './store/db.js';
 import { Store } from './store/index.js';
 import { createDispatcher } from './tracking/dispatch.js';
+import { createLinkProofs, type FollowerView, type LinkProofs } from './tracking/link-proof.js';
 import { createPoller, pollerUserConcurrency } from './tracking/poller.js';
 import { scheduleJob } from './tracking/schedule.js';
 import { orAfter } from './util/deadline.js';
@@ -48,6 +49,7 @@ export interface RunningBot {
   readonly poller: ReturnType<typeof createPoller>;
   readonly dispatcher: ReturnType<typeof createDispatcher>;
   readonly store: Store;
+  readonly linkProofs: LinkProofs;
 }
 
 /**
@@ -77,6 +79,14 @@ export async function startBot(
     logger: logger.child({ component: 'discord' }),
   });
 
+  // Until the follower watcher runs, the list is unknown and a /link proof can't succeed.
+  const followers: FollowerView = { isFollower: () => null };
+  const linkProofs = createLinkProofs({
+    store,
+    followers,
+    now,
+    logger: logger.child({ component: 'links' }),
+  });
   const ctx: CommandContext = {
     config,
     store,
@@ -85,6 +95,7 @@ export async function startBot(
     badges,
     logger: logger.child({ component: 'commands' }),
     now,
+    linkProofs,
   };
   const commands = createCommands();
   const definitions = commands.map((c) => c.data);
@@ -115,6 +126,7 @@ export async function startBot(
   const cleanup = async () => {
     // All of them: a deliberate destroy() must not log "reconnecting" or route late interactions.
     client.removeAllListeners();
+    linkProofs.stop();
     await client.destroy();
     await ra.close();
     store.close();
@@ -180,6 +192,7 @@ export async function startBot(
     poller,
     dispatcher,
     store,
+    linkProofs,
     async stop() {
       if (stopped) return;
       stopped = true;

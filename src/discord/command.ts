@@ -11,6 +11,7 @@ import type { RaClient } from '../ra/client.js';
 import type { RaUrls } from '../ra/urls.js';
 import type { BadgeGridRenderer } from '../render/badges.js';
 import type { Store } from '../store/index.js';
+import type { LinkProofs } from '../tracking/link-proof.js';
 
 /** Everything a command handler may use; passed in so tests wire the real code to fakes. */
 export interface CommandContext {
@@ -21,6 +22,8 @@ export interface CommandContext {
   badges: BadgeGridRenderer;
   logger: Logger;
   now: () => Date;
+  /** Pending `/link` follow proofs. */
+  linkProofs: LinkProofs;
 }
 
 export type DeferMode = 'ephemeral' | 'public' | 'none';

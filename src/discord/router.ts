@@ -48,6 +48,8 @@ export function createInteractionRouter(commands: readonly Command[], ctx: Comma
       if (mode !== 'none') {
         await interaction.deferReply(mode === 'ephemeral' ? { flags: MessageFlags.Ephemeral } : {});
       }
+      // A linked member seen here may be named in this server's announcements (one cheap write).
+      if (interaction.guildId) ctx.store.noteLinkedMemberIn(interaction.user.id, interaction.guildId);
       await command.execute(interaction, ctx);
     } catch (error) {
       logFailure(error, interaction, `/${interaction.commandName}`);

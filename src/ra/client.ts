@@ -27,7 +27,9 @@ import {
   normalizeRecentGameAwards,
   normalizeRecentlyPlayedGames,
   normalizeUnlockEvents,
+  normalizeUserAwards,
   normalizeUserProfile,
+  normalizeUserSummary,
 } from './normalize.js';
 import {
   AWARD_KINDS,
@@ -36,7 +38,9 @@ import {
   type GameProgress,
   type RecentlyPlayedGame,
   type UnlockEvent,
+  type UserAwards,
   type UserProfile,
+  type UserSummary,
 } from './types.js';
 import { parseRaUser } from './validate.js';
 
@@ -104,6 +108,9 @@ export interface RaClient {
   getUserRecentlyPlayedGames(user: string, options?: RecentlyPlayedOptions): Promise<RecentlyPlayedGame[]>;
   /** Site-wide award feed, newest first. */
   getRecentGameAwards(options?: RecentGameAwardsOptions): Promise<GameAwardEvent[]>;
+  /** Heavy on RA's side (rank per call): for commands only, never for polling. */
+  getUserSummary(user: string, options?: { recentUnlocks?: number }): Promise<UserSummary>;
+  getUserAwards(user: string): Promise<UserAwards>;
   /**
    * Runs `work` with every request it makes in the background lane: behind requests a person is
    * waiting for (commands, autocomplete), which are the default. The poller uses this.
@@ -644,6 +651,21 @@ export function createRaClient(options: RaClientOptions): RaClient {
     return normalizeRecentGameAwards(await request200('GetRecentGameAwards', params));
   }
 
+  async function getUserSummary(user: string, opts: { recentUnlocks?: number } = {}): Promise<UserSummary> {
+    const u = parseRaUser(user);
+    const a = String(requireInteger(opts.recentUnlocks ?? 5, 'recent unlocks', 0, 50));
+    // g=0: the last game comes anyway; the recently played list isn't needed.
+    const { status, body } = await request('GetUserSummary', { u, g: '0', a });
+    if (status === 404) throw new RaNotFoundError('user', u);
+    if (status !== 200) throw new RaUnavailableError(`GetUserSummary: unexpected HTTP ${status}`);
+    return normalizeUserSummary(body, u);
+  }
+
+  async function getUserAwards(user: string): Promise<UserAwards> {
+    const u = parseRaUser(user);
+    return normalizeUserAwards(await request200('GetUserAwards', { u }));
+  }
+
   async function close(): Promise<void> {
     if (closing.signal.aborted) return;
     closing.abort();
@@ -664,6 +686,8 @@ export function createRaClient(options: RaClientOptions): RaClient {
     getAchievementsEarnedBetween,
     getUserRecentlyPlayedGames,
     getRecentGameAwards,
+    getUserSummary,
+    getUserAwards,
     close,
     stats,
   };

@@ -129,3 +129,54 @@ export interface GameAwardEvent {
   consoleId: number;
   consoleName: string;
 }
+
+/** One of a user's latest unlocks as API_GetUserSummary lists them. */
+export interface SummaryUnlock {
+  achievementId: number;
+  title: string;
+  points: number;
+  badgeName: string;
+  gameId: number;
+  gameTitle: string;
+  hardcore: boolean;
+  date: Date;
+}
+
+/** API_GetUserSummary (a command-time call only: RA computes the rank per call). */
+export interface UserSummary {
+  user: string;
+  /** Empty when an older server leaves it out. */
+  ulid: string;
+  userPic: string;
+  motto: string;
+  totalPoints: number;
+  totalSoftcorePoints: number;
+  totalTruePoints: number;
+  /** Site rank by hardcore points; null when RA ranks the user not (untracked, too few points). */
+  rank: number | null;
+  totalRanked: number;
+  memberSince: Date | null;
+  richPresenceMsg: string;
+  lastGame: { id: number; title: string; consoleName: string; imageIcon: string } | null;
+  /** Newest first. */
+  recentUnlocks: SummaryUnlock[];
+}
+
+/** One visible game award from API_GetUserAwards. */
+export interface UserAward {
+  kind: AwardKind;
+  awardedAt: Date;
+  gameId: number;
+  title: string;
+  consoleName: string;
+  imageIcon: string;
+}
+
+/** API_GetUserAwards: RA's award counts and the visible game awards, newest first. */
+export interface UserAwards {
+  masteredCount: number;
+  completedCount: number;
+  beatenHardcoreCount: number;
+  beatenSoftcoreCount: number;
+  awards: UserAward[];
+}

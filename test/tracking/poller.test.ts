@@ -45,6 +45,8 @@ let clock: Date;
 function raStub(): RaClient {
   return {
     runInBackground: (work) => work(),
+    getUserSummary: () => Promise.reject(new Error('the poller never asks for a summary')),
+    getUserAwards: () => Promise.reject(new Error('the poller never asks for awards')),
     async getUserProfile(user) {
       return {
         user: USER.displayName,

@@ -296,6 +296,16 @@ export class FakeWorld {
     this.user(ref).deleted = true;
   }
 
+  /** Every user that isn't deleted. */
+  allUsers(): FakeUser[] {
+    return [...this.users.values()].filter((u) => !u.deleted);
+  }
+
+  /** All of a user's game awards, in the order they were granted. */
+  awardsOfUser(ulid: string): FakeAward[] {
+    return this.awardFeed.filter((a) => a.ulid === ulid);
+  }
+
   get userCount(): number {
     return this.users.size;
   }
