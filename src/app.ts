@@ -12,7 +12,8 @@ import { type BadgeGridOptions, createBadgeGridRenderer, fetchImage } from './re
 import { openDatabase } from './store/db.js';
 import { Store } from './store/index.js';
 import { createDispatcher } from './tracking/dispatch.js';
-import { createLinkProofs, type FollowerView, type LinkProofs } from './tracking/link-proof.js';
+import { createFollowerWatcher, type FollowerWatcher, followerWatchIntervals } from './tracking/followers.js';
+import { createLinkProofs, type LinkProofs } from './tracking/link-proof.js';
 import { createPoller, pollerUserConcurrency } from './tracking/poller.js';
 import { scheduleJob } from './tracking/schedule.js';
 import { orAfter } from './util/deadline.js';
@@ -50,6 +51,8 @@ export interface RunningBot {
   readonly dispatcher: ReturnType<typeof createDispatcher>;
   readonly store: Store;
   readonly linkProofs: LinkProofs;
+  /** Null without RA_USERNAME. */
+  readonly followers: FollowerWatcher | null;
 }
 
 /**
@@ -79,11 +82,22 @@ export async function startBot(
     logger: logger.child({ component: 'discord' }),
   });
 
-  // Until the follower watcher runs, the list is unknown and a /link proof can't succeed.
-  const followers: FollowerView = { isFollower: () => null };
+  // The follower watcher needs to know whom RA_USERNAME names (the admin tells members to follow
+  // it); without it everything still works, by polling alone.
+  const followers = config.RA_USERNAME
+    ? createFollowerWatcher({
+        ra,
+        followers: store.followers,
+        logger: logger.child({ component: 'followers' }),
+        now,
+        intervals: followerWatchIntervals(config.RA_REQUESTS_PER_SECOND),
+      })
+    : null;
+  // The /link proof reads the watcher's list: no RA request of its own. Without RA_USERNAME
+  // /link refuses before a proof starts, so "never known" only matters for a watcher that fails.
   const linkProofs = createLinkProofs({
     store,
-    followers,
+    followers: followers ?? { isFollower: () => null },
     now,
     logger: logger.child({ component: 'links' }),
   });
@@ -96,6 +110,7 @@ export async function startBot(
     logger: logger.child({ component: 'commands' }),
     now,
     linkProofs,
+    ...(followers ? { followers } : {}),
   };
   const commands = createCommands();
   const definitions = commands.map((c) => c.data);
@@ -172,6 +187,7 @@ export async function startBot(
     },
     logger,
   );
+  followers?.start();
   const dispatchTimer = setInterval(drain, DISPATCH_INTERVAL_MS);
   dispatchTimer.unref();
   // Anything left pending by a crash or restart goes out now, not at the next poll.
@@ -193,10 +209,12 @@ export async function startBot(
     dispatcher,
     store,
     linkProofs,
+    followers,
     async stop() {
       if (stopped) return;
       stopped = true;
       clearInterval(dispatchTimer);
+      await within(followers?.stop() ?? Promise.resolve(), STOP_BUDGET_MS);
       // A poll or a post stuck on a slow RA or Discord is abandoned after a short wait: that is
       // safe (a failed poll keeps its window; an unmarked post is released at the next start and
       // its nonce makes the repeat harmless), and shutdown stays well within a supervisor's limit.

@@ -11,6 +11,7 @@ import type { RaClient } from '../ra/client.js';
 import type { RaUrls } from '../ra/urls.js';
 import type { BadgeGridRenderer } from '../render/badges.js';
 import type { Store } from '../store/index.js';
+import type { FollowerWatcher } from '../tracking/followers.js';
 import type { LinkProofs } from '../tracking/link-proof.js';
 
 /** Everything a command handler may use; passed in so tests wire the real code to fakes. */
@@ -24,6 +25,8 @@ export interface CommandContext {
   now: () => Date;
   /** Pending `/link` follow proofs. */
   linkProofs: LinkProofs;
+  /** Who follows the key owner on RA (tracking/followers.ts); absent without RA_USERNAME. */
+  followers?: FollowerWatcher;
 }
 
 export type DeferMode = 'ephemeral' | 'public' | 'none';

@@ -30,10 +30,12 @@ import {
   normalizeUserAwards,
   normalizeUserProfile,
   normalizeUserSummary,
+  normalizeUsersFollowingMe,
 } from './normalize.js';
 import {
   AWARD_KINDS,
   type AwardKind,
+  type FollowersPage,
   type GameAwardEvent,
   type GameProgress,
   type RecentlyPlayedGame,
@@ -85,6 +87,12 @@ export interface RecentGameAwardsOptions {
   kinds?: readonly AwardKind[];
 }
 
+export interface FollowersOptions {
+  offset?: number;
+  /** 1-500 (RA's maximum; RA's default is 100). */
+  count?: number;
+}
+
 export interface RaClientStats {
   /** Attempts actually sent (retries included, shared in-flight calls counted once). */
   requests: number;
@@ -111,6 +119,11 @@ export interface RaClient {
   /** Heavy on RA's side (rank per call): for commands only, never for polling. */
   getUserSummary(user: string, options?: { recentUnlocks?: number }): Promise<UserSummary>;
   getUserAwards(user: string): Promise<UserAwards>;
+  /**
+   * RA users who follow the API key's owner, most recently active first, with their points.
+   * Following happens on RA's website only.
+   */
+  getUsersFollowingMe(options?: FollowersOptions): Promise<FollowersPage>;
   /**
    * Runs `work` with every request it makes in the background lane: behind requests a person is
    * waiting for (commands, autocomplete), which are the default. The poller uses this.
@@ -666,6 +679,13 @@ export function createRaClient(options: RaClientOptions): RaClient {
     return normalizeUserAwards(await request200('GetUserAwards', { u }));
   }
 
+  async function getUsersFollowingMe(opts: FollowersOptions = {}): Promise<FollowersPage> {
+    const params: Params = {};
+    if (opts.offset !== undefined) params.o = String(requireInteger(opts.offset, 'offset', 0));
+    if (opts.count !== undefined) params.c = String(requireInteger(opts.count, 'count', 1, 500));
+    return normalizeUsersFollowingMe(await request200('GetUsersFollowingMe', params));
+  }
+
   async function close(): Promise<void> {
     if (closing.signal.aborted) return;
     closing.abort();
@@ -688,6 +708,7 @@ export function createRaClient(options: RaClientOptions): RaClient {
     getRecentGameAwards,
     getUserSummary,
     getUserAwards,
+    getUsersFollowingMe,
     close,
     stats,
   };

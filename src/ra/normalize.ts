@@ -20,6 +20,8 @@ import {
   type AchievementType,
   AWARD_KINDS,
   type AwardKind,
+  type Follower,
+  type FollowersPage,
   type GameAwardEvent,
   type GameProgress,
   type RecentlyPlayedGame,
@@ -386,12 +388,9 @@ export function gameExists(raw: unknown): boolean {
   return true;
 }
 
-/** RA lists may arrive as arrays, as objects keyed by index or id, or as `[]` for none. */
+/** RA lists may arrive as arrays, as objects keyed by index or id, or absent/`[]` for none. */
 function listValues(raw: unknown, where: string): unknown[] {
-  if (isAbsent(raw)) return [];
-  if (Array.isArray(raw)) return raw;
-  if (isRawObject(raw)) return Object.values(raw);
-  throw malformed(where, 'a list');
+  return isAbsent(raw) ? [] : listOrIndexedObject(raw, where);
 }
 
 /**
@@ -487,4 +486,46 @@ export function normalizeUserAwards(raw: unknown): UserAwards {
     beatenSoftcoreCount: optionalNumber(body, 'BeatenSoftcoreAwardsCount', where),
     awards,
   };
+}
+
+/**
+ * A list that PHP may have sent as an object keyed by the surviving indexes (rows dropped after
+ * the list was built): the values in numeric key order.
+ */
+function listOrIndexedObject(raw: unknown, where: string): unknown[] {
+  if (Array.isArray(raw)) return raw;
+  if (!isRawObject(raw)) throw malformed(where, 'a JSON array or an object keyed by index');
+  return Object.keys(raw)
+    .filter((key) => /^\d+$/.test(key))
+    .sort((a, b) => Number(a) - Number(b))
+    .map((key) => raw[key]);
+}
+
+/**
+ * API_GetUsersFollowingMe: `{Count, Total, Results}`, most recently active first. A row without
+ * a ULID (or otherwise unreadable) is skipped: one odd row must not hide every other follower.
+ */
+export function normalizeUsersFollowingMe(raw: unknown): FollowersPage {
+  const endpoint = 'GetUsersFollowingMe';
+  const body = objectBody(raw, endpoint);
+  const rows = isAbsent(body.Results) ? [] : listOrIndexedObject(body.Results, `${endpoint}.Results`);
+  const followers: Follower[] = [];
+  rows.forEach((row, i) => {
+    const where = `${endpoint}.Results[${i}]`;
+    try {
+      if (!isRawObject(row)) throw malformed(where, 'a user object');
+      const ulid = requiredString(row, 'ULID', where).toUpperCase();
+      if (ulid === '') throw malformed(`${where}.ULID`, 'a non-empty ULID');
+      followers.push({
+        user: requiredString(row, 'User', where),
+        ulid,
+        hardcorePoints: optionalNumber(row, 'Points', where),
+        softcorePoints: optionalNumber(row, 'PointsSoftcore', where),
+      });
+    } catch (error) {
+      if (!(error instanceof RaMalformedResponseError)) throw error;
+    }
+  });
+  const total = optionalNumber(body, 'Total', endpoint, followers.length);
+  return { followers, total: Math.max(total, followers.length) };
 }

@@ -180,3 +180,19 @@ export interface UserAwards {
   beatenSoftcoreCount: number;
   awards: UserAward[];
 }
+
+/** A row of API_GetUsersFollowingMe: an RA user who follows the API key's owner. */
+export interface Follower {
+  /** Display name. */
+  user: string;
+  ulid: string;
+  hardcorePoints: number;
+  softcorePoints: number;
+}
+
+/** One page of API_GetUsersFollowingMe, most recently active first. */
+export interface FollowersPage {
+  followers: Follower[];
+  /** Followers in all pages. */
+  total: number;
+}

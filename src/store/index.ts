@@ -6,6 +6,7 @@
 import type { Detection, StoredGameState } from '../tracking/detect.js';
 import type { OutboxInput, Subscription } from '../tracking/events.js';
 import type { Database } from './db.js';
+import { FollowersTable } from './followers.js';
 import { type GuildSettings, type GuildSettingsPatch, GuildSettingsTable } from './guilds.js';
 import { type AccountLink, LinksTables, type MemberSettings, type MemberSettingsPatch } from './links.js';
 import { MetaTable } from './meta.js';
@@ -28,6 +29,7 @@ import {
 } from './users.js';
 
 export { type Database, DatabaseTooNewError, LATEST_SCHEMA_VERSION, openDatabase } from './db.js';
+export type { FollowerInput, StoredFollower } from './followers.js';
 export { DEFAULT_TOGGLES, type GuildSettings, type GuildSettingsPatch } from './guilds.js';
 export type { AccountLink, MemberSettings, MemberSettingsPatch } from './links.js';
 export {
@@ -78,6 +80,8 @@ export class Store {
   private readonly links: LinksTables;
   private readonly recheckPolls: number;
   private readonly applyInTransaction;
+  /** Followers of the API key's owner (store/followers.ts). */
+  readonly followers: FollowersTable;
 
   constructor(
     readonly db: Database,
@@ -89,6 +93,7 @@ export class Store {
     this.outbox = new OutboxTable(db, options.nonce ?? randomNonce);
     this.meta = new MetaTable(db);
     this.links = new LinksTables(db);
+    this.followers = new FollowersTable(db);
     this.recheckPolls = options.recheckPolls ?? DEFAULT_RECHECK_POLLS;
     this.applyInTransaction = db.transaction((input: ApplyGameDetectionInput) => this.applyNow(input));
   }

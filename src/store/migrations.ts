@@ -119,6 +119,21 @@ CREATE INDEX outbox_failed_recent ON outbox (failed_at) WHERE status = 'failed';
 `;
 
 /**
+ * Followers of the API key's owner (API_GetUsersFollowingMe) with the points last read: the
+ * follower watcher compares each read with them (across restarts too) to see whose points moved.
+ */
+const FOLLOWERS = `
+CREATE TABLE ra_followers (
+  ulid              TEXT PRIMARY KEY,
+  display_name      TEXT NOT NULL,
+  hardcore_points   INTEGER NOT NULL,
+  softcore_points   INTEGER NOT NULL,
+  points_changed_at INTEGER,
+  last_seen_at      INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
+
+/**
  * Linked accounts (issue 12): a Discord account tied to one RA account, global to the bot.
  * - account_links: one row per Discord user; an RA account (ULID) belongs to at most one of them.
  * - link_guilds: servers where a linked member was seen (ran a command), so announcements name a
@@ -149,4 +164,4 @@ CREATE TABLE guild_link_settings (
 ) WITHOUT ROWID;
 `;
 
-export const MIGRATIONS: readonly Migration[] = [V1, V2, V3, LINKS];
+export const MIGRATIONS: readonly Migration[] = [V1, V2, V3, FOLLOWERS, LINKS];

@@ -76,6 +76,9 @@ function raStub(): RaClient {
       if (script.feedError) throw script.feedError;
       return script.feed.slice(offset, offset + count);
     },
+    async getUsersFollowingMe() {
+      return { followers: [], total: 0 };
+    },
     async close() {},
     stats: () => ({ requests: 0, byEndpoint: {}, retries: 0 }),
   };

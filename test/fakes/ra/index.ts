@@ -21,12 +21,14 @@
  *     softcore, mastered = all hardcore (only sets with >= masteryMinAchievements, default 6,
  *     as on RA: `new FakeWorld({ masteryMinAchievements: 1 })` for tiny test sets).
  *   play(ref, gameId, at?)   grantAward(ref, gameId, kind, at?)
+ *   follow(ref) / unfollow(ref)   the user follows the key owner (API_GetUsersFollowingMe lists
+ *     followers most recently active first); world.pointsLagMs delays points totals after unlocks.
  *   now = () => Date       the clock for default unlock times and the "recent" window.
  *
  * Endpoints (API_<name>.php): GetUserProfile, GetGameInfoAndUserProgress (a=1 award fields),
  * GetUserRecentAchievements, GetAchievementsEarnedBetween (500-row cap, oldest first),
- * GetUserRecentlyPlayedGames, GetRecentGameAwards, GetGame, GetUserSummary (rank from points),
- * GetUserAwards (game awards only). Wrong `y` -> 401 like RA; a bad `u`
+ * GetUserRecentlyPlayedGames, GetRecentGameAwards, GetGame, GetUsersFollowingMe, GetUserSummary
+ * (rank from points), GetUserAwards (game awards only). Wrong `y` -> 401 like RA; a bad `u`
  * -> 422; unknown user/game -> 200 `[]` (GetUserProfile: 404 `[]`).
  *
  * ra.compat.stringNumbers / ra.compat.lowercaseType: older-server quirks (off by default).

@@ -25,6 +25,7 @@ export const FAKE_RA_ENDPOINTS = [
   'GetGame',
   'GetUserSummary',
   'GetUserAwards',
+  'GetUsersFollowingMe',
 ] as const;
 export type FakeRaEndpoint = (typeof FAKE_RA_ENDPOINTS)[number];
 /** Where a fault applies: one endpoint, the media host, or every request. */
@@ -156,6 +157,8 @@ export interface FakeRaCompat {
   stringNumbers: boolean;
   /** Send the achievement type under `type` instead of `Type`. */
   lowercaseType: boolean;
+  /** Send GetUsersFollowingMe's `Results` as an object keyed by index, as PHP does after dropping rows. */
+  indexedResults: boolean;
 }
 
 export interface FakeRaOptions {
@@ -632,6 +635,25 @@ function userAwards(world: FakeWorld, q: Query): unknown {
   };
 }
 
+/** RA's shape: `{Count, Total, Results}`, most recently active first, at most 500 a page. */
+function usersFollowingMe(world: FakeWorld, q: Query, compat: FakeRaCompat): unknown {
+  const o = intParam(q, 'o', 0, 0);
+  if (o instanceof HttpAnswer) return o;
+  const c = intParam(q, 'c', 100, 1);
+  if (c instanceof HttpAnswer) return c;
+  if (c > 500) return invalid('c', 'The c field must not be greater than 500.');
+  const all = world.followers();
+  const rows = all.slice(o, o + c).map((row) => ({
+    User: row.user.displayName,
+    ULID: row.user.ulid,
+    Points: row.hardcorePoints,
+    PointsSoftcore: row.softcorePoints,
+    AmIFollowing: false,
+  }));
+  const results = compat.indexedResults ? Object.fromEntries(rows.map((row, i) => [String(i), row])) : rows;
+  return { Count: rows.length, Total: all.length, Results: results };
+}
+
 const HANDLERS: Record<FakeRaEndpoint, Handler> = {
   GetUserProfile: profile,
   GetGameInfoAndUserProgress: gameInfoAndUserProgress,
@@ -642,6 +664,7 @@ const HANDLERS: Record<FakeRaEndpoint, Handler> = {
   GetGame: getGame,
   GetUserSummary: userSummary,
   GetUserAwards: userAwards,
+  GetUsersFollowingMe: usersFollowingMe,
 };
 
 const UNAUTHENTICATED = {
@@ -729,7 +752,7 @@ export async function startFakeRa(options: FakeRaOptions): Promise<FakeRa> {
   const world = options.world ?? new FakeWorld();
   const faults = new FaultQueue();
   const requests = new RequestLog();
-  const compat: FakeRaCompat = { stringNumbers: false, lowercaseType: false };
+  const compat: FakeRaCompat = { stringNumbers: false, lowercaseType: false, indexedResults: false };
   const strictBadges = options.strictBadges ?? true;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -142,6 +142,18 @@ export interface FakeWorldOptions {
   masteryMinAchievements?: number;
   /** Clock for unlocks without `at` and for the "recent" window. Default: real time. */
   now?: () => Date;
+  /**
+   * How long after an unlock (on the world's clock) the user's points totals show it, as RA's
+   * queued jobs do (API_GetUsersFollowingMe). Default 0: at once. Changeable at runtime.
+   */
+  pointsLagMs?: number;
+}
+
+/** A follower of the key owner as API_GetUsersFollowingMe lists them (points as of now). */
+export interface FakeFollowerRow {
+  user: FakeUser;
+  hardcorePoints: number;
+  softcorePoints: number;
 }
 
 export interface UnlockOptions {
@@ -163,6 +175,10 @@ interface UserState {
   played: Map<number, number>;
   /** gameId -> kind -> award */
   awards: Map<number, Map<FakeAwardKind, FakeAward>>;
+  /** Last unlock or play (ms): the followers list is ordered by it. */
+  lastActiveMs: number;
+  /** Points changes not yet visible in totals (pointsLagMs), oldest first. */
+  pendingPoints: Array<{ visibleAtMs: number; hard: number; soft: number }>;
 }
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -225,10 +241,14 @@ export class FakeWorld {
   /** Every award, ascending by date. */
   private readonly awardFeed: FakeAward[] = [];
   private ulidCounter = 0;
+  /** ULIDs following the API key's owner (API_GetUsersFollowingMe). */
+  private readonly followerSet = new Set<string>();
+  pointsLagMs: number;
 
   constructor(options: FakeWorldOptions = {}) {
     this.masteryMinAchievements = options.masteryMinAchievements ?? 6;
     this.now = options.now ?? (() => new Date());
+    this.pointsLagMs = options.pointsLagMs ?? 0;
   }
 
   // ---- users -------------------------------------------------------------------------------
@@ -261,6 +281,8 @@ export class FakeWorld {
       events: [],
       played: new Map(),
       awards: new Map(),
+      lastActiveMs: 0,
+      pendingPoints: [],
     });
     for (const name of [init.username, displayName, ulid]) this.names.set(nameKey(name), ulid);
     return user;
@@ -304,6 +326,41 @@ export class FakeWorld {
   /** All of a user's game awards, in the order they were granted. */
   awardsOfUser(ulid: string): FakeAward[] {
     return this.awardFeed.filter((a) => a.ulid === ulid);
+  }
+
+  // ---- followers of the key owner ------------------------------------------------------------
+
+  /** The user follows the API key's owner (done on RA's website; there is no API for it). */
+  follow(ref: string): void {
+    this.followerSet.add(this.user(ref).ulid);
+  }
+
+  unfollow(ref: string): void {
+    this.followerSet.delete(this.user(ref).ulid);
+  }
+
+  /**
+   * Visible followers, most recently active first (ties: the ULID), with the points totals RA
+   * shows now: changes younger than `pointsLagMs` are not in them yet.
+   */
+  followers(): FakeFollowerRow[] {
+    const nowMs = this.now().getTime();
+    const rows: Array<FakeFollowerRow & { activeMs: number }> = [];
+    for (const ulid of this.followerSet) {
+      const user = this.users.get(ulid)!;
+      if (user.deleted) continue;
+      const state = this.state.get(ulid)!;
+      let hard = user.totalPoints;
+      let soft = user.totalSoftcorePoints;
+      for (const change of state.pendingPoints) {
+        if (change.visibleAtMs <= nowMs) continue;
+        hard -= change.hard;
+        soft -= change.soft;
+      }
+      rows.push({ user, hardcorePoints: hard, softcorePoints: soft, activeMs: state.lastActiveMs });
+    }
+    rows.sort((a, b) => b.activeMs - a.activeMs || (a.user.ulid < b.user.ulid ? -1 : 1));
+    return rows.map(({ activeMs: _, ...row }) => row);
   }
 
   get userCount(): number {
@@ -396,6 +453,8 @@ export class FakeWorld {
     const hardcore = options.hardcore ?? false;
     const existing = state.unlocks.get(achievementId);
 
+    const hardBefore = user.totalPoints;
+    const softBefore = user.totalSoftcorePoints;
     let result: UnlockResult;
     if (!existing) {
       state.unlocks.set(achievementId, {
@@ -423,6 +482,7 @@ export class FakeWorld {
     } else {
       return 'unchanged';
     }
+    this.delayPoints(state, user.totalPoints - hardBefore, user.totalSoftcorePoints - softBefore);
     const event: FakeUnlockEvent = { achievementId, gameId, at, hardcore };
     state.events.splice(upperBound(state.events, at.getTime(), eventTime), 0, event);
     this.play(user.ulid, gameId, at);
@@ -437,6 +497,8 @@ export class FakeWorld {
     const played = this.state.get(user.ulid)!.played;
     played.set(gameId, Math.max(played.get(gameId) ?? 0, at.getTime()));
     user.lastGameId = gameId;
+    const state = this.state.get(user.ulid)!;
+    state.lastActiveMs = Math.max(state.lastActiveMs, at.getTime(), this.now().getTime());
   }
 
   /** Grants an award directly (e.g. to script the site-wide feed without unlocks). */
@@ -492,6 +554,17 @@ export class FakeWorld {
   }
 
   // ---- internals ---------------------------------------------------------------------------
+
+  /** Keeps a points change out of the visible totals for `pointsLagMs` (RA's async jobs). */
+  private delayPoints(state: UserState, hard: number, soft: number): void {
+    const nowMs = this.now().getTime();
+    while (state.pendingPoints.length > 0 && state.pendingPoints[0]!.visibleAtMs <= nowMs) {
+      state.pendingPoints.shift();
+    }
+    if (this.pointsLagMs > 0 && (hard !== 0 || soft !== 0)) {
+      state.pendingPoints.push({ visibleAtMs: nowMs + this.pointsLagMs, hard, soft });
+    }
+  }
 
   private creditHardcore(user: FakeUser, achievement: FakeAchievement): void {
     achievement.numAwardedHardcore++;

@@ -1,0 +1,119 @@
+/**
+ * ra_followers: the RA users who follow the API key's owner (API_GetUsersFollowingMe), with the
+ * points totals last read. The follower watcher compares each page it reads with these rows to
+ * tell whose points changed; admin commands and `npm run doctor` ask which tracked users follow.
+ */
+import type { Database } from './db.js';
+import { type Instant, toMs } from './shared.js';
+
+export interface FollowerInput {
+  ulid: string;
+  displayName: string;
+  hardcorePoints: number;
+  softcorePoints: number;
+}
+
+export interface StoredFollower extends FollowerInput {
+  /** Epoch ms when the points last changed between two reads; null if never seen changing. */
+  pointsChangedAt: number | null;
+  /** Epoch ms of the last read that listed the user. */
+  lastSeenAt: number;
+}
+
+interface FollowerRow {
+  ulid: string;
+  display_name: string;
+  hardcore_points: number;
+  softcore_points: number;
+  points_changed_at: number | null;
+  last_seen_at: number;
+}
+
+export class FollowersTable {
+  private readonly selectPoints;
+  private readonly upsert;
+  private readonly selectAll;
+  private readonly deleteUnseen;
+  private readonly countTracked;
+  private readonly countTrackedInGuild;
+  private readonly trackedInGuild;
+  private readonly recordInTransaction;
+
+  constructor(db: Database) {
+    this.selectPoints = db.prepare<[string], Pick<FollowerRow, 'hardcore_points' | 'softcore_points'>>(
+      'SELECT hardcore_points, softcore_points FROM ra_followers WHERE ulid = ?',
+    );
+    this.upsert = db.prepare<[string, string, number, number, number | null, number]>(
+      `INSERT INTO ra_followers (ulid, display_name, hardcore_points, softcore_points, points_changed_at, last_seen_at)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (ulid) DO UPDATE SET display_name = excluded.display_name,
+         hardcore_points = excluded.hardcore_points, softcore_points = excluded.softcore_points,
+         points_changed_at = coalesce(excluded.points_changed_at, points_changed_at),
+         last_seen_at = excluded.last_seen_at`,
+    );
+    this.selectAll = db.prepare<[], FollowerRow>('SELECT * FROM ra_followers ORDER BY ulid');
+    this.deleteUnseen = db.prepare<[number]>('DELETE FROM ra_followers WHERE last_seen_at < ?');
+    this.countTracked = db.prepare<[], { n: number }>(
+      'SELECT count(DISTINCT t.ulid) AS n FROM tracked_users t JOIN ra_followers f ON f.ulid = t.ulid',
+    );
+    this.countTrackedInGuild = db.prepare<[string], { n: number }>(
+      `SELECT count(*) AS n FROM tracked_users t JOIN ra_followers f ON f.ulid = t.ulid WHERE t.guild_id = ?`,
+    );
+    this.trackedInGuild = db.prepare<[string], { ulid: string }>(
+      `SELECT t.ulid FROM tracked_users t JOIN ra_followers f ON f.ulid = t.ulid WHERE t.guild_id = ?`,
+    );
+    this.recordInTransaction = db.transaction((rows: readonly FollowerInput[], seenAt: number) => {
+      const changed: string[] = [];
+      for (const row of rows) {
+        const before = this.selectPoints.get(row.ulid);
+        const moved =
+          before !== undefined &&
+          (before.hardcore_points !== row.hardcorePoints || before.softcore_points !== row.softcorePoints);
+        if (moved) changed.push(row.ulid);
+        this.upsert.run(
+          row.ulid,
+          row.displayName,
+          row.hardcorePoints,
+          row.softcorePoints,
+          moved ? seenAt : null,
+          seenAt,
+        );
+      }
+      return changed;
+    });
+  }
+
+  /**
+   * Stores one page of followers as read at `seenAt`; returns the ULIDs whose points differ from
+   * the stored ones (a follower seen for the first time has nothing to differ from).
+   */
+  record(rows: readonly FollowerInput[], seenAt: Instant): string[] {
+    return this.recordInTransaction(rows, toMs(seenAt));
+  }
+
+  /** Forgets followers no read has listed since `before` (they unfollowed or were deleted). */
+  forgetUnseenSince(before: Instant): number {
+    return this.deleteUnseen.run(toMs(before)).changes;
+  }
+
+  all(): StoredFollower[] {
+    return this.selectAll.all().map((row) => ({
+      ulid: row.ulid,
+      displayName: row.display_name,
+      hardcorePoints: row.hardcore_points,
+      softcorePoints: row.softcore_points,
+      pointsChangedAt: row.points_changed_at,
+      lastSeenAt: row.last_seen_at,
+    }));
+  }
+
+  /** Tracked users (in one guild, or anywhere) who follow the key owner, as last read. */
+  countTrackedFollowers(guildId?: string): number {
+    return (guildId === undefined ? this.countTracked.get() : this.countTrackedInGuild.get(guildId))?.n ?? 0;
+  }
+
+  /** ULIDs of this guild's tracked users who follow the key owner, as last read. */
+  trackedFollowersIn(guildId: string): Set<string> {
+    return new Set(this.trackedInGuild.all(guildId).map((row) => row.ulid));
+  }
+}

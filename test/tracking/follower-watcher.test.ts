@@ -1,0 +1,235 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/log.js';
+import type { Store } from '../../src/store/index.js';
+import { createFollowerWatcher, followerWatchIntervals } from '../../src/tracking/followers.js';
+import type { Timers } from '../../src/util/timers.js';
+import { type FakeWorld, startFakeRa } from '../fakes/ra/index.js';
+import { type Harness, smallWorld, startHarness } from '../ra/helpers.js';
+import { memoryStore } from '../store/helpers.js';
+
+let h: Harness | undefined;
+afterEach(async () => h?.close());
+
+const T = Date.parse('2024-05-01T13:00:00Z');
+
+/** Virtual timers: `advance` runs due callbacks in time order. */
+function virtualTimers(clock: { ms: number }) {
+  let id = 0;
+  const due = new Map<number, { at: number; fn: () => void }>();
+  const timers: Timers = {
+    setTimeout(fn, ms) {
+      due.set(++id, { at: clock.ms + Math.max(0, ms), fn });
+      return id;
+    },
+    clearTimeout(handle) {
+      due.delete(handle as number);
+    },
+  };
+  async function advance(ms: number) {
+    const end = clock.ms + ms;
+    for (;;) {
+      const next = [...due.entries()].sort((a, b) => a[1].at - b[1].at)[0];
+      if (!next || next[1].at > end) break;
+      due.delete(next[0]);
+      clock.ms = next[1].at;
+      next[1].fn();
+      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    }
+    clock.ms = end;
+  }
+  return { timers, advance };
+}
+
+async function setUp(world: FakeWorld, pageSize = 500) {
+  const clock = { ms: T };
+  world.now = () => new Date(clock.ms);
+  h = await startHarness({ world });
+  const store: Store = memoryStore();
+  const changes: string[][] = [];
+  const { timers, advance } = virtualTimers(clock);
+  const watcher = createFollowerWatcher({
+    ra: h.client,
+    followers: store.followers,
+    logger: silentLogger(),
+    now: () => new Date(clock.ms),
+    timers,
+    pageSize,
+    onPointsChanged: (ulids) => changes.push(ulids),
+  });
+  return { clock, store, changes, watcher, advance, ra: h.ra };
+}
+
+describe('follower watcher', () => {
+  it('reads page 1 every 15 s at 1 request/s and reports whose points changed', async () => {
+    const world = smallWorld();
+    world.follow('Alice');
+    world.follow('Bob');
+    const { watcher, advance, changes, ra, store } = await setUp(world);
+    expect(watcher.isFollower(world.user('Alice').ulid)).toBeNull();
+    watcher.start();
+    await advance(0);
+    expect(ra.requests.count('GetUsersFollowingMe')).toBe(1);
+    expect(watcher.isFollower(world.user('Alice').ulid)).toBe(true);
+    expect(watcher.count).toBe(2);
+    expect(
+      store.followers
+        .all()
+        .map((f) => f.displayName)
+        .sort(),
+    ).toEqual(['Alice', 'Bob']);
+
+    world.unlock('Bob', 106, { hardcore: true });
+    await advance(14_000);
+    expect(changes).toEqual([]);
+    await advance(1_000);
+    expect(ra.requests.count('GetUsersFollowingMe')).toBe(2);
+    expect(changes).toEqual([[world.user('Bob').ulid]]);
+
+    await advance(15_000 * 4);
+    expect(ra.requests.count('GetUsersFollowingMe')).toBe(6);
+    expect(changes).toHaveLength(1); // nothing moved since
+    await watcher.stop();
+    await advance(60_000);
+    expect(ra.requests.count('GetUsersFollowingMe')).toBe(6);
+  });
+
+  it('sees a change only once RA’s points totals show it (pointsLagMs)', async () => {
+    const world = smallWorld();
+    world.follow('Alice');
+    world.pointsLagMs = 20_000;
+    const { watcher, advance, changes } = await setUp(world);
+    watcher.start();
+    await advance(0);
+    world.unlock('Alice', 104);
+    await advance(15_000);
+    expect(changes).toEqual([]);
+    await advance(15_000);
+    expect(changes).toEqual([[world.user('Alice').ulid]]);
+    await watcher.stop();
+  });
+
+  it('reads all pages at start, then the other pages one at a time, less often', async () => {
+    const world = smallWorld();
+    for (const name of ['Cara', 'Dan', 'Eve']) world.addUser({ username: name });
+    for (const name of ['Alice', 'Bob', 'Cara', 'Dan', 'Eve']) world.follow(name);
+    const { watcher, advance, ra } = await setUp(world, 2);
+    watcher.start();
+    await advance(0);
+    expect(ra.requests.of('GetUsersFollowingMe').map((r) => r.params.o)).toEqual(['0', '2', '4']);
+    expect(watcher.count).toBe(5);
+    expect(watcher.isFollower(world.user('Eve').ulid)).toBe(true);
+    ra.requests.clear();
+    await advance(60_000);
+    // page 1 at 15, 30, 45, 60 s; page 2 at 60 s
+    expect(ra.requests.of('GetUsersFollowingMe').map((r) => r.params.o)).toEqual(['0', '0', '0', '0', '2']);
+    await advance(60_000);
+    expect(
+      ra.requests
+        .of('GetUsersFollowingMe')
+        .filter((r) => r.params.o !== '0')
+        .map((r) => r.params.o),
+    ).toEqual(['2', '4']);
+    await watcher.stop();
+  });
+
+  it('forgets a user who unfollowed, and says false for a user who never followed', async () => {
+    const world = smallWorld();
+    world.addUser({ username: 'Cara' });
+    world.follow('Alice');
+    world.follow('Bob');
+    const { watcher, advance } = await setUp(world);
+    watcher.start();
+    await advance(0);
+    expect(watcher.isFollower(world.user('Cara').ulid)).toBe(false);
+    world.unfollow('Bob');
+    await advance(15_000);
+    expect(watcher.isFollower(world.user('Bob').ulid)).toBe(false);
+    expect(watcher.count).toBe(1);
+    await watcher.stop();
+  });
+
+  it('keeps going when a read fails, and logs it once per failure streak', async () => {
+    const world = smallWorld();
+    world.follow('Alice');
+    const lines: string[] = [];
+    const clock = { ms: T };
+    world.now = () => new Date(clock.ms);
+    const ra = await startFakeRa({ apiKey: 'k', world });
+    const { createRaClient } = await import('../../src/ra/client.js');
+    const { createLogger } = await import('../../src/log.js');
+    const logger = createLogger({ level: 'info', destination: { write: (l) => lines.push(l) } });
+    const client = createRaClient({
+      apiUrl: ra.url,
+      apiKey: 'k',
+      requestsPerSecond: 1000,
+      maxRetries: 0,
+      logger,
+    });
+    const { timers, advance } = virtualTimers(clock);
+    const watcher = createFollowerWatcher({
+      ra: client,
+      followers: memoryStore().followers,
+      logger,
+      now: () => new Date(clock.ms),
+      timers,
+    });
+    ra.faults.add('GetUsersFollowingMe', { type: 'status', status: 503 }, 3);
+    watcher.start();
+    await advance(45_000);
+    expect(lines.filter((l) => l.includes('could not read the followers list'))).toHaveLength(1);
+    expect(watcher.isFollower(world.user('Alice').ulid)).toBe(true);
+    await watcher.stop();
+    await client.close();
+    await ra.close();
+  });
+
+  it('scales its read periods with the RA rate', () => {
+    expect(followerWatchIntervals(1)).toEqual({ firstPageEveryMs: 15_000, otherPagesEveryMs: 60_000 });
+    expect(followerWatchIntervals(10).firstPageEveryMs).toBe(5_000);
+    expect(followerWatchIntervals(0.5).firstPageEveryMs).toBe(30_000);
+  });
+});
+
+describe('followers table', () => {
+  const A = '01HZZZZZZZ00000000000A11CE';
+  const B = '01HZZZZZZZ0000000000000B0B';
+  const row = (ulid: string, hardcorePoints: number, softcorePoints = 0) => ({
+    ulid,
+    displayName: ulid === A ? 'Alice' : 'Bob',
+    hardcorePoints,
+    softcorePoints,
+  });
+
+  it('reports a change of hardcore or softcore points, never a first sighting', () => {
+    const store = memoryStore();
+    expect(store.followers.record([row(A, 10), row(B, 0)], T)).toEqual([]);
+    expect(store.followers.record([row(A, 10), row(B, 0, 5)], T + 1)).toEqual([B]);
+    expect(store.followers.record([row(A, 15), row(B, 0, 5)], T + 2)).toEqual([A]);
+    const stored = store.followers.all();
+    expect(stored.find((f) => f.ulid === A)).toMatchObject({
+      hardcorePoints: 15,
+      pointsChangedAt: T + 2,
+      lastSeenAt: T + 2,
+    });
+    expect(stored.find((f) => f.ulid === B)).toMatchObject({ softcorePoints: 5, pointsChangedAt: T + 1 });
+  });
+
+  it('forgets followers unseen since a time, and counts tracked followers per server', () => {
+    const store = memoryStore();
+    store.followers.record([row(A, 1)], T);
+    store.followers.record([row(B, 1)], T + 10);
+    for (const [guildId, ulid] of [
+      ['g1', A],
+      ['g1', B],
+      ['g2', B],
+    ] as const) {
+      store.trackUser({ guildId, ulid, displayName: 'x', userPic: '', addedBy: 'admin', now: T });
+    }
+    expect(store.followers.countTrackedFollowers()).toBe(2);
+    expect(store.followers.countTrackedFollowers('g2')).toBe(1);
+    expect(store.followers.trackedFollowersIn('g1')).toEqual(new Set([A, B]));
+    expect(store.followers.forgetUnseenSince(T + 5)).toBe(1);
+    expect(store.followers.countTrackedFollowers()).toBe(1);
+    expect(store.followers.trackedFollowersIn('g1')).toEqual(new Set([B]));
+  });
+});
