@@ -4,7 +4,7 @@
  */
 import { expect } from 'vitest';
 import type { InteractionHandle } from '../fakes/discord/index.js';
-import type { Harness, HarnessOptions } from './harness.js';
+import type { HarnessOptions } from './harness.js';
 import { startTracking, type TrackingSetup } from './tracking-helpers.js';
 
 export const BOT_RA = 'CheevoBot';
