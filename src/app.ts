@@ -97,7 +97,10 @@ export async function startBot(
   // /link refuses before a proof starts, so "never known" only matters for a watcher that fails.
   const linkProofs = createLinkProofs({
     store,
-    followers: followers ?? { isFollower: () => null },
+    followers: {
+      isFollower: (ulid) => followers?.isFollower(ulid) ?? null,
+      lastListedAt: (ulid) => store.followerListedAt(ulid),
+    },
     now,
     logger: logger.child({ component: 'links' }),
   });

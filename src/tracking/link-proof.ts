@@ -16,7 +16,14 @@ import type { Store } from '../store/index.js';
 
 /** The follower watcher as the proof sees it: null while the list hasn't been read (or can't be). */
 export interface FollowerView {
+  /** As of the watcher's last full pass over the list. */
   isFollower(ulid: string): boolean | null;
+  /**
+   * When a read of the list (any page) last listed this account, epoch ms; null if not listed.
+   * Page 1, where anyone active on the site is, is read every few seconds, so a fresh follow
+   * shows here long before a full pass over a list of many pages completes.
+   */
+  lastListedAt?(ulid: string): number | null;
 }
 
 export const PROOF_TIMEOUT_MS = 15 * 60_000;
@@ -30,6 +37,8 @@ export interface PendingProof {
   displayName: string;
   startedAt: number;
   phase: ProofPhase;
+  /** Since when a listing counts as the fresh follow (the claim, or the unfollow seen). */
+  followSince: number;
   /** The follower list has been readable at least once since the claim. */
   listRead: boolean;
 }
@@ -40,8 +49,17 @@ export type ProofStep =
   | { kind: 'confirm' }
   | { kind: 'expire'; listRead: boolean };
 
-/** Pure: what one look at the follower list means for a pending proof. */
-export function stepProof(p: PendingProof, following: boolean | null, nowMs: number): ProofStep {
+/**
+ * Pure: what one look at the follower list means for a pending proof. `listedAt`: when a read
+ * last listed the account (see FollowerView.lastListedAt).
+ */
+export function stepProof(
+  p: PendingProof,
+  following: boolean | null,
+  nowMs: number,
+  listedAt: number | null = null,
+): ProofStep {
+  if (p.phase === 'await-follow' && listedAt !== null && listedAt > p.followSince) return { kind: 'confirm' };
   if (following !== null) {
     if (following && p.phase === 'await-follow') return { kind: 'confirm' };
     if (following && p.phase === 'checking') return { kind: 'phase', phase: 'await-unfollow' };
@@ -117,11 +135,13 @@ export function createLinkProofs(deps: {
     for (const [memberId, entry] of [...pending]) {
       const following = deps.followers.isFollower(entry.proof.ulid);
       if (following !== null) entry.proof.listRead = true;
-      const step = stepProof(entry.proof, following, nowMs);
+      const listedAt = deps.followers.lastListedAt?.(entry.proof.ulid) ?? null;
+      const step = stepProof(entry.proof, following, nowMs, listedAt);
       if (step.kind === 'wait') continue;
       if (step.kind === 'phase') {
         const from = entry.proof.phase;
         entry.proof.phase = step.phase;
+        if (step.phase === 'await-follow') entry.proof.followSince = nowMs;
         await tell(entry, { kind: 'phase', proof: entry.proof, from });
         continue;
       }
@@ -154,12 +174,14 @@ export function createLinkProofs(deps: {
         if (memberId !== input.discordUserId && entry.proof.ulid === input.ulid) return { result: 'busy' };
       }
       const following = deps.followers.isFollower(input.ulid);
+      const startedAt = deps.now().getTime();
       const proof: PendingProof = {
         discordUserId: input.discordUserId,
         guildId: input.guildId,
         ulid: input.ulid,
         displayName: input.displayName,
-        startedAt: deps.now().getTime(),
+        startedAt,
+        followSince: startedAt,
         phase: following === null ? 'checking' : following ? 'await-unfollow' : 'await-follow',
         listRead: following !== null,
       };
