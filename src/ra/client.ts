@@ -676,7 +676,7 @@ export function createRaClient(options: RaClientOptions): RaClient {
 
   async function getUserAwards(user: string): Promise<UserAwards> {
     const u = parseRaUser(user);
-    return normalizeUserAwards(await request200('GetUserAwards', { u }));
+    return normalizeUserAwards(await request200('GetUserAwards', { u }), u);
   }
 
   async function getUsersFollowingMe(opts: FollowersOptions = {}): Promise<FollowersPage> {

@@ -27,10 +27,10 @@ import {
   type RecentlyPlayedGame,
   type SummaryUnlock,
   type UnlockEvent,
-  type UserAward,
   type UserAwards,
   type UserProfile,
   type UserSummary,
+  type VisibleGameAward,
 } from './types.js';
 
 type RawObject = Record<string, unknown>;
@@ -446,45 +446,43 @@ export function normalizeUserSummary(raw: unknown, query: string): UserSummary {
   };
 }
 
-/** `AwardType` + `AwardDataExtra` (1 = hardcore) to a game award kind; null for site/event awards. */
-function gameAwardKind(type: string, hardcore: boolean): AwardKind | null {
-  if (type === 'Game Beaten') return hardcore ? 'beaten-hardcore' : 'beaten-softcore';
+function visibleAwardKind(type: string, hardcore: boolean): AwardKind | null {
   if (type === 'Mastery/Completion') return hardcore ? 'mastered' : 'completed';
+  if (type === 'Game Beaten') return hardcore ? 'beaten-hardcore' : 'beaten-softcore';
   return null;
 }
 
 /**
  * API_GetUserAwards. Only game awards are kept from the visible list (site and event awards
- * have no game), newest first; an unknown user answers like one with no awards.
+ * have no game), in RA's order (the user's display order). An unknown user is the bare `[]`.
  */
-export function normalizeUserAwards(raw: unknown): UserAwards {
+export function normalizeUserAwards(raw: unknown, query: string): UserAwards {
   const where = 'GetUserAwards';
-  const body = objectBody(raw, where);
-  const awards: UserAward[] = [];
+  const body = objectBody(raw, where, { what: 'user', query });
+  const visible: VisibleGameAward[] = [];
   listValues(body.VisibleUserAwards, `${where}.VisibleUserAwards`).forEach((row, i) => {
     const at = `${where}.VisibleUserAwards[${i}]`;
     if (!isRawObject(row)) throw malformed(at, 'an award object');
-    const kind = gameAwardKind(
+    const kind = visibleAwardKind(
       optionalString(row, 'AwardType', at),
       optionalNumber(row, 'AwardDataExtra', at) === 1,
     );
     if (kind === null) return;
-    awards.push({
-      kind,
+    visible.push({
       awardedAt: requiredDate(row, 'AwardedAt', at),
+      kind,
       gameId: requiredId(row, 'AwardData', at),
       title: optionalString(row, 'Title', at),
       consoleName: optionalString(row, 'ConsoleName', at),
       imageIcon: optionalString(row, 'ImageIcon', at),
     });
   });
-  awards.sort((a, b) => b.awardedAt.getTime() - a.awardedAt.getTime());
   return {
-    masteredCount: optionalNumber(body, 'MasteryAwardsCount', where),
-    completedCount: optionalNumber(body, 'CompletionAwardsCount', where),
-    beatenHardcoreCount: optionalNumber(body, 'BeatenHardcoreAwardsCount', where),
-    beatenSoftcoreCount: optionalNumber(body, 'BeatenSoftcoreAwardsCount', where),
-    awards,
+    masteries: optionalNumber(body, 'MasteryAwardsCount', where),
+    completions: optionalNumber(body, 'CompletionAwardsCount', where),
+    beatenHardcore: optionalNumber(body, 'BeatenHardcoreAwardsCount', where),
+    beatenSoftcore: optionalNumber(body, 'BeatenSoftcoreAwardsCount', where),
+    visible,
   };
 }
 

@@ -162,23 +162,26 @@ export interface UserSummary {
   recentUnlocks: SummaryUnlock[];
 }
 
-/** One visible game award from API_GetUserAwards. */
-export interface UserAward {
-  kind: AwardKind;
+/** One game award in API_GetUserAwards' visible list. */
+export interface VisibleGameAward {
   awardedAt: Date;
+  /** Mapped from RA's AwardType + AwardDataExtra (1 = hardcore). */
+  kind: AwardKind;
   gameId: number;
+  /** The game as the list names it (/profile shows it). */
   title: string;
   consoleName: string;
   imageIcon: string;
 }
 
-/** API_GetUserAwards: RA's award counts and the visible game awards, newest first. */
+/** API_GetUserAwards: the user's award counts and the visible game awards. */
 export interface UserAwards {
-  masteredCount: number;
-  completedCount: number;
-  beatenHardcoreCount: number;
-  beatenSoftcoreCount: number;
-  awards: UserAward[];
+  masteries: number;
+  completions: number;
+  beatenHardcore: number;
+  beatenSoftcore: number;
+  /** Game awards only (site and event awards are left out). */
+  visible: VisibleGameAward[];
 }
 
 /** A row of API_GetUsersFollowingMe: an RA user who follows the API key's owner. */

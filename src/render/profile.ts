@@ -56,9 +56,9 @@ export function renderProfileCard(input: ProfileCardInput): { embeds: APIEmbed[]
     {
       name: 'Awards',
       value: [
-        `${AWARD_EMOJI.mastered} ${formatCount(awards.masteredCount)} mastered`,
-        `${AWARD_EMOJI.completed} ${formatCount(awards.completedCount)} completed`,
-        `${AWARD_EMOJI['beaten-hardcore']} ${formatCount(awards.beatenHardcoreCount)} beaten (+${formatCount(awards.beatenSoftcoreCount)} softcore)`,
+        `${AWARD_EMOJI.mastered} ${formatCount(awards.masteries)} mastered`,
+        `${AWARD_EMOJI.completed} ${formatCount(awards.completions)} completed`,
+        `${AWARD_EMOJI['beaten-hardcore']} ${formatCount(awards.beatenHardcore)} beaten (+${formatCount(awards.beatenSoftcore)} softcore)`,
       ].join('\n'),
       inline: true,
     },
@@ -71,7 +71,9 @@ export function renderProfileCard(input: ProfileCardInput): { embeds: APIEmbed[]
   if (unlocks.length > 0) {
     fields.push({ name: 'Latest unlocks', value: joinLinesWithin(unlocks, FIELD_MAX) });
   }
-  const latestAwards = awards.awards.slice(0, listed).map((a) => {
+  // RA lists awards in the user's display order: newest first here.
+  const newest = [...awards.visible].sort((a, b) => b.awardedAt.getTime() - a.awardedAt.getTime());
+  const latestAwards = newest.slice(0, listed).map((a) => {
     const when = discordTimestamp(a.awardedAt, 'd') ?? '';
     return `${AWARD_EMOJI[a.kind]} ${AWARD_LABELS[a.kind]} · [**${line(a.title) || `Game ${a.gameId}`}**](${urls.game(a.gameId)}) ${when}`.trim();
   });
@@ -90,7 +92,7 @@ export function renderProfileCard(input: ProfileCardInput): { embeds: APIEmbed[]
     title: `${safeText(summary.user, 100, { singleLine: true, fallback: 'Player' })} on RetroAchievements`,
     url: profileUrl,
     thumbnail: { url: avatar },
-    color: awards.masteredCount > 0 ? AWARD_COLORS.mastered : AWARD_COLORS.none,
+    color: awards.masteries > 0 ? AWARD_COLORS.mastered : AWARD_COLORS.none,
     fields,
     footer: { text: 'RetroAchievements' },
   };

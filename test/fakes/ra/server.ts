@@ -593,19 +593,20 @@ function userSummary(world: FakeWorld, q: Query): unknown {
   };
 }
 
-const AWARD_TYPE: Record<FakeAwardKind, [string, number]> = {
-  'beaten-softcore': ['Game Beaten', 0],
-  'beaten-hardcore': ['Game Beaten', 1],
-  completed: ['Mastery/Completion', 0],
-  mastered: ['Mastery/Completion', 1],
+const VISIBLE_AWARD: Record<FakeAwardKind, { type: string; extra: number }> = {
+  'beaten-softcore': { type: 'Game Beaten', extra: 0 },
+  'beaten-hardcore': { type: 'Game Beaten', extra: 1 },
+  completed: { type: 'Mastery/Completion', extra: 0 },
+  mastered: { type: 'Mastery/Completion', extra: 1 },
 };
 
 function userAwards(world: FakeWorld, q: Query): unknown {
   const u = requireUser(q);
   if (u instanceof HttpAnswer) return u;
   const user = world.findUser(u);
-  const awards = user ? world.awardsOfUser(user.ulid) : [];
-  const count = (kind: FakeAwardKind) => awards.filter((x) => x.kind === kind).length;
+  if (!user) return [];
+  const awards = world.allAwardsOf(user.ulid);
+  const count = (kind: FakeAwardKind) => awards.filter((a) => a.kind === kind).length;
   return {
     TotalAwardsCount: awards.length,
     HiddenAwardsCount: 0,
@@ -615,15 +616,13 @@ function userAwards(world: FakeWorld, q: Query): unknown {
     BeatenSoftcoreAwardsCount: count('beaten-softcore'),
     EventAwardsCount: 0,
     SiteAwardsCount: 0,
-    // RA lists them in the user's display order, not by date.
     VisibleUserAwards: awards.map((award, i) => {
       const game = world.game(award.gameId);
-      const [type, extra] = AWARD_TYPE[award.kind];
       return {
         AwardedAt: raIso(award.at),
-        AwardType: type,
+        AwardType: VISIBLE_AWARD[award.kind].type,
         AwardData: game.id,
-        AwardDataExtra: extra,
+        AwardDataExtra: VISIBLE_AWARD[award.kind].extra,
         DisplayOrder: i,
         Title: game.title,
         ConsoleID: game.consoleId,

@@ -323,9 +323,12 @@ export class FakeWorld {
     return [...this.users.values()].filter((u) => !u.deleted);
   }
 
-  /** All of a user's game awards, in the order they were granted. */
-  awardsOfUser(ulid: string): FakeAward[] {
-    return this.awardFeed.filter((a) => a.ulid === ulid);
+  /** Every game award of the user, oldest first. */
+  allAwardsOf(ulid: string): FakeAward[] {
+    const byGame = this.state.get(ulid)?.awards ?? new Map<number, Map<FakeAwardKind, FakeAward>>();
+    return [...byGame.values()]
+      .flatMap((kinds) => [...kinds.values()])
+      .sort((a, b) => a.at.getTime() - b.at.getTime());
   }
 
   // ---- followers of the key owner ------------------------------------------------------------
