@@ -1,9 +1,19 @@
 import type { Command } from '../src/discord/command.js';
+import { linkCommand } from './link.js';
+import { createProfileCommand } from './profile.js';
 import { createProgressCommand } from './progress.js';
 import { settingsCommand } from './settings.js';
 import { trackCommand } from './track.js';
+import { unlinkCommand } from './unlink.js';
 
 /** Every slash command the bot offers; call once per running bot (commands hold caches). */
 export function createCommands(): readonly Command[] {
-  return [createProgressCommand(), trackCommand, settingsCommand];
+  return [
+    createProgressCommand(),
+    trackCommand,
+    settingsCommand,
+    linkCommand,
+    unlinkCommand,
+    createProfileCommand(),
+  ];
 }

@@ -9,7 +9,7 @@ import {
 import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
 import { RaNotFoundError } from '../src/ra/errors.js';
 import type { GameProgress, RecentlyPlayedGame, UserProfile } from '../src/ra/types.js';
-import { isRaUser, parseGameId, parseRaUser } from '../src/ra/validate.js';
+import { isRaUser, parseGameId } from '../src/ra/validate.js';
 import {
   BROWSE_ID_PREFIX,
   decodeBrowseId,
@@ -19,7 +19,7 @@ import {
 import { plainText, safeText } from '../src/render/text.js';
 import { orAfter } from '../src/util/deadline.js';
 import { TtlCache } from '../src/util/ttl-cache.js';
-import { trackedUserChoices } from './shared.js';
+import { userChoices, userOrLink } from './who.js';
 
 /** Interactions live 15 minutes; so do the buttons of a /progress reply. */
 export const BROWSE_LIFETIME_MS = 15 * 60_000;
@@ -42,14 +42,8 @@ function normalizeTitle(text: string): string {
 const data = new SlashCommandBuilder()
   .setName('progress')
   .setDescription('Show a RetroAchievements user’s progress in a game')
-  .addStringOption((o) =>
-    o
-      .setName('user')
-      .setDescription('RA username, display name or ULID')
-      .setRequired(true)
-      .setAutocomplete(true)
-      .setMaxLength(40),
-  )
+  // `game` first: Discord lists required options before optional ones, and `user` may be left
+  // out to mean the invoker's linked account.
   .addStringOption((o) =>
     o
       .setName('game')
@@ -57,6 +51,13 @@ const data = new SlashCommandBuilder()
       .setRequired(true)
       .setAutocomplete(true)
       .setMaxLength(200),
+  )
+  .addStringOption((o) =>
+    o
+      .setName('user')
+      .setDescription('RA username, display name or ULID (default: your linked account)')
+      .setAutocomplete(true)
+      .setMaxLength(40),
   )
   .toJSON();
 
@@ -131,7 +132,7 @@ export function createProgressCommand(): Command {
   }
 
   async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
-    const user = parseRaUser(interaction.options.getString('user', true));
+    const user = userOrLink(interaction, ctx);
     const gameInput = interaction.options.getString('game', true);
     let gameId = parseGameId(gameInput);
     let known: UserProfile | undefined;
@@ -241,17 +242,10 @@ export function createProgressCommand(): Command {
   ): Promise<ApplicationCommandOptionChoiceData<string>[]> {
     const focused = interaction.options.getFocused(true);
     const typed = focused.value.trim();
-    const lower = typed.toLowerCase();
-    if (focused.name === 'user') {
-      const tracked = trackedUserChoices(ctx, interaction.guildId, typed);
-      // What was typed stays pickable: any RA user works, tracked or not.
-      const echo =
-        isRaUser(typed) && !tracked.some((c) => c.name.toLowerCase() === lower)
-          ? [{ name: typed, value: typed }]
-          : [];
-      return [...echo, ...tracked];
-    }
-    const user = interaction.options.getString('user') ?? '';
+    if (focused.name === 'user') return userChoices(interaction, ctx);
+    // No user typed: the invoker's linked account, as /progress itself will use.
+    const user =
+      interaction.options.getString('user')?.trim() || ctx.store.linkOf(interaction.user.id)?.ulid || '';
     if (!isRaUser(user)) return [];
     const wanted = normalizeTitle(typed);
     const games = await recentGames(ctx, user.trim());

@@ -8,6 +8,7 @@ import {
 import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
 import { renderSettings } from '../src/render/admin.js';
 import { botAccount, renderSpeedEmbed } from '../src/render/speed.js';
+import { membersSettings } from './settings-members.js';
 import { requireAnnounceChannel, requireGuild, requireManager } from './shared.js';
 
 const data = new SlashCommandBuilder()
@@ -44,6 +45,21 @@ const data = new SlashCommandBuilder()
         o.setName('awards').setDescription('Announce beaten/completed/mastered awards'),
       )
       .addBooleanOption((o) => o.setName('softcore').setDescription('Also announce softcore unlocks')),
+  )
+  .addSubcommand((sub) =>
+    sub
+      .setName('members')
+      .setDescription('What linked members may do here (omit both to see the current choice)')
+      .addBooleanOption((o) =>
+        o
+          .setName('self-tracking')
+          .setDescription('Linked members may /track me (within the cap); off by default'),
+      )
+      .addBooleanOption((o) =>
+        o
+          .setName('name-members')
+          .setDescription('Announcements name the linked Discord member (never a ping); off by default'),
+      ),
   )
   .toJSON();
 
@@ -84,6 +100,10 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
     await interaction.editReply(
       `Announcements: unlocks **${onOff(updated.announceUnlocks)}**, awards **${onOff(updated.announceAwards)}**, softcore unlocks **${onOff(updated.announceSoftcore)}**.`,
     );
+    return;
+  }
+  if (sub === 'members') {
+    await interaction.editReply(membersSettings(interaction, ctx, guild.id, now));
     return;
   }
   // show

@@ -12,6 +12,7 @@ import {
   requireManager,
   trackedUserChoices,
 } from './shared.js';
+import { trackMe } from './track-me.js';
 
 const data = new SlashCommandBuilder()
   .setName('track')
@@ -49,6 +50,12 @@ const data = new SlashCommandBuilder()
       ),
   )
   .addSubcommand((sub) => sub.setName('list').setDescription('Show the users this server tracks'))
+  .addSubcommand((sub) =>
+    sub
+      .setName('me')
+      .setDescription('Announce your own linked RA account here (if this server allows it)')
+      .addBooleanOption((o) => o.setName('remove').setDescription('Stop announcing your account instead')),
+  )
   .toJSON();
 
 const bold = (text: string) => `**${safeText(text, 64, { singleLine: true })}**`;
@@ -136,6 +143,7 @@ export const trackCommand: Command = {
     const sub = interaction.options.getSubcommand();
     if (sub === 'add') return add(interaction, ctx);
     if (sub === 'remove') return remove(interaction, ctx);
+    if (sub === 'me') return trackMe(interaction, ctx);
     return list(interaction, ctx);
   },
   async autocomplete(interaction, ctx) {

@@ -18,6 +18,7 @@ import {
   type FollowerWatchIntervals,
   followerWatchIntervals,
 } from './tracking/followers.js';
+import { createLinkProofs, type LinkProofs } from './tracking/link-proof.js';
 import { createPoller, pollerUserConcurrency } from './tracking/poller.js';
 import { scheduleJob } from './tracking/schedule.js';
 import {
@@ -65,6 +66,7 @@ export interface RunningBot {
   readonly poller: ReturnType<typeof createPoller>;
   readonly dispatcher: ReturnType<typeof createDispatcher>;
   readonly store: Store;
+  readonly linkProofs: LinkProofs;
   /** Null without RA_USERNAME. */
   readonly followers: FollowerWatcher | null;
   /** The adaptive schedule POLL_CRON ticks and follower changes drive. */
@@ -110,6 +112,17 @@ export async function startBot(
         onPointsChanged: (ulids) => runner.pointsChanged(ulids),
       })
     : null;
+  // The /link proof reads the watcher's list: no RA request of its own. Without RA_USERNAME
+  // /link refuses before a proof starts, so "never known" only matters for a watcher that fails.
+  const linkProofs = createLinkProofs({
+    store,
+    followers: {
+      isFollower: (ulid) => followers?.isFollower(ulid) ?? null,
+      lastListedAt: (ulid) => store.followerListedAt(ulid),
+    },
+    now,
+    logger: logger.child({ component: 'links' }),
+  });
   const ctx: CommandContext = {
     config,
     store,
@@ -118,6 +131,7 @@ export async function startBot(
     badges,
     logger: logger.child({ component: 'commands' }),
     now,
+    linkProofs,
     ...(followers ? { followers } : {}),
   };
   const commands = createCommands();
@@ -162,6 +176,7 @@ export async function startBot(
   const cleanup = async () => {
     // All of them: a deliberate destroy() must not log "reconnecting" or route late interactions.
     client.removeAllListeners();
+    linkProofs.stop();
     await client.destroy();
     await ra.close();
     store.close();
@@ -224,6 +239,7 @@ export async function startBot(
     poller,
     dispatcher,
     store,
+    linkProofs,
     followers,
     schedule: runner,
     async stop() {

@@ -13,6 +13,7 @@ import type { BadgeGridRenderer } from '../render/badges.js';
 import type { Store } from '../store/index.js';
 import type { FollowerWatcher } from '../tracking/followers.js';
 import type { ScheduleRunner } from '../tracking/schedule-runner.js';
+import type { LinkProofs } from '../tracking/link-proof.js';
 
 /** Everything a command handler may use; passed in so tests wire the real code to fakes. */
 export interface CommandContext {
@@ -23,6 +24,8 @@ export interface CommandContext {
   badges: BadgeGridRenderer;
   logger: Logger;
   now: () => Date;
+  /** Pending `/link` follow proofs. */
+  linkProofs: LinkProofs;
   /** Who follows the key owner on RA (tracking/followers.ts); absent without RA_USERNAME. */
   followers?: FollowerWatcher;
   /** How tracked users are being polled (tracking/schedule-runner.ts); set once the bot runs. */

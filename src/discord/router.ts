@@ -49,6 +49,9 @@ export function createInteractionRouter(commands: readonly Command[], ctx: Comma
         await interaction.deferReply(mode === 'ephemeral' ? { flags: MessageFlags.Ephemeral } : {});
       }
       // RA requests made for this member spend their allowance (a clear "slow down" when spent).
+      // A linked member seen here may be named in this server's announcements (one cheap write).
+      if (interaction.guildId) ctx.store.noteLinkedMemberIn(interaction.user.id, interaction.guildId);
+      // RA requests made for this member spend their allowance (a clear "slow down" when spent).
       await ctx.ra.runAsMember(interaction.user.id, () => command.execute(interaction, ctx));
     } catch (error) {
       logFailure(error, interaction, `/${interaction.commandName}`);

@@ -29,7 +29,9 @@ import {
   normalizeRecentGameAwards,
   normalizeRecentlyPlayedGames,
   normalizeUnlockEvents,
+  normalizeUserAwards,
   normalizeUserProfile,
+  normalizeUserSummary,
   normalizeUsersFollowingMe,
 } from './normalize.js';
 import {
@@ -40,7 +42,9 @@ import {
   type GameProgress,
   type RecentlyPlayedGame,
   type UnlockEvent,
+  type UserAwards,
   type UserProfile,
+  type UserSummary,
 } from './types.js';
 import { parseRaUser } from './validate.js';
 
@@ -131,6 +135,9 @@ export interface RaClient {
   getUserRecentlyPlayedGames(user: string, options?: RecentlyPlayedOptions): Promise<RecentlyPlayedGame[]>;
   /** Site-wide award feed, newest first. */
   getRecentGameAwards(options?: RecentGameAwardsOptions): Promise<GameAwardEvent[]>;
+  /** Heavy on RA's side (rank per call): for commands only, never for polling. */
+  getUserSummary(user: string, options?: { recentUnlocks?: number }): Promise<UserSummary>;
+  getUserAwards(user: string): Promise<UserAwards>;
   /**
    * RA users who follow the API key's owner, most recently active first, with their points.
    * Following happens on RA's website only.
@@ -762,6 +769,21 @@ export function createRaClient(options: RaClientOptions): RaClient {
     return normalizeRecentGameAwards(await request200('GetRecentGameAwards', params));
   }
 
+  async function getUserSummary(user: string, opts: { recentUnlocks?: number } = {}): Promise<UserSummary> {
+    const u = parseRaUser(user);
+    const a = String(requireInteger(opts.recentUnlocks ?? 5, 'recent unlocks', 0, 50));
+    // g=0: the last game comes anyway; the recently played list isn't needed.
+    const { status, body } = await request('GetUserSummary', { u, g: '0', a });
+    if (status === 404) throw new RaNotFoundError('user', u);
+    if (status !== 200) throw new RaUnavailableError(`GetUserSummary: unexpected HTTP ${status}`);
+    return normalizeUserSummary(body, u);
+  }
+
+  async function getUserAwards(user: string): Promise<UserAwards> {
+    const u = parseRaUser(user);
+    return normalizeUserAwards(await request200('GetUserAwards', { u }), u);
+  }
+
   async function getUsersFollowingMe(opts: FollowersOptions = {}): Promise<FollowersPage> {
     const params: Params = {};
     if (opts.offset !== undefined) params.o = String(requireInteger(opts.offset, 'offset', 0));
@@ -790,6 +812,8 @@ export function createRaClient(options: RaClientOptions): RaClient {
     getAchievementsEarnedBetween,
     getUserRecentlyPlayedGames,
     getRecentGameAwards,
+    getUserSummary,
+    getUserAwards,
     getUsersFollowingMe,
     close,
     stats,

@@ -25,8 +25,12 @@ import {
   type GameAwardEvent,
   type GameProgress,
   type RecentlyPlayedGame,
+  type SummaryUnlock,
   type UnlockEvent,
+  type UserAwards,
   type UserProfile,
+  type UserSummary,
+  type VisibleGameAward,
 } from './types.js';
 
 type RawObject = Record<string, unknown>;
@@ -382,6 +386,104 @@ export function gameExists(raw: unknown): boolean {
   const body = objectBody(raw, 'GetGame');
   requiredString(body, 'Title', 'GetGame');
   return true;
+}
+
+/** RA lists may arrive as arrays, as objects keyed by index or id, or absent/`[]` for none. */
+function listValues(raw: unknown, where: string): unknown[] {
+  return isAbsent(raw) ? [] : listOrIndexedObject(raw, where);
+}
+
+/**
+ * API_GetUserSummary. An unknown user is `{"ID": null, ...}` (with HTTP 404) or the bare `[]`.
+ * `RecentAchievements` is keyed by game id, then achievement id; flattened, newest first.
+ */
+export function normalizeUserSummary(raw: unknown, query: string): UserSummary {
+  const where = 'GetUserSummary';
+  const body = objectBody(raw, where, { what: 'user', query });
+  if ('ID' in body && body.ID === null) throw new RaNotFoundError('user', query);
+  const lastGameRaw = body.LastGame;
+  const lastGame =
+    isRawObject(lastGameRaw) && !isAbsent(lastGameRaw.ID) && lastGameRaw.ID !== 0
+      ? {
+          id: requiredId(lastGameRaw, 'ID', `${where}.LastGame`),
+          title: optionalString(lastGameRaw, 'Title', `${where}.LastGame`),
+          consoleName: optionalString(lastGameRaw, 'ConsoleName', `${where}.LastGame`),
+          imageIcon: optionalString(lastGameRaw, 'ImageIcon', `${where}.LastGame`),
+        }
+      : null;
+  const recentUnlocks: SummaryUnlock[] = listValues(body.RecentAchievements, `${where}.RecentAchievements`)
+    .flatMap((game, i) => listValues(game, `${where}.RecentAchievements[${i}]`))
+    .map((row, i) => {
+      const at = `${where}.RecentAchievements[${i}]`;
+      if (!isRawObject(row)) throw malformed(at, 'an achievement object');
+      return {
+        achievementId: requiredId(row, 'ID', at),
+        title: requiredString(row, 'Title', at),
+        points: optionalNumber(row, 'Points', at),
+        badgeName: optionalString(row, 'BadgeName', at),
+        gameId: requiredId(row, 'GameID', at),
+        gameTitle: optionalString(row, 'GameTitle', at),
+        hardcore: optionalBoolean(row, 'HardcoreAchieved', at),
+        date: requiredDate(row, 'DateAwarded', at),
+      };
+    })
+    .sort((a, b) => b.date.getTime() - a.date.getTime() || b.achievementId - a.achievementId);
+  const rank = optionalNumber(body, 'Rank', where, 0);
+  return {
+    user: requiredString(body, 'User', where),
+    ulid: optionalString(body, 'ULID', where),
+    userPic: optionalString(body, 'UserPic', where),
+    motto: optionalString(body, 'Motto', where),
+    totalPoints: optionalNumber(body, 'TotalPoints', where),
+    totalSoftcorePoints: optionalNumber(body, 'TotalSoftcorePoints', where),
+    totalTruePoints: optionalNumber(body, 'TotalTruePoints', where),
+    rank: rank > 0 ? rank : null,
+    totalRanked: optionalNumber(body, 'TotalRanked', where),
+    memberSince: optionalDate(body, 'MemberSince', where),
+    richPresenceMsg: optionalString(body, 'RichPresenceMsg', where),
+    lastGame,
+    recentUnlocks,
+  };
+}
+
+function visibleAwardKind(type: string, hardcore: boolean): AwardKind | null {
+  if (type === 'Mastery/Completion') return hardcore ? 'mastered' : 'completed';
+  if (type === 'Game Beaten') return hardcore ? 'beaten-hardcore' : 'beaten-softcore';
+  return null;
+}
+
+/**
+ * API_GetUserAwards. Only game awards are kept from the visible list (site and event awards
+ * have no game), in RA's order (the user's display order). An unknown user is the bare `[]`.
+ */
+export function normalizeUserAwards(raw: unknown, query: string): UserAwards {
+  const where = 'GetUserAwards';
+  const body = objectBody(raw, where, { what: 'user', query });
+  const visible: VisibleGameAward[] = [];
+  listValues(body.VisibleUserAwards, `${where}.VisibleUserAwards`).forEach((row, i) => {
+    const at = `${where}.VisibleUserAwards[${i}]`;
+    if (!isRawObject(row)) throw malformed(at, 'an award object');
+    const kind = visibleAwardKind(
+      optionalString(row, 'AwardType', at),
+      optionalNumber(row, 'AwardDataExtra', at) === 1,
+    );
+    if (kind === null) return;
+    visible.push({
+      awardedAt: requiredDate(row, 'AwardedAt', at),
+      kind,
+      gameId: requiredId(row, 'AwardData', at),
+      title: optionalString(row, 'Title', at),
+      consoleName: optionalString(row, 'ConsoleName', at),
+      imageIcon: optionalString(row, 'ImageIcon', at),
+    });
+  });
+  return {
+    masteries: optionalNumber(body, 'MasteryAwardsCount', where),
+    completions: optionalNumber(body, 'CompletionAwardsCount', where),
+    beatenHardcore: optionalNumber(body, 'BeatenHardcoreAwardsCount', where),
+    beatenSoftcore: optionalNumber(body, 'BeatenSoftcoreAwardsCount', where),
+    visible,
+  };
 }
 
 /**

@@ -130,6 +130,60 @@ export interface GameAwardEvent {
   consoleName: string;
 }
 
+/** One of a user's latest unlocks as API_GetUserSummary lists them. */
+export interface SummaryUnlock {
+  achievementId: number;
+  title: string;
+  points: number;
+  badgeName: string;
+  gameId: number;
+  gameTitle: string;
+  hardcore: boolean;
+  date: Date;
+}
+
+/** API_GetUserSummary (a command-time call only: RA computes the rank per call). */
+export interface UserSummary {
+  user: string;
+  /** Empty when an older server leaves it out. */
+  ulid: string;
+  userPic: string;
+  motto: string;
+  totalPoints: number;
+  totalSoftcorePoints: number;
+  totalTruePoints: number;
+  /** Site rank by hardcore points; null when RA ranks the user not (untracked, too few points). */
+  rank: number | null;
+  totalRanked: number;
+  memberSince: Date | null;
+  richPresenceMsg: string;
+  lastGame: { id: number; title: string; consoleName: string; imageIcon: string } | null;
+  /** Newest first. */
+  recentUnlocks: SummaryUnlock[];
+}
+
+/** One game award in API_GetUserAwards' visible list. */
+export interface VisibleGameAward {
+  awardedAt: Date;
+  /** Mapped from RA's AwardType + AwardDataExtra (1 = hardcore). */
+  kind: AwardKind;
+  gameId: number;
+  /** The game as the list names it (/profile shows it). */
+  title: string;
+  consoleName: string;
+  imageIcon: string;
+}
+
+/** API_GetUserAwards: the user's award counts and the visible game awards. */
+export interface UserAwards {
+  masteries: number;
+  completions: number;
+  beatenHardcore: number;
+  beatenSoftcore: number;
+  /** Game awards only (site and event awards are left out). */
+  visible: VisibleGameAward[];
+}
+
 /** A row of API_GetUsersFollowingMe: an RA user who follows the API key's owner. */
 export interface Follower {
   /** Display name. */

@@ -48,6 +48,8 @@ export interface AnnouncementMessage {
 export interface AnnouncementOptions {
   /** Most unlocks listed in a bundle before "+K more" (default 10). */
   maxListed?: number;
+  /** The linked Discord member, named beside the RA name (a mention the post never pings). */
+  memberId?: string | null;
 }
 
 const FOOTER = 'RetroAchievements';
@@ -293,6 +295,15 @@ export function renderAnnouncement(
   urls: RaUrls,
   options: AnnouncementOptions = {},
 ): AnnouncementMessage {
+  const message = renderKind(payload, urls, options);
+  return options.memberId ? withMember(message, payload, options.memberId) : message;
+}
+
+function renderKind(
+  payload: AnnouncementPayload,
+  urls: RaUrls,
+  options: AnnouncementOptions,
+): AnnouncementMessage {
   switch (payload.kind) {
     case 'unlock':
       return renderUnlock(payload, urls);
@@ -301,4 +312,20 @@ export function renderAnnouncement(
     case 'award':
       return renderAward(payload, urls);
   }
+}
+
+/**
+ * Names the linked Discord member beside the RA name, in the message text (the award sentence,
+ * or a line of its own). Only a Discord snowflake goes in, and every post disables mentions.
+ */
+function withMember(
+  message: AnnouncementMessage,
+  payload: AnnouncementPayload,
+  memberId: string,
+): AnnouncementMessage {
+  if (!/^\d{17,20}$/.test(memberId)) return message;
+  const name = boldName(payload);
+  const named = `${name} (<@${memberId}>)`;
+  const content = message.content?.includes(name) ? message.content.replace(name, () => named) : named;
+  return { ...message, content };
 }

@@ -9,6 +9,7 @@ import type { Database } from './db.js';
 import { FollowersTable } from './followers.js';
 import { type GuildSettings, type GuildSettingsPatch, GuildSettingsTable } from './guilds.js';
 import { LatencyQueries } from './latency.js';
+import { type AccountLink, LinksTables, type MemberSettings, type MemberSettingsPatch } from './links.js';
 import { MetaTable } from './meta.js';
 import {
   type ChannelFailure,
@@ -32,6 +33,7 @@ export { type Database, DatabaseTooNewError, LATEST_SCHEMA_VERSION, openDatabase
 export type { FollowerInput, StoredFollower } from './followers.js';
 export { DEFAULT_TOGGLES, type GuildSettings, type GuildSettingsPatch } from './guilds.js';
 export type { LatencyStats } from './latency.js';
+export type { AccountLink, MemberSettings, MemberSettingsPatch } from './links.js';
 export {
   type ChannelFailure,
   DEFAULT_CLAIM_LEASE_MS,
@@ -77,6 +79,7 @@ export class Store {
   private readonly progress: ProgressTables;
   private readonly outbox: OutboxTable;
   private readonly meta: MetaTable;
+  private readonly links: LinksTables;
   private readonly recheckPolls: number;
   private readonly applyInTransaction;
   /** Followers of the API key's owner (store/followers.ts). */
@@ -93,6 +96,7 @@ export class Store {
     this.progress = new ProgressTables(db);
     this.outbox = new OutboxTable(db, options.nonce ?? randomNonce);
     this.meta = new MetaTable(db);
+    this.links = new LinksTables(db);
     this.followers = new FollowersTable(db);
     this.latency = new LatencyQueries(db);
     this.recheckPolls = options.recheckPolls ?? DEFAULT_RECHECK_POLLS;
@@ -291,6 +295,56 @@ export class Store {
   /** At start-up: rows claimed by a dispatcher that died are due again at once. */
   releaseOutboxClaims(): number {
     return this.outbox.releaseClaims();
+  }
+
+  // --- linked accounts (global to the bot) and their per-server switches --------------------
+
+  linkOf(discordUserId: string): AccountLink | null {
+    return this.links.ofMember(discordUserId);
+  }
+
+  linkOfAccount(ulid: string): AccountLink | null {
+    return this.links.ofAccount(ulid);
+  }
+
+  /** 'taken' (nothing written) when another member holds that RA account. */
+  linkAccount(
+    input: Omit<AccountLink, 'linkedAt'> & { now: Instant; guildId: string | null },
+  ): 'linked' | 'taken' {
+    return this.links.link(input);
+  }
+
+  unlinkAccount(discordUserId: string): AccountLink | null {
+    return this.links.unlink(discordUserId);
+  }
+
+  /** A linked member ran a command in this server: announcements there may name them. */
+  noteLinkedMemberIn(discordUserId: string, guildId: string): void {
+    this.links.seenIn(discordUserId, guildId);
+  }
+
+  /** The member linked to this RA account, if they were seen in this server; else null. */
+  linkedMemberIn(guildId: string, ulid: string): string | null {
+    return this.links.memberIn(guildId, ulid);
+  }
+
+  /** The Discord member to name beside this RA user in this server's announcements, if any. */
+  announcedMember(guildId: string, ulid: string): string | null {
+    if (!this.links.settings(guildId).nameMembers) return null;
+    return this.links.memberIn(guildId, ulid);
+  }
+
+  /** When a read of the follower list last listed this RA account (the /link proof's fast path). */
+  followerListedAt(ulid: string): number | null {
+    return this.links.followerListedAt(ulid);
+  }
+
+  getMemberSettings(guildId: string): MemberSettings {
+    return this.links.settings(guildId);
+  }
+
+  updateMemberSettings(guildId: string, patch: MemberSettingsPatch, now: Instant): MemberSettings {
+    return this.links.updateSettings(guildId, patch, now);
   }
 
   // --- installation facts and lifecycle -----------------------------------------------------

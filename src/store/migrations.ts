@@ -133,4 +133,35 @@ CREATE TABLE ra_followers (
 ) WITHOUT ROWID;
 `;
 
-export const MIGRATIONS: readonly Migration[] = [V1, V2, V3, FOLLOWERS];
+/**
+ * Linked accounts (issue 12): a Discord account tied to one RA account, global to the bot.
+ * - account_links: one row per Discord user; an RA account (ULID) belongs to at most one of them.
+ * - link_guilds: servers where a linked member was seen (ran a command), so announcements name a
+ *   member only where they are a member, never revealing the link elsewhere.
+ * - guild_link_settings: the per-server switches for self-service tracking and for naming linked
+ *   members in announcements (its own table, so guild_settings stays as other features grow it).
+ */
+const LINKS = `
+CREATE TABLE account_links (
+  discord_user_id TEXT PRIMARY KEY,
+  ulid            TEXT NOT NULL UNIQUE,
+  display_name    TEXT NOT NULL,
+  linked_by       TEXT NOT NULL,
+  linked_at       INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE link_guilds (
+  discord_user_id TEXT NOT NULL REFERENCES account_links (discord_user_id) ON DELETE CASCADE,
+  guild_id        TEXT NOT NULL,
+  PRIMARY KEY (discord_user_id, guild_id)
+) WITHOUT ROWID;
+
+CREATE TABLE guild_link_settings (
+  guild_id      TEXT PRIMARY KEY,
+  self_tracking INTEGER NOT NULL DEFAULT 0 CHECK (self_tracking IN (0, 1)),
+  name_members  INTEGER NOT NULL DEFAULT 0 CHECK (name_members IN (0, 1)),
+  updated_at    INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
+
+export const MIGRATIONS: readonly Migration[] = [V1, V2, V3, FOLLOWERS, LINKS];

@@ -106,7 +106,8 @@ export function createDispatcher(options: DispatcherOptions) {
   function render(row: OutboxRow) {
     const payload = parseAnnouncementPayload(row.payload);
     if (payload === null) throw new Error(`payload of kind ${row.kind} is unreadable or of another version`);
-    return renderAnnouncement(payload, urls);
+    // A linked member is named beside the RA name where the server turned that on (never a ping).
+    return renderAnnouncement(payload, urls, { memberId: store.announcedMember(row.guildId, row.ulid) });
   }
 
   async function post(row: OutboxRow): Promise<Outcome> {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { COMMAND_NAMES } from './command-names.js';
 import { type Harness, startHarness } from './harness.js';
 
 let h: Harness | undefined;
@@ -10,7 +11,7 @@ afterEach(async () => {
 describe('bot start-up against the fakes', () => {
   it('logs in, registers its commands once, and answers /track list', async () => {
     h = await startHarness();
-    expect(h.discord.commands.global.map((c) => c.name).sort()).toEqual(['progress', 'settings', 'track']);
+    expect(h.discord.commands.global.map((c) => c.name).sort()).toEqual(COMMAND_NAMES);
     const reply = await h.slash(h.member, 'track', { subcommand: 'list' });
     expect(reply.embeds?.[0]?.description).toContain('Nobody is tracked');
     await h.restart();
@@ -29,11 +30,7 @@ describe('bot start-up against the fakes', () => {
       },
     });
     expect(h.discord.commands.global).toEqual([]);
-    expect((h.discord.commands.guilds.get(devGuild) ?? []).map((c) => c.name).sort()).toEqual([
-      'progress',
-      'settings',
-      'track',
-    ]);
+    expect((h.discord.commands.guilds.get(devGuild) ?? []).map((c) => c.name).sort()).toEqual(COMMAND_NAMES);
     await h.stop();
     h = undefined;
 

@@ -34,9 +34,12 @@ describe('openDatabase', () => {
     expect(LATEST_SCHEMA_VERSION).toBeGreaterThanOrEqual(1);
     expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     expect(tables(db)).toEqual([
+      'account_links',
       'earned',
       'game_state',
+      'guild_link_settings',
       'guild_settings',
+      'link_guilds',
       'meta',
       'outbox',
       'ra_followers',

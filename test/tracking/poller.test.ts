@@ -46,6 +46,8 @@ function raStub(): RaClient {
   return {
     runInBackground: (work) => work(),
     runAsMember: (_member, work) => work(),
+    getUserSummary: () => Promise.reject(new Error('the poller never asks for a summary')),
+    getUserAwards: () => Promise.reject(new Error('the poller never asks for awards')),
     async getUserProfile(user) {
       return {
         user: USER.displayName,

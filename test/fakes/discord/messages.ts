@@ -125,7 +125,7 @@ export class MessageStore {
       edited_timestamp: null,
       tts: body.tts === true,
       mention_everyone: false,
-      mentions: [],
+      mentions: pingedUsers(body),
       mention_roles: [],
       pinned: false,
     };
@@ -229,4 +229,19 @@ export class MessageStore {
     });
     return embeds;
   }
+}
+
+/**
+ * Users a message pings, as Discord decides: `<@id>` in the content (embeds never ping), kept only
+ * when `allowed_mentions` allows users (absent: all allowed).
+ */
+function pingedUsers(body: JsonObject): { id: string }[] {
+  const content = typeof body.content === 'string' ? body.content : '';
+  const ids = [...content.matchAll(/<@!?(\d+)>/g)].map((m) => m[1]!);
+  const allowed = body.allowed_mentions as { parse?: unknown; users?: unknown } | undefined;
+  const allows = (id: string) =>
+    !allowed ||
+    (Array.isArray(allowed.parse) && allowed.parse.includes('users')) ||
+    (Array.isArray(allowed.users) && allowed.users.includes(id));
+  return [...new Set(ids)].filter(allows).map((id) => ({ id }));
 }

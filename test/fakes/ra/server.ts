@@ -23,6 +23,8 @@ export const FAKE_RA_ENDPOINTS = [
   'GetUserRecentlyPlayedGames',
   'GetRecentGameAwards',
   'GetGame',
+  'GetUserSummary',
+  'GetUserAwards',
   'GetUsersFollowingMe',
 ] as const;
 export type FakeRaEndpoint = (typeof FAKE_RA_ENDPOINTS)[number];
@@ -524,6 +526,116 @@ function getGame(world: FakeWorld, q: Query): unknown {
   };
 }
 
+/** RA ranks users with points by hardcore points; an untracked user has no rank. */
+function rankOf(world: FakeWorld, user: FakeUser): number | null {
+  if (user.untracked || user.totalPoints === 0) return null;
+  return 1 + world.allUsers().filter((u) => !u.untracked && u.totalPoints > user.totalPoints).length;
+}
+
+function userSummary(world: FakeWorld, q: Query): unknown {
+  const u = requireUser(q);
+  if (u instanceof HttpAnswer) return u;
+  const g = intParam(q, 'g', 0, 0);
+  if (g instanceof HttpAnswer) return g;
+  const a = intParam(q, 'a', 10, 0);
+  if (a instanceof HttpAnswer) return a;
+  const user = world.findUser(u);
+  if (!user) return new HttpAnswer(404, { ID: null, User: null, ULID: null });
+  // Keyed by game id, then achievement id, as RA sends it (PHP arrays become objects).
+  const recent: Record<string, Record<string, unknown>> = {};
+  for (const e of world.eventsBetween(user.ulid, 0, Number.POSITIVE_INFINITY).reverse().slice(0, a)) {
+    const row = unlockRow(world, e);
+    const game = recent[String(e.gameId)] ?? {};
+    recent[String(e.gameId)] = game;
+    game[String(e.achievementId)] = {
+      ID: row.AchievementID,
+      GameID: row.GameID,
+      GameTitle: row.GameTitle,
+      Title: row.Title,
+      Description: row.Description,
+      Points: row.Points,
+      Type: row.Type,
+      BadgeName: row.BadgeName,
+      IsAwarded: '1',
+      DateAwarded: row.Date,
+      HardcoreAchieved: row.HardcoreMode,
+    };
+  }
+  const last = user.lastGameId === null ? null : world.game(user.lastGameId);
+  const played = world.recentlyPlayed(user.ulid).slice(0, g);
+  return {
+    User: user.displayName,
+    ULID: user.ulid,
+    MemberSince: raDateTime(user.memberSince),
+    RichPresenceMsg: user.richPresenceMsg,
+    LastGameID: user.lastGameId,
+    ContribCount: 0,
+    ContribYield: 0,
+    TotalPoints: user.totalPoints,
+    TotalSoftcorePoints: user.totalSoftcorePoints,
+    TotalTruePoints: user.totalTruePoints,
+    Permissions: 1,
+    Untracked: user.untracked ? 1 : 0,
+    ID: 1000,
+    UserWallActive: 1,
+    Motto: user.motto,
+    Rank: rankOf(world, user),
+    RecentlyPlayedCount: played.length,
+    RecentlyPlayed: played.map(({ gameId, lastPlayed }) => ({
+      ...gameFields(world.game(gameId)),
+      GameID: gameId,
+      LastPlayed: raDateTime(lastPlayed),
+    })),
+    Awarded: [],
+    RecentAchievements: Object.keys(recent).length === 0 ? [] : recent,
+    LastGame: last ? { ...gameFields(last), ImageIcon: last.imageIcon, ForumTopicID: 1, Flags: 0 } : null,
+    UserPic: user.userPic,
+    TotalRanked: world.allUsers().filter((x) => !x.untracked && x.totalPoints > 0).length,
+    Status: 'Offline',
+  };
+}
+
+const VISIBLE_AWARD: Record<FakeAwardKind, { type: string; extra: number }> = {
+  'beaten-softcore': { type: 'Game Beaten', extra: 0 },
+  'beaten-hardcore': { type: 'Game Beaten', extra: 1 },
+  completed: { type: 'Mastery/Completion', extra: 0 },
+  mastered: { type: 'Mastery/Completion', extra: 1 },
+};
+
+function userAwards(world: FakeWorld, q: Query): unknown {
+  const u = requireUser(q);
+  if (u instanceof HttpAnswer) return u;
+  const user = world.findUser(u);
+  if (!user) return [];
+  const awards = world.allAwardsOf(user.ulid);
+  const count = (kind: FakeAwardKind) => awards.filter((a) => a.kind === kind).length;
+  return {
+    TotalAwardsCount: awards.length,
+    HiddenAwardsCount: 0,
+    MasteryAwardsCount: count('mastered'),
+    CompletionAwardsCount: count('completed'),
+    BeatenHardcoreAwardsCount: count('beaten-hardcore'),
+    BeatenSoftcoreAwardsCount: count('beaten-softcore'),
+    EventAwardsCount: 0,
+    SiteAwardsCount: 0,
+    VisibleUserAwards: awards.map((award, i) => {
+      const game = world.game(award.gameId);
+      return {
+        AwardedAt: raIso(award.at),
+        AwardType: VISIBLE_AWARD[award.kind].type,
+        AwardData: game.id,
+        AwardDataExtra: VISIBLE_AWARD[award.kind].extra,
+        DisplayOrder: i,
+        Title: game.title,
+        ConsoleID: game.consoleId,
+        ConsoleName: game.consoleName,
+        Flags: 0,
+        ImageIcon: game.imageIcon,
+      };
+    }),
+  };
+}
+
 /** RA's shape: `{Count, Total, Results}`, most recently active first, at most 500 a page. */
 function usersFollowingMe(world: FakeWorld, q: Query, compat: FakeRaCompat): unknown {
   const o = intParam(q, 'o', 0, 0);
@@ -551,6 +663,8 @@ const HANDLERS: Record<FakeRaEndpoint, Handler> = {
   GetUserRecentlyPlayedGames: recentlyPlayed,
   GetRecentGameAwards: recentGameAwards,
   GetGame: getGame,
+  GetUserSummary: userSummary,
+  GetUserAwards: userAwards,
   GetUsersFollowingMe: usersFollowingMe,
 };
 

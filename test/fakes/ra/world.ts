@@ -318,6 +318,19 @@ export class FakeWorld {
     this.user(ref).deleted = true;
   }
 
+  /** Every user that isn't deleted. */
+  allUsers(): FakeUser[] {
+    return [...this.users.values()].filter((u) => !u.deleted);
+  }
+
+  /** Every game award of the user, oldest first. */
+  allAwardsOf(ulid: string): FakeAward[] {
+    const byGame = this.state.get(ulid)?.awards ?? new Map<number, Map<FakeAwardKind, FakeAward>>();
+    return [...byGame.values()]
+      .flatMap((kinds) => [...kinds.values()])
+      .sort((a, b) => a.at.getTime() - b.at.getTime());
+  }
+
   // ---- followers of the key owner ------------------------------------------------------------
 
   /** The user follows the API key's owner (done on RA's website; there is no API for it). */

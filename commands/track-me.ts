@@ -1,0 +1,66 @@
+/**
+ * `/track me [remove]`: a linked member starts or stops announcements of their own RA account,
+ * when the server allows it (`/settings members self-tracking:`), within the server's cap.
+ */
+import type { ChatInputCommandInteraction } from 'discord.js';
+import { type CommandContext, UserFacingError } from '../src/discord/command.js';
+import { safeText } from '../src/render/text.js';
+import { checkAnnounceChannel, requireGuild } from './shared.js';
+import { LINK_HINT } from './who.js';
+
+const bold = (text: string) => `**${safeText(text, 64, { singleLine: true })}**`;
+
+export async function trackMe(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  const guild = requireGuild(interaction);
+  const link = ctx.store.linkOf(interaction.user.id);
+  if (!link) throw new UserFacingError(`\`/track me\` needs a linked account. ${LINK_HINT}`);
+  const tracked = ctx.store.findTrackedUser(guild.id, link.ulid);
+
+  if (interaction.options.getBoolean('remove')) {
+    // Always allowed: a member can stop announcements about themselves even when the server
+    // no longer offers self-service tracking.
+    if (!tracked)
+      throw new UserFacingError(
+        `${bold(link.displayName)} isn’t tracked on this server. Nothing was changed.`,
+      );
+    ctx.store.untrackUser(guild.id, link.ulid);
+    await interaction.editReply(`Stopped announcing ${bold(tracked.displayName)} here.`);
+    return;
+  }
+
+  if (!ctx.store.getMemberSettings(guild.id).selfTracking) {
+    throw new UserFacingError(
+      'This server doesn’t let members start their own tracking. A manager can allow it with `/settings members self-tracking:True`, or add you with `/track add`. Nothing was changed.',
+    );
+  }
+  if (tracked) {
+    await interaction.editReply(`${bold(tracked.displayName)} is already tracked here.`);
+    return;
+  }
+  const channelId = ctx.store.getGuildSettings(guild.id).defaultChannelId;
+  if (!channelId) {
+    throw new UserFacingError(
+      'This server has no announcement channel yet; ask a manager to set one with `/settings channel`. Nothing was changed.',
+    );
+  }
+  const cap = ctx.config.MAX_TRACKED_USERS_PER_SERVER;
+  if (ctx.store.countTrackedUsers(guild.id) >= cap) {
+    throw new UserFacingError(
+      `This server already tracks ${cap} users, the most allowed. Ask a manager to make room. Nothing was changed.`,
+    );
+  }
+  await checkAnnounceChannel(guild, channelId);
+  // A fresh name and avatar for the announcements (one RA request).
+  const profile = await ctx.ra.getUserProfile(link.ulid);
+  ctx.store.trackUser({
+    guildId: guild.id,
+    ulid: profile.ulid,
+    displayName: profile.user,
+    userPic: profile.userPic,
+    addedBy: interaction.user.id,
+    now: ctx.now(),
+  });
+  await interaction.editReply(
+    `Now announcing ${bold(profile.user)} in <#${channelId}>. Nothing you earned before now will be announced. \`/track me remove:True\` stops it.`,
+  );
+}
