@@ -1,4 +1,6 @@
 import { createCommands } from '../commands/index.js';
+import { type CatalogueRefresher, createCatalogueRefresher } from './catalogue/refresh.js';
+import { createCatalogue } from './catalogue/search.js';
 import type { Config } from './config.js';
 import { createDiscordClient, loginAndWaitReady } from './discord/client.js';
 import type { CommandContext } from './discord/command.js';
@@ -41,6 +43,8 @@ function within(work: Promise<unknown>, ms: number): Promise<boolean> {
 export interface StartBotOverrides {
   ra?: Partial<Pick<RaClientOptions, 'maxRetries' | 'baseBackoffMs' | 'maxConcurrency' | 'random'>>;
   badges?: Partial<BadgeGridOptions>;
+  /** Pause between catalogue requests (default 2 s; tests use 0). */
+  cataloguePaceMs?: number;
 }
 
 export interface RunningBot {
@@ -48,6 +52,7 @@ export interface RunningBot {
   readonly poller: ReturnType<typeof createPoller>;
   readonly dispatcher: ReturnType<typeof createDispatcher>;
   readonly store: Store;
+  readonly catalogue: CatalogueRefresher;
 }
 
 /**
@@ -85,7 +90,16 @@ export async function startBot(
     badges,
     logger: logger.child({ component: 'commands' }),
     now,
+    catalogue: createCatalogue(store.catalogue),
   };
+  const catalogue = createCatalogueRefresher({
+    ra,
+    tables: store.catalogue,
+    logger: logger.child({ component: 'catalogue' }),
+    now,
+    everyMs: config.CATALOGUE_REFRESH_HOURS * 3_600_000,
+    ...(overrides.cataloguePaceMs === undefined ? {} : { paceMs: overrides.cataloguePaceMs }),
+  });
   const commands = createCommands();
   const definitions = commands.map((c) => c.data);
   const route = createInteractionRouter(commands, ctx);
@@ -113,6 +127,7 @@ export async function startBot(
 
   let stopped = false;
   const cleanup = async () => {
+    await catalogue.stop();
     // All of them: a deliberate destroy() must not log "reconnecting" or route late interactions.
     client.removeAllListeners();
     await client.destroy();
@@ -164,6 +179,8 @@ export async function startBot(
   dispatchTimer.unref();
   // Anything left pending by a crash or restart goes out now, not at the next poll.
   void drain();
+  // Built (or brought up to date) in the background at the lowest RA priority: ready now.
+  if (config.CATALOGUE_REFRESH_HOURS > 0) catalogue.start();
 
   logger.info(
     {
@@ -180,6 +197,7 @@ export async function startBot(
     poller,
     dispatcher,
     store,
+    catalogue,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -23,6 +23,9 @@ import {
 } from './errors.js';
 import {
   gameExists,
+  normalizeConsoles,
+  normalizeGameDetails,
+  normalizeGameList,
   normalizeGameProgress,
   normalizeRecentGameAwards,
   normalizeRecentlyPlayedGames,
@@ -33,7 +36,10 @@ import {
   AWARD_KINDS,
   type AwardKind,
   type GameAwardEvent,
+  type GameDetails,
+  type GameListEntry,
   type GameProgress,
+  type RaConsole,
   type RecentlyPlayedGame,
   type UnlockEvent,
   type UserProfile,
@@ -114,6 +120,24 @@ export interface RaClient {
   stats(): RaClientStats;
 }
 
+/**
+ * The catalogue's endpoints and the idle lane (issue 13). Kept apart from `RaClient` so stubs of
+ * the core client need not grow; `createRaClient` returns both.
+ */
+export interface RaCatalogueApi {
+  /** API_GetConsoleIDs with a=1 g=1: active game systems. */
+  getConsoleIds(): Promise<RaConsole[]>;
+  /** API_GetGameList with f=1: the console's games that have achievements. */
+  getGameList(consoleId: number): Promise<GameListEntry[]>;
+  /** API_GetGameExtended: a set's card. Unknown game -> RaNotFoundError('game'). */
+  getGameExtended(gameId: number): Promise<GameDetails>;
+  /**
+   * Runs `work` with every request it makes in the idle lane: behind the background lane (the
+   * poller) as well as behind requests a person waits for. For bulk work nobody waits on.
+   */
+  runWhenIdle<T>(work: () => Promise<T>): Promise<T>;
+}
+
 /** RA caps both unlock endpoints at 500 rows. */
 const UNLOCK_PAGE_CAP = 500;
 /** Guard against a server that keeps answering full pages: 100 pages = 50,000 unlocks. */
@@ -190,7 +214,7 @@ function defaultConcurrency(options: Pick<RaClientOptions, 'requestsPerSecond'>)
  * waiting) go before background ones (the poller) at every queue, so a long poll cycle at one
  * request a second never makes autocomplete miss its 3-second window.
  */
-type Lane = 'interactive' | 'background';
+type Lane = 'interactive' | 'background' | 'idle';
 
 interface GateWaiter {
   resolve(): void;
@@ -204,7 +228,7 @@ interface GateWaiter {
 class StartGate {
   private lastStart = Number.NEGATIVE_INFINITY;
   private pausedUntil = 0;
-  private readonly lanes: Record<Lane, GateWaiter[]> = { interactive: [], background: [] };
+  private readonly lanes: Record<Lane, GateWaiter[]> = { interactive: [], background: [], idle: [] };
   private pumping = false;
   private closedWith: unknown = null;
   /** Wakes the pump's sleep on close(), so a closed client doesn't hold the process open. */
@@ -227,9 +251,11 @@ class StartGate {
   close(reason: unknown): void {
     this.closedWith = reason;
     this.closing.abort();
-    for (const waiter of [...this.lanes.interactive, ...this.lanes.background]) waiter.reject(reason);
+    for (const waiter of [...this.lanes.interactive, ...this.lanes.background, ...this.lanes.idle])
+      waiter.reject(reason);
     this.lanes.interactive.length = 0;
     this.lanes.background.length = 0;
+    this.lanes.idle.length = 0;
   }
 
   /** After a 429 with Retry-After, nobody on this key should start before it expires. */
@@ -241,7 +267,11 @@ class StartGate {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (this.lanes.interactive.length > 0 || this.lanes.background.length > 0) {
+      while (
+        this.lanes.interactive.length > 0 ||
+        this.lanes.background.length > 0 ||
+        this.lanes.idle.length > 0
+      ) {
         const slot = Math.max(this.lastStart + this.intervalMs, this.pausedUntil);
         const wait = slot - performance.now();
         // Choose who goes only once the slot has come: an interactive request may arrive meanwhile.
@@ -250,7 +280,8 @@ class StartGate {
           if (!woken) return;
           continue;
         }
-        const waiter = this.lanes.interactive.shift() ?? this.lanes.background.shift()!;
+        const waiter =
+          this.lanes.interactive.shift() ?? this.lanes.background.shift() ?? this.lanes.idle.shift()!;
         // Starts are counted from their slot once it has come (a timer that fires ~1 ms early just
         // loops once more): without that, 100 rps ran at ~104 (bench/poll-cycle.ts).
         this.lastStart = Math.max(slot, performance.now());
@@ -271,7 +302,7 @@ class Semaphore {
   private active = 0;
   private activeBackground = 0;
   private readonly backgroundLimit: number;
-  private readonly waiting: Record<Lane, Array<() => void>> = { interactive: [], background: [] };
+  private readonly waiting: Record<Lane, Array<() => void>> = { interactive: [], background: [], idle: [] };
 
   constructor(private readonly limit: number) {
     this.backgroundLimit = limit >= 2 ? limit - 1 : limit;
@@ -287,7 +318,7 @@ class Semaphore {
       if (released) return;
       released = true;
       this.active--;
-      if (lane === 'background') this.activeBackground--;
+      if (lane !== 'interactive') this.activeBackground--;
       this.grant();
     };
   }
@@ -299,6 +330,15 @@ class Semaphore {
         this.active++;
       } else if (this.activeBackground < this.backgroundLimit && this.waiting.background.length > 0) {
         next = this.waiting.background.shift()!;
+        this.active++;
+        this.activeBackground++;
+      } else if (
+        this.activeBackground < this.backgroundLimit &&
+        this.waiting.background.length === 0 &&
+        this.waiting.idle.length > 0
+      ) {
+        // Idle work shares the background slots and only takes one nobody else is waiting for.
+        next = this.waiting.idle.shift()!;
         this.active++;
         this.activeBackground++;
       } else {
@@ -406,7 +446,7 @@ function safeCause(err: unknown, apiKey: string): Error {
 // The client
 // ---------------------------------------------------------------------------------------------
 
-export function createRaClient(options: RaClientOptions): RaClient {
+export function createRaClient(options: RaClientOptions): RaClient & RaCatalogueApi {
   const base = new URL(options.apiUrl);
   if (base.protocol !== 'http:' && base.protocol !== 'https:') {
     throw new Error('RA apiUrl must be an http(s) URL');
@@ -644,6 +684,20 @@ export function createRaClient(options: RaClientOptions): RaClient {
     return normalizeRecentGameAwards(await request200('GetRecentGameAwards', params));
   }
 
+  async function getConsoleIds(): Promise<RaConsole[]> {
+    return normalizeConsoles(await request200('GetConsoleIDs', { a: '1', g: '1' }));
+  }
+
+  async function getGameList(consoleId: number): Promise<GameListEntry[]> {
+    const i = String(requireInteger(consoleId, 'console id', 1));
+    return normalizeGameList(await request200('GetGameList', { i, f: '1' }));
+  }
+
+  async function getGameExtended(gameId: number): Promise<GameDetails> {
+    const i = String(requireGameId(gameId));
+    return normalizeGameDetails(await request200('GetGameExtended', { i }), i);
+  }
+
   async function close(): Promise<void> {
     if (closing.signal.aborted) return;
     closing.abort();
@@ -658,6 +712,10 @@ export function createRaClient(options: RaClientOptions): RaClient {
 
   return {
     runInBackground: (work) => backgroundLane.run('background', work),
+    runWhenIdle: (work) => backgroundLane.run('idle', work),
+    getConsoleIds,
+    getGameList,
+    getGameExtended,
     getUserProfile,
     getGameInfoAndUserProgress,
     getUserRecentAchievements,

@@ -5,7 +5,9 @@
  */
 import type { Detection, StoredGameState } from '../tracking/detect.js';
 import type { OutboxInput, Subscription } from '../tracking/events.js';
+import { CatalogueTables } from './catalogue.js';
 import type { Database } from './db.js';
+import { GamePlayersQuery } from './game-players.js';
 import { type GuildSettings, type GuildSettingsPatch, GuildSettingsTable } from './guilds.js';
 import { MetaTable } from './meta.js';
 import {
@@ -26,7 +28,14 @@ import {
   UsersTables,
 } from './users.js';
 
+export type {
+  CatalogueConsole,
+  CatalogueGame,
+  CatalogueGameRow,
+  CatalogueTables,
+} from './catalogue.js';
 export { type Database, DatabaseTooNewError, LATEST_SCHEMA_VERSION, openDatabase } from './db.js';
+export type { GamePlayer } from './game-players.js';
 export { DEFAULT_TOGGLES, type GuildSettings, type GuildSettingsPatch } from './guilds.js';
 export {
   type ChannelFailure,
@@ -75,6 +84,9 @@ export class Store {
   private readonly meta: MetaTable;
   private readonly recheckPolls: number;
   private readonly applyInTransaction;
+  /** The game catalogue (issue 13): refreshed in the background, searched by every game option. */
+  readonly catalogue: CatalogueTables;
+  private readonly gamePlayers: GamePlayersQuery;
 
   constructor(
     readonly db: Database,
@@ -86,6 +98,8 @@ export class Store {
     this.outbox = new OutboxTable(db, options.nonce ?? randomNonce);
     this.meta = new MetaTable(db);
     this.recheckPolls = options.recheckPolls ?? DEFAULT_RECHECK_POLLS;
+    this.catalogue = new CatalogueTables(db);
+    this.gamePlayers = new GamePlayersQuery(db);
     this.applyInTransaction = db.transaction((input: ApplyGameDetectionInput) => this.applyNow(input));
   }
 
@@ -281,6 +295,11 @@ export class Store {
   /** At start-up: rows claimed by a dispatcher that died are due again at once. */
   releaseOutboxClaims(): number {
     return this.outbox.releaseClaims();
+  }
+
+  /** Tracked users of the guild with stored progress in the game (for `/game`). */
+  gamePlayersInGuild(guildId: string, gameId: number) {
+    return this.gamePlayers.inGuild(guildId, gameId);
   }
 
   // --- installation facts and lifecycle -----------------------------------------------------

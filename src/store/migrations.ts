@@ -118,4 +118,42 @@ const V3 = `
 CREATE INDEX outbox_failed_recent ON outbox (failed_at) WHERE status = 'failed';
 `;
 
-export const MIGRATIONS: readonly Migration[] = [V1, V2, V3];
+/**
+ * Version 4: the game catalogue (issue 13). Rows carry the refresh generation that wrote them;
+ * readers see only the generation named in meta (`catalogue.generation`), so a refresh is
+ * written beside the old catalogue and swapped in at once. The FTS5 index is contentless (the
+ * search text is never read back) and keyed by catalogue_games.row_id.
+ */
+const V4 = `
+CREATE TABLE catalogue_consoles (
+  generation INTEGER NOT NULL,
+  id         INTEGER NOT NULL,
+  name       TEXT NOT NULL,
+  icon_url   TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (generation, id)
+) WITHOUT ROWID;
+
+CREATE TABLE catalogue_games (
+  row_id           INTEGER PRIMARY KEY,
+  generation       INTEGER NOT NULL,
+  game_id          INTEGER NOT NULL,
+  title            TEXT NOT NULL,
+  console_id       INTEGER NOT NULL,
+  console_name     TEXT NOT NULL,
+  image_icon       TEXT NOT NULL DEFAULT '',
+  num_achievements INTEGER NOT NULL,
+  points           INTEGER NOT NULL,
+  kind             TEXT NOT NULL,
+  kind_rank        INTEGER NOT NULL,
+  word_count       INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX catalogue_games_by_id ON catalogue_games (generation, game_id);
+
+CREATE VIRTUAL TABLE catalogue_fts USING fts5 (
+  terms, initials,
+  content = '', contentless_delete = 1,
+  tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+);
+`;
+
+export const MIGRATIONS: readonly Migration[] = [V1, V2, V3, V4];
