@@ -10,6 +10,7 @@
  *                 (catch AmbiguousGameError -> gamePickerReply(error, (id) => yourCustomId(id)))
  */
 import type { SlashCommandStringOption } from '@discordjs/builders';
+import { bareTitle } from '../src/catalogue/search.js';
 import { indexTitle, queryWords } from '../src/catalogue/title.js';
 import { type CommandContext, UserFacingError } from '../src/discord/command.js';
 import type { RecentlyPlayedGame } from '../src/ra/types.js';
@@ -119,25 +120,32 @@ export function resolveGame(
   const byLabel = recent.find((g) => folded(gameLabel(g)) === wanted);
   if (byLabel) return byLabel.gameId;
 
-  let found = ctx.catalogue.search(text, { prefix: false, limit: 25 });
-  if (found.length === 0) found = ctx.catalogue.search(text, { prefix: true, limit: 25 });
+  let matches = ctx.catalogue.lookup(text, { prefix: false, limit: 25 });
+  if (matches.games.length === 0) matches = ctx.catalogue.lookup(text, { prefix: true, limit: 25 });
+  const found = matches.games;
   const labelled = found.find((g) => folded(gameLabel(g)) === wanted);
   if (labelled) return labelled.id;
+  // "sonic the hedgehog genesis": the whole title is what is left once the console is out.
+  const wantedTitle = matches.words.join(' ');
 
-  const recentHits = recent.filter((g) => recentMatches(g, ws));
-  const pick = (list: readonly PickCandidate[]) => (list.length === 1 ? list[0]!.id : null);
-  const fromRecent = recentHits.map((g) => ({ id: g.gameId, title: g.title, consoleName: g.consoleName }));
-  const exact = found.filter((g) => folded(g.title) === wanted);
-  const mains = found.filter((g) => g.kind === 'main');
+  const recentHits = recent
+    .filter((g) => recentMatches(g, ws))
+    .map((g) => ({ id: g.gameId, title: g.title, consoleName: g.consoleName }));
+  const exact = found.filter((g) => bareTitle(g.title) === wantedTitle);
+  const exactMain = exact.filter((g) => g.kind === 'main');
+  const one = (list: readonly PickCandidate[]) => (list.length === 1 ? list[0]!.id : null);
+  // A whole title wins (the user's own recent game first, then a main set); several whole
+  // titles are asked about; then a single recent game, a single match, or a single main set.
   const chosen =
-    pick(recentHits.filter((g) => folded(g.title) === wanted).map((g) => ({ ...g, id: g.gameId }))) ??
-    pick(exact) ??
-    pick(fromRecent) ??
-    pick(found) ??
-    (exact.length === 0 ? pick(mains) : null);
+    one(recentHits.filter((g) => bareTitle(g.title) === wanted)) ??
+    one(exactMain) ??
+    (exactMain.length === 0 ? one(exact) : null) ??
+    (exact.length > 1
+      ? null
+      : (one(recentHits) ?? one(found) ?? one(found.filter((g) => g.kind === 'main'))));
   if (chosen !== null) return chosen;
 
-  const candidates = [...fromRecent, ...(exact.length > 0 ? exact : found)];
+  const candidates = exact.length > 1 ? exact : [...recentHits, ...found];
   const unique = [...new Map(candidates.map((c) => [c.id, c])).values()].slice(0, PICKER_SIZE);
   if (unique.length > 0) throw new AmbiguousGameError(text, unique);
   const building =

@@ -104,19 +104,18 @@ export class CatalogueTables {
       byId: db.prepare<[number, number], GameRow>(
         `SELECT ${GAME_COLUMNS} FROM catalogue_games g WHERE g.generation = ? AND g.game_id = ?`,
       ),
-      // Main sets first; then bm25 with an initials hit worth far more than a word hit (so "ff7"
-      // ranks the game it abbreviates above titles that merely contain such a word); then
-      // fewer words beyond the query; then the older set (RA's low ids are the classics).
+      // Candidates for the search to rank: main sets and short titles first (cheap integer
+      // sorts, no bm25), so the limit keeps the likeliest matches of a broad query.
       search: db.prepare<[string, number, number], GameRow>(
         `SELECT ${GAME_COLUMNS} FROM catalogue_fts f JOIN catalogue_games g ON g.row_id = f.rowid
          WHERE catalogue_fts MATCH ? AND g.generation = ?
-         ORDER BY g.kind_rank, bm25(catalogue_fts, 1.0, 20.0), g.word_count, g.game_id LIMIT ?`,
+         ORDER BY g.kind_rank, g.word_count, g.game_id LIMIT ?`,
       ),
       searchIn: db.prepare<[string, number, string, number], GameRow>(
         `SELECT ${GAME_COLUMNS} FROM catalogue_fts f JOIN catalogue_games g ON g.row_id = f.rowid
          WHERE catalogue_fts MATCH ? AND g.generation = ?
            AND g.console_id IN (SELECT value FROM json_each(?))
-         ORDER BY g.kind_rank, bm25(catalogue_fts, 1.0, 20.0), g.word_count, g.game_id LIMIT ?`,
+         ORDER BY g.kind_rank, g.word_count, g.game_id LIMIT ?`,
       ),
     };
     this.writeChunk = db.transaction((generation: number, rows: readonly CatalogueGameRow[]) => {
