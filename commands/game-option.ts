@@ -85,15 +85,13 @@ export function gameChoices(
     seen.add(gameId);
     choices.push({ name: plainText(label, 100, `Game ${gameId}`), value: String(gameId) });
   };
-  if (id !== null) {
-    const known = ctx.catalogue.game(id);
-    push(id, known ? gameLabel(known) : `Game ${id}`);
-  }
   for (const g of recent) {
     if (recentMatches(g, ws) || (id !== null && String(g.gameId).startsWith(String(id)))) {
       push(g.gameId, gameLabel(g));
     }
   }
+  const known = id === null ? null : ctx.catalogue.game(id);
+  if (known) push(known.id, gameLabel(known));
   if (ws.length > 0) {
     for (const g of ctx.catalogue.search(text, { limit: MAX_CHOICES })) push(g.id, gameLabel(g));
   }
@@ -150,7 +148,7 @@ export function resolveGame(
   if (unique.length > 0) throw new AmbiguousGameError(text, unique);
   const building =
     ctx.catalogue.size() === 0
-      ? ' The game catalogue is still being built; until then, use the game id (the number in the game page’s address).'
+      ? ' The game catalogue isn’t built yet; until it is, use the game id (the number in the game page’s address).'
       : ' Try fewer words, or use the game id (the number in the game page’s address).';
   throw new UserFacingError(`No game matches “${safeText(text, 80, { singleLine: true })}”.${building}`);
 }

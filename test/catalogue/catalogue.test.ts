@@ -10,7 +10,7 @@ import { createLogger } from '../../src/log.js';
 import { createRaClient } from '../../src/ra/client.js';
 import { openDatabase, Store } from '../../src/store/index.js';
 import { type KnownGame, seedCatalogue } from '../fakes/ra/catalogue.js';
-import { type FakeRa, FakeWorld, startFakeRa } from '../fakes/ra/index.js';
+import { FakeWorld, startFakeRa } from '../fakes/ra/index.js';
 
 const KEY = 'CatalogueKey123';
 
