@@ -19,6 +19,7 @@ const SECTIONS: { name: string; file: string; what: string }[] = [
   { name: 'progress-e2e', file: 'progress-e2e.ts', what: '/progress end to end through discord.js' },
   { name: 'poll', file: 'poll-cycle.ts', what: 'poll cycle: 1,000 users, 200 servers' },
   { name: 'startup', file: 'startup.ts', what: 'start-up to ready; idle RSS' },
+  { name: 'catalogue', file: 'catalogue.ts', what: 'game catalogue: refresh, size, autocomplete' },
 ];
 
 function option(name: string): string | undefined {

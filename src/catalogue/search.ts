@@ -4,7 +4,7 @@
  * main sets first. Everything here answers from SQLite; nothing asks RA.
  */
 import type { CatalogueGame, CatalogueTables } from '../store/catalogue.js';
-import { consoleAliases, indexTitle, kindRank, narrowByConsole, queryWords } from './title.js';
+import { consoleAliases, kindRank, narrowByConsole, queryWords } from './title.js';
 
 export type { CatalogueGame } from '../store/catalogue.js';
 
@@ -55,12 +55,12 @@ export function bareTitle(title: string): string {
  * word only as a prefix (still typing); and how many title words the query leaves out.
  */
 function matchQuality(game: CatalogueGame, ws: readonly string[]): { tier: number; extra: number } {
-  const index = indexTitle(game.title);
-  const extra = Math.max(0, index.wordCount - ws.length);
-  if (bareTitle(game.title) === ws.join(' ')) return { tier: 0, extra };
-  if (ws.length === 1 && index.initials.split(' ').includes(ws[0]!)) return { tier: 1, extra };
-  const terms = new Set(index.terms.split(' '));
-  return { tier: ws.every((w) => terms.has(w)) ? 2 : 3, extra };
+  const extra = Math.max(0, game.wordCount - ws.length);
+  if (ws.length === 1 && game.initials.split(' ').includes(ws[0]!)) return { tier: 1, extra };
+  const terms = game.terms.split(' ');
+  if (!ws.every((w) => terms.includes(w))) return { tier: 3, extra };
+  // Only a title all of whose words were typed can be the whole title.
+  return { tier: bareTitle(game.title) === ws.join(' ') ? 0 : 2, extra };
 }
 
 /**

@@ -32,32 +32,32 @@ const ARTICLES = new Set(['the', 'a', 'an']);
 
 /** Lower case, no accents, `&` as "and", apostrophes dropped ("Kirby's" -> "kirbys"). */
 function fold(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
+  // Most titles are plain ASCII: skip Unicode decomposition for them (it dominated the cost).
+  const plain = ASCII_ONLY.test(text) ? text : text.normalize('NFKD').replace(/\p{M}/gu, '');
+  return plain
     .toLowerCase()
     .replace(/&/g, ' and ')
     .replace(/['’`´]/g, '');
 }
 
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+const ASCII_WORD = /[a-z0-9]+/g;
+const UNICODE_WORD = /[\p{L}\p{N}]+/gu;
+
 /** Words of a piece of text: runs of letters and digits. */
 export function words(text: string): string[] {
-  return fold(text).match(/[\p{L}\p{N}]+/gu) ?? [];
+  const folded = fold(text);
+  return folded.match(ASCII_ONLY.test(folded) ? ASCII_WORD : UNICODE_WORD) ?? [];
 }
 
-const ROMAN_VALUES: Record<string, number> = { i: 1, v: 5, x: 10, l: 50 };
+/** Roman numerals 1-39 in canonical form, e.g. "vii" -> 7 ("iiii" is not one). */
+const ROMANS: ReadonlyMap<string, number> = new Map(
+  Array.from({ length: 39 }, (_, i) => [numberToRoman(i + 1), i + 1] as const),
+);
 
-/** 1-39 written as a roman numeral ("vii" -> 7), or null; canonical forms only ("iiii" is not). */
+/** 1-39 written as a roman numeral ("vii" -> 7), or null. */
 export function romanToNumber(word: string): number | null {
-  if (!/^[ivxl]+$/.test(word)) return null;
-  let total = 0;
-  for (let i = 0; i < word.length; i++) {
-    const value = ROMAN_VALUES[word[i]!]!;
-    const next = ROMAN_VALUES[word[i + 1] ?? ''] ?? 0;
-    total += value < next ? -value : value;
-  }
-  if (total < 1 || total > 39) return null;
-  return numberToRoman(total) === word ? total : null;
+  return ROMANS.get(word) ?? null;
 }
 
 export function numberToRoman(n: number): string {

@@ -25,14 +25,15 @@ export interface CatalogueGame {
   numAchievements: number;
   points: number;
   kind: SetKind;
+  /** The title's indexed words and abbreviations (`indexTitle`), space-separated. */
+  terms: string;
+  initials: string;
+  wordCount: number;
 }
 
 /** A game as the refresher writes it: the row plus its search text from `indexTitle`. */
 export interface CatalogueGameRow extends CatalogueGame {
   kindRank: number;
-  terms: string;
-  initials: string;
-  wordCount: number;
 }
 
 interface GameRow {
@@ -44,13 +45,16 @@ interface GameRow {
   num_achievements: number;
   points: number;
   kind: SetKind;
+  terms: string;
+  initials: string;
+  word_count: number;
 }
 
 const CURRENT_KEY = 'catalogue.generation';
 const REFRESHED_KEY = 'catalogue.refreshed_at';
 
 const GAME_COLUMNS =
-  'g.game_id, g.title, g.console_id, g.console_name, g.image_icon, g.num_achievements, g.points, g.kind';
+  'g.game_id, g.title, g.console_id, g.console_name, g.image_icon, g.num_achievements, g.points, g.kind, g.terms, g.initials, g.word_count';
 
 const toGame = (row: GameRow): CatalogueGame => ({
   id: row.game_id,
@@ -61,6 +65,9 @@ const toGame = (row: GameRow): CatalogueGame => ({
   numAchievements: row.num_achievements,
   points: row.points,
   kind: row.kind,
+  terms: row.terms,
+  initials: row.initials,
+  wordCount: row.word_count,
 });
 
 export class CatalogueTables {
@@ -87,14 +94,31 @@ export class CatalogueTables {
         'INSERT OR REPLACE INTO catalogue_consoles (generation, id, name, icon_url) VALUES (?, ?, ?, ?)',
       ),
       insertGame: db.prepare<
-        [number, number, string, number, string, string, number, number, string, number, number]
+        [
+          number,
+          number,
+          string,
+          number,
+          string,
+          string,
+          number,
+          number,
+          string,
+          number,
+          number,
+          string,
+          string,
+        ]
       >(
         `INSERT OR IGNORE INTO catalogue_games (generation, game_id, title, console_id, console_name, image_icon,
-           num_achievements, points, kind, kind_rank, word_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           num_achievements, points, kind, kind_rank, word_count, terms, initials)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertFts: db.prepare<[number | bigint, string, string]>(
         'INSERT INTO catalogue_fts (rowid, terms, initials) VALUES (?, ?, ?)',
       ),
+      merge: db.prepare("INSERT INTO catalogue_fts (catalogue_fts, rank) VALUES ('merge', -16)"),
+      totalChanges: db.prepare<[], { n: number }>('SELECT total_changes() AS n'),
       consoles: db.prepare<[number], { id: number; name: string; icon_url: string }>(
         'SELECT id, name, icon_url FROM catalogue_consoles WHERE generation = ? ORDER BY id',
       ),
@@ -104,18 +128,18 @@ export class CatalogueTables {
       byId: db.prepare<[number, number], GameRow>(
         `SELECT ${GAME_COLUMNS} FROM catalogue_games g WHERE g.generation = ? AND g.game_id = ?`,
       ),
-      // Candidates for the search to rank: main sets and short titles first (cheap integer
-      // sorts, no bm25), so the limit keeps the likeliest matches of a broad query.
+      // Candidates for the search to rank, in rowid order, which the refresher made rank order
+      // (main sets, fewest words, oldest): FTS5 stops at the limit, no sort of every match.
       search: db.prepare<[string, number, number], GameRow>(
         `SELECT ${GAME_COLUMNS} FROM catalogue_fts f JOIN catalogue_games g ON g.row_id = f.rowid
          WHERE catalogue_fts MATCH ? AND g.generation = ?
-         ORDER BY g.kind_rank, g.word_count, g.game_id LIMIT ?`,
+         ORDER BY f.rowid LIMIT ?`,
       ),
       searchIn: db.prepare<[string, number, string, number], GameRow>(
         `SELECT ${GAME_COLUMNS} FROM catalogue_fts f JOIN catalogue_games g ON g.row_id = f.rowid
          WHERE catalogue_fts MATCH ? AND g.generation = ?
            AND g.console_id IN (SELECT value FROM json_each(?))
-         ORDER BY g.kind_rank, g.word_count, g.game_id LIMIT ?`,
+         ORDER BY f.rowid LIMIT ?`,
       ),
     };
     this.writeChunk = db.transaction((generation: number, rows: readonly CatalogueGameRow[]) => {
@@ -133,6 +157,8 @@ export class CatalogueTables {
           r.kind,
           r.kindRank,
           r.wordCount,
+          r.terms,
+          r.initials,
         );
         if (info.changes === 0) continue; // a game listed twice: the first row wins
         this.stmt.insertFts.run(info.lastInsertRowid, r.terms, r.initials);
@@ -185,6 +211,17 @@ export class CatalogueTables {
   /** Writes rows of a generation that is not visible yet (one transaction per call). */
   writeGames(generation: number, rows: readonly CatalogueGameRow[]): number {
     return this.writeChunk(generation, rows);
+  }
+
+  /**
+   * One bounded step (about 16 pages) of merging the search index's segments. Returns false
+   * once there is nothing left to merge. Call between yields after writing a generation.
+   */
+  mergeIndexStep(): boolean {
+    const before = this.stmt.totalChanges.get()?.n ?? 0;
+    this.stmt.merge.run();
+    // FTS5's documented test: fewer than 2 changes means the merge found no work.
+    return (this.stmt.totalChanges.get()?.n ?? 0) - before >= 2;
   }
 
   /** Makes a fully written generation the one readers see, with its consoles. */

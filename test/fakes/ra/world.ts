@@ -429,7 +429,8 @@ export class FakeWorld {
         points,
       });
     }
-    return rows.sort((a, b) => a.title.localeCompare(b.title));
+    // Plain code-unit order: localeCompare over thousands of rows stalled the benchmark's process.
+    return rows.sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
   }
 
   // ---- unlocks -----------------------------------------------------------------------------
