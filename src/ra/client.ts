@@ -332,12 +332,9 @@ class Semaphore {
         next = this.waiting.background.shift()!;
         this.active++;
         this.activeBackground++;
-      } else if (
-        this.activeBackground < this.backgroundLimit &&
-        this.waiting.background.length === 0 &&
-        this.waiting.idle.length > 0
-      ) {
-        // Idle work shares the background slots and only takes one nobody else is waiting for.
+      } else if (this.activeBackground < this.backgroundLimit && this.waiting.idle.length > 0) {
+        // Idle work shares the background slots, and gets one only when no background request
+        // waits (the branch above serves those first).
         next = this.waiting.idle.shift()!;
         this.active++;
         this.activeBackground++;

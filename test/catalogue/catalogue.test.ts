@@ -5,7 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCatalogueRefresher } from '../../src/catalogue/refresh.js';
-import { type Catalogue, createCatalogue } from '../../src/catalogue/search.js';
+import {
+  type Catalogue,
+  type CatalogueGame,
+  createCatalogue,
+  rankGames,
+} from '../../src/catalogue/search.js';
+import { indexTitle, setKind } from '../../src/catalogue/title.js';
 import { createLogger } from '../../src/log.js';
 import { createRaClient } from '../../src/ra/client.js';
 import { openDatabase, Store } from '../../src/store/index.js';
@@ -117,6 +123,36 @@ describe('catalogue search', () => {
     expect(catalogue.size()).toBe(3000 + 39);
     expect(catalogue.search('   ')).toEqual([]);
     expect(catalogue.search('the')).toEqual([]);
+  });
+});
+
+describe('ranking', () => {
+  const game = (id: number, title: string): CatalogueGame => ({
+    id,
+    title,
+    consoleId: 7,
+    consoleName: 'NES/Famicom',
+    imageIcon: '',
+    numAchievements: 10,
+    points: 100,
+    kind: setKind(title),
+    ...indexTitle(title),
+  });
+
+  it('puts a main set above a hack or subset that matches as well and is older', () => {
+    const hack = game(5, '~Hack~ Mario Quest');
+    const subset = game(6, 'Mario Quest [Subset - Bonus]');
+    const main = game(900, 'Mario Quest');
+    expect(rankGames([hack, subset, main], ['mario', 'quest']).map((g) => g.id)).toEqual([900, 6, 5]);
+  });
+
+  it('prefers the whole title, then all words, then a word still being typed, older sets first', () => {
+    const prefix = game(1, 'Questing Mario');
+    const words = game(2, 'Mario Quest Deluxe');
+    const whole = game(3, 'Mario Quest');
+    expect(rankGames([prefix, words, whole], ['mario', 'quest']).map((g) => g.id)).toEqual([3, 2, 1]);
+    // All still being typed: fewest extra words, then the older set.
+    expect(rankGames([words, whole, prefix], ['mario', 'ques']).map((g) => g.id)).toEqual([1, 3, 2]);
   });
 });
 

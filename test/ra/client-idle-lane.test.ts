@@ -34,4 +34,18 @@ describe('RA client idle lane', () => {
       'GetGameList',
     ]);
   });
+
+  it('lets waiting people and poller requests through the rate limit first, with connections to spare', async () => {
+    h = await startHarness({ latencyMs: 5, client: { requestsPerSecond: 20, maxConcurrency: 8 } });
+    const { ra, client } = h;
+    const catalogue = client as typeof client & RaCatalogueApi;
+    for (const id of [1, 2, 3, 4]) ra.world.addConsole({ id, name: `Console ${id}` });
+    const idle = catalogue.runWhenIdle(() => Promise.all([1, 2, 3, 4].map((i) => catalogue.getGameList(i))));
+    await new Promise((r) => setTimeout(r, 10));
+    const background = client.runInBackground(() => client.getUserRecentAchievements('Alice', 1));
+    await Promise.all([client.getUserProfile('Bob'), background, idle]);
+    const order = ra.requests.all().map((r) => r.endpoint);
+    expect(order.slice(0, 3)).toEqual(['GetGameList', 'GetUserProfile', 'GetUserRecentAchievements']);
+    expect(order).toHaveLength(6);
+  });
 });
