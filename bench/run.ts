@@ -24,6 +24,7 @@ const SECTIONS: { name: string; file: string; what: string }[] = [
     file: 'latency.ts',
     what: 'unlock -> announcement latency, 250/1,000/5,000 users, compressed time (~15 minutes)',
   },
+  { name: 'catalogue', file: 'catalogue.ts', what: 'game catalogue: refresh, size, autocomplete' },
 ];
 
 function option(name: string): string | undefined {

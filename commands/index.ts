@@ -1,4 +1,5 @@
 import type { Command } from '../src/discord/command.js';
+import { createGameCommand } from './game.js';
 import { linkCommand } from './link.js';
 import { createProfileCommand } from './profile.js';
 import { createProgressCommand } from './progress.js';
@@ -15,5 +16,6 @@ export function createCommands(): readonly Command[] {
     linkCommand,
     unlinkCommand,
     createProfileCommand(),
+    createGameCommand(),
   ];
 }

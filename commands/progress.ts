@@ -6,7 +6,7 @@ import {
   type ChatInputCommandInteraction,
   MessageFlags,
 } from 'discord.js';
-import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
+import type { Command, CommandContext } from '../src/discord/command.js';
 import { RaNotFoundError } from '../src/ra/errors.js';
 import type { GameProgress, RecentlyPlayedGame, UserProfile } from '../src/ra/types.js';
 import { isRaUser, parseGameId } from '../src/ra/validate.js';
@@ -16,9 +16,17 @@ import {
   renderAchievementPage,
   renderProgress,
 } from '../src/render/progress.js';
-import { plainText, safeText } from '../src/render/text.js';
 import { orAfter } from '../src/util/deadline.js';
 import { TtlCache } from '../src/util/ttl-cache.js';
+import {
+  AmbiguousGameError,
+  decodePickId,
+  encodePickId,
+  gameChoices,
+  gameOption,
+  gamePickerReply,
+  resolveGame,
+} from './game-option.js';
 import { userChoices, userOrLink } from './who.js';
 
 /** Interactions live 15 minutes; so do the buttons of a /progress reply. */
@@ -26,18 +34,6 @@ export const BROWSE_LIFETIME_MS = 15 * 60_000;
 /** Badge grids are nice to have: past this budget the reply goes out without one. */
 const BADGE_BUDGET_MS = 2_000;
 const RECENT_GAMES = 50;
-/** Games listed when a typed title matches several. */
-const AMBIGUOUS_LISTED = 5;
-
-/** What autocomplete shows for a game, and what a typed title is also compared against. */
-function choiceLabel(game: RecentlyPlayedGame): string {
-  return `${game.title} · ${game.consoleName}`;
-}
-
-/** Case-, accent- and spacing-insensitive form for comparing titles. */
-function normalizeTitle(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
-}
 
 const data = new SlashCommandBuilder()
   .setName('progress')
@@ -45,12 +41,7 @@ const data = new SlashCommandBuilder()
   // `game` first: Discord lists required options before optional ones, and `user` may be left
   // out to mean the invoker's linked account.
   .addStringOption((o) =>
-    o
-      .setName('game')
-      .setDescription('Game id, or a title from the user’s recently played games')
-      .setRequired(true)
-      .setAutocomplete(true)
-      .setMaxLength(200),
+    gameOption(o, 'Game title (the user’s recent games are suggested first), abbreviation like ff7, or id'),
   )
   .addStringOption((o) =>
     o
@@ -82,38 +73,6 @@ export function createProgressCommand(): Command {
     return games;
   }
 
-  /**
-   * A title typed instead of picked: matched among the user's recently played games. The
-   * suggestion text itself (`Title · Console`) matches exactly; then a whole title; then part of
-   * one. Several equally good matches are listed for the user to pick from, never guessed.
-   */
-  function matchTitle(games: readonly RecentlyPlayedGame[], input: string, who: string): number {
-    const wanted = normalizeTitle(input);
-    if (!wanted) throw new UserFacingError('Give a game id or title.');
-    const byLabel = games.filter((g) => normalizeTitle(choiceLabel(g)) === wanted);
-    const exact = games.filter((g) => normalizeTitle(g.title) === wanted);
-    const partial = games.filter((g) => normalizeTitle(g.title).includes(wanted));
-    const best = [byLabel, exact, partial].find((list) => list.length > 0) ?? [];
-    const unique = [...new Map(best.map((g) => [g.gameId, g])).values()];
-    if (unique.length === 1) return unique[0]!.gameId;
-    const shown = safeText(input, 80, { singleLine: true });
-    if (unique.length === 0) {
-      throw new UserFacingError(
-        `No game matching “${shown}” among ${safeText(who, 40, { singleLine: true })}’s ${RECENT_GAMES} most recently played games. Use the game id (the number in the game page’s address) or pick one of the suggestions.`,
-      );
-    }
-    const listed = unique
-      .slice(0, AMBIGUOUS_LISTED)
-      .map(
-        (g) =>
-          `• ${safeText(g.title, 80, { singleLine: true })} (${safeText(g.consoleName, 40, { singleLine: true })}) · id ${g.gameId}`,
-      );
-    if (unique.length > AMBIGUOUS_LISTED) listed.push(`…and ${unique.length - AMBIGUOUS_LISTED} more`);
-    throw new UserFacingError(
-      `“${shown}” matches ${unique.length} games; run \`/progress\` again with one of these ids (or pick from the suggestions):\n${listed.join('\n')}`,
-    );
-  }
-
   /** The profile and the game; an already fetched profile is reused instead of asked again. */
   async function loadProgress(ctx: CommandContext, user: string, gameId: number, known?: UserProfile) {
     const [profile, game] = await Promise.allSettled([
@@ -143,9 +102,20 @@ export function createProgressCommand(): Command {
         recentGames(ctx, user),
       ]);
       if (profile.status === 'rejected') throw profile.reason;
-      if (games.status === 'rejected') throw games.reason;
       known = profile.value;
-      gameId = matchTitle(games.value, gameInput, known.user);
+      // The catalogue still answers when the recent games can't be read.
+      const recent = games.status === 'fulfilled' ? games.value : [];
+      try {
+        gameId = resolveGame(ctx, gameInput, recent);
+      } catch (error) {
+        if (!(error instanceof AmbiguousGameError)) throw error;
+        const invoker = interaction.user.id;
+        const ulid = known.ulid;
+        await interaction.editReply(
+          gamePickerReply(error, (id) => encodePickId(BROWSE_ID_PREFIX, invoker, id, ulid)),
+        );
+        return;
+      }
     }
     const { profile, game } = await loadProgress(ctx, user, gameId, known);
     if (interaction.guildId && ctx.store.findTrackedUser(interaction.guildId, profile.ulid)) {
@@ -156,7 +126,33 @@ export function createProgressCommand(): Command {
     await interaction.editReply(await summaryReply(ctx, profile, game, interaction.user.id, ctx.now()));
   }
 
+  /** A game picked from the "which one?" buttons: the picker message becomes the summary. */
+  async function handlePick(
+    interaction: ButtonInteraction,
+    ctx: CommandContext,
+    pick: { invokerId: string; gameId: number; extra: string },
+  ): Promise<void> {
+    if (pick.invokerId !== interaction.user.id) {
+      await replyPrivately(
+        interaction,
+        'Only the person who ran this `/progress` can pick. Run `/progress` yourself.',
+      );
+      return;
+    }
+    await interaction.deferUpdate();
+    const { profile, game } = await loadProgress(ctx, pick.extra, pick.gameId);
+    await interaction.editReply({
+      content: '',
+      ...(await summaryReply(ctx, profile, game, pick.invokerId, ctx.now())),
+    });
+  }
+
   async function handleButton(interaction: ButtonInteraction, ctx: CommandContext): Promise<void> {
+    const pick = decodePickId(BROWSE_ID_PREFIX, interaction.customId);
+    if (pick) {
+      await handlePick(interaction, ctx, pick);
+      return;
+    }
     const state = decodeBrowseId(interaction.customId);
     if (!state) {
       await replyPrivately(interaction, 'This button is no longer valid. Run `/progress` again.');
@@ -243,22 +239,13 @@ export function createProgressCommand(): Command {
     const focused = interaction.options.getFocused(true);
     const typed = focused.value.trim();
     if (focused.name === 'user') return userChoices(interaction, ctx);
-    // No user typed: the invoker's linked account, as /progress itself will use.
+    // No user typed: the invoker's linked account, as /progress itself will use. The user's
+    // recent games come first; without a valid user (or when RA can't say), the catalogue alone
+    // answers.
     const user =
       interaction.options.getString('user')?.trim() || ctx.store.linkOf(interaction.user.id)?.ulid || '';
-    if (!isRaUser(user)) return [];
-    const wanted = normalizeTitle(typed);
-    const games = await recentGames(ctx, user.trim());
-    return games
-      .filter(
-        (g) =>
-          !wanted || normalizeTitle(choiceLabel(g)).includes(wanted) || String(g.gameId).startsWith(wanted),
-      )
-      .slice(0, 25)
-      .map((g) => ({
-        name: plainText(choiceLabel(g), 100, `Game ${g.gameId}`),
-        value: String(g.gameId),
-      }));
+    const recent = isRaUser(user) ? await recentGames(ctx, user.trim()).catch(() => []) : [];
+    return gameChoices(ctx, typed, recent);
   }
 
   /** Stranger/expired/invalid buttons: a private note, the message itself stays as it is. */

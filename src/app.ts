@@ -1,4 +1,6 @@
 import { createCommands } from '../commands/index.js';
+import { type CatalogueRefresher, createCatalogueRefresher } from './catalogue/refresh.js';
+import { createCatalogue } from './catalogue/search.js';
 import type { Config } from './config.js';
 import { createDiscordClient, loginAndWaitReady } from './discord/client.js';
 import type { CommandContext } from './discord/command.js';
@@ -59,6 +61,8 @@ export interface StartBotOverrides {
   /** Follower watcher read periods (tests use short ones). */
   followers?: Partial<FollowerWatchIntervals>;
   schedule?: Partial<Pick<ScheduleRunnerOptions, 'hotIntervalMs' | 'sessionMs' | 'maxInFlight'>>;
+  /** Pause between catalogue requests (default 2 s; tests use 0). */
+  cataloguePaceMs?: number;
 }
 
 export interface RunningBot {
@@ -71,6 +75,7 @@ export interface RunningBot {
   readonly followers: FollowerWatcher | null;
   /** The adaptive schedule POLL_CRON ticks and follower changes drive. */
   readonly schedule: ScheduleRunner;
+  readonly catalogue: CatalogueRefresher;
 }
 
 /**
@@ -133,7 +138,16 @@ export async function startBot(
     now,
     linkProofs,
     ...(followers ? { followers } : {}),
+    catalogue: createCatalogue(store.catalogue),
   };
+  const catalogue = createCatalogueRefresher({
+    ra,
+    tables: store.catalogue,
+    logger: logger.child({ component: 'catalogue' }),
+    now,
+    everyMs: config.CATALOGUE_REFRESH_HOURS * 3_600_000,
+    ...(overrides.cataloguePaceMs === undefined ? {} : { paceMs: overrides.cataloguePaceMs }),
+  });
   const commands = createCommands();
   const definitions = commands.map((c) => c.data);
   const route = createInteractionRouter(commands, ctx);
@@ -174,6 +188,7 @@ export async function startBot(
 
   let stopped = false;
   const cleanup = async () => {
+    await catalogue.stop();
     // All of them: a deliberate destroy() must not log "reconnecting" or route late interactions.
     client.removeAllListeners();
     linkProofs.stop();
@@ -223,6 +238,8 @@ export async function startBot(
   dispatchTimer.unref();
   // Anything left pending by a crash or restart goes out now, not at the next poll.
   void drain();
+  // Built (or brought up to date) in the background at the lowest RA priority: ready now.
+  if (config.CATALOGUE_REFRESH_HOURS > 0) catalogue.start();
 
   logger.info(
     {
@@ -242,6 +259,7 @@ export async function startBot(
     linkProofs,
     followers,
     schedule: runner,
+    catalogue,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -96,6 +96,8 @@ const schema = z.object({
   ANNOUNCE_COLLAPSE_THRESHOLD: number(3, { min: 1, max: 25, integer: true }),
   MAX_TRACKED_USERS_PER_SERVER: number(50, { min: 1, max: 1000, integer: true }),
   RA_TIMEOUT_MS: number(15_000, { min: 500, max: 120_000, integer: true }),
+  /** Hours between game catalogue refreshes; 0 turns the catalogue's RA refresh off. */
+  CATALOGUE_REFRESH_HOURS: number(24, { min: 0, max: 24 * 30 }),
 });
 
 export type Config = Readonly<z.output<typeof schema>>;

@@ -5,21 +5,24 @@ import type {
   ChatInputCommandInteraction,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
+import type { Catalogue } from '../catalogue/search.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
-import type { RaClient } from '../ra/client.js';
+import type { RaCatalogueApi, RaClient } from '../ra/client.js';
 import type { RaUrls } from '../ra/urls.js';
 import type { BadgeGridRenderer } from '../render/badges.js';
 import type { Store } from '../store/index.js';
 import type { FollowerWatcher } from '../tracking/followers.js';
-import type { ScheduleRunner } from '../tracking/schedule-runner.js';
 import type { LinkProofs } from '../tracking/link-proof.js';
+import type { ScheduleRunner } from '../tracking/schedule-runner.js';
 
 /** Everything a command handler may use; passed in so tests wire the real code to fakes. */
 export interface CommandContext {
   config: Config;
   store: Store;
-  ra: RaClient;
+  ra: RaClient & RaCatalogueApi;
+  /** Game lookup over the local catalogue (issue 13). */
+  catalogue: Catalogue;
   urls: RaUrls;
   badges: BadgeGridRenderer;
   logger: Logger;

@@ -25,6 +25,9 @@ import {
 } from './errors.js';
 import {
   gameExists,
+  normalizeConsoles,
+  normalizeGameDetails,
+  normalizeGameList,
   normalizeGameProgress,
   normalizeRecentGameAwards,
   normalizeRecentlyPlayedGames,
@@ -39,7 +42,10 @@ import {
   type AwardKind,
   type FollowersPage,
   type GameAwardEvent,
+  type GameDetails,
+  type GameListEntry,
   type GameProgress,
+  type RaConsole,
   type RecentlyPlayedGame,
   type UnlockEvent,
   type UserAwards,
@@ -159,6 +165,24 @@ export interface RaClient {
   stats(): RaClientStats;
 }
 
+/**
+ * The catalogue's endpoints and the idle lane (issue 13). Kept apart from `RaClient` so stubs of
+ * the core client need not grow; `createRaClient` returns both.
+ */
+export interface RaCatalogueApi {
+  /** API_GetConsoleIDs with a=1 g=1: active game systems. */
+  getConsoleIds(): Promise<RaConsole[]>;
+  /** API_GetGameList with f=1: the console's games that have achievements. */
+  getGameList(consoleId: number): Promise<GameListEntry[]>;
+  /** API_GetGameExtended: a set's card. Unknown game -> RaNotFoundError('game'). */
+  getGameExtended(gameId: number): Promise<GameDetails>;
+  /**
+   * Runs `work` with every request it makes in the idle lane: behind the background lane (the
+   * poller) as well as behind requests a person waits for. For bulk work nobody waits on.
+   */
+  runWhenIdle<T>(work: () => Promise<T>): Promise<T>;
+}
+
 /** RA caps both unlock endpoints at 500 rows. */
 const UNLOCK_PAGE_CAP = 500;
 /** Guard against a server that keeps answering full pages: 100 pages = 50,000 unlocks. */
@@ -240,7 +264,7 @@ function defaultConcurrency(options: Pick<RaClientOptions, 'requestsPerSecond'>)
  * waiting) go before background ones (the poller) at every queue, so a long poll cycle at one
  * request a second never makes autocomplete miss its 3-second window.
  */
-type Lane = 'interactive' | 'background';
+type Lane = 'interactive' | 'background' | 'idle';
 
 interface GateWaiter {
   resolve(): void;
@@ -248,7 +272,10 @@ interface GateWaiter {
   since: number;
 }
 
-/** Interactive first, unless the oldest background waiter has waited past `maxWaitMs`. */
+/**
+ * Interactive first, unless the oldest background waiter has waited past `maxWaitMs`; idle work
+ * (the catalogue) only when neither waits, and it never ages ahead of anyone.
+ */
 function nextLane<T extends { since: number }>(
   lanes: Record<Lane, T[]>,
   nowMs: number,
@@ -257,7 +284,8 @@ function nextLane<T extends { since: number }>(
   const background = lanes.background[0];
   if (background && nowMs - background.since >= maxWaitMs) return 'background';
   if (lanes.interactive.length > 0) return 'interactive';
-  return background ? 'background' : null;
+  if (background) return 'background';
+  return lanes.idle.length > 0 ? 'idle' : null;
 }
 
 /**
@@ -267,7 +295,7 @@ function nextLane<T extends { since: number }>(
 class StartGate {
   private lastStart = Number.NEGATIVE_INFINITY;
   private pausedUntil = 0;
-  private readonly lanes: Record<Lane, GateWaiter[]> = { interactive: [], background: [] };
+  private readonly lanes: Record<Lane, GateWaiter[]> = { interactive: [], background: [], idle: [] };
   private pumping = false;
   private closedWith: unknown = null;
   /** Wakes the pump's sleep on close(), so a closed client doesn't hold the process open. */
@@ -293,9 +321,11 @@ class StartGate {
   close(reason: unknown): void {
     this.closedWith = reason;
     this.closing.abort();
-    for (const waiter of [...this.lanes.interactive, ...this.lanes.background]) waiter.reject(reason);
+    for (const waiter of [...this.lanes.interactive, ...this.lanes.background, ...this.lanes.idle])
+      waiter.reject(reason);
     this.lanes.interactive.length = 0;
     this.lanes.background.length = 0;
+    this.lanes.idle.length = 0;
   }
 
   /** After a 429, nobody on this key should start before the pause ends. Returns whether a pause was already running. */
@@ -310,7 +340,11 @@ class StartGate {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (this.lanes.interactive.length > 0 || this.lanes.background.length > 0) {
+      while (
+        this.lanes.interactive.length > 0 ||
+        this.lanes.background.length > 0 ||
+        this.lanes.idle.length > 0
+      ) {
         const slot = Math.max(this.lastStart + this.intervalMs, this.pausedUntil);
         const wait = slot - performance.now();
         // Choose who goes only once the slot has come: an interactive request may arrive meanwhile.
@@ -344,6 +378,7 @@ class Semaphore {
   private readonly waiting: Record<Lane, Array<{ grant: () => void; since: number }>> = {
     interactive: [],
     background: [],
+    idle: [],
   };
 
   constructor(
@@ -363,7 +398,7 @@ class Semaphore {
       if (released) return;
       released = true;
       this.active--;
-      if (lane === 'background') this.activeBackground--;
+      if (lane !== 'interactive') this.activeBackground--;
       this.grant();
     };
   }
@@ -372,12 +407,13 @@ class Semaphore {
     while (this.active < this.limit) {
       const backgroundMayGo = this.activeBackground < this.backgroundLimit;
       let lane = nextLane(this.waiting, performance.now(), this.backgroundMaxWaitMs);
-      if (lane === 'background' && !backgroundMayGo)
+      // Idle work shares the background slots (nextLane picks it only when nobody else waits).
+      if (lane !== null && lane !== 'interactive' && !backgroundMayGo)
         lane = this.waiting.interactive.length > 0 ? 'interactive' : null;
       if (lane === null) return;
       const next = this.waiting[lane].shift()!;
       this.active++;
-      if (lane === 'background') this.activeBackground++;
+      if (lane !== 'interactive') this.activeBackground++;
       next.grant();
     }
   }
@@ -480,7 +516,7 @@ function safeCause(err: unknown, apiKey: string): Error {
 // The client
 // ---------------------------------------------------------------------------------------------
 
-export function createRaClient(options: RaClientOptions): RaClient {
+export function createRaClient(options: RaClientOptions): RaClient & RaCatalogueApi {
   const base = new URL(options.apiUrl);
   if (base.protocol !== 'http:' && base.protocol !== 'https:') {
     throw new Error('RA apiUrl must be an http(s) URL');
@@ -791,6 +827,20 @@ export function createRaClient(options: RaClientOptions): RaClient {
     return normalizeUsersFollowingMe(await request200('GetUsersFollowingMe', params));
   }
 
+  async function getConsoleIds(): Promise<RaConsole[]> {
+    return normalizeConsoles(await request200('GetConsoleIDs', { a: '1', g: '1' }));
+  }
+
+  async function getGameList(consoleId: number): Promise<GameListEntry[]> {
+    const i = String(requireInteger(consoleId, 'console id', 1));
+    return normalizeGameList(await request200('GetGameList', { i, f: '1' }));
+  }
+
+  async function getGameExtended(gameId: number): Promise<GameDetails> {
+    const i = String(requireGameId(gameId));
+    return normalizeGameDetails(await request200('GetGameExtended', { i }), i);
+  }
+
   async function close(): Promise<void> {
     if (closing.signal.aborted) return;
     closing.abort();
@@ -806,6 +856,10 @@ export function createRaClient(options: RaClientOptions): RaClient {
   return {
     runInBackground: (work) => backgroundLane.run('background', work),
     runAsMember: (memberId, work) => memberScope.run(memberId, work),
+    runWhenIdle: (work) => backgroundLane.run('idle', work),
+    getConsoleIds,
+    getGameList,
+    getGameExtended,
     getUserProfile,
     getGameInfoAndUserProgress,
     getUserRecentAchievements,

@@ -23,7 +23,10 @@ import {
   type Follower,
   type FollowersPage,
   type GameAwardEvent,
+  type GameDetails,
+  type GameListEntry,
   type GameProgress,
+  type RaConsole,
   type RecentlyPlayedGame,
   type SummaryUnlock,
   type UnlockEvent,
@@ -526,4 +529,91 @@ export function normalizeUsersFollowingMe(raw: unknown): FollowersPage {
   });
   const total = optionalNumber(body, 'Total', endpoint, followers.length);
   return { followers, total: Math.max(total, followers.length) };
+}
+
+/** A list, or PHP's object keyed by the surviving indexes (see docs: lists can arrive as objects). */
+function listBody(raw: unknown, endpoint: string): unknown[] {
+  if (isRawObject(raw)) {
+    return Object.keys(raw)
+      .sort((a, b) => Number(a) - Number(b))
+      .map((key) => raw[key]);
+  }
+  return arrayBody(raw, endpoint);
+}
+
+/** Rows that can't be read are skipped: one bad row must not hide a whole console's games. */
+function readableRows<T>(rows: unknown[], where: string, read: (row: RawObject, at: string) => T): T[] {
+  const out: T[] = [];
+  rows.forEach((row, i) => {
+    const at = `${where}[${i}]`;
+    try {
+      if (!isRawObject(row)) throw malformed(at, 'an object');
+      out.push(read(row, at));
+    } catch (error) {
+      if (!(error instanceof RaMalformedResponseError)) throw error;
+    }
+  });
+  return out;
+}
+
+/** API_GetConsoleIDs (ids may be strings on older servers). */
+export function normalizeConsoles(raw: unknown): RaConsole[] {
+  const endpoint = 'GetConsoleIDs';
+  return readableRows(listBody(raw, endpoint), endpoint, (row, at) => ({
+    id: requiredId(row, 'ID', at),
+    name: requiredString(row, 'Name', at),
+    iconUrl: optionalString(row, 'IconURL', at),
+    active: isAbsent(row.Active) ? true : optionalBoolean(row, 'Active', at),
+    isGameSystem: isAbsent(row.IsGameSystem) ? true : optionalBoolean(row, 'IsGameSystem', at),
+  }));
+}
+
+/** API_GetGameList (ids may be strings on older servers; an unknown console is `[]`). */
+export function normalizeGameList(raw: unknown): GameListEntry[] {
+  const endpoint = 'GetGameList';
+  return readableRows(listBody(raw, endpoint), endpoint, (row, at) => ({
+    id: requiredId(row, 'ID', at),
+    title: requiredString(row, 'Title', at),
+    consoleId: requiredId(row, 'ConsoleID', at),
+    consoleName: optionalString(row, 'ConsoleName', at),
+    imageIcon: optionalString(row, 'ImageIcon', at),
+    numAchievements: optionalNumber(row, 'NumAchievements', at),
+    points: optionalNumber(row, 'Points', at),
+  }));
+}
+
+/** API_GetGameExtended. An unknown game is the bare `[]`. */
+export function normalizeGameDetails(raw: unknown, query: string): GameDetails {
+  const where = 'GetGameExtended';
+  const body = objectBody(raw, where, { what: 'game', query });
+  const achievements = normalizeAchievements(body.Achievements, `${where}.Achievements`);
+  const released = optionalString(body, 'Released', where);
+  const byAuthor = new Map<string, number>();
+  for (const a of achievements) {
+    if (a.author) byAuthor.set(a.author, (byAuthor.get(a.author) ?? 0) + 1);
+  }
+  return {
+    id: requiredId(body, 'ID', where),
+    title: requiredString(body, 'Title', where),
+    consoleId: optionalNumber(body, 'ConsoleID', where),
+    consoleName: optionalString(body, 'ConsoleName', where),
+    imageIcon: optionalString(body, 'ImageIcon', where),
+    imageTitle: optionalString(body, 'ImageTitle', where),
+    imageIngame: optionalString(body, 'ImageIngame', where),
+    imageBoxArt: optionalString(body, 'ImageBoxArt', where),
+    publisher: optionalString(body, 'Publisher', where),
+    developer: optionalString(body, 'Developer', where),
+    genre: optionalString(body, 'Genre', where),
+    released: released === '' ? null : released,
+    parentGameId: optionalId(body, 'ParentGameID', where),
+    numDistinctPlayers: optionalNumber(body, 'NumDistinctPlayers', where),
+    numDistinctPlayersHardcore: optionalNumber(body, 'NumDistinctPlayersHardcore', where),
+    numAchievements: isAbsent(body.NumAchievements)
+      ? achievements.length
+      : optionalNumber(body, 'NumAchievements', where),
+    points: achievements.reduce((sum, a) => sum + a.points, 0),
+    authors: [...byAuthor]
+      .map(([name, count]) => ({ name, achievements: count }))
+      .sort((a, b) => b.achievements - a.achievements || a.name.localeCompare(b.name)),
+  };
 }

@@ -199,3 +199,32 @@ export interface FollowersPage {
   /** Followers in all pages. */
   total: number;
 }
+
+/** A row of API_GetConsoleIDs. */
+export interface RaConsole {
+  id: number;
+  name: string;
+  iconUrl: string;
+  active: boolean;
+  isGameSystem: boolean;
+}
+
+/** A row of API_GetGameList (f=1: games with achievements). */
+export interface GameListEntry {
+  id: number;
+  title: string;
+  consoleId: number;
+  consoleName: string;
+  imageIcon: string;
+  numAchievements: number;
+  points: number;
+}
+
+/** API_GetGameExtended: a set's card (no user). */
+export interface GameDetails extends Game {
+  numDistinctPlayersHardcore: number;
+  /** Sum of the published achievements' points. */
+  points: number;
+  /** Achievement authors, most achievements first. */
+  authors: Array<{ name: string; achievements: number }>;
+}

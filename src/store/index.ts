@@ -5,8 +5,10 @@
  */
 import type { Detection, StoredGameState } from '../tracking/detect.js';
 import type { OutboxInput, Subscription } from '../tracking/events.js';
+import { CatalogueTables } from './catalogue.js';
 import type { Database } from './db.js';
 import { FollowersTable } from './followers.js';
+import { GamePlayersQuery } from './game-players.js';
 import { type GuildSettings, type GuildSettingsPatch, GuildSettingsTable } from './guilds.js';
 import { LatencyQueries } from './latency.js';
 import { type AccountLink, LinksTables, type MemberSettings, type MemberSettingsPatch } from './links.js';
@@ -29,8 +31,15 @@ import {
   UsersTables,
 } from './users.js';
 
+export type {
+  CatalogueConsole,
+  CatalogueGame,
+  CatalogueGameRow,
+  CatalogueTables,
+} from './catalogue.js';
 export { type Database, DatabaseTooNewError, LATEST_SCHEMA_VERSION, openDatabase } from './db.js';
 export type { FollowerInput, StoredFollower } from './followers.js';
+export type { GamePlayer } from './game-players.js';
 export { DEFAULT_TOGGLES, type GuildSettings, type GuildSettingsPatch } from './guilds.js';
 export type { LatencyStats } from './latency.js';
 export type { AccountLink, MemberSettings, MemberSettingsPatch } from './links.js';
@@ -86,6 +95,9 @@ export class Store {
   readonly followers: FollowersTable;
   /** Unlock-to-post times (store/latency.ts). */
   readonly latency: LatencyQueries;
+  /** The game catalogue (issue 13): refreshed in the background, searched by every game option. */
+  readonly catalogue: CatalogueTables;
+  private readonly gamePlayers: GamePlayersQuery;
 
   constructor(
     readonly db: Database,
@@ -100,6 +112,8 @@ export class Store {
     this.followers = new FollowersTable(db);
     this.latency = new LatencyQueries(db);
     this.recheckPolls = options.recheckPolls ?? DEFAULT_RECHECK_POLLS;
+    this.catalogue = new CatalogueTables(db);
+    this.gamePlayers = new GamePlayersQuery(db);
     this.applyInTransaction = db.transaction((input: ApplyGameDetectionInput) => this.applyNow(input));
   }
 
@@ -345,6 +359,11 @@ export class Store {
 
   updateMemberSettings(guildId: string, patch: MemberSettingsPatch, now: Instant): MemberSettings {
     return this.links.updateSettings(guildId, patch, now);
+  }
+
+  /** Tracked users of the guild with stored progress in the game (for `/game`). */
+  gamePlayersInGuild(guildId: string, gameId: number) {
+    return this.gamePlayers.inGuild(guildId, gameId);
   }
 
   // --- installation facts and lifecycle -----------------------------------------------------

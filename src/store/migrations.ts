@@ -164,4 +164,50 @@ CREATE TABLE guild_link_settings (
 ) WITHOUT ROWID;
 `;
 
-export const MIGRATIONS: readonly Migration[] = [V1, V2, V3, FOLLOWERS, LINKS];
+/**
+ * The game catalogue (issue 13). Rows carry the refresh generation that wrote them;
+ * readers see only the generation named in meta (`catalogue.generation`), so a refresh is
+ * written beside the old catalogue and swapped in at once. The FTS5 index is contentless (the
+ * search text is never read back) and keyed by catalogue_games.row_id, which the refresher
+ * assigns in rank order (main sets, fewest words, oldest first): a search reads matches in rowid
+ * order and stops at its limit instead of sorting every match of a short prefix.
+ */
+const CATALOGUE = `
+CREATE TABLE catalogue_consoles (
+  generation INTEGER NOT NULL,
+  id         INTEGER NOT NULL,
+  name       TEXT NOT NULL,
+  icon_url   TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (generation, id)
+) WITHOUT ROWID;
+
+CREATE TABLE catalogue_games (
+  row_id           INTEGER PRIMARY KEY,
+  generation       INTEGER NOT NULL,
+  game_id          INTEGER NOT NULL,
+  title            TEXT NOT NULL,
+  console_id       INTEGER NOT NULL,
+  console_name     TEXT NOT NULL,
+  image_icon       TEXT NOT NULL DEFAULT '',
+  num_achievements INTEGER NOT NULL,
+  points           INTEGER NOT NULL,
+  kind             TEXT NOT NULL,
+  kind_rank        INTEGER NOT NULL,
+  word_count       INTEGER NOT NULL,
+  -- What ranking reads back (the FTS index is contentless): the indexed words and initials.
+  terms            TEXT NOT NULL,
+  initials         TEXT NOT NULL
+);
+CREATE UNIQUE INDEX catalogue_games_by_id ON catalogue_games (generation, game_id);
+
+CREATE VIRTUAL TABLE catalogue_fts USING fts5 (
+  terms, initials,
+  content = '', contentless_delete = 1,
+  tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+);
+-- No automatic merges inside the refresh's inserts (one could stall the event loop for 100+ ms
+-- on a large catalogue): the refresher merges in small steps between its own yields.
+INSERT INTO catalogue_fts (catalogue_fts, rank) VALUES ('automerge', 0);
+`;
+
+export const MIGRATIONS: readonly Migration[] = [V1, V2, V3, FOLLOWERS, LINKS, CATALOGUE];

@@ -98,6 +98,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     POLL_CRON: NEVER,
     RA_REQUESTS_PER_SECOND: '100',
     LOG_LEVEL: 'debug',
+    // Off unless a test turns it on: its RA requests would disturb tests that count requests.
+    CATALOGUE_REFRESH_HOURS: '0',
     ...options.env,
   });
   const logs: string[] = [];

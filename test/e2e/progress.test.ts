@@ -12,6 +12,7 @@ import {
   autocomplete,
   BIG_SET,
   buttonByLabel,
+  buttons,
   ephemeralError,
   expectNoPings,
   expectWithinLimits,
@@ -162,7 +163,7 @@ describe('/progress summary', () => {
     expect(byLabel.embeds[0]?.url).toBe(`${h.ra.siteUrl}/game/${MASTERED_GAME}`);
   });
 
-  it('lists the candidates when a title matches several games, and changes nothing else', async () => {
+  it('asks which game, with buttons, when a title matches several games, and changes nothing else', async () => {
     const world = new FakeWorld({ masteryMinAchievements: 1 });
     const { scott } = seedWorld(world);
     world.addGame({ id: 7001, title: 'Super Mario Bros.', consoleName: 'NES/Famicom' });
@@ -170,18 +171,23 @@ describe('/progress summary', () => {
     world.play(scott.ulid, 7001);
     world.play(scott.ulid, 7002);
     h = await startHarness({ world });
-    const note = await ephemeralError(progress(h, h.member, 'Scott', 'mario'));
-    expect(note.content).toContain('“mario” matches 2 games');
+    // A public "which one?" with a button per game (test/e2e/game.test.ts presses them).
+    const note = await progress(h, h.member, 'Scott', 'mario').waitForReply(10_000);
+    expect(note.content).toContain('“mario” matches several games');
     expect(note.content).toContain('Super Mario Bros. (NES/Famicom) · id 7001');
     expect(note.content).toContain('Super Mario World (SNES/Super Famicom) · id 7002');
+    expect(buttons(note).map((b) => b.label)).toEqual([
+      'Super Mario Bros. · NES/Famicom',
+      'Super Mario World · SNES/Super Famicom',
+    ]);
     expect(h.ra.requests.count('GetGameInfoAndUserProgress')).toBe(0);
     expectNoPings(h);
   });
 
-  it('says when no recently played game matches the title', async () => {
+  it('says when no game matches the title', async () => {
     const { h } = await start();
     const note = await ephemeralError(progress(h, h.member, 'Scott', 'Zelda'));
-    expect(note.content).toContain('No game matching “Zelda” among ScottyDoesKnow’s');
+    expect(note.content).toContain('No game matches “Zelda”.');
     expect(note.content).toContain('game id');
   });
 
@@ -391,7 +397,7 @@ describe('/progress with hostile and oversized text from RA', () => {
     expect(page.embeds[0]?.footer?.text).toMatch(/^Page 20\/20 · Locked \(200\)/);
 
     // Two hostile titles match "everyone": the list of candidates is escaped too.
-    const note = await ephemeralError(progress(h, h.member, 'Scott', 'everyone'));
+    const note = await progress(h, h.member, 'Scott', 'everyone').waitForReply(10_000);
     expect(note.content.length).toBeLessThanOrEqual(2000);
     expect(note.content).toContain(`id ${HOSTILE_GAME}`);
     expect(note.content).toContain('id 6002');

@@ -26,6 +26,9 @@ export const FAKE_RA_ENDPOINTS = [
   'GetUserSummary',
   'GetUserAwards',
   'GetUsersFollowingMe',
+  'GetGameExtended',
+  'GetConsoleIDs',
+  'GetGameList',
 ] as const;
 export type FakeRaEndpoint = (typeof FAKE_RA_ENDPOINTS)[number];
 /** Where a fault applies: one endpoint, the media host, or every request. */
@@ -655,6 +658,86 @@ function usersFollowingMe(world: FakeWorld, q: Query, compat: FakeRaCompat): unk
   return { Count: rows.length, Total: all.length, Results: results };
 }
 
+/** API_GetGameExtended: the game, its achievements keyed by id (`type` lowercase, like RA's sample). */
+function getGameExtended(world: FakeWorld, q: Query, compat: FakeRaCompat): unknown {
+  const i = intParam(q, 'i', 0, 0);
+  if (i instanceof HttpAnswer) return i;
+  const game = world.findGame(i);
+  if (!game) return [];
+  const num = (n: number): number | string => (compat.stringNumbers ? String(n) : n);
+  const achievements: Record<string, unknown> = {};
+  for (const a of game.achievements.values()) {
+    achievements[String(a.id)] = {
+      ID: num(a.id),
+      NumAwarded: num(a.numAwarded),
+      NumAwardedHardcore: num(a.numAwardedHardcore),
+      Title: a.title,
+      Description: a.description,
+      Points: num(a.points),
+      TrueRatio: num(a.trueRatio),
+      Author: a.author,
+      DateModified: raDateTime(a.dateModified),
+      DateCreated: raDateTime(a.dateCreated),
+      BadgeName: a.badgeName,
+      DisplayOrder: num(a.displayOrder),
+      MemAddr: 'd41d8cd98f00b204e9800998ecf8427e',
+      type: a.type,
+    };
+  }
+  return {
+    ...gameFields(game),
+    ID: num(game.id),
+    ForumTopicID: 1,
+    Flags: null,
+    ImageIcon: game.imageIcon,
+    ImageTitle: game.imageTitle,
+    ImageIngame: game.imageIngame,
+    ImageBoxArt: game.imageBoxArt,
+    Publisher: game.publisher,
+    Developer: game.developer,
+    Genre: game.genre,
+    Released: game.released,
+    IsFinal: false,
+    players_total: game.numDistinctPlayers,
+    GuideURL: null,
+    Achievements: achievements,
+    Claims: [],
+  };
+}
+
+/** API_GetConsoleIDs (`a=1` active only, `g=1` game systems only). */
+function consoleIds(world: FakeWorld, q: Query, compat: FakeRaCompat): unknown {
+  return world
+    .allConsoles()
+    .filter((c) => (q.get('a') !== '1' || c.active) && (q.get('g') !== '1' || c.isGameSystem))
+    .map((c) => ({
+      ID: compat.stringNumbers ? String(c.id) : c.id,
+      Name: c.name,
+      IconURL: `https://static.retroachievements.org/assets/images/system/${c.id}.png`,
+      Active: c.active,
+      IsGameSystem: c.isGameSystem,
+    }));
+}
+
+/** API_GetGameList (`i` console, `f=1` games with achievements). Older servers sent ids as strings. */
+function gameList(world: FakeWorld, q: Query, compat: FakeRaCompat): unknown {
+  const i = intParam(q, 'i', 0, 1);
+  if (i instanceof HttpAnswer) return i;
+  if (i === 0) return invalid('i', 'The i field is required.');
+  return world.gameList(i).map((g) => ({
+    Title: g.title,
+    ID: compat.stringNumbers ? String(g.id) : g.id,
+    ConsoleID: compat.stringNumbers ? String(g.consoleId) : g.consoleId,
+    ConsoleName: g.consoleName,
+    ImageIcon: g.imageIcon,
+    NumAchievements: g.numAchievements,
+    NumLeaderboards: 0,
+    Points: g.points,
+    DateModified: '2024-01-01 00:00:00',
+    ForumTopicID: 1,
+  }));
+}
+
 const HANDLERS: Record<FakeRaEndpoint, Handler> = {
   GetUserProfile: profile,
   GetGameInfoAndUserProgress: gameInfoAndUserProgress,
@@ -666,6 +749,9 @@ const HANDLERS: Record<FakeRaEndpoint, Handler> = {
   GetUserSummary: userSummary,
   GetUserAwards: userAwards,
   GetUsersFollowingMe: usersFollowingMe,
+  GetGameExtended: getGameExtended,
+  GetConsoleIDs: consoleIds,
+  GetGameList: gameList,
 };
 
 const UNAUTHENTICATED = {

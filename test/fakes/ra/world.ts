@@ -137,6 +137,23 @@ export interface FakeAward {
   readonly at: Date;
 }
 
+/** A console as API_GetConsoleIDs lists it. */
+export interface FakeConsole {
+  id: number;
+  name: string;
+  active: boolean;
+  isGameSystem: boolean;
+}
+
+/** A catalogue-only game (API_GetGameList): listed, but with no achievements to unlock here. */
+export interface FakeListedGame {
+  id: number;
+  title: string;
+  consoleId: number;
+  numAchievements: number;
+  points: number;
+}
+
 export interface FakeWorldOptions {
   /** RA grants mastery/completion only to sets with at least this many achievements. Default 6. */
   masteryMinAchievements?: number;
@@ -236,6 +253,8 @@ export class FakeWorld {
   /** nameKey(username | displayName | ulid) -> ulid */
   private readonly names = new Map<string, string>();
   private readonly games = new Map<number, FakeGame>();
+  private readonly consoles = new Map<number, FakeConsole>();
+  private readonly listed = new Map<number, FakeListedGame>();
   private readonly achievementGame = new Map<number, number>();
   private readonly badges = new Set<string>();
   /** Every award, ascending by date. */
@@ -374,6 +393,8 @@ export class FakeWorld {
 
   addGame(init: FakeGameInit): FakeGame {
     if (this.games.has(init.id)) throw new Error(`fake RA: game ${init.id} exists`);
+    // A catalogue-only game becomes a full one (with achievements to unlock).
+    this.listed.delete(init.id);
     const pad = String(init.id).padStart(6, '0');
     const game: FakeGame = {
       id: init.id,
@@ -437,6 +458,49 @@ export class FakeWorld {
 
   hasBadge(badgeName: string): boolean {
     return this.badges.has(badgeName);
+  }
+
+  // ---- catalogue ---------------------------------------------------------------------------
+
+  addConsole(console: Partial<FakeConsole> & { id: number; name: string }): FakeConsole {
+    const full = { active: true, isGameSystem: true, ...console };
+    this.consoles.set(full.id, full);
+    return full;
+  }
+
+  allConsoles(): FakeConsole[] {
+    return [...this.consoles.values()].sort((a, b) => a.id - b.id);
+  }
+
+  /** Adds games to the catalogue only (API_GetGameList), cheaply: thousands for search tests. */
+  addListedGames(games: readonly FakeListedGame[]): void {
+    for (const g of games) {
+      if (this.games.has(g.id) || this.listed.has(g.id)) throw new Error(`fake RA: game ${g.id} exists`);
+      this.listed.set(g.id, g);
+    }
+  }
+
+  /** API_GetGameList with f=1: full games with achievements and listed ones, by title. */
+  gameList(consoleId: number): Array<FakeListedGame & { consoleName: string; imageIcon: string }> {
+    const consoleName = this.consoles.get(consoleId)?.name ?? '';
+    const rows = [...this.listed.values()]
+      .filter((g) => g.consoleId === consoleId)
+      .map((g) => ({ ...g, consoleName, imageIcon: `/Images/${String(g.id).padStart(6, '0')}.png` }));
+    for (const g of this.games.values()) {
+      if (g.consoleId !== consoleId || g.achievements.size === 0) continue;
+      const points = [...g.achievements.values()].reduce((sum, a) => sum + a.points, 0);
+      rows.push({
+        id: g.id,
+        title: g.title,
+        consoleId,
+        consoleName: g.consoleName,
+        imageIcon: g.imageIcon,
+        numAchievements: g.achievements.size,
+        points,
+      });
+    }
+    // Plain code-unit order: localeCompare over thousands of rows stalled the benchmark's process.
+    return rows.sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
   }
 
   // ---- unlocks -----------------------------------------------------------------------------

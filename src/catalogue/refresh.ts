@@ -1,0 +1,184 @@
+/**
+ * Keeps the local catalogue fresh: API_GetConsoleIDs, then API_GetGameList (f=1) per console,
+ * all in the RA client's idle lane (behind the poller and behind commands) and paced, written
+ * as a new generation in small chunks and swapped in only once every console has been read.
+ * A refresh that fails keeps the catalogue it would have replaced, and is tried again later.
+ */
+import { setTimeout as sleep, setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { Logger } from '../log.js';
+import type { RaCatalogueApi } from '../ra/client.js';
+import type { GameListEntry } from '../ra/types.js';
+import type { CatalogueConsole, CatalogueGameRow, CatalogueTables } from '../store/catalogue.js';
+import { errorMessage } from '../util/error-message.js';
+import { indexTitle, kindRank, setKind } from './title.js';
+
+export interface CatalogueRefresherOptions {
+  ra: Pick<RaCatalogueApi, 'getConsoleIds' | 'getGameList' | 'runWhenIdle'>;
+  tables: CatalogueTables;
+  logger: Logger;
+  now: () => Date;
+  /** How old the catalogue may get before it is refreshed. */
+  everyMs: number;
+  /** Pause between two catalogue requests, on top of the client's rate limit. Default 2000. */
+  paceMs?: number;
+  /** After a failed refresh, try again this much later. Default 1 hour. */
+  retryMs?: number;
+  /** Rows per write transaction (and per index step). Default 100: ~10-25 ms each on a small VPS. */
+  chunkSize?: number;
+}
+
+export interface RefreshResult {
+  consoles: number;
+  games: number;
+  /** RA requests the refresh made (1 + consoles). */
+  requests: number;
+  ms: number;
+}
+
+export interface CatalogueRefresher {
+  /** Refreshes now (joins a refresh already running). Rejects when it failed. */
+  refresh(): Promise<RefreshResult>;
+  /** Refreshes now if the catalogue is missing or stale, then whenever it goes stale. */
+  start(): void;
+  /** Stops scheduling and abandons a refresh in progress (its partial rows are never shown). */
+  stop(): Promise<void>;
+}
+
+export function toCatalogueRow(entry: GameListEntry, consoleName: string): CatalogueGameRow {
+  const kind = setKind(entry.title);
+  return {
+    ...entry,
+    consoleName: entry.consoleName || consoleName,
+    kind,
+    kindRank: kindRank(kind),
+    ...indexTitle(entry.title),
+  };
+}
+
+class Stopped extends Error {}
+
+export function createCatalogueRefresher(options: CatalogueRefresherOptions): CatalogueRefresher {
+  const { ra, tables, logger } = options;
+  const paceMs = options.paceMs ?? 2_000;
+  const retryMs = options.retryMs ?? 60 * 60_000;
+  const chunkSize = options.chunkSize ?? 100;
+  const stopping = new AbortController();
+  let running: Promise<RefreshResult> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+
+  const checkStopped = () => {
+    if (stopping.signal.aborted) throw new Stopped('catalogue refresh stopped');
+  };
+
+  async function pace(): Promise<void> {
+    if (paceMs > 0) await sleep(paceMs, undefined, { signal: stopping.signal }).catch(() => undefined);
+    checkStopped();
+  }
+
+  async function pruneStale(): Promise<void> {
+    while (tables.pruneStale(chunkSize) > 0) {
+      await yieldToEventLoop();
+      checkStopped();
+    }
+  }
+
+  async function mergeIndex(): Promise<void> {
+    while (tables.mergeIndexStep()) {
+      await yieldToEventLoop();
+      checkStopped();
+    }
+  }
+
+  async function run(): Promise<RefreshResult> {
+    const started = performance.now();
+    await pruneStale();
+    const all = await ra.runWhenIdle(() => ra.getConsoleIds());
+    const consoles: CatalogueConsole[] = all
+      .filter((c) => c.isGameSystem && c.active)
+      .map((c) => ({ id: c.id, name: c.name, iconUrl: c.iconUrl }));
+    const rows: CatalogueGameRow[] = [];
+    for (const console of consoles) {
+      await pace();
+      const list = await ra.runWhenIdle(() => ra.getGameList(console.id));
+      checkStopped();
+      // Indexing a title costs tens of microseconds: chunk by chunk, so a command or a poll
+      // waiting on the event loop never waits long.
+      for (let i = 0; i < list.length; i += chunkSize) {
+        for (const entry of list.slice(i, i + chunkSize)) rows.push(toCatalogueRow(entry, console.name));
+        await yieldToEventLoop();
+        checkStopped();
+      }
+    }
+    // Written in rank order: the store reads search matches in rowid order and stops early.
+    rows.sort((a, b) => a.kindRank - b.kindRank || a.wordCount - b.wordCount || a.id - b.id);
+    const generation = tables.nextGeneration();
+    let games = 0;
+    for (let i = 0; i < rows.length; i += chunkSize) {
+      games += tables.writeGames(generation, rows.slice(i, i + chunkSize));
+      await yieldToEventLoop();
+      checkStopped();
+    }
+    await mergeIndex();
+    tables.publishGeneration(generation, consoles, options.now());
+    await pruneStale();
+    await mergeIndex();
+    return {
+      consoles: consoles.length,
+      games,
+      requests: 1 + consoles.length,
+      ms: performance.now() - started,
+    };
+  }
+
+  function refresh(): Promise<RefreshResult> {
+    running ??= run().finally(() => {
+      running = null;
+    });
+    return running;
+  }
+
+  function schedule(delayMs: number): void {
+    if (stopping.signal.aborted) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(tick, Math.max(0, delayMs));
+    timer.unref();
+  }
+
+  function dueInMs(): number {
+    const at = tables.refreshedAt();
+    return at === null ? 0 : at + options.everyMs - options.now().getTime();
+  }
+
+  function tick(): void {
+    const due = dueInMs();
+    if (due > 0) {
+      schedule(due);
+      return;
+    }
+    refresh().then(
+      (result) => {
+        logger.info(result, 'game catalogue refreshed');
+        schedule(dueInMs());
+      },
+      (error: unknown) => {
+        if (error instanceof Stopped) return;
+        logger.warn(
+          { err: errorMessage(error), retryInMs: retryMs },
+          'game catalogue refresh failed; keeping the previous catalogue',
+        );
+        schedule(retryMs);
+      },
+    );
+  }
+
+  return {
+    refresh,
+    start: () => schedule(0),
+    async stop() {
+      // Not awaited: a refresh waiting on RA must not hold up shutdown (closing the RA client
+      // ends it, and its unfinished generation is never shown).
+      stopping.abort();
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
