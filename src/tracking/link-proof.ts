@@ -26,7 +26,11 @@ export interface FollowerView {
   lastListedAt?(ulid: string): number | null;
 }
 
-export const PROOF_TIMEOUT_MS = 15 * 60_000;
+/**
+ * "15 minutes", ending a little early: the reply it updates is an interaction's, whose token
+ * Discord honours for 15 minutes from the command, so the "not seen" notice must land before that.
+ */
+export const PROOF_TIMEOUT_MS = 14.5 * 60_000;
 /** How often pending proofs look at the watcher's list (an in-memory read). */
 export const PROOF_CHECK_MS = 15_000;
 
