@@ -35,6 +35,13 @@ describe('openDatabase', () => {
     expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     expect(tables(db)).toEqual([
       'account_links',
+      'catalogue_consoles',
+      'catalogue_fts',
+      'catalogue_fts_config',
+      'catalogue_fts_data',
+      'catalogue_fts_docsize',
+      'catalogue_fts_idx',
+      'catalogue_games',
       'earned',
       'game_state',
       'guild_link_settings',
