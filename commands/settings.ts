@@ -7,6 +7,7 @@ import {
 } from 'discord.js';
 import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
 import { renderSettings } from '../src/render/admin.js';
+import { GAME_FAILING_WARN_MS } from '../src/tracking/poller.js';
 import { requireAnnounceChannel, requireGuild, requireManager } from './shared.js';
 
 const data = new SlashCommandBuilder()
@@ -96,6 +97,7 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
         outbox,
         cap: ctx.config.MAX_TRACKED_USERS_PER_SERVER,
         now: now.getTime(),
+        failingGames: ctx.store.gameFailuresOf(guild.id, now.getTime() - GAME_FAILING_WARN_MS),
       }),
     ],
   });

@@ -22,6 +22,7 @@ import {
   RaUnavailableError,
 } from './errors.js';
 import {
+  type GameAwardPage,
   gameExists,
   normalizeGameProgress,
   normalizeRecentGameAwards,
@@ -104,6 +105,8 @@ export interface RaClient {
   getUserRecentlyPlayedGames(user: string, options?: RecentlyPlayedOptions): Promise<RecentlyPlayedGame[]>;
   /** Site-wide award feed, newest first. */
   getRecentGameAwards(options?: RecentGameAwardsOptions): Promise<GameAwardEvent[]>;
+  /** One page of the award feed with RA's `Total` (rows RA dropped still count there). */
+  getRecentGameAwardsPage(options?: RecentGameAwardsOptions): Promise<GameAwardPage>;
   /**
    * Runs `work` with every request it makes in the background lane: behind requests a person is
    * waiting for (commands, autocomplete), which are the default. The poller uses this.
@@ -585,7 +588,7 @@ export function createRaClient(options: RaClientOptions): RaClient {
     const u = parseRaUser(user);
     const m = requireInteger(minutes, 'minutes', 1, 60 * 24 * 31);
     const body = await request200('GetUserRecentAchievements', { u, m: String(m) });
-    return normalizeUnlockEvents(body, 'GetUserRecentAchievements');
+    return normalizeUnlockEvents(body, 'GetUserRecentAchievements', skipped);
   }
 
   async function getAchievementsEarnedBetween(user: string, from: Date, to: Date): Promise<UnlockEvent[]> {
@@ -599,7 +602,7 @@ export function createRaClient(options: RaClientOptions): RaClient {
     let f = fromSec;
     for (let page = 0; ; page++) {
       const body = await request200('GetAchievementsEarnedBetween', { u, f: String(f), t: String(toSec) });
-      const rows = normalizeUnlockEvents(body, 'GetAchievementsEarnedBetween');
+      const rows = normalizeUnlockEvents(body, 'GetAchievementsEarnedBetween', skipped);
       for (const row of rows) {
         const key = `${row.achievementId}:${row.hardcore ? 1 : 0}:${row.date.getTime()}`;
         if (seen.has(key)) continue;
@@ -635,13 +638,21 @@ export function createRaClient(options: RaClientOptions): RaClient {
     return normalizeRecentlyPlayedGames(await request200('GetUserRecentlyPlayedGames', params));
   }
 
-  async function getRecentGameAwards(opts: RecentGameAwardsOptions = {}): Promise<GameAwardEvent[]> {
+  /** Logs each list row RA sent that the bot can't read (it is skipped; the rest counts). */
+  function skipped(where: string, error: RaMalformedResponseError): void {
+    logger.warn(
+      { where, err: error.message },
+      'RA sent an unreadable row; skipped it, the rest of the list counts',
+    );
+  }
+
+  async function getRecentGameAwardsPage(opts: RecentGameAwardsOptions = {}): Promise<GameAwardPage> {
     const params: Params = {};
     if (opts.date !== undefined) params.d = requireDate(opts.date, 'date').toISOString().slice(0, 10);
     if (opts.offset !== undefined) params.o = String(requireInteger(opts.offset, 'offset', 0));
     if (opts.count !== undefined) params.c = String(requireInteger(opts.count, 'count', 1, 100));
     if (opts.kinds !== undefined) params.k = requireKinds(opts.kinds);
-    return normalizeRecentGameAwards(await request200('GetRecentGameAwards', params));
+    return normalizeRecentGameAwards(await request200('GetRecentGameAwards', params), skipped);
   }
 
   async function close(): Promise<void> {
@@ -663,7 +674,8 @@ export function createRaClient(options: RaClientOptions): RaClient {
     getUserRecentAchievements,
     getAchievementsEarnedBetween,
     getUserRecentlyPlayedGames,
-    getRecentGameAwards,
+    getRecentGameAwards: async (opts) => (await getRecentGameAwardsPage(opts)).events,
+    getRecentGameAwardsPage,
     close,
     stats,
   };

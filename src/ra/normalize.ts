@@ -59,10 +59,48 @@ function objectBody(raw: unknown, endpoint: string, notFound?: NotFoundContext):
   return raw;
 }
 
-function arrayBody(raw: unknown, endpoint: string): unknown[] {
-  if (!Array.isArray(raw)) throw malformed(endpoint, 'a JSON array');
-  return raw;
+/**
+ * Every list RA sends, read one way: a JSON array, or the object PHP makes of a list it dropped
+ * rows from after building it (`{"1": {...}, "2": {...}}`: keyed by the surviving indexes), in
+ * numeric key order. An object with any key that isn't an index is not a list.
+ */
+export function listOf(raw: unknown, where: string): unknown[] {
+  if (Array.isArray(raw)) return raw;
+  if (!isRawObject(raw)) throw malformed(where, 'a list (JSON array, or object keyed by index)');
+  const entries: [number, unknown][] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    if (!/^\d+$/.test(key)) throw malformed(where, 'a list (JSON array, or object keyed by index)');
+    entries.push([Number(key), value]);
+  }
+  return entries.sort((a, b) => a[0] - b[0]).map(([, value]) => value);
 }
+
+/**
+ * Maps each row of a list, skipping (and reporting through `onSkip`) a row that can't be read:
+ * one bad row of a list must not hide the rest of it.
+ */
+function readRows<T>(
+  rows: readonly unknown[],
+  where: string,
+  read: (row: unknown, where: string) => T | null,
+  onSkip?: (where: string, error: RaMalformedResponseError) => void,
+): T[] {
+  const out: T[] = [];
+  rows.forEach((row, i) => {
+    const at = `${where}[${i}]`;
+    try {
+      const value = read(row, at);
+      if (value !== null) out.push(value);
+    } catch (error) {
+      if (!(error instanceof RaMalformedResponseError)) throw error;
+      onSkip?.(at, error);
+    }
+  });
+  return out;
+}
+
+/** Called with the row's place and the reason when a list row is skipped as unreadable. */
+export type SkipReporter = (where: string, error: RaMalformedResponseError) => void;
 
 const isAbsent = (value: unknown): value is null | undefined => value === null || value === undefined;
 
@@ -247,11 +285,7 @@ function normalizeAchievement(raw: unknown, where: string): Achievement {
  */
 function normalizeAchievements(raw: unknown, where: string): Achievement[] {
   if (isAbsent(raw)) return [];
-  let entries: unknown[];
-  if (Array.isArray(raw)) entries = raw;
-  else if (isRawObject(raw)) entries = Object.values(raw);
-  else throw malformed(where, 'an object of achievements');
-  return entries
+  return listOf(raw, where)
     .map((entry, i) => normalizeAchievement(entry, `${where}[${i}]`))
     .sort((a, b) => a.displayOrder - b.displayOrder || a.id - b.id);
 }
@@ -312,17 +346,18 @@ function normalizeUnlockEvent(raw: unknown, where: string): UnlockEvent {
 }
 
 /**
- * API_GetUserRecentAchievements / API_GetAchievementsEarnedBetween: an array, in RA's order.
+ * API_GetUserRecentAchievements / API_GetAchievementsEarnedBetween: a list, in RA's order.
  * An unknown user is `[]` too, indistinguishable from "no unlocks": both give an empty list.
+ * An unreadable row is skipped (reported to `onSkip`); the rest of the list counts.
  */
-export function normalizeUnlockEvents(raw: unknown, endpoint: string): UnlockEvent[] {
-  return arrayBody(raw, endpoint).map((row, i) => normalizeUnlockEvent(row, `${endpoint}[${i}]`));
+export function normalizeUnlockEvents(raw: unknown, endpoint: string, onSkip?: SkipReporter): UnlockEvent[] {
+  return readRows(listOf(raw, endpoint), endpoint, normalizeUnlockEvent, onSkip);
 }
 
 /** API_GetUserRecentlyPlayedGames (an unknown user is `[]`, like a user with no games). */
 export function normalizeRecentlyPlayedGames(raw: unknown): RecentlyPlayedGame[] {
   const endpoint = 'GetUserRecentlyPlayedGames';
-  return arrayBody(raw, endpoint).map((row, i): RecentlyPlayedGame => {
+  return listOf(raw, endpoint).map((row, i): RecentlyPlayedGame => {
     const where = `${endpoint}[${i}]`;
     if (!isRawObject(row)) throw malformed(where, 'a game object');
     return {
@@ -338,40 +373,42 @@ export function normalizeRecentlyPlayedGames(raw: unknown): RecentlyPlayedGame[]
   });
 }
 
+/** One page of API_GetRecentGameAwards. */
+export interface GameAwardPage {
+  events: GameAwardEvent[];
+  /** RA's `Total`: rows matching the query before any were dropped (page by this, not by rows). */
+  total: number;
+}
+
 /**
- * API_GetRecentGameAwards: `{Count, Total, Results: [...]}`, newest first. A row whose kind
- * this version doesn't know is dropped (it can't be announced correctly) rather than failing
- * the whole feed.
+ * API_GetRecentGameAwards: `{Count, Total, Results}`, newest first; `Results` may be an object
+ * when RA dropped rows (deleted users). A row whose kind this version doesn't know, or that
+ * can't be read (a deleted account without a ULID, say), is skipped: one row must not hide the
+ * rest of a site-wide feed.
  */
-export function normalizeRecentGameAwards(raw: unknown): GameAwardEvent[] {
+export function normalizeRecentGameAwards(raw: unknown, onSkip?: SkipReporter): GameAwardPage {
   const endpoint = 'GetRecentGameAwards';
   const body = objectBody(raw, endpoint);
-  const rows = arrayBody(body.Results, `${endpoint}.Results`);
-  const events: GameAwardEvent[] = [];
-  rows.forEach((row, i) => {
-    const where = `${endpoint}.Results[${i}]`;
-    // One unreadable row (a deleted account without a ULID, say) must not hide the rest of a
-    // site-wide feed: it is skipped, as rows of award kinds the bot doesn't know are.
-    try {
-      if (!isRawObject(row)) throw malformed(where, 'an award object');
-      if (typeof row.AwardKind !== 'string') throw malformed(`${where}.AwardKind`, 'a string');
-      const awardKind = parseAwardKind(row.AwardKind);
-      if (awardKind === null) return;
-      events.push({
-        user: requiredString(row, 'User', where),
-        ulid: requiredString(row, 'ULID', where),
-        awardKind,
-        awardDate: requiredDate(row, 'AwardDate', where),
-        gameId: requiredId(row, 'GameID', where),
-        gameTitle: optionalString(row, 'GameTitle', where),
-        consoleId: optionalNumber(row, 'ConsoleID', where),
-        consoleName: optionalString(row, 'ConsoleName', where),
-      });
-    } catch (error) {
-      if (!(error instanceof RaMalformedResponseError)) throw error;
-    }
-  });
-  return events;
+  const rows = listOf(body.Results, `${endpoint}.Results`);
+  const events = readRows(rows, `${endpoint}.Results`, normalizeAwardRow, onSkip);
+  return { events, total: optionalNumber(body, 'Total', endpoint, rows.length) };
+}
+
+function normalizeAwardRow(row: unknown, where: string): GameAwardEvent | null {
+  if (!isRawObject(row)) throw malformed(where, 'an award object');
+  if (typeof row.AwardKind !== 'string') throw malformed(`${where}.AwardKind`, 'a string');
+  const awardKind = parseAwardKind(row.AwardKind);
+  if (awardKind === null) return null;
+  return {
+    user: requiredString(row, 'User', where),
+    ulid: requiredString(row, 'ULID', where),
+    awardKind,
+    awardDate: requiredDate(row, 'AwardDate', where),
+    gameId: requiredId(row, 'GameID', where),
+    gameTitle: optionalString(row, 'GameTitle', where),
+    consoleId: optionalNumber(row, 'ConsoleID', where),
+    consoleName: optionalString(row, 'ConsoleName', where),
+  };
 }
 
 /** API_GetGame: only used to tell an unknown game from an unknown user; true when it exists. */

@@ -6,6 +6,7 @@
 import type { Detection, StoredGameState } from '../tracking/detect.js';
 import type { OutboxInput, Subscription } from '../tracking/events.js';
 import type { Database } from './db.js';
+import { type GameFailure, type GameFailureRun, GameFailuresTable } from './game-failures.js';
 import { type GuildSettings, type GuildSettingsPatch, GuildSettingsTable } from './guilds.js';
 import { MetaTable } from './meta.js';
 import {
@@ -27,6 +28,7 @@ import {
 } from './users.js';
 
 export { type Database, DatabaseTooNewError, LATEST_SCHEMA_VERSION, openDatabase } from './db.js';
+export type { GameFailure, GameFailureRun } from './game-failures.js';
 export { DEFAULT_TOGGLES, type GuildSettings, type GuildSettingsPatch } from './guilds.js';
 export {
   type ChannelFailure,
@@ -58,6 +60,14 @@ export interface ApplyGameDetectionInput {
   now: Instant;
 }
 
+/** Every game diffed in one poll of a user, with all their outbox rows in the order to post them. */
+export interface ApplyUserDetectionsInput {
+  ulid: string;
+  games: readonly { gameId: number; detection: Detection }[];
+  rows: readonly OutboxInput[];
+  now: Instant;
+}
+
 export interface ApplyGameDetectionResult {
   /** False when no guild tracks the user any more (untracked mid-poll): nothing was written. */
   applied: boolean;
@@ -73,8 +83,10 @@ export class Store {
   private readonly progress: ProgressTables;
   private readonly outbox: OutboxTable;
   private readonly meta: MetaTable;
+  private readonly gameFailures: GameFailuresTable;
   private readonly recheckPolls: number;
   private readonly applyInTransaction;
+  private readonly applyUserInTransaction;
 
   constructor(
     readonly db: Database,
@@ -85,8 +97,12 @@ export class Store {
     this.progress = new ProgressTables(db);
     this.outbox = new OutboxTable(db, options.nonce ?? randomNonce);
     this.meta = new MetaTable(db);
+    this.gameFailures = new GameFailuresTable(db);
     this.recheckPolls = options.recheckPolls ?? DEFAULT_RECHECK_POLLS;
     this.applyInTransaction = db.transaction((input: ApplyGameDetectionInput) => this.applyNow(input));
+    this.applyUserInTransaction = db.transaction((input: ApplyUserDetectionsInput) =>
+      this.applyUserNow(input),
+    );
   }
 
   // --- guild settings -----------------------------------------------------------------------
@@ -192,24 +208,85 @@ export class Store {
     return this.applyInTransaction(input);
   }
 
+  /**
+   * Commits one poll of a user atomically: every diffed game's state (each read fine, so it is
+   * no longer failing) and all their outbox rows, in the order given (the order they were earned).
+   */
+  applyUserDetections(input: ApplyUserDetectionsInput): ApplyGameDetectionResult {
+    return this.applyUserInTransaction(input);
+  }
+
   private applyNow(input: ApplyGameDetectionInput): ApplyGameDetectionResult {
-    const { ulid, gameId, detection } = input;
+    return this.applyUserNow({
+      ulid: input.ulid,
+      games: [{ gameId: input.gameId, detection: input.detection }],
+      rows: input.rows,
+      now: input.now,
+    });
+  }
+
+  private applyUserNow(input: ApplyUserDetectionsInput): ApplyGameDetectionResult {
+    const { ulid } = input;
     const now = toMs(input.now);
     const userId = this.progress.userId(ulid);
     if (userId === null) return { applied: false, outboxIds: [], earnedUpserted: 0, earnedDeleted: 0 };
 
-    const recheckRemaining = this.nextRecheck(userId, gameId, detection);
-    const stats = this.progress.writeGame(userId, gameId, detection.nextState.earned, {
-      highestAward: detection.nextState.highestAward,
-      recheckRemaining,
-      now,
-    });
+    let earnedUpserted = 0;
+    let earnedDeleted = 0;
+    for (const { gameId, detection } of input.games) {
+      const recheckRemaining = this.nextRecheck(userId, gameId, detection);
+      const stats = this.progress.writeGame(userId, gameId, detection.nextState.earned, {
+        highestAward: detection.nextState.highestAward,
+        highestAwardAt: detection.nextState.highestAwardAt ?? null,
+        recheckRemaining,
+        now,
+      });
+      this.gameFailures.clear(userId, gameId);
+      earnedUpserted += stats.upserted;
+      earnedDeleted += stats.deleted;
+    }
     const outboxIds: number[] = [];
     for (const row of input.rows) {
       // A guild that untracked the user while RA was being asked must not get the post.
       if (this.users.isTracked(row.guildId, ulid)) outboxIds.push(this.outbox.insert(ulid, row, now));
     }
-    return { applied: true, outboxIds, earnedUpserted: stats.upserted, earnedDeleted: stats.deleted };
+    return { applied: true, outboxIds, earnedUpserted, earnedDeleted };
+  }
+
+  // --- games RA keeps failing on --------------------------------------------------------------
+
+  /** Records a failed read of one game; null for a user nobody tracks. */
+  recordGameFailure(
+    ulid: string,
+    gameId: number,
+    now: Instant,
+    nextAttemptAt: Instant,
+    error: string,
+  ): GameFailureRun | null {
+    const userId = this.progress.userId(ulid);
+    return userId === null ? null : this.gameFailures.record(userId, gameId, now, nextAttemptAt, error);
+  }
+
+  /** Failures so far of this (user, game) in its current run; 0 when it isn't failing. */
+  gameFailureCount(ulid: string, gameId: number): number {
+    const userId = this.progress.userId(ulid);
+    return userId === null ? 0 : this.gameFailures.failures(userId, gameId);
+  }
+
+  markGameFailureWarned(ulid: string, gameId: number): void {
+    const userId = this.progress.userId(ulid);
+    if (userId !== null) this.gameFailures.markWarned(userId, gameId);
+  }
+
+  /** The user's failing games, each with when it may be tried again (epoch ms). */
+  failingGames(ulid: string): Map<number, number> {
+    const userId = this.progress.userId(ulid);
+    return userId === null ? new Map() : this.gameFailures.ofUser(userId);
+  }
+
+  /** Games of this guild's tracked users that RA has been failing on since `since` or before. */
+  gameFailuresOf(guildId: string, since: Instant): GameFailure[] {
+    return this.gameFailures.ofGuild(guildId, since);
   }
 
   /**

@@ -35,6 +35,7 @@ describe('openDatabase', () => {
     expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     expect(tables(db)).toEqual([
       'earned',
+      'game_failures',
       'game_state',
       'guild_settings',
       'meta',
