@@ -302,8 +302,8 @@ export class Store {
 
   // --- outbox -------------------------------------------------------------------------------
 
-  claimDueOutbox(now: Instant, limit: number, leaseMs?: number): OutboxRow[] {
-    return this.outbox.claimDue(now, limit, leaseMs);
+  claimDueOutbox(now: Instant, limit: number, leaseMs?: number, perChannel?: number): OutboxRow[] {
+    return this.outbox.claimDue(now, limit, leaseMs, perChannel);
   }
 
   markSent(id: number, messageId: string, now: Instant): boolean {

@@ -6,13 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pngFor } from './png.js';
-import {
-  FAKE_AWARD_RANK,
-  type FakeAward,
-  type FakeAwardKind,
-  type FakeGame,
-  FakeWorld,
-} from './world.js';
+import { FAKE_AWARD_RANK, type FakeAward, type FakeAwardKind, type FakeGame, FakeWorld } from './world.js';
 
 export const FAKE_RA_ENDPOINTS = [
   'GetUserProfile',
