@@ -2,6 +2,7 @@ import { createCommands } from '../commands/index.js';
 import type { Config } from './config.js';
 import { createDiscordClient, loginAndWaitReady } from './discord/client.js';
 import type { CommandContext } from './discord/command.js';
+import { reconcileGuilds, watchGuildRemovals } from './discord/guild-lifecycle.js';
 import { COMMANDS_HASH_META_KEY, commandsHash, registerCommands } from './discord/register.js';
 import { createInteractionRouter, describe } from './discord/router.js';
 import type { Logger } from './log.js';
@@ -145,6 +146,10 @@ export async function startBot(
       );
     }
   }
+
+  // Servers the bot was removed from while offline, then any removal from now on.
+  reconcileGuilds(client, store, logger);
+  watchGuildRemovals(client, store, logger);
 
   const drain = () =>
     dispatcher

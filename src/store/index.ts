@@ -87,6 +87,7 @@ export class Store {
   private readonly recheckPolls: number;
   private readonly applyInTransaction;
   private readonly applyUserInTransaction;
+  private readonly removeGuildInTransaction;
 
   constructor(
     readonly db: Database,
@@ -103,6 +104,15 @@ export class Store {
     this.applyUserInTransaction = db.transaction((input: ApplyUserDetectionsInput) =>
       this.applyUserNow(input),
     );
+    const deleteGuildRows = db.prepare<[string]>('DELETE FROM outbox WHERE guild_id = ?');
+    const deleteGuildSettings = db.prepare<[string]>('DELETE FROM guild_settings WHERE guild_id = ?');
+    this.removeGuildInTransaction = db.transaction((guildId: string) => {
+      const users = this.users.list(guildId);
+      for (const user of users) this.users.untrack(guildId, user.ulid);
+      deleteGuildRows.run(guildId);
+      deleteGuildSettings.run(guildId);
+      return users.length;
+    });
   }
 
   // --- guild settings -----------------------------------------------------------------------
@@ -358,6 +368,27 @@ export class Store {
   /** At start-up: rows claimed by a dispatcher that died are due again at once. */
   releaseOutboxClaims(): number {
     return this.outbox.releaseClaims();
+  }
+
+  // --- servers the bot left -------------------------------------------------------------------
+
+  /**
+   * The bot was removed from a server: its settings, tracked users and announcements go, and a
+   * user no other server tracks is no longer polled (their progress goes too). Returns how many
+   * users it tracked.
+   */
+  removeGuild(guildId: string): number {
+    return this.removeGuildInTransaction(guildId);
+  }
+
+  /** Every server the database holds data for (settings or tracked users). */
+  knownGuildIds(): string[] {
+    const rows = this.db
+      .prepare<[], { guild_id: string }>(
+        'SELECT guild_id FROM guild_settings UNION SELECT guild_id FROM tracked_users UNION SELECT guild_id FROM outbox',
+      )
+      .all();
+    return rows.map((r) => r.guild_id);
   }
 
   // --- installation facts and lifecycle -----------------------------------------------------
