@@ -10,6 +10,9 @@ import { renderSettings } from '../src/render/admin.js';
 import { GAME_FAILING_WARN_MS } from '../src/tracking/poller.js';
 import { requireAnnounceChannel, requireGuild, requireManager } from './shared.js';
 
+/** `/settings retry` sends again what failed this recently. */
+const RETRY_WINDOW_MS = 7 * 24 * 60 * 60_000;
+
 const data = new SlashCommandBuilder()
   .setName('settings')
   .setDescription('Where and what this server announces')
@@ -28,6 +31,9 @@ const data = new SlashCommandBuilder()
   )
   .addSubcommand((sub) =>
     sub.setName('show').setDescription('Show this server’s settings and delivery problems'),
+  )
+  .addSubcommand((sub) =>
+    sub.setName('retry').setDescription('Send again the announcements that failed in the last 7 days'),
   )
   .addSubcommand((sub) =>
     sub
@@ -83,6 +89,15 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
     const onOff = (v: boolean) => (v ? 'on' : 'off');
     await interaction.editReply(
       `Announcements: unlocks **${onOff(updated.announceUnlocks)}**, awards **${onOff(updated.announceAwards)}**, softcore unlocks **${onOff(updated.announceSoftcore)}**.`,
+    );
+    return;
+  }
+  if (sub === 'retry') {
+    const count = ctx.store.retryFailedOutbox(guild.id, now.getTime() - RETRY_WINDOW_MS, now);
+    await interaction.editReply(
+      count === 0
+        ? 'No announcement failed in the last 7 days: nothing to send again.'
+        : `${count} failed announcement${count === 1 ? '' : 's'} will be sent again now, in order, to each user’s current channel.`,
     );
     return;
   }

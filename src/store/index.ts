@@ -16,6 +16,7 @@ import {
   OutboxTable,
   randomNonce,
 } from './outbox.js';
+import { OutboxAdminStatements } from './outbox-admin.js';
 import { ProgressTables } from './progress.js';
 import { type Instant, toMs } from './shared.js';
 import {
@@ -84,6 +85,7 @@ export class Store {
   private readonly outbox: OutboxTable;
   private readonly meta: MetaTable;
   private readonly gameFailures: GameFailuresTable;
+  private readonly outboxAdmin: OutboxAdminStatements;
   private readonly recheckPolls: number;
   private readonly applyInTransaction;
   private readonly applyUserInTransaction;
@@ -99,6 +101,7 @@ export class Store {
     this.outbox = new OutboxTable(db, options.nonce ?? randomNonce);
     this.meta = new MetaTable(db);
     this.gameFailures = new GameFailuresTable(db);
+    this.outboxAdmin = new OutboxAdminStatements(db);
     this.recheckPolls = options.recheckPolls ?? DEFAULT_RECHECK_POLLS;
     this.applyInTransaction = db.transaction((input: ApplyGameDetectionInput) => this.applyNow(input));
     this.applyUserInTransaction = db.transaction((input: ApplyUserDetectionsInput) =>
@@ -121,14 +124,25 @@ export class Store {
     return this.guilds.get(guildId);
   }
 
+  /** A new default channel also takes the waiting announcements of users without their own. */
   updateGuildSettings(guildId: string, patch: GuildSettingsPatch, now: Instant): GuildSettings {
-    return this.guilds.update(guildId, patch, now);
+    const settings = this.guilds.update(guildId, patch, now);
+    if (patch.defaultChannelId) this.outboxAdmin.rerouteDefault(guildId, patch.defaultChannelId, now);
+    return settings;
   }
 
   // --- tracked users ------------------------------------------------------------------------
 
+  /** A channel given for the user also takes their announcements still waiting in this guild. */
   trackUser(input: TrackUserInput): TrackUserResult {
-    return this.users.track(input);
+    const result = this.users.track(input);
+    if (input.channelId) this.outboxAdmin.rerouteUser(input.guildId, input.ulid, input.channelId, input.now);
+    return result;
+  }
+
+  /** Failed announcements since `since` go out again (to the user's current channel). Returns the count. */
+  retryFailedOutbox(guildId: string, since: Instant, now: Instant): number {
+    return this.outboxAdmin.retryFailed(guildId, since, now);
   }
 
   untrackUser(guildId: string, ulid: string): boolean {

@@ -5,6 +5,7 @@
  * backlog in one channel neither delays another channel nor pruning.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { Permission } from '../fakes/discord/index.js';
 import type { Harness } from './harness.js';
 import {
   addGame,
@@ -154,4 +155,80 @@ describe('a backlog in one channel', () => {
     expect(sentRows.n).toBe(0); // pruned on schedule, long before the backlog is through
     console.log(`quiet channel posted after ${waitedMs} ms, ${backlogPosted} backlog posts before it`);
   }, 60_000);
+});
+
+describe('admins’ changes apply to what is waiting', () => {
+  const denySend = (harness: Harness) => [
+    { id: harness.guild.botRoleId, type: 'role' as const, deny: Permission.SendMessages },
+  ];
+
+  it('re-routes a user’s held announcements, in order, when /track add points them at another channel', async () => {
+    const s = await startTracking();
+    h = s.h;
+    const own = h.discord.addChannel(h.guild.id, { name: 'amy-old' });
+    const fresh = h.discord.addChannel(h.guild.id, { name: 'amy-new' });
+    s.world.addUser({ username: 'Amy' });
+    const ids = addGame(s.world, 85, 'Alien Soldier', 4);
+    await track(h, 'Amy', { channel: own.id });
+    h.discord.setChannelOverwrites(own.id, denySend(h));
+    for (const id of ids.slice(0, 3)) {
+      s.world.unlock('Amy', id);
+      s.clock.advance(MINUTE);
+      await h.pollAndDrain();
+    }
+    expect(await settingsShow(h)).toContain('3 waiting · 0 failed for good');
+
+    const reply = await track(h, 'Amy', { channel: fresh.id });
+    expect(reply.content).toContain(`<#${fresh.id}>`);
+    await h.bot.dispatcher.drain();
+    expect(h.discord.channelMessages(fresh.id).map(announcedAchievementIds)).toEqual(
+      ids.slice(0, 3).map((id) => [id]),
+    );
+    expect(h.discord.channelMessages(own.id)).toEqual([]);
+    // Long after the old channel's grace hour: nothing was failed.
+    s.clock.advance(2 * 60 * MINUTE);
+    await h.bot.dispatcher.drain();
+    expect(await settingsShow(h)).toContain('0 waiting · 0 failed for good');
+  });
+
+  it('re-routes the server’s waiting announcements when /settings channel changes the default', async () => {
+    const s = await startTracking();
+    h = s.h;
+    const fresh = h.discord.addChannel(h.guild.id, { name: 'new-home' });
+    s.world.addUser({ username: 'Scott' });
+    const ids = addGame(s.world, 86, 'Contra', 3);
+    await track(h, 'Scott');
+    h.discord.setChannelOverwrites(h.channel.id, denySend(h));
+    s.world.unlock('Scott', ids[0]!);
+    s.world.unlock('Scott', ids[1]!);
+    await h.pollAndDrain();
+    await h.slash(h.admin, 'settings', { subcommand: 'channel', options: { channel: fresh.id } });
+    await h.bot.dispatcher.drain();
+    expect(h.discord.channelMessages(fresh.id).map(announcedAchievementIds)).toEqual([[ids[0]], [ids[1]]]);
+  });
+
+  it('sends again, once each, what failed recently when an admin runs /settings retry', async () => {
+    const s = await startTracking();
+    h = s.h;
+    const gone = h.discord.addChannel(h.guild.id, { name: 'gone' });
+    const fresh = h.discord.addChannel(h.guild.id, { name: 'fresh' });
+    s.world.addUser({ username: 'Amy' });
+    const ids = addGame(s.world, 87, 'Sparkster', 3);
+    await track(h, 'Amy', { channel: gone.id });
+    h.discord.removeChannel(gone.id);
+    s.world.unlock('Amy', ids[0]!);
+    s.world.unlock('Amy', ids[1]!);
+    await h.pollAndDrain();
+    expect(await settingsShow(h)).toContain('0 waiting · 2 failed for good');
+
+    await track(h, 'Amy', { channel: fresh.id }); // the fix
+    const retry = await h.slash(h.admin, 'settings', { subcommand: 'retry' });
+    expect(retry.content).toContain('2 failed announcements will be sent again');
+    await h.bot.dispatcher.drain();
+    const again = await h.slash(h.admin, 'settings', { subcommand: 'retry' });
+    expect(again.content).toContain('nothing to send again');
+    await h.bot.dispatcher.drain();
+    expect(h.discord.channelMessages(fresh.id).map(announcedAchievementIds)).toEqual([[ids[0]], [ids[1]]]);
+    expect(await settingsShow(h)).toContain('0 waiting · 0 failed for good');
+  });
 });
