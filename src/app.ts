@@ -69,6 +69,7 @@ export async function startBot(
   if (released > 0) logger.info({ released }, 'announcements interrupted by a restart are due again');
   const ra = createRaClient({
     ...raClientOptions(config, logger.child({ component: 'ra' })),
+    now: () => now().getTime(),
     ...overrides.ra,
   });
   const urls = createRaUrls({ mediaUrl: config.RA_MEDIA_URL, siteUrl: config.RA_SITE_URL });

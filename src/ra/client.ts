@@ -65,7 +65,17 @@ export interface RaClientOptions {
   logger: Logger;
   /** Jitter source in [0, 1); injectable for deterministic tests. */
   random?: () => number;
+  /** This machine's clock (epoch ms), against which RA's `Date` header is compared. */
+  now?: () => number;
 }
+
+/** A clock difference with RA above this is logged as a warning. */
+export const CLOCK_SKEW_WARN_MS = 60_000;
+/**
+ * Below this, a measured difference is noise (RA's `Date` header has whole seconds, plus the
+ * request's own latency): times are then taken as they are.
+ */
+export const CLOCK_SKEW_NOISE_MS = 5_000;
 
 export interface RecentlyPlayedOptions {
   offset?: number;
@@ -112,6 +122,16 @@ export interface RaClient {
    * waiting for (commands, autocomplete), which are the default. The poller uses this.
    */
   runInBackground<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * RA's clock minus this machine's, in ms, from the `Date` header of the latest answer that had
+   * one; null before any. Positive: RA is ahead.
+   */
+  clockSkewMs(): number | null;
+  /**
+   * "Now" on RA's clock (this machine's time plus the skew, when the skew is more than noise):
+   * what to compare RA's timestamps with, e.g. when tracking starts.
+   */
+  raNow(localMs: number): number;
   /** Stops new requests, aborts those in flight and closes the connection pool. */
   close(): Promise<void>;
   stats(): RaClientStats;
@@ -442,6 +462,25 @@ export function createRaClient(options: RaClientOptions): RaClient {
   const backgroundLane = new AsyncLocalStorage<Lane>();
 
   const closedError = () => new RaUnavailableError('the RA client is closed');
+  const localNow = options.now ?? Date.now;
+  let skewMs: number | null = null;
+  let skewWarned = false;
+
+  /** Measures the skew from an answer's `Date` header (whole seconds: its middle is +500 ms). */
+  function measureSkew(header: string | string[] | undefined, sentAt: number, receivedAt: number): void {
+    const text = Array.isArray(header) ? header[0] : header;
+    const serverMs = text ? Date.parse(text) : Number.NaN;
+    if (Number.isNaN(serverMs)) return;
+    skewMs = Math.round(serverMs + 500 - (sentAt + receivedAt) / 2);
+    const large = Math.abs(skewMs) > CLOCK_SKEW_WARN_MS;
+    if (large && !skewWarned) {
+      logger.warn(
+        { skewSeconds: Math.round(skewMs / 1000) },
+        'this machine’s clock differs from RetroAchievements’ by over a minute; fix the system clock (NTP). Tracking times follow RA’s clock meanwhile',
+      );
+    }
+    skewWarned = large;
+  }
 
   /** One HTTP attempt: waits for a concurrency slot and a start slot, then sends. */
   async function sendOnce(endpoint: string, params: Params): Promise<AttemptOutcome> {
@@ -466,6 +505,7 @@ export function createRaClient(options: RaClientOptions): RaClient {
       }, timeoutMs);
       attempts.add(controller);
       const started = performance.now();
+      const sentAt = localNow();
       try {
         const res = await pool.request({
           path: `${basePath}/API_${endpoint}.php?${query.toString()}`,
@@ -474,6 +514,7 @@ export function createRaClient(options: RaClientOptions): RaClient {
           signal: controller.signal,
         });
         const text = await res.body.text();
+        measureSkew(res.headers.date, sentAt, localNow());
         if (debugEnabled()) {
           logger.debug(
             { endpoint, params, status: res.statusCode, ms: Math.round(performance.now() - started) },
@@ -669,6 +710,8 @@ export function createRaClient(options: RaClientOptions): RaClient {
 
   return {
     runInBackground: (work) => backgroundLane.run('background', work),
+    clockSkewMs: () => skewMs,
+    raNow: (local) => (skewMs !== null && Math.abs(skewMs) >= CLOCK_SKEW_NOISE_MS ? local + skewMs : local),
     getUserProfile,
     getGameInfoAndUserProgress,
     getUserRecentAchievements,

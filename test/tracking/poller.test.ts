@@ -45,6 +45,8 @@ let clock: Date;
 function raStub(): RaClient {
   return {
     runInBackground: (work) => work(),
+    clockSkewMs: () => null,
+    raNow: (local) => local,
     async getUserProfile(user) {
       return {
         user: USER.displayName,

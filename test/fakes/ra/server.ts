@@ -641,8 +641,10 @@ export async function startFakeRa(options: FakeRaOptions): Promise<FakeRa> {
     if (url.searchParams.get('y') !== options.apiKey) return sendJson(res, 401, UNAUTHENTICATED);
     const answer = HANDLERS[endpoint](world, url.searchParams, compat);
     const result = fault?.type === 'edit' && !(answer instanceof HttpAnswer) ? fault.edit(answer) : answer;
-    if (result instanceof HttpAnswer) sendJson(res, result.status, result.body);
-    else sendJson(res, 200, result);
+    // RA's clock is the world's: a test can skew it against the bot's.
+    const date = { date: world.now().toUTCString() };
+    if (result instanceof HttpAnswer) sendJson(res, result.status, result.body, date);
+    else sendJson(res, 200, result, date);
   };
 
   const server = createServer((req, res) => {
