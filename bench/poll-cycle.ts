@@ -52,14 +52,16 @@ type StoreMethod =
   | 'listPollTargets'
   | 'gamesNeedingRecheck'
   | 'getGameState'
-  | 'applyGameDetection'
+  | 'applyUserDetections'
+  | 'failingGames'
   | 'recordPollSuccess'
   | 'recordPollFailure';
 const TIMED_METHODS: StoreMethod[] = [
   'listPollTargets',
   'gamesNeedingRecheck',
   'getGameState',
-  'applyGameDetection',
+  'applyUserDetections',
+  'failingGames',
   'recordPollSuccess',
   'recordPollFailure',
 ];

@@ -8,8 +8,12 @@ import {
 import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
 import { renderSettings } from '../src/render/admin.js';
 import { botAccount, renderSpeedEmbed } from '../src/render/speed.js';
+import { GAME_FAILING_WARN_MS } from '../src/tracking/poller.js';
 import { membersSettings } from './settings-members.js';
 import { requireAnnounceChannel, requireGuild, requireManager } from './shared.js';
+
+/** `/settings retry` sends again what failed this recently. */
+const RETRY_WINDOW_MS = 7 * 24 * 60 * 60_000;
 
 const data = new SlashCommandBuilder()
   .setName('settings')
@@ -29,6 +33,9 @@ const data = new SlashCommandBuilder()
   )
   .addSubcommand((sub) =>
     sub.setName('show').setDescription('Show this server’s settings and delivery problems'),
+  )
+  .addSubcommand((sub) =>
+    sub.setName('retry').setDescription('Send again the announcements that failed in the last 7 days'),
   )
   .addSubcommand((sub) =>
     sub
@@ -106,6 +113,15 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
     await interaction.editReply(membersSettings(interaction, ctx, guild.id, now));
     return;
   }
+  if (sub === 'retry') {
+    const count = ctx.store.retryFailedOutbox(guild.id, now.getTime() - RETRY_WINDOW_MS, now);
+    await interaction.editReply(
+      count === 0
+        ? 'No announcement failed in the last 7 days: nothing to send again.'
+        : `${count} failed announcement${count === 1 ? '' : 's'} will be sent again now, in order, to each user’s current channel.`,
+    );
+    return;
+  }
   // show
   const tracked = ctx.store.countTrackedUsers(guild.id);
   const outbox = ctx.store.outboxStatus(guild.id, now);
@@ -117,6 +133,7 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
         outbox,
         cap: ctx.config.MAX_TRACKED_USERS_PER_SERVER,
         now: now.getTime(),
+        failingGames: ctx.store.gameFailuresOf(guild.id, now.getTime() - GAME_FAILING_WARN_MS),
       }),
       speedEmbed(ctx, guild.id, tracked, now),
     ],

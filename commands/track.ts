@@ -92,7 +92,8 @@ async function add(interaction: ChatInputCommandInteraction, ctx: CommandContext
     userPic: profile.userPic,
     channelId: picked ? picked.id : undefined,
     addedBy: interaction.user.id,
-    now: ctx.now(),
+    // On RA's clock: a skewed clock must neither announce what was earned before nor hide what comes next.
+    now: new Date(ctx.ra.raNow(ctx.now().getTime())),
   });
   const speed = followLine(
     profile.user,

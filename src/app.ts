@@ -4,6 +4,7 @@ import { createCatalogue } from './catalogue/search.js';
 import type { Config } from './config.js';
 import { createDiscordClient, loginAndWaitReady } from './discord/client.js';
 import type { CommandContext } from './discord/command.js';
+import { reconcileGuilds, watchGuildRemovals } from './discord/guild-lifecycle.js';
 import { COMMANDS_HASH_META_KEY, commandsHash, registerCommands } from './discord/register.js';
 import { createInteractionRouter, describe } from './discord/router.js';
 import type { Logger } from './log.js';
@@ -96,6 +97,7 @@ export async function startBot(
   if (released > 0) logger.info({ released }, 'announcements interrupted by a restart are due again');
   const ra = createRaClient({
     ...raClientOptions(config, logger.child({ component: 'ra' })),
+    now: () => now().getTime(),
     ...overrides.ra,
   });
   const urls = createRaUrls({ mediaUrl: config.RA_MEDIA_URL, siteUrl: config.RA_SITE_URL });
@@ -222,6 +224,10 @@ export async function startBot(
       );
     }
   }
+
+  // Servers the bot was removed from while offline, then any removal from now on.
+  reconcileGuilds(client, store, logger);
+  watchGuildRemovals(client, store, logger);
 
   const drain = () =>
     dispatcher

@@ -2,7 +2,7 @@ import { ConfigError, loadConfigFromProcess } from './config.js';
 import { ANNOUNCE_PERMISSION_NAMES, INVITE_PERMISSIONS } from './discord/permissions.js';
 import { createRest, discordFailure, inviteUrl, stopRest, type ToolOptions, whoAmI } from './discord/rest.js';
 import { scrubSecrets, silentLogger } from './log.js';
-import { createRaClient } from './ra/client.js';
+import { CLOCK_SKEW_WARN_MS, createRaClient } from './ra/client.js';
 import { RaError } from './ra/errors.js';
 import { raClientOptions } from './ra/from-config.js';
 import { trackedUlidsInFile } from './store/followers.js';
@@ -53,6 +53,12 @@ export async function runDoctor(
     } else {
       await ra.getRecentGameAwards({ count: 1 });
       out('✔ RetroAchievements key works');
+    }
+    const skew = ra.clockSkewMs();
+    if (skew !== null) {
+      const seconds = Math.round(skew / 1000);
+      const line = `clock: RetroAchievements is ${Math.abs(seconds)} s ${seconds >= 0 ? 'ahead of' : 'behind'} this machine`;
+      out(Math.abs(skew) > CLOCK_SKEW_WARN_MS ? `! ${line}; fix the system clock (NTP)` : `✔ ${line}`);
     }
   } catch (error) {
     ok = false;

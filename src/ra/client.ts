@@ -24,6 +24,7 @@ import {
   RaUnavailableError,
 } from './errors.js';
 import {
+  type GameAwardPage,
   gameExists,
   normalizeConsoles,
   normalizeGameDetails,
@@ -85,6 +86,8 @@ export interface RaClientOptions {
    * `perSecond`. Default: memberAllowanceFor(requestsPerSecond).
    */
   memberAllowance?: MemberAllowance;
+  /** This machine's clock (epoch ms), against which RA's `Date` header is compared. */
+  now?: () => number;
 }
 
 export interface MemberAllowance {
@@ -96,6 +99,14 @@ export interface MemberAllowance {
 export function memberAllowanceFor(requestsPerSecond: number): MemberAllowance {
   return { burst: Math.max(20, Math.ceil(20 * requestsPerSecond)), perSecond: requestsPerSecond / 3 };
 }
+
+/** A clock difference with RA above this is logged as a warning. */
+export const CLOCK_SKEW_WARN_MS = 60_000;
+/**
+ * Below this, a measured difference is noise (RA's `Date` header has whole seconds, plus the
+ * request's own latency): times are then taken as they are.
+ */
+export const CLOCK_SKEW_NOISE_MS = 5_000;
 
 export interface RecentlyPlayedOptions {
   offset?: number;
@@ -149,6 +160,8 @@ export interface RaClient {
    * Following happens on RA's website only.
    */
   getUsersFollowingMe(options?: FollowersOptions): Promise<FollowersPage>;
+  /** One page of the award feed with RA's `Total` (rows RA dropped still count there). */
+  getRecentGameAwardsPage(options?: RecentGameAwardsOptions): Promise<GameAwardPage>;
   /**
    * Runs `work` with every request it makes in the background lane: behind requests a person is
    * waiting for (commands, autocomplete), which are the default. The poller uses this.
@@ -160,6 +173,16 @@ export interface RaClient {
    * can't spend the key alone. Shared in-flight requests cost nothing.
    */
   runAsMember<T>(memberId: string, work: () => Promise<T>): Promise<T>;
+  /**
+   * RA's clock minus this machine's, in ms, from the `Date` header of the latest answer that had
+   * one; null before any. Positive: RA is ahead.
+   */
+  clockSkewMs(): number | null;
+  /**
+   * "Now" on RA's clock (this machine's time plus the skew, when the skew is more than noise):
+   * what to compare RA's timestamps with, e.g. when tracking starts.
+   */
+  raNow(localMs: number): number;
   /** Stops new requests, aborts those in flight and closes the connection pool. */
   close(): Promise<void>;
   stats(): RaClientStats;
@@ -577,6 +600,25 @@ export function createRaClient(options: RaClientOptions): RaClient & RaCatalogue
   }
 
   const closedError = () => new RaUnavailableError('the RA client is closed');
+  const localNow = options.now ?? Date.now;
+  let skewMs: number | null = null;
+  let skewWarned = false;
+
+  /** Measures the skew from an answer's `Date` header (whole seconds: its middle is +500 ms). */
+  function measureSkew(header: string | string[] | undefined, sentAt: number, receivedAt: number): void {
+    const text = Array.isArray(header) ? header[0] : header;
+    const serverMs = text ? Date.parse(text) : Number.NaN;
+    if (Number.isNaN(serverMs)) return;
+    skewMs = Math.round(serverMs + 500 - (sentAt + receivedAt) / 2);
+    const large = Math.abs(skewMs) > CLOCK_SKEW_WARN_MS;
+    if (large && !skewWarned) {
+      logger.warn(
+        { skewSeconds: Math.round(skewMs / 1000) },
+        'this machine’s clock differs from RetroAchievements’ by over a minute; fix the system clock (NTP). Tracking times follow RA’s clock meanwhile',
+      );
+    }
+    skewWarned = large;
+  }
 
   /** One HTTP attempt: waits for a concurrency slot and a start slot, then sends. */
   async function sendOnce(endpoint: string, params: Params): Promise<AttemptOutcome> {
@@ -601,6 +643,7 @@ export function createRaClient(options: RaClientOptions): RaClient & RaCatalogue
       }, timeoutMs);
       attempts.add(controller);
       const started = performance.now();
+      const sentAt = localNow();
       try {
         const res = await pool.request({
           path: `${basePath}/API_${endpoint}.php?${query.toString()}`,
@@ -609,6 +652,7 @@ export function createRaClient(options: RaClientOptions): RaClient & RaCatalogue
           signal: controller.signal,
         });
         const text = await res.body.text();
+        measureSkew(res.headers.date, sentAt, localNow());
         if (debugEnabled()) {
           logger.debug(
             { endpoint, params, status: res.statusCode, ms: Math.round(performance.now() - started) },
@@ -746,7 +790,7 @@ export function createRaClient(options: RaClientOptions): RaClient & RaCatalogue
     const u = parseRaUser(user);
     const m = requireInteger(minutes, 'minutes', 1, 60 * 24 * 31);
     const body = await request200('GetUserRecentAchievements', { u, m: String(m) });
-    return normalizeUnlockEvents(body, 'GetUserRecentAchievements');
+    return normalizeUnlockEvents(body, 'GetUserRecentAchievements', skipped);
   }
 
   async function getAchievementsEarnedBetween(user: string, from: Date, to: Date): Promise<UnlockEvent[]> {
@@ -760,7 +804,7 @@ export function createRaClient(options: RaClientOptions): RaClient & RaCatalogue
     let f = fromSec;
     for (let page = 0; ; page++) {
       const body = await request200('GetAchievementsEarnedBetween', { u, f: String(f), t: String(toSec) });
-      const rows = normalizeUnlockEvents(body, 'GetAchievementsEarnedBetween');
+      const rows = normalizeUnlockEvents(body, 'GetAchievementsEarnedBetween', skipped);
       for (const row of rows) {
         const key = `${row.achievementId}:${row.hardcore ? 1 : 0}:${row.date.getTime()}`;
         if (seen.has(key)) continue;
@@ -796,13 +840,21 @@ export function createRaClient(options: RaClientOptions): RaClient & RaCatalogue
     return normalizeRecentlyPlayedGames(await request200('GetUserRecentlyPlayedGames', params));
   }
 
-  async function getRecentGameAwards(opts: RecentGameAwardsOptions = {}): Promise<GameAwardEvent[]> {
+  /** Logs each list row RA sent that the bot can't read (it is skipped; the rest counts). */
+  function skipped(where: string, error: RaMalformedResponseError): void {
+    logger.warn(
+      { where, err: error.message },
+      'RA sent an unreadable row; skipped it, the rest of the list counts',
+    );
+  }
+
+  async function getRecentGameAwardsPage(opts: RecentGameAwardsOptions = {}): Promise<GameAwardPage> {
     const params: Params = {};
     if (opts.date !== undefined) params.d = requireDate(opts.date, 'date').toISOString().slice(0, 10);
     if (opts.offset !== undefined) params.o = String(requireInteger(opts.offset, 'offset', 0));
     if (opts.count !== undefined) params.c = String(requireInteger(opts.count, 'count', 1, 100));
     if (opts.kinds !== undefined) params.k = requireKinds(opts.kinds);
-    return normalizeRecentGameAwards(await request200('GetRecentGameAwards', params));
+    return normalizeRecentGameAwards(await request200('GetRecentGameAwards', params), skipped);
   }
 
   async function getUserSummary(user: string, opts: { recentUnlocks?: number } = {}): Promise<UserSummary> {
@@ -860,12 +912,15 @@ export function createRaClient(options: RaClientOptions): RaClient & RaCatalogue
     getConsoleIds,
     getGameList,
     getGameExtended,
+    clockSkewMs: () => skewMs,
+    raNow: (local) => (skewMs !== null && Math.abs(skewMs) >= CLOCK_SKEW_NOISE_MS ? local + skewMs : local),
     getUserProfile,
     getGameInfoAndUserProgress,
     getUserRecentAchievements,
     getAchievementsEarnedBetween,
     getUserRecentlyPlayedGames,
-    getRecentGameAwards,
+    getRecentGameAwards: async (opts) => (await getRecentGameAwardsPage(opts)).events,
+    getRecentGameAwardsPage,
     getUserSummary,
     getUserAwards,
     getUsersFollowingMe,

@@ -68,10 +68,48 @@ function objectBody(raw: unknown, endpoint: string, notFound?: NotFoundContext):
   return raw;
 }
 
-function arrayBody(raw: unknown, endpoint: string): unknown[] {
-  if (!Array.isArray(raw)) throw malformed(endpoint, 'a JSON array');
-  return raw;
+/**
+ * Every list RA sends, read one way: a JSON array, or the object PHP makes of a list it dropped
+ * rows from after building it (`{"1": {...}, "2": {...}}`: keyed by the surviving indexes), in
+ * numeric key order. An object with any key that isn't an index is not a list.
+ */
+export function listOf(raw: unknown, where: string): unknown[] {
+  if (Array.isArray(raw)) return raw;
+  if (!isRawObject(raw)) throw malformed(where, 'a list (JSON array, or object keyed by index)');
+  const entries: [number, unknown][] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    if (!/^\d+$/.test(key)) throw malformed(where, 'a list (JSON array, or object keyed by index)');
+    entries.push([Number(key), value]);
+  }
+  return entries.sort((a, b) => a[0] - b[0]).map(([, value]) => value);
 }
+
+/**
+ * Maps each row of a list, skipping (and reporting through `onSkip`) a row that can't be read:
+ * one bad row of a list must not hide the rest of it.
+ */
+function readRows<T>(
+  rows: readonly unknown[],
+  where: string,
+  read: (row: unknown, where: string) => T | null,
+  onSkip?: (where: string, error: RaMalformedResponseError) => void,
+): T[] {
+  const out: T[] = [];
+  rows.forEach((row, i) => {
+    const at = `${where}[${i}]`;
+    try {
+      const value = read(row, at);
+      if (value !== null) out.push(value);
+    } catch (error) {
+      if (!(error instanceof RaMalformedResponseError)) throw error;
+      onSkip?.(at, error);
+    }
+  });
+  return out;
+}
+
+/** Called with the row's place and the reason when a list row is skipped as unreadable. */
+export type SkipReporter = (where: string, error: RaMalformedResponseError) => void;
 
 const isAbsent = (value: unknown): value is null | undefined => value === null || value === undefined;
 
@@ -256,11 +294,7 @@ function normalizeAchievement(raw: unknown, where: string): Achievement {
  */
 function normalizeAchievements(raw: unknown, where: string): Achievement[] {
   if (isAbsent(raw)) return [];
-  let entries: unknown[];
-  if (Array.isArray(raw)) entries = raw;
-  else if (isRawObject(raw)) entries = Object.values(raw);
-  else throw malformed(where, 'an object of achievements');
-  return entries
+  return listOf(raw, where)
     .map((entry, i) => normalizeAchievement(entry, `${where}[${i}]`))
     .sort((a, b) => a.displayOrder - b.displayOrder || a.id - b.id);
 }
@@ -321,17 +355,18 @@ function normalizeUnlockEvent(raw: unknown, where: string): UnlockEvent {
 }
 
 /**
- * API_GetUserRecentAchievements / API_GetAchievementsEarnedBetween: an array, in RA's order.
+ * API_GetUserRecentAchievements / API_GetAchievementsEarnedBetween: a list, in RA's order.
  * An unknown user is `[]` too, indistinguishable from "no unlocks": both give an empty list.
+ * An unreadable row is skipped (reported to `onSkip`); the rest of the list counts.
  */
-export function normalizeUnlockEvents(raw: unknown, endpoint: string): UnlockEvent[] {
-  return arrayBody(raw, endpoint).map((row, i) => normalizeUnlockEvent(row, `${endpoint}[${i}]`));
+export function normalizeUnlockEvents(raw: unknown, endpoint: string, onSkip?: SkipReporter): UnlockEvent[] {
+  return readRows(listOf(raw, endpoint), endpoint, normalizeUnlockEvent, onSkip);
 }
 
 /** API_GetUserRecentlyPlayedGames (an unknown user is `[]`, like a user with no games). */
 export function normalizeRecentlyPlayedGames(raw: unknown): RecentlyPlayedGame[] {
   const endpoint = 'GetUserRecentlyPlayedGames';
-  return arrayBody(raw, endpoint).map((row, i): RecentlyPlayedGame => {
+  return listOf(raw, endpoint).map((row, i): RecentlyPlayedGame => {
     const where = `${endpoint}[${i}]`;
     if (!isRawObject(row)) throw malformed(where, 'a game object');
     return {
@@ -347,40 +382,42 @@ export function normalizeRecentlyPlayedGames(raw: unknown): RecentlyPlayedGame[]
   });
 }
 
+/** One page of API_GetRecentGameAwards. */
+export interface GameAwardPage {
+  events: GameAwardEvent[];
+  /** RA's `Total`: rows matching the query before any were dropped (page by this, not by rows). */
+  total: number;
+}
+
 /**
- * API_GetRecentGameAwards: `{Count, Total, Results: [...]}`, newest first. A row whose kind
- * this version doesn't know is dropped (it can't be announced correctly) rather than failing
- * the whole feed.
+ * API_GetRecentGameAwards: `{Count, Total, Results}`, newest first; `Results` may be an object
+ * when RA dropped rows (deleted users). A row whose kind this version doesn't know, or that
+ * can't be read (a deleted account without a ULID, say), is skipped: one row must not hide the
+ * rest of a site-wide feed.
  */
-export function normalizeRecentGameAwards(raw: unknown): GameAwardEvent[] {
+export function normalizeRecentGameAwards(raw: unknown, onSkip?: SkipReporter): GameAwardPage {
   const endpoint = 'GetRecentGameAwards';
   const body = objectBody(raw, endpoint);
-  const rows = arrayBody(body.Results, `${endpoint}.Results`);
-  const events: GameAwardEvent[] = [];
-  rows.forEach((row, i) => {
-    const where = `${endpoint}.Results[${i}]`;
-    // One unreadable row (a deleted account without a ULID, say) must not hide the rest of a
-    // site-wide feed: it is skipped, as rows of award kinds the bot doesn't know are.
-    try {
-      if (!isRawObject(row)) throw malformed(where, 'an award object');
-      if (typeof row.AwardKind !== 'string') throw malformed(`${where}.AwardKind`, 'a string');
-      const awardKind = parseAwardKind(row.AwardKind);
-      if (awardKind === null) return;
-      events.push({
-        user: requiredString(row, 'User', where),
-        ulid: requiredString(row, 'ULID', where),
-        awardKind,
-        awardDate: requiredDate(row, 'AwardDate', where),
-        gameId: requiredId(row, 'GameID', where),
-        gameTitle: optionalString(row, 'GameTitle', where),
-        consoleId: optionalNumber(row, 'ConsoleID', where),
-        consoleName: optionalString(row, 'ConsoleName', where),
-      });
-    } catch (error) {
-      if (!(error instanceof RaMalformedResponseError)) throw error;
-    }
-  });
-  return events;
+  const rows = listOf(body.Results, `${endpoint}.Results`);
+  const events = readRows(rows, `${endpoint}.Results`, normalizeAwardRow, onSkip);
+  return { events, total: optionalNumber(body, 'Total', endpoint, rows.length) };
+}
+
+function normalizeAwardRow(row: unknown, where: string): GameAwardEvent | null {
+  if (!isRawObject(row)) throw malformed(where, 'an award object');
+  if (typeof row.AwardKind !== 'string') throw malformed(`${where}.AwardKind`, 'a string');
+  const awardKind = parseAwardKind(row.AwardKind);
+  if (awardKind === null) return null;
+  return {
+    user: requiredString(row, 'User', where),
+    ulid: requiredString(row, 'ULID', where),
+    awardKind,
+    awardDate: requiredDate(row, 'AwardDate', where),
+    gameId: requiredId(row, 'GameID', where),
+    gameTitle: optionalString(row, 'GameTitle', where),
+    consoleId: optionalNumber(row, 'ConsoleID', where),
+    consoleName: optionalString(row, 'ConsoleName', where),
+  };
 }
 
 /** API_GetGame: only used to tell an unknown game from an unknown user; true when it exists. */
@@ -393,7 +430,7 @@ export function gameExists(raw: unknown): boolean {
 
 /** RA lists may arrive as arrays, as objects keyed by index or id, or absent/`[]` for none. */
 function listValues(raw: unknown, where: string): unknown[] {
-  return isAbsent(raw) ? [] : listOrIndexedObject(raw, where);
+  return isAbsent(raw) ? [] : listOf(raw, where);
 }
 
 /**
@@ -493,15 +530,6 @@ export function normalizeUserAwards(raw: unknown, query: string): UserAwards {
  * A list that PHP may have sent as an object keyed by the surviving indexes (rows dropped after
  * the list was built): the values in numeric key order.
  */
-function listOrIndexedObject(raw: unknown, where: string): unknown[] {
-  if (Array.isArray(raw)) return raw;
-  if (!isRawObject(raw)) throw malformed(where, 'a JSON array or an object keyed by index');
-  return Object.keys(raw)
-    .filter((key) => /^\d+$/.test(key))
-    .sort((a, b) => Number(a) - Number(b))
-    .map((key) => raw[key]);
-}
-
 /**
  * API_GetUsersFollowingMe: `{Count, Total, Results}`, most recently active first. A row without
  * a ULID (or otherwise unreadable) is skipped: one odd row must not hide every other follower.
@@ -509,7 +537,7 @@ function listOrIndexedObject(raw: unknown, where: string): unknown[] {
 export function normalizeUsersFollowingMe(raw: unknown): FollowersPage {
   const endpoint = 'GetUsersFollowingMe';
   const body = objectBody(raw, endpoint);
-  const rows = isAbsent(body.Results) ? [] : listOrIndexedObject(body.Results, `${endpoint}.Results`);
+  const rows = isAbsent(body.Results) ? [] : listOf(body.Results, `${endpoint}.Results`);
   const followers: Follower[] = [];
   rows.forEach((row, i) => {
     const where = `${endpoint}.Results[${i}]`;
@@ -531,35 +559,18 @@ export function normalizeUsersFollowingMe(raw: unknown): FollowersPage {
   return { followers, total: Math.max(total, followers.length) };
 }
 
-/** A list, or PHP's object keyed by the surviving indexes (see docs: lists can arrive as objects). */
-function listBody(raw: unknown, endpoint: string): unknown[] {
-  if (isRawObject(raw)) {
-    return Object.keys(raw)
-      .sort((a, b) => Number(a) - Number(b))
-      .map((key) => raw[key]);
-  }
-  return arrayBody(raw, endpoint);
-}
-
 /** Rows that can't be read are skipped: one bad row must not hide a whole console's games. */
 function readableRows<T>(rows: unknown[], where: string, read: (row: RawObject, at: string) => T): T[] {
-  const out: T[] = [];
-  rows.forEach((row, i) => {
-    const at = `${where}[${i}]`;
-    try {
-      if (!isRawObject(row)) throw malformed(at, 'an object');
-      out.push(read(row, at));
-    } catch (error) {
-      if (!(error instanceof RaMalformedResponseError)) throw error;
-    }
+  return readRows(rows, where, (row, at) => {
+    if (!isRawObject(row)) throw malformed(at, 'an object');
+    return read(row, at);
   });
-  return out;
 }
 
 /** API_GetConsoleIDs (ids may be strings on older servers). */
 export function normalizeConsoles(raw: unknown): RaConsole[] {
   const endpoint = 'GetConsoleIDs';
-  return readableRows(listBody(raw, endpoint), endpoint, (row, at) => ({
+  return readableRows(listOf(raw, endpoint), endpoint, (row, at) => ({
     id: requiredId(row, 'ID', at),
     name: requiredString(row, 'Name', at),
     iconUrl: optionalString(row, 'IconURL', at),
@@ -571,7 +582,7 @@ export function normalizeConsoles(raw: unknown): RaConsole[] {
 /** API_GetGameList (ids may be strings on older servers; an unknown console is `[]`). */
 export function normalizeGameList(raw: unknown): GameListEntry[] {
   const endpoint = 'GetGameList';
-  return readableRows(listBody(raw, endpoint), endpoint, (row, at) => ({
+  return readableRows(listOf(raw, endpoint), endpoint, (row, at) => ({
     id: requiredId(row, 'ID', at),
     title: requiredString(row, 'Title', at),
     consoleId: requiredId(row, 'ConsoleID', at),

@@ -79,6 +79,15 @@ export interface OutboxView {
 }
 
 /** Discord's relative timestamp for epoch ms. */
+/** A (user, game) RA has kept failing on. */
+export interface FailingGameView {
+  displayName: string;
+  gameId: number;
+  since: number;
+  failures: number;
+  lastError: string;
+}
+
 function relative(ms: number): string {
   return `<t:${Math.floor(ms / 1000)}:R>`;
 }
@@ -112,6 +121,8 @@ export function renderSettings(input: {
   outbox: OutboxView;
   /** Epoch ms: a next try already due reads "next run" instead of a time in the past. */
   now?: number;
+  /** Games RA has been failing on for a day or more (their unlocks wait until they read again). */
+  failingGames?: readonly FailingGameView[];
 }): APIEmbed {
   const { settings, tracked, cap, outbox } = input;
   const onOff = (v: boolean) => (v ? 'on' : 'off');
@@ -128,6 +139,10 @@ export function renderSettings(input: {
     const error = d.lastError ? `: ${safeText(d.lastError, 160, { singleLine: true })}` : ': not tried yet';
     return `• <#${d.channelId}> ${d.count} waiting since ${relative(d.since)}, ${next}${error}`;
   });
+  const failingLines = (input.failingGames ?? []).map(
+    (g) =>
+      `• **${safeText(g.displayName, 40, { singleLine: true })}**, game ${g.gameId}: since ${relative(g.since)}, ${g.failures} tries (${safeText(g.lastError, 120, { singleLine: true })}); its unlocks are announced once RA answers for it again`,
+  );
   const head = `${outbox.pending} waiting · ${outbox.failed} failed for good`;
   const hint = `Fix the channel permissions (${ANNOUNCE_PERMISSION_NAMES}) or pick another channel.`;
   // A field value holds 1024 characters: list as many failures as fit with the hint.
@@ -167,6 +182,9 @@ export function renderSettings(input: {
       },
       ...(delayedLines.length > 0
         ? [{ name: 'Waiting over 15 minutes', value: fitLines(delayedLines, 'channel') }]
+        : []),
+      ...(failingLines.length > 0
+        ? [{ name: 'RetroAchievements keeps failing on', value: fitLines(failingLines, 'game') }]
         : []),
     ],
   };

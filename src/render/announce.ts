@@ -236,7 +236,8 @@ function renderBundle(payload: UnlockBundlePayload, urls: RaUrls, maxListed: num
  * "completed", "beaten (hardcore)", "beaten (softcore)") in the sentence and reads well for all four.
  */
 function awardSentence(payload: AwardPayload, game: string): string {
-  return `${game} ${AWARD_VERBS[payload.award.kind]} by ${boldName(payload)}`;
+  const again = payload.award.again ? ' again' : '';
+  return `${game} ${AWARD_VERBS[payload.award.kind]}${again} by ${boldName(payload)}`;
 }
 
 function renderAward(payload: AwardPayload, urls: RaUrls): AnnouncementMessage {

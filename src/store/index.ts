@@ -8,6 +8,7 @@ import type { OutboxInput, Subscription } from '../tracking/events.js';
 import { CatalogueTables } from './catalogue.js';
 import type { Database } from './db.js';
 import { FollowersTable } from './followers.js';
+import { type GameFailure, type GameFailureRun, GameFailuresTable } from './game-failures.js';
 import { GamePlayersQuery } from './game-players.js';
 import { type GuildSettings, type GuildSettingsPatch, GuildSettingsTable } from './guilds.js';
 import { LatencyQueries } from './latency.js';
@@ -20,6 +21,7 @@ import {
   OutboxTable,
   randomNonce,
 } from './outbox.js';
+import { OutboxAdminStatements } from './outbox-admin.js';
 import { ProgressTables } from './progress.js';
 import { type Instant, toMs } from './shared.js';
 import {
@@ -39,6 +41,7 @@ export type {
 } from './catalogue.js';
 export { type Database, DatabaseTooNewError, LATEST_SCHEMA_VERSION, openDatabase } from './db.js';
 export type { FollowerInput, StoredFollower } from './followers.js';
+export type { GameFailure, GameFailureRun } from './game-failures.js';
 export type { GamePlayer } from './game-players.js';
 export { DEFAULT_TOGGLES, type GuildSettings, type GuildSettingsPatch } from './guilds.js';
 export type { LatencyStats } from './latency.js';
@@ -73,6 +76,14 @@ export interface ApplyGameDetectionInput {
   now: Instant;
 }
 
+/** Every game diffed in one poll of a user, with all their outbox rows in the order to post them. */
+export interface ApplyUserDetectionsInput {
+  ulid: string;
+  games: readonly { gameId: number; detection: Detection }[];
+  rows: readonly OutboxInput[];
+  now: Instant;
+}
+
 export interface ApplyGameDetectionResult {
   /** False when no guild tracks the user any more (untracked mid-poll): nothing was written. */
   applied: boolean;
@@ -89,6 +100,8 @@ export class Store {
   private readonly outbox: OutboxTable;
   private readonly meta: MetaTable;
   private readonly links: LinksTables;
+  private readonly gameFailures: GameFailuresTable;
+  private readonly outboxAdmin: OutboxAdminStatements;
   private readonly recheckPolls: number;
   private readonly applyInTransaction;
   /** Followers of the API key's owner (store/followers.ts). */
@@ -98,6 +111,8 @@ export class Store {
   /** The game catalogue (issue 13): refreshed in the background, searched by every game option. */
   readonly catalogue: CatalogueTables;
   private readonly gamePlayers: GamePlayersQuery;
+  private readonly applyUserInTransaction;
+  private readonly removeGuildInTransaction;
 
   constructor(
     readonly db: Database,
@@ -111,10 +126,25 @@ export class Store {
     this.links = new LinksTables(db);
     this.followers = new FollowersTable(db);
     this.latency = new LatencyQueries(db);
+    this.gameFailures = new GameFailuresTable(db);
+    this.outboxAdmin = new OutboxAdminStatements(db);
     this.recheckPolls = options.recheckPolls ?? DEFAULT_RECHECK_POLLS;
     this.catalogue = new CatalogueTables(db);
     this.gamePlayers = new GamePlayersQuery(db);
     this.applyInTransaction = db.transaction((input: ApplyGameDetectionInput) => this.applyNow(input));
+    this.applyUserInTransaction = db.transaction((input: ApplyUserDetectionsInput) =>
+      this.applyUserNow(input),
+    );
+    const deleteGuildRows = db.prepare<[string]>('DELETE FROM outbox WHERE guild_id = ?');
+    const deleteGuildSettings = db.prepare<[string]>('DELETE FROM guild_settings WHERE guild_id = ?');
+    this.removeGuildInTransaction = db.transaction((guildId: string) => {
+      const users = this.users.list(guildId);
+      for (const user of users) this.users.untrack(guildId, user.ulid);
+      deleteGuildRows.run(guildId);
+      deleteGuildSettings.run(guildId);
+      this.links.forgetGuild(guildId);
+      return users.length;
+    });
   }
 
   // --- guild settings -----------------------------------------------------------------------
@@ -123,14 +153,25 @@ export class Store {
     return this.guilds.get(guildId);
   }
 
+  /** A new default channel also takes the waiting announcements of users without their own. */
   updateGuildSettings(guildId: string, patch: GuildSettingsPatch, now: Instant): GuildSettings {
-    return this.guilds.update(guildId, patch, now);
+    const settings = this.guilds.update(guildId, patch, now);
+    if (patch.defaultChannelId) this.outboxAdmin.rerouteDefault(guildId, patch.defaultChannelId, now);
+    return settings;
   }
 
   // --- tracked users ------------------------------------------------------------------------
 
+  /** A channel given for the user also takes their announcements still waiting in this guild. */
   trackUser(input: TrackUserInput): TrackUserResult {
-    return this.users.track(input);
+    const result = this.users.track(input);
+    if (input.channelId) this.outboxAdmin.rerouteUser(input.guildId, input.ulid, input.channelId, input.now);
+    return result;
+  }
+
+  /** Failed announcements since `since` go out again (to the user's current channel). Returns the count. */
+  retryFailedOutbox(guildId: string, since: Instant, now: Instant): number {
+    return this.outboxAdmin.retryFailed(guildId, since, now);
   }
 
   untrackUser(guildId: string, ulid: string): boolean {
@@ -220,24 +261,85 @@ export class Store {
     return this.applyInTransaction(input);
   }
 
+  /**
+   * Commits one poll of a user atomically: every diffed game's state (each read fine, so it is
+   * no longer failing) and all their outbox rows, in the order given (the order they were earned).
+   */
+  applyUserDetections(input: ApplyUserDetectionsInput): ApplyGameDetectionResult {
+    return this.applyUserInTransaction(input);
+  }
+
   private applyNow(input: ApplyGameDetectionInput): ApplyGameDetectionResult {
-    const { ulid, gameId, detection } = input;
+    return this.applyUserNow({
+      ulid: input.ulid,
+      games: [{ gameId: input.gameId, detection: input.detection }],
+      rows: input.rows,
+      now: input.now,
+    });
+  }
+
+  private applyUserNow(input: ApplyUserDetectionsInput): ApplyGameDetectionResult {
+    const { ulid } = input;
     const now = toMs(input.now);
     const userId = this.progress.userId(ulid);
     if (userId === null) return { applied: false, outboxIds: [], earnedUpserted: 0, earnedDeleted: 0 };
 
-    const recheckRemaining = this.nextRecheck(userId, gameId, detection);
-    const stats = this.progress.writeGame(userId, gameId, detection.nextState.earned, {
-      highestAward: detection.nextState.highestAward,
-      recheckRemaining,
-      now,
-    });
+    let earnedUpserted = 0;
+    let earnedDeleted = 0;
+    for (const { gameId, detection } of input.games) {
+      const recheckRemaining = this.nextRecheck(userId, gameId, detection);
+      const stats = this.progress.writeGame(userId, gameId, detection.nextState.earned, {
+        highestAward: detection.nextState.highestAward,
+        highestAwardAt: detection.nextState.highestAwardAt ?? null,
+        recheckRemaining,
+        now,
+      });
+      this.gameFailures.clear(userId, gameId);
+      earnedUpserted += stats.upserted;
+      earnedDeleted += stats.deleted;
+    }
     const outboxIds: number[] = [];
     for (const row of input.rows) {
       // A guild that untracked the user while RA was being asked must not get the post.
       if (this.users.isTracked(row.guildId, ulid)) outboxIds.push(this.outbox.insert(ulid, row, now));
     }
-    return { applied: true, outboxIds, earnedUpserted: stats.upserted, earnedDeleted: stats.deleted };
+    return { applied: true, outboxIds, earnedUpserted, earnedDeleted };
+  }
+
+  // --- games RA keeps failing on --------------------------------------------------------------
+
+  /** Records a failed read of one game; null for a user nobody tracks. */
+  recordGameFailure(
+    ulid: string,
+    gameId: number,
+    now: Instant,
+    nextAttemptAt: Instant,
+    error: string,
+  ): GameFailureRun | null {
+    const userId = this.progress.userId(ulid);
+    return userId === null ? null : this.gameFailures.record(userId, gameId, now, nextAttemptAt, error);
+  }
+
+  /** Failures so far of this (user, game) in its current run; 0 when it isn't failing. */
+  gameFailureCount(ulid: string, gameId: number): number {
+    const userId = this.progress.userId(ulid);
+    return userId === null ? 0 : this.gameFailures.failures(userId, gameId);
+  }
+
+  markGameFailureWarned(ulid: string, gameId: number): void {
+    const userId = this.progress.userId(ulid);
+    if (userId !== null) this.gameFailures.markWarned(userId, gameId);
+  }
+
+  /** The user's failing games, each with when it may be tried again (epoch ms). */
+  failingGames(ulid: string): Map<number, number> {
+    const userId = this.progress.userId(ulid);
+    return userId === null ? new Map() : this.gameFailures.ofUser(userId);
+  }
+
+  /** Games of this guild's tracked users that RA has been failing on since `since` or before. */
+  gameFailuresOf(guildId: string, since: Instant): GameFailure[] {
+    return this.gameFailures.ofGuild(guildId, since);
   }
 
   /**
@@ -253,8 +355,8 @@ export class Store {
 
   // --- outbox -------------------------------------------------------------------------------
 
-  claimDueOutbox(now: Instant, limit: number, leaseMs?: number): OutboxRow[] {
-    return this.outbox.claimDue(now, limit, leaseMs);
+  claimDueOutbox(now: Instant, limit: number, leaseMs?: number, perChannel?: number): OutboxRow[] {
+    return this.outbox.claimDue(now, limit, leaseMs, perChannel);
   }
 
   markSent(id: number, messageId: string, now: Instant): boolean {
@@ -364,6 +466,27 @@ export class Store {
   /** Tracked users of the guild with stored progress in the game (for `/game`). */
   gamePlayersInGuild(guildId: string, gameId: number) {
     return this.gamePlayers.inGuild(guildId, gameId);
+  }
+
+  // --- servers the bot left -------------------------------------------------------------------
+
+  /**
+   * The bot was removed from a server: its settings, tracked users and announcements go, and a
+   * user no other server tracks is no longer polled (their progress goes too). Returns how many
+   * users it tracked.
+   */
+  removeGuild(guildId: string): number {
+    return this.removeGuildInTransaction(guildId);
+  }
+
+  /** Every server the database holds data for (settings or tracked users). */
+  knownGuildIds(): string[] {
+    const rows = this.db
+      .prepare<[], { guild_id: string }>(
+        'SELECT guild_id FROM guild_settings UNION SELECT guild_id FROM tracked_users UNION SELECT guild_id FROM outbox',
+      )
+      .all();
+    return rows.map((r) => r.guild_id);
   }
 
   // --- installation facts and lifecycle -----------------------------------------------------

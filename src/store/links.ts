@@ -63,6 +63,8 @@ export class LinksTables {
          JOIN link_guilds g ON g.discord_user_id = l.discord_user_id AND g.guild_id = ?
          WHERE l.ulid = ?`,
       ),
+      forgetGuildSeen: db.prepare<[string]>('DELETE FROM link_guilds WHERE guild_id = ?'),
+      forgetGuildSettings: db.prepare<[string]>('DELETE FROM guild_link_settings WHERE guild_id = ?'),
       guildsOf: db.prepare<[string], { guild_id: string }>(
         'SELECT guild_id FROM link_guilds WHERE discord_user_id = ?',
       ),
@@ -133,6 +135,12 @@ export class LinksTables {
   /** Records that a linked member is in this server (no-op for an unlinked one). */
   seenIn(discordUserId: string, guildId: string): void {
     this.stmt.seen.run(guildId, discordUserId);
+  }
+
+  /** The bot left this server: its switches and "seen here" marks go (links are global and stay). */
+  forgetGuild(guildId: string): void {
+    this.stmt.forgetGuildSeen.run(guildId);
+    this.stmt.forgetGuildSettings.run(guildId);
   }
 
   memberIn(guildId: string, ulid: string): string | null {

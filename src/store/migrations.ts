@@ -210,4 +210,28 @@ CREATE VIRTUAL TABLE catalogue_fts USING fts5 (
 INSERT INTO catalogue_fts (catalogue_fts, rank) VALUES ('automerge', 0);
 `;
 
-export const MIGRATIONS: readonly Migration[] = [V1, V2, V3, FOLLOWERS, LINKS, CATALOGUE];
+/**
+ * Announcements under RA's real behaviour):
+ * - game_failures: (user, game) pairs RA keeps failing on, each retried on its own backoff while
+ *   the user's window moves on; `warned` makes the "failing for a day" warning log once.
+ * - game_state.highest_award_at: the date of the award the bot last saw, so an award RA stops
+ *   and starts reporting with the same date is not announced twice, and one earned again is.
+ * - outbox_pending_channel: "does an earlier row of this channel wait?" (order across retries)
+ *   and per-channel turns in the claim query.
+ */
+const RELIABILITY = `
+CREATE TABLE game_failures (
+  user_id         INTEGER NOT NULL REFERENCES ra_users (id) ON DELETE CASCADE,
+  game_id         INTEGER NOT NULL,
+  failures        INTEGER NOT NULL,
+  first_failed_at INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  last_error      TEXT,
+  warned          INTEGER NOT NULL DEFAULT 0 CHECK (warned IN (0, 1)),
+  PRIMARY KEY (user_id, game_id)
+) WITHOUT ROWID;
+ALTER TABLE game_state ADD COLUMN highest_award_at INTEGER;
+CREATE INDEX outbox_pending_channel ON outbox (channel_id, id) WHERE status = 'pending';
+`;
+
+export const MIGRATIONS: readonly Migration[] = [V1, V2, V3, FOLLOWERS, LINKS, CATALOGUE, RELIABILITY];

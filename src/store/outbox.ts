@@ -121,9 +121,22 @@ export class OutboxTable {
         `INSERT INTO outbox (guild_id, channel_id, ulid, kind, payload, nonce, next_attempt_at, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      due: db.prepare<[number, number], OutboxDbRow>(
-        `SELECT id, guild_id, channel_id, ulid, kind, payload, nonce, attempts, created_at FROM outbox
-         WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`,
+      // Due rows, but never one queued after a row of its channel that still waits (a retry's
+      // backoff, a held channel, a lease): a channel posts in order. Then at most `perChannel`
+      // rows per channel, taken in turns, so one channel's backlog can't crowd out the others.
+      due: db.prepare<{ now: number; perChannel: number; limit: number }, OutboxDbRow>(
+        `WITH waiting AS (
+           SELECT channel_id, min(id) AS first_id FROM outbox
+           WHERE status = 'pending' AND next_attempt_at > @now GROUP BY channel_id
+         ),
+         turns AS (
+           SELECT o.id, o.guild_id, o.channel_id, o.ulid, o.kind, o.payload, o.nonce, o.attempts, o.created_at,
+             row_number() OVER (PARTITION BY o.channel_id ORDER BY o.id) AS turn
+           FROM outbox o LEFT JOIN waiting w ON w.channel_id = o.channel_id
+           WHERE o.status = 'pending' AND o.next_attempt_at <= @now AND (w.first_id IS NULL OR o.id < w.first_id)
+         )
+         SELECT id, guild_id, channel_id, ulid, kind, payload, nonce, attempts, created_at FROM turns
+         WHERE turn <= @perChannel ORDER BY turn, id LIMIT @limit`,
       ),
       lease: db.prepare<[number, number, number]>(
         'UPDATE outbox SET next_attempt_at = ?, claimed_at = ? WHERE id = ?',
@@ -185,11 +198,13 @@ export class OutboxTable {
         `DELETE FROM outbox WHERE (status = 'sent' AND sent_at < ?) OR (status = 'failed' AND failed_at < ?)`,
       ),
     };
-    this.claimInTransaction = db.transaction((now: number, limit: number, leaseMs: number) => {
-      const rows = this.stmt.due.all(now, limit);
-      for (const row of rows) this.stmt.lease.run(now + leaseMs, now, row.id);
-      return rows.map(toOutboxRow);
-    });
+    this.claimInTransaction = db.transaction(
+      (now: number, limit: number, leaseMs: number, perChannel: number) => {
+        const rows = this.stmt.due.all({ now, perChannel, limit }).sort((a, b) => a.id - b.id);
+        for (const row of rows) this.stmt.lease.run(now + leaseMs, now, row.id);
+        return rows.map(toOutboxRow);
+      },
+    );
   }
 
   /** Call inside the caller's transaction. */
@@ -209,11 +224,17 @@ export class OutboxTable {
   }
 
   /**
-   * Due pending rows, oldest first, leased for `leaseMs`: a dispatcher that dies mid-post gets
+   * Due pending rows, oldest first (at most `perChannel` per channel, and none queued after a
+   * row of its channel that still waits), leased for `leaseMs`: a dispatcher that dies mid-post gets
    * them back after the lease (the nonce makes the repeat harmless); a live one marks them.
    */
-  claimDue(now: Instant, limit: number, leaseMs = DEFAULT_CLAIM_LEASE_MS): OutboxRow[] {
-    return this.claimInTransaction(toMs(now), limit, leaseMs);
+  claimDue(
+    now: Instant,
+    limit: number,
+    leaseMs = DEFAULT_CLAIM_LEASE_MS,
+    perChannel = Number.MAX_SAFE_INTEGER,
+  ): OutboxRow[] {
+    return this.claimInTransaction(toMs(now), limit, leaseMs, perChannel);
   }
 
   /**

@@ -14,6 +14,7 @@ interface EarnedRow {
 
 interface GameStateRow {
   highest_award: AwardKind | null;
+  highest_award_at: number | null;
   recheck_remaining: number;
 }
 
@@ -25,6 +26,8 @@ export interface GameWriteStats {
 
 export interface GameStateWrite {
   highestAward: AwardKind | null;
+  /** Epoch ms: the date of that award as RA reported it (null when unknown). */
+  highestAwardAt?: number | null;
   recheckRemaining: number;
   now: number;
 }
@@ -51,13 +54,13 @@ export class ProgressTables {
         'DELETE FROM earned WHERE user_id = ? AND game_id = ? AND achievement_id = ?',
       ),
       gameState: db.prepare<[number, number], GameStateRow>(
-        'SELECT highest_award, recheck_remaining FROM game_state WHERE user_id = ? AND game_id = ?',
+        'SELECT highest_award, highest_award_at, recheck_remaining FROM game_state WHERE user_id = ? AND game_id = ?',
       ),
-      upsertGameState: db.prepare<[number, number, AwardKind | null, number, number]>(
-        `INSERT INTO game_state (user_id, game_id, highest_award, recheck_remaining, updated_at)
-         VALUES (?, ?, ?, ?, ?)
+      upsertGameState: db.prepare<[number, number, AwardKind | null, number | null, number, number]>(
+        `INSERT INTO game_state (user_id, game_id, highest_award, highest_award_at, recheck_remaining, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (user_id, game_id) DO UPDATE SET highest_award = excluded.highest_award,
-           recheck_remaining = excluded.recheck_remaining, updated_at = excluded.updated_at`,
+           highest_award_at = excluded.highest_award_at, recheck_remaining = excluded.recheck_remaining, updated_at = excluded.updated_at`,
       ),
       requestRecheck: db.prepare<[number, number, number, number]>(
         `INSERT INTO game_state (user_id, game_id, highest_award, recheck_remaining, updated_at)
@@ -94,7 +97,11 @@ export class ProgressTables {
         hardcoreAt: toMillis(row.hardcore_at),
       });
     }
-    return { earned, highestAward: state?.highest_award ?? null };
+    return {
+      earned,
+      highestAward: state?.highest_award ?? null,
+      highestAwardAt: state?.highest_award_at ?? null,
+    };
   }
 
   recheckRemaining(userId: number, gameId: number): number | null {
@@ -148,8 +155,20 @@ export class ProgressTables {
     }
 
     const before = this.stmt.gameState.get(userId, gameId);
-    if (before?.highest_award !== state.highestAward || before.recheck_remaining !== state.recheckRemaining) {
-      this.stmt.upsertGameState.run(userId, gameId, state.highestAward, state.recheckRemaining, state.now);
+    const awardAt = state.highestAwardAt ?? null;
+    if (
+      before?.highest_award !== state.highestAward ||
+      before.highest_award_at !== awardAt ||
+      before.recheck_remaining !== state.recheckRemaining
+    ) {
+      this.stmt.upsertGameState.run(
+        userId,
+        gameId,
+        state.highestAward,
+        awardAt,
+        state.recheckRemaining,
+        state.now,
+      );
     }
     return stats;
   }

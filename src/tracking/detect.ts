@@ -6,6 +6,13 @@
  * unlocks by up to two weeks, and anything earned that the set lacks is new whatever its date.
  * "Never announce what was earned before tracking" is enforced per guild in `planFanOut`, by
  * comparing each event's time with the guild's `trackedSince`.
+ *
+ * RA's answers flap (set revisions, lagging replicas), so the set only forgets what RA says
+ * plainly: an achievement LISTED and not earned is reset; one missing from the list keeps its
+ * stored unlock (a demoted achievement comes back with its original dates: no news). A hardcore
+ * unlock reported as softcore-only with the same softcore date is a lagging answer and keeps its
+ * hardcore time. An unlock or award reported again with a LATER date was earned again (reset,
+ * then replayed) and is announced once more.
  */
 import {
   type Achievement,
@@ -38,6 +45,8 @@ export interface StoredGameState {
   /** Keyed by achievement id; only earned achievements are present. */
   earned: Map<number, EarnedTimes>;
   highestAward: AwardKind | null;
+  /** Epoch ms: the date of `highestAward` as last seen (null/absent when unknown). */
+  highestAwardAt?: number | null;
 }
 
 export interface UnlockChange {
@@ -56,6 +65,8 @@ export interface AwardChange {
    * `awardTimeFromUnlocks`), and only failing that the detection time.
    */
   at: Date;
+  /** The same award earned again (RA reports it with a later date than the one announced). */
+  again: boolean;
 }
 
 export interface Detection {
@@ -88,24 +99,33 @@ export function detectGameChanges(
 ): Detection {
   const previous = stored?.earned ?? new Map<number, EarnedTimes>();
   const earned = new Map<number, EarnedTimes>();
+  const listed = new Set<number>();
   const unlocks: UnlockChange[] = [];
 
   for (const achievement of current.achievements) {
-    const times = earnedTimesOf(achievement);
-    if (times === null) continue; // not earned (or no longer: reset) -> dropped silently
+    listed.add(achievement.id);
+    const reported = earnedTimesOf(achievement);
+    if (reported === null) continue; // listed and not earned: reset -> dropped
+    const before = previous.get(achievement.id);
+    const times = lagging(before, reported) ? { ...reported, hardcoreAt: before!.hardcoreAt } : reported;
     earned.set(achievement.id, times);
-    const change = unlockChange(achievement, times, previous.get(achievement.id));
+    const change = unlockChange(achievement, times, before);
     if (change !== null) unlocks.push(change);
   }
+  // Not listed any more (demoted by a set revision, moved to another set): keep what was earned,
+  // so its return with the original unlock is not news.
+  for (const [id, times] of previous) if (!listed.has(id)) earned.set(id, times);
   unlocks.sort(byTimeThenDisplayOrder);
 
-  const storedAward = stored?.highestAward ?? null;
-  const highestAward = nextHighestAward(storedAward, current.highestAwardKind, earned.size);
+  const award = newAward(stored, current, now);
+  const highestAward = nextHighestAward(stored?.highestAward ?? null, current.highestAwardKind);
   return {
     unlocks,
-    award: newAward(storedAward, current, now),
-    nextState: { earned, highestAward },
-    awardLikelyPending: awardRank(expectedAward(current.achievements)) > awardRank(highestAward),
+    award,
+    nextState: { earned, highestAward, highestAwardAt: nextAwardAt(stored, current, award, highestAward) },
+    awardLikelyPending:
+      awardRank(expectedAward(current.achievements)) > awardRank(current.highestAwardKind) &&
+      awardRank(expectedAward(current.achievements)) > awardRank(highestAward),
   };
 }
 
@@ -116,15 +136,37 @@ function earnedTimesOf(achievement: Achievement): EarnedTimes | null {
   return softcoreAt === null ? null : { softcoreAt, hardcoreAt };
 }
 
+/** RA stamps in whole seconds; dates this close are the same unlock. */
+const SAME_DATE_MS = 1000;
+
+/** `b` is a later date than `a` (both known). */
+function later(b: number | null, a: number | null): boolean {
+  return a !== null && b !== null && b - a >= SAME_DATE_MS;
+}
+
+/** A hardcore unlock RA briefly reports as softcore only, same softcore date: a lagging answer. */
+function lagging(before: EarnedTimes | undefined, reported: EarnedTimes): boolean {
+  return (
+    before !== undefined &&
+    before.hardcoreAt !== null &&
+    reported.hardcoreAt === null &&
+    !later(reported.softcoreAt, before.softcoreAt)
+  );
+}
+
 function unlockChange(
   achievement: Achievement,
   times: EarnedTimes,
   before: EarnedTimes | undefined,
 ): UnlockChange | null {
-  if (before === undefined) {
+  // Earned again after a reset: RA reports a later date than the stored unlock.
+  const again =
+    before !== undefined &&
+    (later(times.softcoreAt, before.softcoreAt) || later(times.hardcoreAt, before.hardcoreAt));
+  if (before === undefined || again) {
     // First sight. A softcore unlock upgraded since is ONE hardcore event, flagged as upgrade.
     if (times.hardcoreAt !== null) {
-      const upgrade = times.softcoreAt !== null && times.softcoreAt < times.hardcoreAt;
+      const upgrade = times.softcoreAt !== null && times.softcoreAt < times.hardcoreAt && !again;
       return { achievement, hardcore: true, upgrade, at: new Date(times.hardcoreAt) };
     }
     return { achievement, hardcore: false, upgrade: false, at: new Date(times.softcoreAt ?? 0) };
@@ -132,7 +174,7 @@ function unlockChange(
   if (before.hardcoreAt === null && times.hardcoreAt !== null) {
     return { achievement, hardcore: true, upgrade: true, at: new Date(times.hardcoreAt) };
   }
-  return null; // unchanged, or a hardcore unlock demoted to softcore: state only
+  return null; // unchanged (or a lagging hardcore answer, kept above)
 }
 
 function byTimeThenDisplayOrder(a: UnlockChange, b: UnlockChange): number {
@@ -143,11 +185,37 @@ function byTimeThenDisplayOrder(a: UnlockChange, b: UnlockChange): number {
   );
 }
 
-/** RA reports only its highest award, so announcing it (when higher) never announces a lesser one too. */
-function newAward(stored: AwardKind | null, current: GameProgress, now: Date): AwardChange | null {
+/**
+ * RA reports only its highest award, so announcing it (when higher) never announces a lesser one
+ * too. The award the bot already has, reported again with the same date (RA stopped and started
+ * reporting it), is no news; with a later date it was earned again (after a reset).
+ */
+function newAward(stored: StoredGameState | null, current: GameProgress, now: Date): AwardChange | null {
   const kind = current.highestAwardKind;
-  if (kind === null || awardRank(kind) <= awardRank(stored)) return null;
-  return { kind, at: current.highestAwardDate ?? awardTimeFromUnlocks(current.achievements, kind) ?? now };
+  if (kind === null) return null;
+  const storedKind = stored?.highestAward ?? null;
+  const reportedAt = current.highestAwardDate?.getTime() ?? null;
+  const at = () => current.highestAwardDate ?? awardTimeFromUnlocks(current.achievements, kind) ?? now;
+  if (awardRank(kind) > awardRank(storedKind)) return { kind, at: at(), again: false };
+  if (kind === storedKind && later(reportedAt, stored?.highestAwardAt ?? null)) {
+    return { kind, at: at(), again: true };
+  }
+  return null;
+}
+
+/** The date kept with the highest award: the announced one's, or RA's when not known yet. */
+function nextAwardAt(
+  stored: StoredGameState | null,
+  current: GameProgress,
+  award: AwardChange | null,
+  highestAward: AwardKind | null,
+): number | null {
+  if (award !== null) return award.at.getTime();
+  const storedAt = stored?.highestAwardAt ?? null;
+  if (storedAt === null && current.highestAwardKind === highestAward && current.highestAwardDate) {
+    return current.highestAwardDate.getTime();
+  }
+  return storedAt;
 }
 
 /**
@@ -188,15 +256,10 @@ export function awardTimeFromUnlocks(achievements: readonly Achievement[], kind:
 }
 
 /**
- * Awards only move up, so a lagging or flapping RA answer can't make one be announced twice.
- * The exception is a full reset (nothing earned and no award): a replay may earn it again.
+ * Awards only move up, so a lagging or flapping RA answer (or a reset, which makes RA drop the
+ * award) can't make one be announced twice; an award earned again shows as a later date.
  */
-function nextHighestAward(
-  stored: AwardKind | null,
-  reported: AwardKind | null,
-  earnedCount: number,
-): AwardKind | null {
-  if (reported === null && earnedCount === 0) return null;
+function nextHighestAward(stored: AwardKind | null, reported: AwardKind | null): AwardKind | null {
   return awardRank(reported) > awardRank(stored) ? reported : stored;
 }
 
@@ -255,6 +318,7 @@ export function planFanOut(input: FanOutInput): OutboxInput[] {
     award: {
       kind: award.kind,
       at: award.at.toISOString(),
+      ...(award.again ? { again: true } : {}),
       firstUnlockAt: firstUnlockAt(detection, award.kind),
     },
   };

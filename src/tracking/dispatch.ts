@@ -37,6 +37,17 @@ export const PERMISSION_GRACE_MS = 60 * 60_000;
 
 const BATCH = 50;
 /**
+ * Rows one channel may take of a batch: channels take turns, so a backlog of thousands in one
+ * channel (Discord lets it post about 5 messages per 5 s) delays a quiet channel by one batch at most.
+ */
+export const CHANNEL_TURN = 5;
+/**
+ * Transient failures (5xx, timeouts) one row may have: with the backoff below (30 s doubling,
+ * capped at 30 min) the last try comes about a day after the first. Then it fails for good,
+ * with its reason, and releases its channel.
+ */
+export const MAX_TRANSIENT_ATTEMPTS = 54;
+/**
  * After a channel-wide failure, rows queued later for that channel wait this long after it,
  * then one of them probes the channel (an admin may have fixed it): at most one refused
  * request per channel per period.
@@ -178,6 +189,15 @@ export function createDispatcher(options: DispatcherOptions) {
       // 5xx after @discordjs/rest's own retries, timeouts, resets: try again later with backoff.
       const next = new Date(at.getTime() + retryDelayMs(row.attempts + 1));
       const message = describe(error);
+      if (row.attempts + 1 >= MAX_TRANSIENT_ATTEMPTS) {
+        const reason = `gave up after ${row.attempts + 1} tries over about a day: ${message}`;
+        store.markFailed(row.id, null, reason, at);
+        logger.warn(
+          { outboxId: row.id, guildId: row.guildId, channelId: row.channelId, reason },
+          'announcement failed for good',
+        );
+        return { kind: 'failed', channelWide: false, rows: 1, reason };
+      }
       store.markRetry(row.id, next, message);
       logger.warn(
         { outboxId: row.id, channelId: row.channelId, retryAt: next.toISOString(), err: message },
@@ -220,7 +240,8 @@ export function createDispatcher(options: DispatcherOptions) {
     const blockedChannels = new Map<string, ChannelBlock>();
     let transientBudget = MAX_TRANSIENT_PER_DRAIN;
     while (transientBudget > 0) {
-      const claimed = store.claimDueOutbox(now(), BATCH);
+      pruneIfDue(); // on its schedule, however long a backlog keeps this drain going
+      const claimed = store.claimDueOutbox(now(), BATCH, undefined, CHANNEL_TURN);
       if (claimed.length === 0) break;
       const cooling = coolingChannels();
       const byChannel = new Map<string, OutboxRow[]>();

@@ -97,6 +97,8 @@ export interface AwardPayload extends PayloadBase {
     at: string;
     /** First unlock in the game that counts for this award (hardcore for hardcore awards). */
     firstUnlockAt: string | null;
+    /** Earned again after a reset ("mastered again"); absent on first awards. */
+    again?: boolean;
   };
 }
 

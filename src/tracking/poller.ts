@@ -5,7 +5,7 @@ import { awardRank, type GameProgress, type UnlockEvent } from '../ra/types.js';
 import type { PollTarget, Store } from '../store/index.js';
 import { errorMessage } from '../util/error-message.js';
 import { detectGameChanges, planFanOut, trackingStart } from './detect.js';
-import type { PayloadUser } from './events.js';
+import type { OutboxInput, PayloadUser } from './events.js';
 
 /**
  * Extra look-back on every activity check. RA records unlocks a little after they happen and
@@ -45,6 +45,11 @@ export const AWARDS_FEED_MAX_PAGES = 10;
  * date than the last read. Rows already known cost nothing but reading.
  */
 export const AWARDS_FEED_MARGIN_MS = 30 * 60_000;
+/** First retry delay of a game RA failed on; doubles per failure up to GAME_RETRY_MAX_MS. */
+export const GAME_RETRY_BASE_MS = 5 * 60_000;
+export const GAME_RETRY_MAX_MS = 2 * 60 * 60_000;
+/** A game failing this long is warned about (once) and listed in `/settings show`. */
+export const GAME_FAILING_WARN_MS = 24 * 60 * 60_000;
 /** Users polled at once; the RA client's rate limiter and concurrency cap still govern requests. */
 const DEFAULT_USER_CONCURRENCY = 8;
 /**
@@ -136,29 +141,33 @@ export function createPoller(options: PollerOptions) {
     const tracked = new Map(targets.map((t) => [t.ulid.toUpperCase(), t]));
     let marked = 0;
     try {
-      let page = 0;
-      for (; page < AWARDS_FEED_MAX_PAGES; page++) {
-        const rows = await ra.getRecentGameAwards({
-          offset: page * AWARDS_FEED_PAGE,
-          count: AWARDS_FEED_PAGE,
-        });
+      let complete = false;
+      for (let page = 0; page < AWARDS_FEED_MAX_PAGES && !complete; page++) {
+        const offset = page * AWARDS_FEED_PAGE;
+        // Paged by RA's Total, not by rows received: RA drops rows (deleted users) after counting.
+        const { events: rows, total } = await ra.getRecentGameAwardsPage({ offset, count: AWARDS_FEED_PAGE });
         for (const row of rows) {
           const target = tracked.get(row.ulid.toUpperCase());
           const date = row.awardDate.getTime();
           // Older than the read window, or than any tracking of the user: never announced anyway.
           if (!target || date < since || date < trackingStart(target)) continue;
-          const known = store.getGameState(target.ulid, row.gameId)?.highestAward ?? null;
-          if (awardRank(known) >= awardRank(row.awardKind)) continue;
+          const state = store.getGameState(target.ulid, row.gameId);
+          const known = state?.highestAward ?? null;
+          if (awardRank(known) > awardRank(row.awardKind)) continue;
+          // The same award: news only when earned again (a later date than the one stored).
+          if (known === row.awardKind && date < (state?.highestAwardAt ?? Number.POSITIVE_INFINITY) + 1000)
+            continue;
           // Two polls: one spare in case the first re-read of the game fails.
           store.requestGameRecheck(target.ulid, row.gameId, at, 2);
           marked++;
         }
         const oldest = rows.at(-1);
-        if (rows.length < AWARDS_FEED_PAGE || !oldest || oldest.awardDate.getTime() < since) break;
+        complete =
+          offset + AWARDS_FEED_PAGE >= total || (oldest !== undefined && oldest.awardDate.getTime() < since);
       }
-      if (page === AWARDS_FEED_MAX_PAGES) {
+      if (!complete) {
         logger.warn(
-          { pages: page, since: new Date(since).toISOString() },
+          { pages: AWARDS_FEED_MAX_PAGES, since: new Date(since).toISOString() },
           'awards feed: page limit reached; older awards are left to the recheck polls',
         );
       }
@@ -226,29 +235,40 @@ export function createPoller(options: PollerOptions) {
   }
 
   /**
-   * Diffs one game and writes the result. Everything from reading the stored state and the
+   * Diffs the games read in this poll and plans their outbox rows, all rows in the order their
+   * events were earned (across games). Everything from reading the stored state and the
    * subscriptions to the write runs without an await, so (Node being single-threaded) a guild
-   * that started or stopped tracking the user during the cycle, or a remove and re-add, is seen
-   * exactly as it is at the write. Returns the number of outbox rows written.
+   * that started or stopped tracking the user during the poll, or a remove and re-add, is seen
+   * exactly as it is at the write.
    */
-  function applyGame(
+  function planGames(
     target: PollTarget,
-    gameId: number,
-    progress: GameProgress,
+    games: readonly { gameId: number; progress: GameProgress }[],
     user: PayloadUser,
     at: Date,
   ) {
-    const detection = detectGameChanges(store.getGameState(target.ulid, gameId), progress, at);
-    const rows = planFanOut({
-      detection,
-      user,
-      game: progress,
-      subscriptions: store.subscriptionsOf(target.ulid),
-      collapseThreshold: options.collapseThreshold,
+    const subscriptions = store.subscriptionsOf(target.ulid);
+    const diffs = games.map(({ gameId, progress }) => {
+      const detection = detectGameChanges(store.getGameState(target.ulid, gameId), progress, at);
+      const rows = planFanOut({
+        detection,
+        user,
+        game: progress,
+        subscriptions,
+        collapseThreshold: options.collapseThreshold,
+      });
+      return { gameId, detection, rows };
     });
+    const rows = orderByEarned(diffs.map((d) => d.rows));
     return {
       rows,
-      commit: () => store.applyGameDetection({ ulid: target.ulid, gameId, detection, rows, now: at }),
+      commit: () =>
+        store.applyUserDetections({
+          ulid: target.ulid,
+          games: diffs.map(({ gameId, detection }) => ({ gameId, detection })),
+          rows,
+          now: at,
+        }),
     };
   }
 
@@ -259,21 +279,25 @@ export function createPoller(options: PollerOptions) {
       const newActivity = gamesWithNewActivity(target.ulid, events);
       const gameIds = new Set(newActivity);
       for (const id of store.gamesNeedingRecheck(target.ulid)) gameIds.add(id);
-      let enqueued = 0;
-      let user: PayloadUser = { ulid: target.ulid, displayName: target.displayName, userPic: target.userPic };
-      let userFresh = false;
-      for (const gameId of gameIds) {
-        const progress = await gameProgress(target, gameId);
-        if (progress === null) continue;
-        let diff = applyGame(target, gameId, progress, user, at);
-        if (diff.rows.length > 0 && !userFresh) {
-          // Only now, with something to announce, is the current display name worth a request.
-          user = await freshUser(target, at);
-          userFresh = true;
-          diff = applyGame(target, gameId, progress, user, at); // re-read after the await
-        }
-        enqueued += diff.commit().outboxIds.length;
+      // A game RA keeps failing on is tried on its own backoff, whatever brought it up.
+      for (const [id, nextAttemptAt] of store.failingGames(target.ulid)) {
+        if (nextAttemptAt <= at.getTime()) gameIds.add(id);
+        else gameIds.delete(id);
       }
+      const games: { gameId: number; progress: GameProgress }[] = [];
+      for (const gameId of gameIds) {
+        const progress = await gameProgress(target, gameId, at);
+        if (progress !== null) games.push({ gameId, progress });
+      }
+      let user: PayloadUser = { ulid: target.ulid, displayName: target.displayName, userPic: target.userPic };
+      let plan = planGames(target, games, user, at);
+      if (plan.rows.length > 0) {
+        // Only now, with something to announce, is the current display name worth a request.
+        user = await freshUser(target, at);
+        plan = planGames(target, games, user, at); // re-read after the await
+      }
+      const enqueued = plan.commit().outboxIds.length;
+      // The window moves on even past a failing game: that game is retried on its own.
       store.recordPollSuccess(target.ulid, at);
       return { ok: true, active: newActivity.size > 0, gamesDiffed: gameIds.size, enqueued };
     } catch (error) {
@@ -289,22 +313,34 @@ export function createPoller(options: PollerOptions) {
   }
 
   /**
-   * One game's progress, or null when RA fails on THIS game for good (removed game, a response
-   * the bot can't read, a rejected id): that is logged and the game skipped, so one broken game
-   * can't hold back the user's others or keep their window from moving. Its unlocks stay in the
-   * look-back, so it is tried again while they are. Anything else (RA down, 429, timeouts, an
-   * unknown user) throws and fails the user: the window is kept and all is retried next cycle.
+   * One game's progress, or null when RA fails on THIS game (5xx, timeouts, a removed game, an
+   * answer the bot can't read): the failure is recorded for this (user, game) with its own
+   * backoff, and the user's other games and window go on. Its unlocks are announced once it reads
+   * again (the stored earned set, not the window, decides what is new). A game failing for a day
+   * is logged once as a warning and listed in `/settings show`. Only errors about the user (an
+   * unknown user, a refused key) fail the whole poll.
    */
-  async function gameProgress(target: PollTarget, gameId: number): Promise<GameProgress | null> {
+  async function gameProgress(target: PollTarget, gameId: number, at: Date): Promise<GameProgress | null> {
     try {
       return await ra.getGameInfoAndUserProgress(target.ulid, gameId);
     } catch (error) {
-      if (!isGameSpecificFailure(error)) throw error;
-      store.spendGameRecheck(target.ulid, gameId);
-      logger.warn(
-        { ulid: target.ulid, user: target.displayName, gameId, err: error.message },
-        'RA fails on this game; skipped it, the user’s other games go on',
-      );
+      if (!isGameFailure(error)) throw error;
+      const failures = store.gameFailureCount(target.ulid, gameId) + 1;
+      const next = new Date(at.getTime() + gameRetryDelayMs(failures));
+      const run = store.recordGameFailure(target.ulid, gameId, at, next, error.message);
+      const fields = { ulid: target.ulid, user: target.displayName, gameId, err: error.message, failures };
+      if (run && !run.warned && at.getTime() - run.since >= GAME_FAILING_WARN_MS) {
+        store.markGameFailureWarned(target.ulid, gameId);
+        logger.warn(
+          { ...fields, since: new Date(run.since).toISOString() },
+          'RA has failed on this game for a day; its unlocks wait until it reads again (see /settings show)',
+        );
+      } else {
+        logger[failures === 1 ? 'warn' : 'debug'](
+          { ...fields, retryAt: next.toISOString() },
+          'RA fails on this game; skipped it, the user’s other games go on; retried on its own',
+        );
+      }
       return null;
     }
   }
@@ -385,9 +421,33 @@ export function activityWindowStart(
   );
 }
 
-/** RA errors about one game's answer that a retry of the same request won't fix soon. */
-function isGameSpecificFailure(error: unknown): error is RaError {
+/** A failed game read that concerns the game, not the user (an unknown user or a refused key do). */
+function isGameFailure(error: unknown): error is RaError {
   if (!(error instanceof RaError)) return false;
   if (error instanceof RaNotFoundError) return error.what !== 'user';
-  return error.kind === 'malformed' || error.kind === 'invalid-input';
+  return error.kind !== 'auth';
+}
+
+/** A failing game is retried after 5 min, then 10, 20 … at most every 2 hours. */
+export function gameRetryDelayMs(failures: number): number {
+  return Math.min(GAME_RETRY_BASE_MS * 2 ** Math.max(0, failures - 1), GAME_RETRY_MAX_MS);
+}
+
+/**
+ * Outbox rows of several games, in the order their events were earned: each game's rows are
+ * already in order (unlocks, then its award), so a stable sort by time keeps that.
+ */
+export function orderByEarned(perGame: readonly (readonly OutboxInput[])[]): OutboxInput[] {
+  return perGame.flat().sort((a, b) => eventTime(a) - eventTime(b));
+}
+
+function eventTime(row: OutboxInput): number {
+  const { payload } = row;
+  const at =
+    payload.kind === 'unlock'
+      ? payload.achievement.at
+      : payload.kind === 'unlock-bundle'
+        ? payload.achievements[0]?.at
+        : payload.award.at;
+  return at ? Date.parse(at) : 0;
 }

@@ -54,8 +54,8 @@ export interface Harness {
     input?: { subcommand?: string; options?: OptionsInput; guild?: FakeGuild; channel?: FakeChannel },
   ): Promise<FakeMessage>;
   pollAndDrain(): Promise<void>;
-  /** Stops the bot and restarts it on the same database (a process restart). */
-  restart(): Promise<void>;
+  /** Stops the bot and restarts it on the same database (a process restart); `offline` runs in between. */
+  restart(offline?: () => void | Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -141,8 +141,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await bot.poller.runCycle();
       await bot.dispatcher.drain();
     },
-    async restart() {
+    async restart(offline) {
       await bot.stop();
+      await offline?.();
       bot = await launch();
     },
     async stop() {

@@ -13,6 +13,7 @@ import {
   HOUR,
   MINUTE,
   messageText,
+  settingsShow,
   startTracking,
 } from './tracking-helpers.js';
 
@@ -28,11 +29,6 @@ const QUICK_RA = { ra: { maxRetries: 0, baseBackoffMs: 10 } };
 
 function postsTo(harness: Harness, channelId: string) {
   return harness.discord.channelMessages(channelId);
-}
-
-async function settingsShow(harness: Harness): Promise<string> {
-  const show = await harness.slash(harness.admin, 'settings', { subcommand: 'show' });
-  return JSON.stringify(show.embeds);
 }
 
 describe('when RetroAchievements fails', () => {

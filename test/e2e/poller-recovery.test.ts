@@ -11,6 +11,7 @@ import {
   announcedAchievementIds,
   MINUTE,
   messageText,
+  settingsShow,
   startTracking,
   type TestClock,
   type TrackingSetup,
@@ -135,6 +136,63 @@ describe('awards RA grants late', () => {
   });
 });
 
+describe('RA lists sent as JSON objects, and unreadable rows', () => {
+  it('reads an award feed whose rows RA dropped (deleted users) as an object, paged by Total', async () => {
+    const s = await startWithLateAwards();
+    h = s.h;
+    s.world.addUser({ username: 'Scott' });
+    s.world.addUser({ username: 'Ghost' });
+    const ids = addGame(s.world, 51, 'Shinobi', 6);
+    const ghostGames = Array.from({ length: 6 }, (_, i) => 60 + i);
+    for (const id of ghostGames) addGame(s.world, id, `Ghost game ${id}`, 1);
+    await track(h, 'Scott');
+    for (const id of ids) s.world.unlock('Scott', id, { hardcore: true });
+    await cycle(s);
+    for (let i = 0; i < 5; i++) await cycle(s); // beyond the recheck countdown
+
+    // Scott's late mastery, then 150 newer awards of an account deleted since: RA's first page
+    // comes back as an object with none of its 100 rows, and a Total of 151.
+    s.world.grantAward('Scott', 51, 'mastered');
+    s.clock.advance(1_000);
+    for (let i = 0; i < 150; i++) s.world.grantAward('Ghost', ghostGames[i % 6]!, 'mastered');
+    s.world.deleteUser('Ghost');
+    h.ra.requests.clear();
+    await cycle(s);
+    await cycle(s);
+    const feed = h.ra.requests.of('GetRecentGameAwards').map((r) => r.params.o);
+    expect(feed.slice(0, 2)).toEqual(['0', '100']);
+    const posts = h.discord.channelMessages(h.channel.id);
+    expect(posts.filter((m) => /Shinobi.*mastered/i.test(m.content))).toHaveLength(1);
+    expect(h.logs.some((l) => l.includes('could not read the RA awards feed'))).toBe(false);
+  });
+
+  it('skips and logs one unreadable row of the activity list; the rest of it counts', async () => {
+    const s = await startTracking();
+    h = s.h;
+    s.world.addUser({ username: 'Scott' });
+    const ids = addGame(s.world, 52, 'Ecco', 3);
+    await track(h, 'Scott');
+    s.world.unlock('Scott', ids[0]!);
+    s.clock.advance(1_000);
+    s.world.unlock('Scott', ids[1]!);
+    h.ra.faults.add('GetUserRecentAchievements', {
+      type: 'edit',
+      edit: (body) =>
+        (body as Record<string, unknown>[]).map((row, i) => (i === 0 ? { ...row, Date: 'soon' } : row)),
+    });
+    await cycle(s, MINUTE);
+    expect(h.bot.store.getPollState(s.world.user('Scott').ulid)).toMatchObject({ consecutiveFailures: 0 });
+    // Both unlocks: the game was read for the readable row, and its progress shows both.
+    expect(h.discord.channelMessages(h.channel.id).map(announcedAchievementIds)).toEqual([
+      [ids[0]],
+      [ids[1]],
+    ]);
+    expect(
+      h.logs.some((l) => l.includes('unreadable row') && l.includes('GetUserRecentAchievements[0]')),
+    ).toBe(true);
+  });
+});
+
 describe('a game RA always fails on', () => {
   it('does not stop the user’s other games from being announced', async () => {
     const s = await startTracking({ overrides: QUICK_RA });
@@ -176,24 +234,76 @@ describe('a game RA always fails on', () => {
     ]);
   });
 
-  it('still fails the user on a transient error in one game, and announces everything once later', async () => {
+  it('moves the user on past a game failing with 5xx for over a day: backoff, one warning, /settings show, then announced once', async () => {
     const s = await startTracking({ overrides: QUICK_RA });
     h = s.h;
     s.world.addUser({ username: 'Scott' });
     const flaky = addGame(s.world, 46, 'Flaky Game', 3);
+    const fine = addGame(s.world, 47, 'Fine Game', 30);
     await track(h, 'Scott');
     h.ra.faults.add('GetGameInfoAndUserProgress', { type: 'status', status: 503 }, Number.POSITIVE_INFINITY, {
       g: '46',
     });
     s.world.unlock('Scott', flaky[0]!);
+    s.world.unlock('Scott', fine[0]!);
     await cycle(s, MINUTE);
     const ulid = s.world.user('Scott').ulid;
-    expect(h.bot.store.getPollState(ulid)).toMatchObject({ consecutiveFailures: 1 });
-    expect(h.discord.channelMessages(h.channel.id)).toEqual([]);
+    expect(h.bot.store.getPollState(ulid)).toMatchObject({ consecutiveFailures: 0 });
+    expect(h.discord.channelMessages(h.channel.id).map(announcedAchievementIds)).toEqual([[fine[0]]]);
 
+    // A day and more of 30-minute cycles: the good game keeps being announced every time, the
+    // failing one is asked on its own backoff only.
+    h.ra.requests.clear();
+    for (let i = 1; i <= 52; i++) {
+      s.world.unlock('Scott', fine[i % 29]!);
+      await cycle(s, 30 * MINUTE);
+    }
+    const posts = h.discord.channelMessages(h.channel.id);
+    expect(posts.length).toBeGreaterThanOrEqual(29);
+    const flakyReads = h.ra.requests.of('GetGameInfoAndUserProgress').filter((r) => r.params.g === '46');
+    expect(flakyReads.length).toBeGreaterThan(5);
+    expect(flakyReads.length).toBeLessThan(25);
+    expect(h.logs.filter((l) => l.includes('failed on this game for a day'))).toHaveLength(1);
+    const show = await settingsShow(h);
+    expect(show).toContain('keeps failing on');
+    expect(show).toContain('Scott');
+    expect(show).toContain('game 46');
+
+    // RA answers for it again: its unlock (earned a day ago, after tracking) is announced, once.
     h.ra.faults.clear();
-    await cycle(s);
-    await cycle(s);
-    expect(h.discord.channelMessages(h.channel.id).map(announcedAchievementIds)).toEqual([[flaky[0]]]);
+    for (let i = 0; i < 5; i++) await cycle(s, 60 * MINUTE);
+    const flakyPosts = h.discord
+      .channelMessages(h.channel.id)
+      .map(announcedAchievementIds)
+      .filter((ids) => ids.includes(flaky[0]!));
+    expect(flakyPosts).toEqual([[flaky[0]]]);
+    const after = await settingsShow(h);
+    expect(after).not.toContain('keeps failing on');
+  });
+
+  it('moves the user on past a game whose reads time out, and announces it once RA answers', async () => {
+    const s = await startTracking({ env: { RA_TIMEOUT_MS: '500' }, overrides: QUICK_RA });
+    h = s.h;
+    s.world.addUser({ username: 'Scott' });
+    const slow = addGame(s.world, 48, 'Slow Game', 3);
+    const fine = addGame(s.world, 49, 'Fine Game', 3);
+    await track(h, 'Scott');
+    h.ra.faults.add('GetGameInfoAndUserProgress', { type: 'hang' }, 2, { g: '48' });
+    s.world.unlock('Scott', slow[0]!);
+    s.world.unlock('Scott', fine[0]!);
+    await cycle(s, MINUTE);
+    s.world.unlock('Scott', fine[1]!);
+    await cycle(s, 6 * MINUTE); // the retry times out too
+    expect(h.discord.channelMessages(h.channel.id).map(announcedAchievementIds)).toEqual([
+      [fine[0]],
+      [fine[1]],
+    ]);
+    await cycle(s, 11 * MINUTE);
+    await cycle(s, 11 * MINUTE);
+    expect(h.discord.channelMessages(h.channel.id).map(announcedAchievementIds)).toEqual([
+      [fine[0]],
+      [fine[1]],
+      [slow[0]],
+    ]);
   });
 });

@@ -136,3 +136,9 @@ export function channelPostBodies(h: Harness, channelId: string): Record<string,
     .filter((r) => r.method === 'POST' && r.path === `/channels/${channelId}/messages`)
     .map((r) => r.body as Record<string, unknown>);
 }
+
+/** `/settings show` as the admin sees it (its embeds as one JSON string). */
+export async function settingsShow(h: Harness): Promise<string> {
+  const show = await h.slash(h.admin, 'settings', { subcommand: 'show' });
+  return JSON.stringify(show.embeds);
+}

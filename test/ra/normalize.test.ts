@@ -333,9 +333,23 @@ describe('normalizeUnlockEvents', () => {
     expect(normalizeUnlockEvents([], 'GetUserRecentAchievements')).toEqual([]);
   });
 
-  it('rejects an object body or a row without a date as malformed', () => {
+  it('rejects an object body that is not a list as malformed', () => {
     expect(() => normalizeUnlockEvents({ Results: [] }, 'X')).toThrow(RaMalformedResponseError);
-    expect(() => normalizeUnlockEvents([{ ...row, Date: null }], 'X')).toThrow(RaMalformedResponseError);
+  });
+
+  it('skips an unreadable row, reports it, and keeps the rest of the list', () => {
+    const skipped: string[] = [];
+    const events = normalizeUnlockEvents([{ ...row, Date: null }, row], 'X', (where) => skipped.push(where));
+    expect(events.map((e) => e.achievementId)).toEqual([98012]);
+    expect(skipped).toEqual(['X[0]']);
+  });
+
+  it('reads a list sent as an object keyed by index, in index order', () => {
+    const events = normalizeUnlockEvents(
+      { '3': { ...row, AchievementID: 3 }, '1': { ...row, AchievementID: 1 } },
+      'X',
+    );
+    expect(events.map((e) => e.achievementId)).toEqual([1, 3]);
   });
 });
 
@@ -381,7 +395,7 @@ describe('normalizeRecentGameAwards', () => {
   };
 
   it('maps the Results of the feed', () => {
-    expect(normalizeRecentGameAwards({ Count: 1, Total: 9, Results: [award] })).toEqual([
+    expect(normalizeRecentGameAwards({ Count: 1, Total: 9, Results: [award] }).events).toEqual([
       {
         user: 'pedrick',
         ulid: '01HZZZZZZZ0000000000000009',
@@ -396,16 +410,26 @@ describe('normalizeRecentGameAwards', () => {
   });
 
   it('drops rows of an award kind it does not know instead of failing the feed', () => {
-    const rows = normalizeRecentGameAwards({ Results: [{ ...award, AwardKind: 'speedrun' }, award] });
+    const rows = normalizeRecentGameAwards({ Results: [{ ...award, AwardKind: 'speedrun' }, award] }).events;
     expect(rows.map((r) => r.awardKind)).toEqual(['beaten-softcore']);
   });
 
   it('skips an unreadable row (no ULID, no date) and keeps the rest of the feed', () => {
     const rows = normalizeRecentGameAwards({
       Results: [{ ...award, ULID: null }, 'junk', { ...award, AwardDate: 'yesterday' }, award],
-    });
+    }).events;
     expect(rows).toHaveLength(1);
     expect(rows[0]?.ulid).toBe(award.ULID);
+  });
+
+  it('reads Results sent as an object keyed by index (rows RA dropped), in index order, with Total', () => {
+    const page = normalizeRecentGameAwards({
+      Count: 2,
+      Total: 3,
+      Results: { '10': { ...award, GameID: 3 }, '2': { ...award, GameID: 2 } },
+    });
+    expect(page.events.map((r) => r.gameId)).toEqual([2, 3]);
+    expect(page.total).toBe(3);
   });
 
   it('rejects a feed without Results as malformed', () => {

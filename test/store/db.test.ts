@@ -43,6 +43,7 @@ describe('openDatabase', () => {
       'catalogue_fts_idx',
       'catalogue_games',
       'earned',
+      'game_failures',
       'game_state',
       'guild_link_settings',
       'guild_settings',

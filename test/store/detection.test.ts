@@ -52,13 +52,18 @@ describe('getGameState', () => {
         [2, { softcoreAt: at(3).getTime(), hardcoreAt: null }],
       ]),
       highestAward: 'beaten-softcore',
+      highestAwardAt: at(4).getTime(),
     });
   });
 
   it('remembers a game with nothing earned, so it is no longer "never stored"', () => {
     track(store, 'g1');
     poll(game([{ id: 1 }]));
-    expect(store.getGameState(USER.ulid, GAME)).toEqual({ earned: new Map(), highestAward: null });
+    expect(store.getGameState(USER.ulid, GAME)).toEqual({
+      earned: new Map(),
+      highestAward: null,
+      highestAwardAt: null,
+    });
   });
 });
 

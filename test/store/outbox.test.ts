@@ -37,12 +37,23 @@ describe('outbox', () => {
 
   it('claims due rows oldest first, up to the limit, and not rows scheduled later', () => {
     const ids = enqueue(['g1'], 3);
-    store.markRetry(ids[0]!, at(120), 'later');
     const day = 24 * 3_600_000; // long leases: claimed rows stay out of the way
-    expect(store.claimDueOutbox(at(60), 1, day).map((r) => r.id)).toEqual([ids[1]]);
-    expect(store.claimDueOutbox(at(60), 10, day).map((r) => r.id)).toEqual([ids[2]]);
+    expect(store.claimDueOutbox(at(60), 1, day).map((r) => r.id)).toEqual([ids[0]]);
+    expect(store.claimDueOutbox(at(60), 10, day).map((r) => r.id)).toEqual([]); // behind a leased row
+  });
+
+  it('never claims a row queued after a row of its channel that waits for a retry; other channels go on', () => {
+    const ids = enqueue(['g1', 'g2'], 2); // g1: ids 0, 1; g2: ids 2, 3
+    store.markRetry(ids[0]!, at(120), 'later');
+    const day = 24 * 3_600_000;
+    expect(store.claimDueOutbox(at(60), 10, day).map((r) => r.id)).toEqual([ids[2], ids[3]]);
     expect(store.claimDueOutbox(at(119), 10, day)).toEqual([]);
-    expect(store.claimDueOutbox(at(120), 10, day).map((r) => r.id)).toEqual([ids[0]]);
+    expect(store.claimDueOutbox(at(120), 10, day).map((r) => r.id)).toEqual([ids[0], ids[1]]);
+  });
+
+  it('gives each channel at most its turn of a batch', () => {
+    const ids = enqueue(['g1', 'g2'], 4); // g1: ids 0-3; g2: ids 4-7
+    expect(store.claimDueOutbox(at(60), 3, 60_000, 1).map((r) => r.id)).toEqual([ids[0], ids[4]]);
   });
 
   it('leases claimed rows so they are not handed out twice, and gives them back when the lease expires', () => {

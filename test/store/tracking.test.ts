@@ -228,3 +228,31 @@ describe('close', () => {
     expect(() => store.close()).not.toThrow();
   });
 });
+
+describe('a server the bot left', () => {
+  it('forgets its member switches and "seen here" marks, keeps the link itself and other servers', () => {
+    track(store, 'g1');
+    track(store, 'g2');
+    const linked = store.linkAccount({
+      discordUserId: 'member-1',
+      ulid: USER.ulid,
+      displayName: USER.displayName,
+      linkedBy: 'member-1',
+      now: at(1),
+      guildId: 'g1',
+    });
+    expect(linked).toBe('linked');
+    for (const guild of ['g1', 'g2']) {
+      store.noteLinkedMemberIn('member-1', guild);
+      store.updateMemberSettings(guild, { selfTracking: true, nameMembers: true }, at(2));
+    }
+    expect(store.announcedMember('g1', USER.ulid)).toBe('member-1');
+
+    store.removeGuild('g1');
+
+    expect(store.getMemberSettings('g1')).toMatchObject({ selfTracking: false, nameMembers: false });
+    expect(store.linkedMemberIn('g1', USER.ulid)).toBeNull();
+    expect(store.announcedMember('g2', USER.ulid)).toBe('member-1');
+    expect(store.linkOf('member-1')?.ulid).toBe(USER.ulid);
+  });
+});

@@ -114,14 +114,32 @@ describe('detectGameChanges: unlocks', () => {
     expect(detection.unlocks.map((u) => u.achievement.id)).toEqual([2, 3, 1]);
   });
 
-  it('drops an achievement that disappeared from RA from the next state, silently', () => {
+  it('keeps an achievement that vanished from RA’s list (set revision), and its return is no news', () => {
     const stored = storedAfter([
       { id: 1, soft: 1 },
-      { id: 2, soft: 2 },
+      { id: 2, hard: 2 },
     ]);
-    const detection = detectGameChanges(stored, game([{ id: 1, soft: 1 }]), NOW);
-    expect(detection.unlocks).toEqual([]);
-    expect([...detection.nextState.earned.keys()]).toEqual([1]);
+    const gone = detectGameChanges(stored, game([{ id: 1, soft: 1 }]), NOW);
+    expect(gone.unlocks).toEqual([]);
+    expect([...gone.nextState.earned.keys()].sort()).toEqual([1, 2]);
+    const back = detectGameChanges(
+      gone.nextState,
+      game([
+        { id: 1, soft: 1 },
+        { id: 2, hard: 2 },
+      ]),
+      NOW,
+    );
+    expect(back.unlocks).toEqual([]);
+  });
+
+  it('announces an achievement reset and earned again (a later date), once, not as an upgrade', () => {
+    const stored = storedAfter([{ id: 1, soft: 1, hard: 1 }]);
+    const again = detectGameChanges(stored, game([{ id: 1, soft: 30, hard: 30 }]), NOW);
+    expect(again.unlocks.map((u) => [u.achievement.id, u.hardcore, u.upgrade])).toEqual([[1, true, false]]);
+    expect(detectGameChanges(again.nextState, game([{ id: 1, soft: 30, hard: 30 }]), NOW).unlocks).toEqual(
+      [],
+    );
   });
 
   it('drops an achievement RA shows as no longer earned (a reset), silently', () => {
@@ -134,11 +152,15 @@ describe('detectGameChanges: unlocks', () => {
     expect(detection.nextState.earned.has(2)).toBe(false);
   });
 
-  it('keeps a hardcore unlock demoted to softcore in the state without announcing it', () => {
+  it('keeps a hardcore unlock RA briefly reports as softcore only; no upgrade when it reads right again', () => {
     const stored = storedAfter([{ id: 1, hard: 1 }]);
-    const detection = detectGameChanges(stored, game([{ id: 1, soft: 1 }]), NOW);
-    expect(detection.unlocks).toEqual([]);
-    expect(detection.nextState.earned.get(1)).toEqual({ softcoreAt: at(1).getTime(), hardcoreAt: null });
+    const lagging = detectGameChanges(stored, game([{ id: 1, soft: 1 }]), NOW);
+    expect(lagging.unlocks).toEqual([]);
+    expect(lagging.nextState.earned.get(1)).toEqual({
+      softcoreAt: at(1).getTime(),
+      hardcoreAt: at(1).getTime(),
+    });
+    expect(detectGameChanges(lagging.nextState, game([{ id: 1, hard: 1 }]), NOW).unlocks).toEqual([]);
   });
 });
 
@@ -158,7 +180,7 @@ describe('detectGameChanges: awards', () => {
       game(specs, { kind, at: 40 }),
       NOW,
     );
-    expect(detection.award).toEqual({ kind, at: at(40) });
+    expect(detection.award).toEqual({ kind, at: at(40), again: false });
     expect(detection.nextState.highestAward).toBe(kind);
   });
 
@@ -172,29 +194,50 @@ describe('detectGameChanges: awards', () => {
     const specs = six('hard');
     const stored = storedAfter(specs, { kind: 'mastered', at: 1 });
     for (const kind of ['mastered', 'completed', 'beaten-hardcore', null] as const) {
-      const detection = detectGameChanges(stored, game(specs, { kind, at: 2 }), NOW);
+      const detection = detectGameChanges(
+        stored,
+        game(specs, { kind, at: kind === 'mastered' ? 1 : 2 }),
+        NOW,
+      );
       expect(detection.award).toBeNull();
       expect(detection.nextState.highestAward).toBe('mastered');
     }
   });
 
-  it('forgets the award after a full reset, so a replay can earn it again', () => {
-    const stored = storedAfter(six('hard'), { kind: 'mastered', at: 1 });
+  it('announces an award earned again after a full reset (a later date) once, as "again"', () => {
+    const stored = storedAfter(six('hard'), { kind: 'mastered', at: 6 });
     const reset = detectGameChanges(stored, game([1, 2, 3, 4, 5, 6].map((id) => ({ id }))), NOW);
-    expect(reset.nextState.highestAward).toBeNull();
-    const replay = detectGameChanges(reset.nextState, game(six('hard'), { kind: 'mastered', at: 50 }), NOW);
-    expect(replay.award?.kind).toBe('mastered');
+    expect(reset.award).toBeNull();
+    const replayed = six('hard').map((a) => ({ ...a, hard: 50 + a.id }));
+    const replay = detectGameChanges(reset.nextState, game(replayed, { kind: 'mastered', at: 56 }), NOW);
+    expect(replay.award).toEqual({ kind: 'mastered', at: at(56), again: true });
+    expect(replay.unlocks).toHaveLength(6);
+    const next = detectGameChanges(replay.nextState, game(replayed, { kind: 'mastered', at: 56 }), NOW);
+    expect(next.award).toBeNull();
+  });
+
+  it('does not announce again an award RA stops reporting and reports again with the same date', () => {
+    const specs = six('hard');
+    const stored = storedAfter(specs, { kind: 'mastered', at: 6 });
+    const missing = detectGameChanges(stored, game(specs, { kind: null, at: null }), NOW);
+    expect(missing.award).toBeNull();
+    const back = detectGameChanges(missing.nextState, game(specs, { kind: 'mastered', at: 6 }), NOW);
+    expect(back.award).toBeNull();
+    // Its achievements vanishing too (the whole set demoted for a while) changes nothing.
+    const demoted = detectGameChanges(back.nextState, game([], { kind: null, at: null }), NOW);
+    const promoted = detectGameChanges(demoted.nextState, game(specs, { kind: 'mastered', at: 6 }), NOW);
+    expect([demoted.award, promoted.award, ...promoted.unlocks]).toEqual([null, null]);
   });
 
   it('dates an award RA reports without a date by the unlock that completed it, not the detection time', () => {
     const detection = detectGameChanges(null, game(six('soft'), { kind: 'completed', at: null }), NOW);
-    expect(detection.award).toEqual({ kind: 'completed', at: at(6) });
+    expect(detection.award).toEqual({ kind: 'completed', at: at(6), again: false });
   });
 
   it('dates an undated hardcore award by the hardcore unlock times, not the earlier softcore ones', () => {
     const specs = [1, 2, 3, 4, 5, 6].map((id) => ({ id, soft: id, hard: id === 3 ? 45 : id + 10 }));
     const detection = detectGameChanges(null, game(specs, { kind: 'mastered', at: null }), NOW);
-    expect(detection.award).toEqual({ kind: 'mastered', at: at(45) });
+    expect(detection.award).toEqual({ kind: 'mastered', at: at(45), again: false });
   });
 
   it('dates an undated beaten award when its rule was met: last progression, first win condition', () => {
@@ -207,7 +250,7 @@ describe('detectGameChanges: awards', () => {
     ];
     const current = game(specs, { kind: 'beaten-hardcore', at: null });
     const detection = detectGameChanges(null, current, NOW);
-    expect(detection.award).toEqual({ kind: 'beaten-hardcore', at: at(-30) });
+    expect(detection.award).toEqual({ kind: 'beaten-hardcore', at: at(-30), again: false });
     // First look at a game beaten before tracking, with a new unlock since: the unlocks only.
     const rows = planFanOut({ detection, user: USER, game: current, subscriptions: [subscription('g1', 0)] });
     expect(rows.map((r) => r.payload.kind)).toEqual(['unlock', 'unlock']);
@@ -222,7 +265,7 @@ describe('detectGameChanges: awards', () => {
       },
     );
     const detection = detectGameChanges(null, current, NOW);
-    expect(detection.award).toEqual({ kind: 'mastered', at: at(-94) });
+    expect(detection.award).toEqual({ kind: 'mastered', at: at(-94), again: false });
     const rows = planFanOut({ detection, user: USER, game: current, subscriptions: [subscription('g1', 0)] });
     expect(rows).toEqual([]);
   });
@@ -230,7 +273,7 @@ describe('detectGameChanges: awards', () => {
   it('falls back to the detection time for an undated award only when no unlock dates it', () => {
     // Softcore unlocks only, yet RA says mastered (hardcore): nothing in the award's mode to go by.
     const detection = detectGameChanges(null, game(six('soft'), { kind: 'mastered', at: null }), NOW);
-    expect(detection.award).toEqual({ kind: 'mastered', at: NOW });
+    expect(detection.award).toEqual({ kind: 'mastered', at: NOW, again: false });
     expect(awardTimeFromUnlocks([], 'completed')).toBeNull();
   });
 });

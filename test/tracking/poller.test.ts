@@ -48,6 +48,8 @@ function raStub(): RaClient {
     runAsMember: (_member, work) => work(),
     getUserSummary: () => Promise.reject(new Error('the poller never asks for a summary')),
     getUserAwards: () => Promise.reject(new Error('the poller never asks for awards')),
+    clockSkewMs: () => null,
+    raNow: (local) => local,
     async getUserProfile(user) {
       return {
         user: USER.displayName,
@@ -71,11 +73,14 @@ function raStub(): RaClient {
       return [];
     },
     async getRecentGameAwards(options = {}) {
+      return (await this.getRecentGameAwardsPage(options)).events;
+    },
+    async getRecentGameAwardsPage(options = {}) {
       const offset = options.offset ?? 0;
       const count = options.count ?? 25;
       calls.feed.push({ offset, count });
       if (script.feedError) throw script.feedError;
-      return script.feed.slice(offset, offset + count);
+      return { events: script.feed.slice(offset, offset + count), total: script.feed.length };
     },
     async getUsersFollowingMe() {
       return { followers: [], total: 0 };
@@ -317,33 +322,52 @@ describe('a game RA fails on', () => {
     });
   });
 
-  it.each([
-    ['RA unavailable', () => new RaUnavailableError('503')],
-    ['the user gone', () => new RaNotFoundError('user', USER.ulid)],
-  ])('fails the whole user (window kept) on %s', async (_name, error) => {
-    script.progress = (id) => {
-      if (id === 1) throw error();
-      return game([], { kind: null }, id);
-    };
-    const earlier = at(10).getTime();
-    store.recordPollSuccess(USER.ulid, earlier);
-    const result = await poller().pollUser(store.listPollTargets()[0]!);
-    expect(result.ok).toBe(false);
-    // The window still starts at the last success, so the next cycle reads the same unlocks again.
-    expect(store.getPollState(USER.ulid)).toMatchObject({ lastSuccessAt: earlier, consecutiveFailures: 1 });
-  });
+  it.each([['the user gone', () => new RaNotFoundError('user', USER.ulid)]])(
+    'fails the whole user (window kept) on %s',
+    async (_name, error) => {
+      script.progress = (id) => {
+        if (id === 1) throw error();
+        return game([], { kind: null }, id);
+      };
+      const earlier = at(10).getTime();
+      store.recordPollSuccess(USER.ulid, earlier);
+      const result = await poller().pollUser(store.listPollTargets()[0]!);
+      expect(result.ok).toBe(false);
+      // The window still starts at the last success, so the next cycle reads the same unlocks again.
+      expect(store.getPollState(USER.ulid)).toMatchObject({ lastSuccessAt: earlier, consecutiveFailures: 1 });
+    },
+  );
 
-  it('spends its recheck polls, so a broken game is not rechecked forever', async () => {
-    script.recent = [];
-    store.requestGameRecheck(USER.ulid, 1, at(0), 2);
-    script.progress = () => {
-      throw new RaNotFoundError('game', '1');
+  it('moves the window on past a game failing with 5xx, and retries that game alone with backoff', async () => {
+    let failing = true;
+    script.progress = (id) => {
+      if (id === 1 && failing) throw new RaUnavailableError('GetGameInfoAndUserProgress: HTTP 503');
+      return game(id === 1 ? [{ id: 11, hard: 22 }] : [], { kind: null }, id);
     };
     const p = poller();
+    const first = await p.pollUser(store.listPollTargets()[0]!);
+    expect(first.ok).toBe(true);
+    expect(store.getPollState(USER.ulid)).toMatchObject({
+      lastSuccessAt: clock.getTime(),
+      consecutiveFailures: 0,
+    });
+    expect([...store.failingGames(USER.ulid).keys()]).toEqual([1]);
+
+    // Within its backoff (5 min) the game is not asked again, even while its unlock is in the window.
+    script.recent = [unlockEvent(1, 11, 22)];
+    calls.progress = [];
+    clock = new Date(clock.getTime() + 4 * 60_000);
     await p.pollUser(store.listPollTargets()[0]!);
-    expect(store.gamesNeedingRecheck(USER.ulid)).toEqual([1]);
+    expect(calls.progress).toEqual([]);
+
+    // Past it, the game alone is retried (even with nothing in the window), and its unlock announced once.
+    script.recent = [];
+    failing = false;
+    clock = new Date(clock.getTime() + 2 * 60_000);
     await p.pollUser(store.listPollTargets()[0]!);
-    expect(store.gamesNeedingRecheck(USER.ulid)).toEqual([]);
+    expect(calls.progress).toEqual([1]);
+    expect(outboxSummary()).toEqual([{ guildId: 'g1', ids: [11] }]);
+    expect(store.failingGames(USER.ulid).size).toBe(0);
   });
 });
 

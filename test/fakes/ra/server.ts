@@ -48,7 +48,9 @@ export type Fault =
   /** 200 with the bare `[]` (RA's "no such user/game"). */
   | { type: 'empty-array' }
   /** Destroy the socket without answering. */
-  | { type: 'reset' };
+  | { type: 'reset' }
+  /** Answer normally, with the body passed through `edit` first (e.g. one unreadable row). */
+  | { type: 'edit'; edit: (body: unknown) => unknown };
 
 interface QueuedFault {
   fault: Fault;
@@ -476,30 +478,36 @@ function recentGameAwards(world: FakeWorld, q: Query): unknown {
   if (kindsCsv !== '' && kinds.size === 0) return { Count: 0, Total: 0, Results: [] };
   // `d` includes that whole UTC day.
   const beforeMs = d ? Date.parse(`${d}T23:59:59.999Z`) : Number.POSITIVE_INFINITY;
-  const results: FakeAward[] = [];
+  // Like RA: Total and the page are counted first; awards of deleted users are dropped after,
+  // and PHP then sends the list as an object keyed by the surviving indexes.
+  const page: FakeAward[] = [];
   let total = 0;
-  for (const award of world.awardsNewestFirst(beforeMs)) {
+  for (const award of world.awardsNewestFirst(beforeMs, true)) {
     if (kinds.size > 0 && !kinds.has(award.kind)) continue;
-    if (total >= o && results.length < Math.min(c, 100)) results.push(award);
+    if (total >= o && page.length < Math.min(c, 100)) page.push(award);
     total++;
   }
+  const rows = new Map<number, unknown>();
+  page.forEach((award, index) => {
+    const user = world.findUser(award.ulid);
+    if (!user || user.deleted) return;
+    const game = world.game(award.gameId);
+    rows.set(index, {
+      User: user.displayName,
+      ULID: user.ulid,
+      AwardKind: award.kind,
+      AwardDate: raIso(award.at),
+      GameID: game.id,
+      GameTitle: game.title,
+      ConsoleID: game.consoleId,
+      ConsoleName: game.consoleName,
+    });
+  });
+  const dropped = rows.size < page.length;
   return {
-    Count: results.length,
+    Count: rows.size,
     Total: total,
-    Results: results.map((award) => {
-      const user = world.findUser(award.ulid) as FakeUser;
-      const game = world.game(award.gameId);
-      return {
-        User: user.displayName,
-        ULID: user.ulid,
-        AwardKind: award.kind,
-        AwardDate: raIso(award.at),
-        GameID: game.id,
-        GameTitle: game.title,
-        ConsoleID: game.consoleId,
-        ConsoleName: game.consoleName,
-      };
-    }),
+    Results: dropped ? Object.fromEntries(rows) : [...rows.values()],
   };
 }
 
@@ -809,6 +817,8 @@ async function serveFault(fault: Fault, req: IncomingMessage, res: ServerRespons
     case 'reset':
       req.socket.destroy();
       return true;
+    case 'edit':
+      return false;
   }
 }
 
@@ -862,9 +872,12 @@ export async function startFakeRa(options: FakeRaOptions): Promise<FakeRa> {
 
     if (fake.latencyMs > 0) await sleep(fake.latencyMs);
     if (url.searchParams.get('y') !== options.apiKey) return sendJson(res, 401, UNAUTHENTICATED);
-    const result = HANDLERS[endpoint](world, url.searchParams, compat);
-    if (result instanceof HttpAnswer) sendJson(res, result.status, result.body);
-    else sendJson(res, 200, result);
+    const answer = HANDLERS[endpoint](world, url.searchParams, compat);
+    const result = fault?.type === 'edit' && !(answer instanceof HttpAnswer) ? fault.edit(answer) : answer;
+    // RA's clock is the world's: a test can skew it against the bot's.
+    const date = { date: world.now().toUTCString() };
+    if (result instanceof HttpAnswer) sendJson(res, result.status, result.body, date);
+    else sendJson(res, 200, result, date);
   };
 
   const server = createServer((req, res) => {

@@ -568,6 +568,23 @@ export class FakeWorld {
     state.lastActiveMs = Math.max(state.lastActiveMs, at.getTime(), this.now().getTime());
   }
 
+  /**
+   * A full reset of one game, as RA does it: the user's unlocks of it (and their unlock-feed
+   * rows) and their awards for it (feed rows too) are deleted. Points totals are left alone.
+   */
+  resetGame(userRef: string, gameId: number): void {
+    const user = this.user(userRef);
+    const state = this.state.get(user.ulid)!;
+    for (const id of state.byGame.get(gameId) ?? []) state.unlocks.delete(id);
+    state.byGame.delete(gameId);
+    state.events = state.events.filter((e) => e.gameId !== gameId);
+    state.awards.delete(gameId);
+    for (let i = this.awardFeed.length - 1; i >= 0; i--) {
+      const award = this.awardFeed[i]!;
+      if (award.ulid === user.ulid && award.gameId === gameId) this.awardFeed.splice(i, 1);
+    }
+  }
+
   /** Grants an award directly (e.g. to script the site-wide feed without unlocks). */
   grantAward(userRef: string, gameId: number, kind: FakeAwardKind, at: Date = this.now()): FakeAward {
     const user = this.user(userRef);
@@ -613,10 +630,10 @@ export class FakeWorld {
   }
 
   /** Awards of visible users, newest first, with dates <= `beforeMs`. */
-  *awardsNewestFirst(beforeMs = Number.POSITIVE_INFINITY): Generator<FakeAward> {
+  *awardsNewestFirst(beforeMs = Number.POSITIVE_INFINITY, includeDeleted = false): Generator<FakeAward> {
     for (let i = upperBound(this.awardFeed, beforeMs, awardTime) - 1; i >= 0; i--) {
       const award = this.awardFeed[i]!;
-      if (!this.users.get(award.ulid)?.deleted) yield award;
+      if (includeDeleted || !this.users.get(award.ulid)?.deleted) yield award;
     }
   }
 

@@ -1,0 +1,118 @@
+/**
+ * Servers come and go: removed from a server, the bot forgets it (settings, tracked users,
+ * announcements) and stops polling users nobody else tracks; a server that is only unavailable
+ * keeps everything; servers left while offline are forgotten at start.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FakeChannel, FakeGuild, FakeMember } from '../fakes/discord/index.js';
+import { Permission } from '../fakes/discord/index.js';
+import type { Harness } from './harness.js';
+import {
+  addGame,
+  announcedAchievementIds,
+  MINUTE,
+  startTracking,
+  type TrackingSetup,
+  track,
+} from './tracking-helpers.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  if (h) expect(h.discord.violations).toEqual([]);
+  await h?.stop();
+  h = undefined;
+});
+
+interface TwoServers extends TrackingSetup {
+  guild2: FakeGuild;
+  channel2: FakeChannel;
+  admin2: FakeMember;
+  ids: number[];
+}
+
+/** Scott is tracked by both servers, Amy only by the second; Amy has a pending announcement there. */
+async function twoServers(): Promise<TwoServers> {
+  let guild2!: FakeGuild;
+  let channel2!: FakeChannel;
+  let admin2!: FakeMember;
+  const s = await startTracking({
+    beforeLogin: (discord) => {
+      guild2 = discord.addGuild({ name: 'Other Club' });
+      channel2 = discord.addChannel(guild2.id, { name: 'cheevos' });
+      admin2 = discord.addMember(guild2.id, { username: 'admin2', permissions: Permission.ManageGuild });
+    },
+  });
+  h = s.h;
+  s.world.addUser({ username: 'Scott' });
+  s.world.addUser({ username: 'Amy' });
+  const ids = addGame(s.world, 90, 'Streets of Rage 2', 6);
+  await track(h, 'Scott');
+  const in2 = { who: admin2, guild: guild2, inChannel: channel2 };
+  await h.slash(admin2, 'settings', {
+    subcommand: 'channel',
+    options: { channel: channel2.id },
+    guild: guild2,
+    channel: channel2,
+  });
+  await track(h, 'Scott', in2);
+  await track(h, 'Amy', in2);
+  s.world.unlock('Amy', ids[0]!);
+  await h.bot.poller.runCycle(); // queued for the second server, not posted yet
+  return { ...s, guild2, channel2, admin2, ids };
+}
+
+function dataOf(s: TwoServers, guildId: string) {
+  const db = s.h.bot.store.db;
+  const count = (sql: string) => (db.prepare(sql).get(guildId) as { n: number }).n;
+  return {
+    settings: count('SELECT count(*) AS n FROM guild_settings WHERE guild_id = ?'),
+    tracked: count('SELECT count(*) AS n FROM tracked_users WHERE guild_id = ?'),
+    outbox: count('SELECT count(*) AS n FROM outbox WHERE guild_id = ?'),
+  };
+}
+
+async function pollRequestsFor(s: TwoServers, username: string): Promise<number> {
+  s.h.ra.requests.clear();
+  s.clock.advance(5 * MINUTE);
+  await s.h.pollAndDrain();
+  const ulid = s.world.user(username).ulid;
+  return s.h.ra.requests.of('GetUserRecentAchievements').filter((r) => r.params.u === ulid).length;
+}
+
+describe('servers the bot leaves', () => {
+  it('forgets a server it was removed from and stops polling users only it tracked', async () => {
+    const s = await twoServers();
+    expect(dataOf(s, s.guild2.id)).toEqual({ settings: 1, tracked: 2, outbox: 1 });
+    s.h.discord.removeGuild(s.guild2.id);
+    await s.h.discord.waitUntil(() => dataOf(s, s.guild2.id).tracked === 0, 5_000, 'the server forgotten');
+    expect(dataOf(s, s.guild2.id)).toEqual({ settings: 0, tracked: 0, outbox: 0 });
+    expect(await pollRequestsFor(s, 'Amy')).toBe(0);
+    expect(await pollRequestsFor(s, 'Scott')).toBe(1);
+
+    // The first server goes on as before.
+    s.world.unlock('Scott', s.ids[1]!);
+    s.clock.advance(MINUTE);
+    await s.h.pollAndDrain();
+    expect(s.h.discord.channelMessages(s.h.channel.id).map(announcedAchievementIds)).toEqual([[s.ids[1]]]);
+  });
+
+  it('keeps everything of a server that is only unavailable (an outage)', async () => {
+    const s = await twoServers();
+    s.h.discord.dispatch('GUILD_DELETE', { id: s.guild2.id, unavailable: true });
+    await s.h.discord.waitUntil(
+      () => s.h.logs.some((l) => l.includes('server unavailable')),
+      5_000,
+      'the outage to be seen',
+    );
+    expect(dataOf(s, s.guild2.id)).toEqual({ settings: 1, tracked: 2, outbox: 1 });
+    expect(await pollRequestsFor(s, 'Amy')).toBe(1);
+  });
+
+  it('forgets at start a server it was removed from while offline', async () => {
+    const s = await twoServers();
+    await s.h.restart(() => s.h.discord.removeGuild(s.guild2.id));
+    expect(dataOf(s, s.guild2.id)).toEqual({ settings: 0, tracked: 0, outbox: 0 });
+    expect(dataOf(s, s.h.guild.id).tracked).toBe(1);
+    expect(await pollRequestsFor(s, 'Amy')).toBe(0);
+  });
+});
