@@ -1,4 +1,7 @@
 import { createCommands } from '../commands/index.js';
+import { createAotwService } from './community/aotw.js';
+import { createAnnouncementExtras } from './community/extras.js';
+import { type CommunityJobs, createCommunityJobs } from './community/jobs.js';
 import type { Config } from './config.js';
 import { createDiscordClient, loginAndWaitReady } from './discord/client.js';
 import type { CommandContext } from './discord/command.js';
@@ -41,13 +44,19 @@ function within(work: Promise<unknown>, ms: number): Promise<boolean> {
 export interface StartBotOverrides {
   ra?: Partial<Pick<RaClientOptions, 'maxRetries' | 'baseBackoffMs' | 'maxConcurrency' | 'random'>>;
   badges?: Partial<BadgeGridOptions>;
+  /** Community background tick (digests, AotW, RA totals); null: no timer (tests call `community.tick()`). */
+  communityTickMs?: number | null;
 }
+
+/** How often the community background work runs (digests due, AotW hourly, a few RA totals). */
+const COMMUNITY_TICK_MS = 60_000;
 
 export interface RunningBot {
   stop(): Promise<void>;
   readonly poller: ReturnType<typeof createPoller>;
   readonly dispatcher: ReturnType<typeof createDispatcher>;
   readonly store: Store;
+  readonly community: CommunityJobs;
 }
 
 /**
@@ -95,6 +104,14 @@ export async function startBot(
     );
   });
 
+  const aotw = createAotwService({ store, ra, logger: logger.child({ component: 'aotw' }), now });
+  const community = createCommunityJobs({
+    store,
+    ra,
+    logger: logger.child({ component: 'community' }),
+    now,
+    aotw,
+  });
   const poller = createPoller({
     store,
     ra,
@@ -102,6 +119,19 @@ export async function startBot(
     now,
     collapseThreshold: config.ANNOUNCE_COLLAPSE_THRESHOLD,
     userConcurrency: pollerUserConcurrency(config.RA_REQUESTS_PER_SECOND),
+    extras: createAnnouncementExtras({
+      ra,
+      logger: logger.child({ component: 'poller' }),
+      currentAotw: () => {
+        const current = aotw.current();
+        return (
+          current && {
+            achievementId: current.achievement.id,
+            startAt: current.startAt ? Date.parse(current.startAt) : null,
+          }
+        );
+      },
+    }),
   });
   const dispatcher = createDispatcher({
     store,
@@ -162,6 +192,18 @@ export async function startBot(
   );
   const dispatchTimer = setInterval(drain, DISPATCH_INTERVAL_MS);
   dispatchTimer.unref();
+  const communityTickMs =
+    overrides.communityTickMs === undefined ? COMMUNITY_TICK_MS : overrides.communityTickMs;
+  const communityTimer =
+    communityTickMs === null
+      ? null
+      : setInterval(() => {
+          community
+            .tick()
+            .then(() => drain())
+            .catch((error: unknown) => logger.error({ err: describe(error) }, 'community tick failed'));
+        }, communityTickMs);
+  communityTimer?.unref();
   // Anything left pending by a crash or restart goes out now, not at the next poll.
   void drain();
 
@@ -180,10 +222,13 @@ export async function startBot(
     poller,
     dispatcher,
     store,
+    community,
     async stop() {
       if (stopped) return;
       stopped = true;
       clearInterval(dispatchTimer);
+      if (communityTimer) clearInterval(communityTimer);
+      await within(community.idle(), STOP_BUDGET_MS);
       // A poll or a post stuck on a slow RA or Discord is abandoned after a short wait: that is
       // safe (a failed poll keeps its window; an unmarked post is released at the next start and
       // its nonce makes the repeat harmless), and shutdown stays well within a supervisor's limit.

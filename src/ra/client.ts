@@ -23,19 +23,23 @@ import {
 } from './errors.js';
 import {
   gameExists,
+  normalizeAchievementOfTheWeek,
   normalizeGameProgress,
   normalizeRecentGameAwards,
   normalizeRecentlyPlayedGames,
   normalizeUnlockEvents,
+  normalizeUserAwards,
   normalizeUserProfile,
 } from './normalize.js';
 import {
+  type AchievementOfTheWeek,
   AWARD_KINDS,
   type AwardKind,
   type GameAwardEvent,
   type GameProgress,
   type RecentlyPlayedGame,
   type UnlockEvent,
+  type UserAwards,
   type UserProfile,
 } from './types.js';
 import { parseRaUser } from './validate.js';
@@ -104,6 +108,10 @@ export interface RaClient {
   getUserRecentlyPlayedGames(user: string, options?: RecentlyPlayedOptions): Promise<RecentlyPlayedGame[]>;
   /** Site-wide award feed, newest first. */
   getRecentGameAwards(options?: RecentGameAwardsOptions): Promise<GameAwardEvent[]>;
+  /** Award counts and visible game awards. Unknown user -> RaNotFoundError('user'). */
+  getUserAwards(user: string): Promise<UserAwards>;
+  /** RA's current Achievement of the Week, or null when none is set. */
+  getAchievementOfTheWeek(): Promise<AchievementOfTheWeek | null>;
   /**
    * Runs `work` with every request it makes in the background lane: behind requests a person is
    * waiting for (commands, autocomplete), which are the default. The poller uses this.
@@ -644,6 +652,15 @@ export function createRaClient(options: RaClientOptions): RaClient {
     return normalizeRecentGameAwards(await request200('GetRecentGameAwards', params));
   }
 
+  async function getUserAwards(user: string): Promise<UserAwards> {
+    const u = parseRaUser(user);
+    return normalizeUserAwards(await request200('GetUserAwards', { u }), u);
+  }
+
+  async function getAchievementOfTheWeek(): Promise<AchievementOfTheWeek | null> {
+    return normalizeAchievementOfTheWeek(await request200('GetAchievementOfTheWeek', {}));
+  }
+
   async function close(): Promise<void> {
     if (closing.signal.aborted) return;
     closing.abort();
@@ -664,6 +681,8 @@ export function createRaClient(options: RaClientOptions): RaClient {
     getAchievementsEarnedBetween,
     getUserRecentlyPlayedGames,
     getRecentGameAwards,
+    getUserAwards,
+    getAchievementOfTheWeek,
     close,
     stats,
   };

@@ -17,14 +17,18 @@
 import { RaMalformedResponseError, RaNotFoundError } from './errors.js';
 import {
   type Achievement,
+  type AchievementOfTheWeek,
   type AchievementType,
+  type AotwUnlock,
   AWARD_KINDS,
   type AwardKind,
   type GameAwardEvent,
   type GameProgress,
   type RecentlyPlayedGame,
   type UnlockEvent,
+  type UserAwards,
   type UserProfile,
+  type VisibleGameAward,
 } from './types.js';
 
 type RawObject = Record<string, unknown>;
@@ -380,4 +384,97 @@ export function gameExists(raw: unknown): boolean {
   const body = objectBody(raw, 'GetGame');
   requiredString(body, 'Title', 'GetGame');
   return true;
+}
+
+/** RA's visible-award type + hardcore flag, as one of the four game award kinds. */
+function visibleAwardKind(type: string, hardcore: boolean): AwardKind | null {
+  if (type === 'Mastery/Completion') return hardcore ? 'mastered' : 'completed';
+  if (type === 'Game Beaten') return hardcore ? 'beaten-hardcore' : 'beaten-softcore';
+  return null;
+}
+
+/** API_GetUserAwards. An unknown user is the bare `[]`. Site and event awards are skipped. */
+export function normalizeUserAwards(raw: unknown, query: string): UserAwards {
+  const where = 'GetUserAwards';
+  const body = objectBody(raw, where, { what: 'user', query });
+  const rows = isAbsent(body.VisibleUserAwards)
+    ? []
+    : listOf(body.VisibleUserAwards, `${where}.VisibleUserAwards`);
+  const visible: VisibleGameAward[] = [];
+  rows.forEach((row, i) => {
+    const at = `${where}.VisibleUserAwards[${i}]`;
+    if (!isRawObject(row)) throw malformed(at, 'an award object');
+    const kind = visibleAwardKind(
+      optionalString(row, 'AwardType', at),
+      optionalNumber(row, 'AwardDataExtra', at) === 1,
+    );
+    if (kind === null) return;
+    visible.push({
+      awardedAt: requiredDate(row, 'AwardedAt', at),
+      kind,
+      gameId: requiredId(row, 'AwardData', at),
+    });
+  });
+  return {
+    masteries: optionalNumber(body, 'MasteryAwardsCount', where),
+    completions: optionalNumber(body, 'CompletionAwardsCount', where),
+    beatenHardcore: optionalNumber(body, 'BeatenHardcoreAwardsCount', where),
+    beatenSoftcore: optionalNumber(body, 'BeatenSoftcoreAwardsCount', where),
+    visible,
+  };
+}
+
+/** A list RA may send as an object keyed by index (see ra-api.md): its values in key order. */
+function listOf(value: unknown, where: string): unknown[] {
+  if (Array.isArray(value)) return value;
+  if (isRawObject(value)) {
+    return Object.keys(value)
+      .sort((a, b) => Number(a) - Number(b))
+      .map((key) => value[key]);
+  }
+  throw malformed(where, 'a list');
+}
+
+/** API_GetAchievementOfTheWeek; null when RA has none set (`{"Achievement":{"ID":null},...}`). */
+export function normalizeAchievementOfTheWeek(raw: unknown): AchievementOfTheWeek | null {
+  const where = 'GetAchievementOfTheWeek';
+  const body = objectBody(raw, where);
+  const achievement = body.Achievement;
+  if (!isRawObject(achievement) || isAbsent(achievement.ID)) return null;
+  const a = `${where}.Achievement`;
+  const game = isRawObject(body.Game) ? body.Game : {};
+  const consoleObj = isRawObject(body.Console) ? body.Console : {};
+  const unlockRows = isAbsent(body.Unlocks) ? [] : listOf(body.Unlocks, `${where}.Unlocks`);
+  const unlocks: AotwUnlock[] = [];
+  unlockRows.forEach((row, i) => {
+    const at = `${where}.Unlocks[${i}]`;
+    if (!isRawObject(row)) throw malformed(at, 'an unlock object');
+    const ulid = optionalString(row, 'ULID', at);
+    unlocks.push({
+      user: requiredString(row, 'User', at),
+      ulid: ulid === '' ? null : ulid,
+      date: requiredDate(row, 'DateAwarded', at),
+      hardcore: optionalBoolean(row, 'HardcoreMode', at),
+    });
+  });
+  return {
+    achievement: {
+      id: requiredId(achievement, 'ID', a),
+      title: requiredString(achievement, 'Title', a),
+      description: optionalString(achievement, 'Description', a),
+      points: optionalNumber(achievement, 'Points', a),
+      retroPoints: optionalNumber(achievement, 'TrueRatio', a),
+      badgeName: optionalString(achievement, 'BadgeName', a),
+    },
+    game: {
+      id: requiredId(game, 'ID', `${where}.Game`),
+      title: optionalString(game, 'Title', `${where}.Game`),
+    },
+    consoleName: optionalString(consoleObj, 'Title', `${where}.Console`),
+    startAt: optionalDate(body, 'StartAt', where),
+    totalPlayers: optionalNumber(body, 'TotalPlayers', where),
+    unlocksCount: optionalNumber(body, 'UnlocksCount', where),
+    unlocksHardcoreCount: optionalNumber(body, 'UnlocksHardcoreCount', where),
+    unlocks,
+  };
 }

@@ -3,10 +3,13 @@
  * at construction, by the table modules; multi-table changes run in one transaction here.
  * Guild-facing methods all take the guild id, so one guild never sees another's data.
  */
+import type { GameProgress } from '../ra/types.js';
 import type { Detection, StoredGameState } from '../tracking/detect.js';
 import type { OutboxInput, Subscription } from '../tracking/events.js';
+import { CommunityTables } from './community.js';
 import type { Database } from './db.js';
 import { type GuildSettings, type GuildSettingsPatch, GuildSettingsTable } from './guilds.js';
+import { LeaderboardTables } from './leaderboard.js';
 import { MetaTable } from './meta.js';
 import {
   type ChannelFailure,
@@ -56,6 +59,8 @@ export interface ApplyGameDetectionInput {
   detection: Detection;
   rows: readonly OutboxInput[];
   now: Instant;
+  /** RA's answer the detection came from: its catalogue and award dates feed leaderboards/digests. */
+  game?: GameProgress;
 }
 
 export interface ApplyGameDetectionResult {
@@ -75,6 +80,10 @@ export class Store {
   private readonly meta: MetaTable;
   private readonly recheckPolls: number;
   private readonly applyInTransaction;
+  /** Leaderboard facts (catalogue, dated awards, RA totals): see leaderboard.ts. */
+  readonly leaderboard: LeaderboardTables;
+  /** Digest/AotW settings and their outbox posts: see community.ts. */
+  readonly community: CommunityTables;
 
   constructor(
     readonly db: Database,
@@ -86,6 +95,8 @@ export class Store {
     this.outbox = new OutboxTable(db, options.nonce ?? randomNonce);
     this.meta = new MetaTable(db);
     this.recheckPolls = options.recheckPolls ?? DEFAULT_RECHECK_POLLS;
+    this.leaderboard = new LeaderboardTables(db);
+    this.community = new CommunityTables(db, options.nonce ?? randomNonce);
     this.applyInTransaction = db.transaction((input: ApplyGameDetectionInput) => this.applyNow(input));
   }
 
@@ -204,6 +215,8 @@ export class Store {
       recheckRemaining,
       now,
     });
+    if (input.game)
+      this.leaderboard.recordGame(userId, input.game, new Set(detection.nextState.earned.keys()));
     const outboxIds: number[] = [];
     for (const row of input.rows) {
       // A guild that untracked the user while RA was being asked must not get the post.

@@ -5,6 +5,7 @@
  * its children) and `foreign_key_check` must pass before they commit.
  */
 import type { Database } from './db.js';
+import { migrateCommunity } from './migrate-community.js';
 
 export type Migration = string | ((db: Database) => void);
 
@@ -118,4 +119,7 @@ const V3 = `
 CREATE INDEX outbox_failed_recent ON outbox (failed_at) WHERE status = 'failed';
 `;
 
-export const MIGRATIONS: readonly Migration[] = [V1, V2, V3];
+/** Version 4: leaderboards, digest, AotW, milestones (see migrate-community.ts). */
+const V4: Migration = migrateCommunity;
+
+export const MIGRATIONS: readonly Migration[] = [V1, V2, V3, V4];

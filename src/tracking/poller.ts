@@ -1,3 +1,4 @@
+import type { AnnouncementExtras } from '../community/extras.js';
 import type { Logger } from '../log.js';
 import type { RaClient } from '../ra/client.js';
 import { RaError, RaNotFoundError } from '../ra/errors.js';
@@ -72,6 +73,8 @@ export interface PollerOptions {
   userConcurrency?: number;
   /** How stale a display name may be before an announcement re-reads it (default PROFILE_REFRESH_MS). */
   profileRefreshMs?: number;
+  /** Award milestones and AotW marks added to announcements (community features). */
+  extras?: AnnouncementExtras;
 }
 
 export interface CycleReport {
@@ -248,7 +251,17 @@ export function createPoller(options: PollerOptions) {
     });
     return {
       rows,
-      commit: () => store.applyGameDetection({ ulid: target.ulid, gameId, detection, rows, now: at }),
+      commit: () => {
+        options.extras?.decorate(rows);
+        return store.applyGameDetection({
+          ulid: target.ulid,
+          gameId,
+          detection,
+          rows,
+          now: at,
+          game: progress,
+        });
+      },
     };
   }
 
@@ -270,7 +283,11 @@ export function createPoller(options: PollerOptions) {
           // Only now, with something to announce, is the current display name worth a request.
           user = await freshUser(target, at);
           userFresh = true;
+          await options.extras?.prepare(diff.rows);
           diff = applyGame(target, gameId, progress, user, at); // re-read after the await
+        } else if (diff.rows.some((row) => row.payload.kind === 'award') && options.extras) {
+          await options.extras.prepare(diff.rows);
+          diff = applyGame(target, gameId, progress, user, at);
         }
         enqueued += diff.commit().outboxIds.length;
       }

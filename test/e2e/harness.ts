@@ -109,7 +109,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       destination: { write: (l) => logs.push(l) },
     });
 
-  const launch = () => startBot(config, logger, options.now, options.overrides);
+  const launch = () => startBot(config, logger, options.now, { communityTickMs: null, ...options.overrides });
   let bot = await launch();
   const h: Harness = {
     ra,

@@ -34,11 +34,16 @@ describe('openDatabase', () => {
     expect(LATEST_SCHEMA_VERSION).toBeGreaterThanOrEqual(1);
     expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     expect(tables(db)).toEqual([
+      'achievement_info',
+      'award_log',
       'earned',
+      'game_info',
       'game_state',
+      'guild_community',
       'guild_settings',
       'meta',
       'outbox',
+      'ra_totals',
       'ra_users',
       'tracked_users',
     ]);

@@ -74,6 +74,12 @@ function raStub(): RaClient {
       if (script.feedError) throw script.feedError;
       return script.feed.slice(offset, offset + count);
     },
+    async getUserAwards() {
+      throw new Error('not used by the poller');
+    },
+    async getAchievementOfTheWeek() {
+      return null;
+    },
     async close() {},
     stats: () => ({ requests: 0, byEndpoint: {}, retries: 0 }),
   };

@@ -23,6 +23,8 @@ export const FAKE_RA_ENDPOINTS = [
   'GetUserRecentlyPlayedGames',
   'GetRecentGameAwards',
   'GetGame',
+  'GetUserAwards',
+  'GetAchievementOfTheWeek',
 ] as const;
 export type FakeRaEndpoint = (typeof FAKE_RA_ENDPOINTS)[number];
 /** Where a fault applies: one endpoint, the media host, or every request. */
@@ -519,6 +521,87 @@ function getGame(world: FakeWorld, q: Query): unknown {
   };
 }
 
+/** RA's visible award types: AwardData = game id, AwardDataExtra = 1 for hardcore. */
+const VISIBLE_AWARD: Record<FakeAwardKind, { type: string; extra: number }> = {
+  'beaten-softcore': { type: 'Game Beaten', extra: 0 },
+  'beaten-hardcore': { type: 'Game Beaten', extra: 1 },
+  completed: { type: 'Mastery/Completion', extra: 0 },
+  mastered: { type: 'Mastery/Completion', extra: 1 },
+};
+
+function userAwards(world: FakeWorld, q: Query): unknown {
+  const u = requireUser(q);
+  if (u instanceof HttpAnswer) return u;
+  const user = world.findUser(u);
+  if (!user) return [];
+  const awards = world.allAwardsOf(user.ulid);
+  const count = (kind: FakeAwardKind) => awards.filter((a) => a.kind === kind).length;
+  return {
+    TotalAwardsCount: awards.length,
+    HiddenAwardsCount: 0,
+    MasteryAwardsCount: count('mastered'),
+    CompletionAwardsCount: count('completed'),
+    BeatenHardcoreAwardsCount: count('beaten-hardcore'),
+    BeatenSoftcoreAwardsCount: count('beaten-softcore'),
+    EventAwardsCount: 0,
+    SiteAwardsCount: 0,
+    VisibleUserAwards: awards.map((award, i) => {
+      const game = world.game(award.gameId);
+      return {
+        AwardedAt: raIso(award.at),
+        AwardType: VISIBLE_AWARD[award.kind].type,
+        AwardData: game.id,
+        AwardDataExtra: VISIBLE_AWARD[award.kind].extra,
+        DisplayOrder: i,
+        Title: game.title,
+        ConsoleID: game.consoleId,
+        ConsoleName: game.consoleName,
+        Flags: 0,
+        ImageIcon: game.imageIcon,
+      };
+    }),
+  };
+}
+
+/** Up to 500 unlocks since StartAt, as RA lists them. */
+function achievementOfTheWeek(world: FakeWorld): unknown {
+  const aotw = world.aotw;
+  if (!aotw) return { Achievement: { ID: null }, StartAt: null };
+  const game = world.game(world.gameOfAchievement(aotw.achievementId));
+  const a = game.achievements.get(aotw.achievementId)!;
+  const unlockers = world.unlockersOf(a.id, aotw.startAt.getTime()).slice(0, 500);
+  return {
+    Achievement: {
+      ID: a.id,
+      Title: a.title,
+      Description: a.description,
+      Points: a.points,
+      TrueRatio: a.trueRatio,
+      Type: a.type,
+      Author: a.author,
+      BadgeName: a.badgeName,
+      BadgeURL: `/Badge/${a.badgeName}.png`,
+      DateCreated: raDateTime(a.dateCreated),
+      DateModified: raDateTime(a.dateModified),
+    },
+    Console: { ID: game.consoleId, Title: game.consoleName },
+    ForumTopic: { ID: 1 },
+    Game: { ID: game.id, Title: game.title },
+    StartAt: raIso(aotw.startAt),
+    TotalPlayers: game.numDistinctPlayers,
+    Unlocks: unlockers.map(({ user, unlock }) => ({
+      User: user.displayName,
+      ULID: user.ulid,
+      RAPoints: user.totalPoints,
+      RASoftcorePoints: user.totalSoftcorePoints,
+      DateAwarded: raIso(unlock.hardcoreAt ?? unlock.softcoreAt),
+      HardcoreMode: unlock.hardcoreAt ? 1 : 0,
+    })),
+    UnlocksCount: unlockers.length,
+    UnlocksHardcoreCount: unlockers.filter((x) => x.unlock.hardcoreAt).length,
+  };
+}
+
 const HANDLERS: Record<FakeRaEndpoint, Handler> = {
   GetUserProfile: profile,
   GetGameInfoAndUserProgress: gameInfoAndUserProgress,
@@ -527,6 +610,8 @@ const HANDLERS: Record<FakeRaEndpoint, Handler> = {
   GetUserRecentlyPlayedGames: recentlyPlayed,
   GetRecentGameAwards: recentGameAwards,
   GetGame: getGame,
+  GetUserAwards: userAwards,
+  GetAchievementOfTheWeek: achievementOfTheWeek,
 };
 
 const UNAUTHENTICATED = {
