@@ -102,6 +102,12 @@ export class LeaderboardTables {
            softcore_points = excluded.softcore_points, retro_points = excluded.retro_points,
            masteries = excluded.masteries, beaten = excluded.beaten, refreshed_at = excluded.refreshed_at`,
       ),
+      holders: db.prepare<[number, string], { ulid: string; display_name: string; hardcore: number }>(
+        `SELECT t.ulid, t.display_name, e.hardcore_at IS NOT NULL AS hardcore
+         FROM tracked_users t JOIN ra_users u ON u.ulid = t.ulid
+         JOIN earned e ON e.user_id = u.id AND e.achievement_id = ?
+         WHERE t.guild_id = ?`,
+      ),
       staleTotals: db.prepare<[number, number], { ulid: string }>(
         `SELECT u.ulid FROM ra_users u LEFT JOIN ra_totals r ON r.user_id = u.id
          WHERE r.refreshed_at IS NULL OR r.refreshed_at < ?
@@ -163,6 +169,18 @@ export class LeaderboardTables {
       masteries: row.masteries ?? 0,
       beaten: row.beaten ?? 0,
       refreshedAt: row.refreshed_at,
+    }));
+  }
+
+  /** The guild's tracked users the bot has seen earn this achievement (any time). */
+  holdersOf(
+    guildId: string,
+    achievementId: number,
+  ): { ulid: string; displayName: string; hardcore: boolean }[] {
+    return this.stmt.holders.all(achievementId, guildId).map((row) => ({
+      ulid: row.ulid,
+      displayName: row.display_name,
+      hardcore: row.hardcore === 1,
     }));
   }
 
