@@ -4,38 +4,21 @@
  * to servers that opted in when a new one starts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { startCommunity, stopCommunity } from './community-helpers.js';
 import type { Harness } from './harness.js';
-import {
-  addGame,
-  DAY,
-  HOUR,
-  isEphemeral,
-  MINUTE,
-  messageText,
-  startTracking,
-  track,
-} from './tracking-helpers.js';
+import { addGame, DAY, HOUR, isEphemeral, MINUTE, messageText, track } from './tracking-helpers.js';
 
-let h: Harness | undefined;
-afterEach(async () => {
-  if (h) {
-    expect(h.discord.violations).toEqual([]);
-    expect(h.discord.errors).toEqual([]);
-  }
-  await h?.stop();
-  h = undefined;
-});
+afterEach(stopCommunity);
 
 const aotwRequests = (h: Harness) => h.ra.requests.count('GetAchievementOfTheWeek');
 
 describe('/aotw', () => {
   it('says when RA has none set, and asks RA once an hour whatever the number of servers', async () => {
-    const s = await startTracking({
+    const s = await startCommunity({
       beforeLogin: (discord) => {
         discord.addGuild({ name: 'Second server' });
       },
     });
-    h = s.h;
     const before = await s.h.slash(s.h.member, 'aotw', { subcommand: 'show' });
     expect(before.embeds[0]?.description).toContain('hasn’t been read');
     await s.h.bot.community.tick();
@@ -53,8 +36,7 @@ describe('/aotw', () => {
   });
 
   it('shows the AotW with who has it, and marks a tracked user’s unlock of it', async () => {
-    const s = await startTracking();
-    h = s.h;
+    const s = await startCommunity();
     addGame(s.world, 5, 'Castle <@everyone> Quest', [
       { id: 501, title: 'Warm-up', points: 5 },
       { id: 502, title: 'The *Week* Star', description: 'Beat the boss', points: 25, badgeName: '55502' },
@@ -89,8 +71,7 @@ describe('/aotw', () => {
   });
 
   it('posts once to servers that opted in when a new AotW starts, also across a restart', async () => {
-    const s = await startTracking();
-    h = s.h;
+    const s = await startCommunity();
     addGame(s.world, 5, 'Castle Quest', [{ id: 501 }, { id: 502 }]);
     const refused = await s.h.slash(s.h.member, 'aotw', {
       subcommand: 'announce',

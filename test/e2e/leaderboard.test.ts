@@ -5,27 +5,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeMessage } from '../fakes/discord/index.js';
-import type { Harness } from './harness.js';
+import { startCommunity, stopCommunity } from './community-helpers.js';
 import { buttonByLabel, expectNoPings, expectWithinLimits, press } from './progress-helpers.js';
-import {
-  addGame,
-  DAY,
-  isEphemeral,
-  MINUTE,
-  startTracking,
-  type TrackingSetup,
-  track,
-} from './tracking-helpers.js';
+import { addGame, DAY, isEphemeral, MINUTE, type TrackingSetup, track } from './tracking-helpers.js';
 
-let h: Harness | undefined;
-afterEach(async () => {
-  if (h) {
-    expect(h.discord.violations).toEqual([]);
-    expect(h.discord.errors).toEqual([]);
-  }
-  await h?.stop();
-  h = undefined;
-});
+afterEach(stopCommunity);
 
 const lines = (m: FakeMessage) => (m.embeds[0]?.description ?? '').split('\n');
 const board = (s: TrackingSetup, options: Record<string, string> = {}, who = s.h.member) =>
@@ -33,8 +17,7 @@ const board = (s: TrackingSetup, options: Record<string, string> = {}, who = s.h
 
 /** Users P01..Pnn, each tracked, then unlocking `points(i)` one-point achievements in hardcore. */
 async function seed(count: number, points: (i: number) => number): Promise<TrackingSetup> {
-  const s = await startTracking();
-  h = s.h;
+  const s = await startCommunity();
   addGame(
     s.world,
     7,
@@ -134,8 +117,7 @@ describe('/leaderboard', () => {
   });
 
   it('ranks by awards and by unlocks', async () => {
-    const s = await startTracking();
-    h = s.h;
+    const s = await startCommunity();
     addGame(s.world, 1, 'Tiny', 1);
     addGame(s.world, 2, 'Small', 2);
     s.world.addUser({ username: 'Ann' });

@@ -3,20 +3,14 @@
  * from RA's award counts: one GetUserAwards request per award announced, none for unlocks.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Harness } from './harness.js';
-import { addGame, MINUTE, messageText, startTracking, track } from './tracking-helpers.js';
+import { startCommunity, stopCommunity } from './community-helpers.js';
+import { addGame, MINUTE, messageText, track } from './tracking-helpers.js';
 
-let h: Harness | undefined;
-afterEach(async () => {
-  if (h) expect(h.discord.violations).toEqual([]);
-  await h?.stop();
-  h = undefined;
-});
+afterEach(stopCommunity);
 
 describe('award milestones', () => {
   it('counts the new mastery among RA’s awards, overall and in its year, with one request', async () => {
-    const s = await startTracking();
-    h = s.h;
+    const s = await startCommunity();
     s.world.addUser({ username: 'Ann' });
     addGame(s.world, 1, 'Old One', 1);
     addGame(s.world, 2, 'Old Two', 1);
@@ -39,8 +33,7 @@ describe('award milestones', () => {
   });
 
   it('counts an award RA has not listed yet as the next one, and posts without it when RA fails', async () => {
-    const s = await startTracking({ overrides: { ra: { maxRetries: 0 } } });
-    h = s.h;
+    const s = await startCommunity({ overrides: { ra: { maxRetries: 0 } } });
     s.world.addUser({ username: 'Bob' });
     addGame(s.world, 1, 'Beat Me', [
       { id: 101, type: 'progression', points: 5 },
