@@ -7,6 +7,7 @@
 import type { Logger } from '../log.js';
 import type { RaClient } from '../ra/client.js';
 import type { Store } from '../store/index.js';
+import { UNLOCK_LOG_KEEP_MS } from '../store/leaderboard.js';
 import { errorMessage } from '../util/error-message.js';
 import type { AotwService } from './aotw.js';
 import { queueDueDigests } from './digest.js';
@@ -76,6 +77,11 @@ export function createCommunityJobs(options: CommunityJobsOptions) {
       if (digests > 0) logger.info({ digests }, 'weekly digests queued');
     } catch (error) {
       logger.error({ err: errorMessage(error) }, 'queueing weekly digests failed; tried again next tick');
+    }
+    try {
+      store.leaderboard.pruneUnlockLog(now().getTime() - UNLOCK_LOG_KEEP_MS);
+    } catch (error) {
+      logger.warn({ err: errorMessage(error) }, 'pruning the unlock log failed; tried again next tick');
     }
     return ra.runInBackground(async () => {
       const aotwRead = await options.aotw.refreshIfDue();

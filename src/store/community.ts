@@ -90,26 +90,25 @@ const RAREST_SQL = `
     a.badge_name AS badgeName, a.game_id AS gameId, g.title AS gameTitle, a.num_awarded AS numAwarded,
     coalesce(g.num_distinct_players, 0) AS numDistinctPlayers, e.hardcore_at IS NOT NULL AS hardcore
   FROM tracked_users t JOIN ra_users u ON u.ulid = t.ulid
-  JOIN earned e ON e.user_id = u.id
+  JOIN unlock_log l ON l.user_id = u.id AND l.kind = 'unlock'
+  JOIN earned e ON e.user_id = u.id AND e.game_id = l.game_id AND e.achievement_id = l.achievement_id
   JOIN achievement_info a ON a.id = e.achievement_id
   LEFT JOIN game_info g ON g.id = a.game_id
   WHERE t.guild_id = @guild
-    AND coalesce(e.softcore_at, e.hardcore_at) >= max(@from / 1000, t.tracked_since / 1000)
-    AND coalesce(e.softcore_at, e.hardcore_at) < @to / 1000
+    AND l.at >= max(@from / 1000, t.tracked_since / 1000) AND l.at < @to / 1000
   ORDER BY CAST(a.num_awarded AS REAL) / max(coalesce(g.num_distinct_players, 0), a.num_awarded, 1), a.points DESC,
     a.id LIMIT 1`;
 
 /** The game the guild's users unlocked the most in: most players, then most unlocks. */
 const MOST_PLAYED_SQL = `
-  SELECT e.game_id AS gameId, g.title, g.console_name AS consoleName, g.image_icon AS imageIcon,
-    count(DISTINCT e.user_id) AS players, count(*) AS unlocks
+  SELECT l.game_id AS gameId, g.title, g.console_name AS consoleName, g.image_icon AS imageIcon,
+    count(DISTINCT l.user_id) AS players, count(*) AS unlocks
   FROM tracked_users t JOIN ra_users u ON u.ulid = t.ulid
-  JOIN earned e ON e.user_id = u.id
-  LEFT JOIN game_info g ON g.id = e.game_id
+  JOIN unlock_log l ON l.user_id = u.id AND l.kind = 'unlock'
+  LEFT JOIN game_info g ON g.id = l.game_id
   WHERE t.guild_id = @guild
-    AND coalesce(e.softcore_at, e.hardcore_at) >= max(@from / 1000, t.tracked_since / 1000)
-    AND coalesce(e.softcore_at, e.hardcore_at) < @to / 1000
-  GROUP BY e.game_id ORDER BY players DESC, unlocks DESC, e.game_id LIMIT 1`;
+    AND l.at >= max(@from / 1000, t.tracked_since / 1000) AND l.at < @to / 1000
+  GROUP BY l.game_id ORDER BY players DESC, unlocks DESC, l.game_id LIMIT 1`;
 
 type Range = { guild: string; from: number; to: number };
 

@@ -9,7 +9,7 @@ import type { OutboxInput, Subscription } from '../tracking/events.js';
 import { CommunityTables } from './community.js';
 import type { Database } from './db.js';
 import { type GuildSettings, type GuildSettingsPatch, GuildSettingsTable } from './guilds.js';
-import { LeaderboardTables } from './leaderboard.js';
+import { LeaderboardTables, UNLOCK_LOG_KEEP_MS } from './leaderboard.js';
 import { MetaTable } from './meta.js';
 import {
   type ChannelFailure,
@@ -215,8 +215,16 @@ export class Store {
       recheckRemaining,
       now,
     });
-    if (input.game)
-      this.leaderboard.recordGame(userId, input.game, new Set(detection.nextState.earned.keys()));
+    if (input.game) {
+      const changed = detection.unlocks.map((u) => u.achievement.id);
+      this.leaderboard.recordGame(
+        userId,
+        input.game,
+        detection.nextState.earned,
+        changed,
+        now - UNLOCK_LOG_KEEP_MS,
+      );
+    }
     const outboxIds: number[] = [];
     for (const row of input.rows) {
       // A guild that untracked the user while RA was being asked must not get the post.

@@ -4,8 +4,12 @@
  * these and `earned` alone: a command never asks RA.
  */
 import type { AwardKind, GameProgress } from '../ra/types.js';
+import type { EarnedTimes } from '../tracking/detect.js';
 import type { Database } from './db.js';
 import { type Instant, toMs } from './shared.js';
+
+/** Unlocks older than this are not logged (and are pruned): the longest period is 30 days. */
+export const UNLOCK_LOG_KEEP_MS = 35 * 24 * 60 * 60_000;
 
 /** One tracked user's figures for a period (or all time). */
 export interface LeaderboardEntry {
@@ -77,12 +81,11 @@ export class LeaderboardTables {
       // rows exist only for games seen since, so counting them would be partial and unfair).
       period: db.prepare<{ guild: string; from: number; to: number }, PeriodRow>(
         `SELECT t.ulid, t.display_name,
-           coalesce((SELECT sum(a.points) FROM earned e JOIN achievement_info a ON a.id = e.achievement_id
-             WHERE e.user_id = u.id AND e.hardcore_at >= max(@from, t.tracked_since / 1000) AND e.hardcore_at < @to), 0)
-             AS points,
-           (SELECT count(*) FROM earned e WHERE e.user_id = u.id
-             AND coalesce(e.softcore_at, e.hardcore_at) >= max(@from, t.tracked_since / 1000)
-             AND coalesce(e.softcore_at, e.hardcore_at) < @to) AS unlocks,
+           coalesce((SELECT sum(a.points) FROM unlock_log l JOIN achievement_info a ON a.id = l.achievement_id
+             WHERE l.user_id = u.id AND l.kind = 'hardcore'
+               AND l.at >= max(@from, t.tracked_since / 1000) AND l.at < @to), 0) AS points,
+           (SELECT count(*) FROM unlock_log l WHERE l.user_id = u.id AND l.kind = 'unlock'
+             AND l.at >= max(@from, t.tracked_since / 1000) AND l.at < @to) AS unlocks,
            (SELECT count(DISTINCT w.game_id) FROM award_log w WHERE w.user_id = u.id AND w.kind IN ${MASTERY_KINDS}
              AND w.awarded_at >= max(@from * 1000, t.tracked_since) AND w.awarded_at < @to * 1000) AS masteries,
            (SELECT count(DISTINCT w.game_id) FROM award_log w WHERE w.user_id = u.id AND w.kind IN ${BEATEN_KINDS}
@@ -90,6 +93,10 @@ export class LeaderboardTables {
          FROM tracked_users t JOIN ra_users u ON u.ulid = t.ulid
          WHERE t.guild_id = @guild`,
       ),
+      logUnlock: db.prepare<[number, number, 'unlock' | 'hardcore', number, number]>(
+        'INSERT INTO unlock_log (user_id, achievement_id, kind, game_id, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      ),
+      pruneLog: db.prepare<[number]>('DELETE FROM unlock_log WHERE at < ?'),
       allTime: db.prepare<[string], AllTimeRow>(
         `SELECT t.ulid, t.display_name, r.hardcore_points, r.masteries, r.beaten, r.refreshed_at
          FROM tracked_users t JOIN ra_users u ON u.ulid = t.ulid LEFT JOIN ra_totals r ON r.user_id = u.id
@@ -120,10 +127,26 @@ export class LeaderboardTables {
    * Call inside the poller's write transaction: the game's catalogue row, the earned
    * achievements' points and rarity, and RA's highest award with its date.
    */
-  recordGame(userId: number, game: GameProgress, earnedIds: ReadonlySet<number>): void {
+  recordGame(
+    userId: number,
+    game: GameProgress,
+    earned: ReadonlyMap<number, EarnedTimes>,
+    changed: readonly number[],
+    keepSinceMs: number,
+  ): void {
+    for (const id of changed) {
+      const times = earned.get(id);
+      if (!times) continue;
+      if (times.softcoreAt !== null && times.softcoreAt >= keepSinceMs) {
+        this.stmt.logUnlock.run(userId, id, 'unlock', game.id, Math.floor(times.softcoreAt / 1000));
+      }
+      if (times.hardcoreAt !== null && times.hardcoreAt >= keepSinceMs) {
+        this.stmt.logUnlock.run(userId, id, 'hardcore', game.id, Math.floor(times.hardcoreAt / 1000));
+      }
+    }
     this.stmt.upsertGame.run(game.id, game.title, game.consoleName, game.imageIcon, game.numDistinctPlayers);
     for (const a of game.achievements) {
-      if (!earnedIds.has(a.id)) continue;
+      if (!earned.has(a.id)) continue;
       this.stmt.upsertAchievement.run(
         a.id,
         game.id,
@@ -138,6 +161,11 @@ export class LeaderboardTables {
     if (game.highestAwardKind !== null && game.highestAwardDate !== null) {
       this.stmt.recordAward.run(userId, game.id, game.highestAwardKind, game.highestAwardDate.getTime());
     }
+  }
+
+  /** Drops unlock log rows dated before `before`; returns how many. */
+  pruneUnlockLog(before: Instant): number {
+    return this.stmt.pruneLog.run(Math.floor(toMs(before) / 1000)).changes;
   }
 
   /** Every user the guild tracks, with what they gained in [from, to). */

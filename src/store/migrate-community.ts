@@ -27,6 +27,18 @@ CREATE TABLE game_info (
   image_icon           TEXT NOT NULL,
   num_distinct_players INTEGER NOT NULL
 );
+-- Recent unlocks (kept 35 days): week/month boards and digests scan these few rows instead of
+-- every earned row of every user. kind 'unlock' = first unlock (either mode) at its softcore
+-- time; 'hardcore' = earned in hardcore (directly or as an upgrade) at its hardcore time.
+CREATE TABLE unlock_log (
+  user_id        INTEGER NOT NULL REFERENCES ra_users (id) ON DELETE CASCADE,
+  achievement_id INTEGER NOT NULL,
+  kind           TEXT NOT NULL CHECK (kind IN ('unlock', 'hardcore')),
+  game_id        INTEGER NOT NULL,
+  at             INTEGER NOT NULL,
+  PRIMARY KEY (user_id, achievement_id, kind)
+) WITHOUT ROWID;
+CREATE INDEX unlock_log_by_time ON unlock_log (at);
 -- Awards with their RA dates (game_state keeps only the highest kind), for "this week's masteries".
 CREATE TABLE award_log (
   user_id    INTEGER NOT NULL REFERENCES ra_users (id) ON DELETE CASCADE,

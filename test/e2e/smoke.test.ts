@@ -10,7 +10,14 @@ afterEach(async () => {
 describe('bot start-up against the fakes', () => {
   it('logs in, registers its commands once, and answers /track list', async () => {
     h = await startHarness();
-    expect(h.discord.commands.global.map((c) => c.name).sort()).toEqual(['progress', 'settings', 'track']);
+    expect(h.discord.commands.global.map((c) => c.name).sort()).toEqual([
+      'aotw',
+      'digest',
+      'leaderboard',
+      'progress',
+      'settings',
+      'track',
+    ]);
     const reply = await h.slash(h.member, 'track', { subcommand: 'list' });
     expect(reply.embeds?.[0]?.description).toContain('Nobody is tracked');
     await h.restart();
@@ -30,6 +37,9 @@ describe('bot start-up against the fakes', () => {
     });
     expect(h.discord.commands.global).toEqual([]);
     expect((h.discord.commands.guilds.get(devGuild) ?? []).map((c) => c.name).sort()).toEqual([
+      'aotw',
+      'digest',
+      'leaderboard',
       'progress',
       'settings',
       'track',

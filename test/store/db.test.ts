@@ -46,6 +46,7 @@ describe('openDatabase', () => {
       'ra_totals',
       'ra_users',
       'tracked_users',
+      'unlock_log',
     ]);
     db.close();
   });
