@@ -14,6 +14,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createCommands } from '../../commands/index.js';
 import { type RunningBot, type StartBotOverrides, startBot } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/log.js';
@@ -30,6 +31,10 @@ import {
 import { type FakeRa, FakeWorld, startFakeRa } from '../fakes/ra/index.js';
 
 export const DISCORD_TOKEN = 'fake-discord-token.e2e';
+/** Every slash command the bot defines, sorted: what registration must send. */
+export const COMMAND_NAMES = createCommands()
+  .map((c) => c.data.name)
+  .sort();
 export const RA_KEY = 'FakeRaKeyE2e0123456789';
 
 /** A cron that never fires during a test (1 January, 00:00). */

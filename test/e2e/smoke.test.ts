@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './harness.js';
+import { COMMAND_NAMES, type Harness, startHarness } from './harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -10,14 +10,7 @@ afterEach(async () => {
 describe('bot start-up against the fakes', () => {
   it('logs in, registers its commands once, and answers /track list', async () => {
     h = await startHarness();
-    expect(h.discord.commands.global.map((c) => c.name).sort()).toEqual([
-      'aotw',
-      'digest',
-      'leaderboard',
-      'progress',
-      'settings',
-      'track',
-    ]);
+    expect(h.discord.commands.global.map((c) => c.name).sort()).toEqual(COMMAND_NAMES);
     const reply = await h.slash(h.member, 'track', { subcommand: 'list' });
     expect(reply.embeds?.[0]?.description).toContain('Nobody is tracked');
     await h.restart();
@@ -36,14 +29,7 @@ describe('bot start-up against the fakes', () => {
       },
     });
     expect(h.discord.commands.global).toEqual([]);
-    expect((h.discord.commands.guilds.get(devGuild) ?? []).map((c) => c.name).sort()).toEqual([
-      'aotw',
-      'digest',
-      'leaderboard',
-      'progress',
-      'settings',
-      'track',
-    ]);
+    expect((h.discord.commands.guilds.get(devGuild) ?? []).map((c) => c.name).sort()).toEqual(COMMAND_NAMES);
     await h.stop();
     h = undefined;
 

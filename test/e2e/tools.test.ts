@@ -14,6 +14,7 @@ import { runDoctor } from '../../src/doctor.js';
 import { silentLogger } from '../../src/log.js';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/index.js';
 import { type FakeRa, FakeWorld, startFakeRa } from '../fakes/ra/index.js';
+import { COMMAND_NAMES } from './harness.js';
 
 const TOKEN = 'tools-test-token.abcdef123456';
 const RA_KEY = 'ToolsTestRaKey0123456789';
@@ -164,15 +165,10 @@ describe('npm run deploy-commands', () => {
   it('registers the commands globally, and the bot’s next start does not register them again', async () => {
     const { code, text } = await run(deployCommands, env());
     expect(code).toBe(0);
-    expect(text).toBe('Registered 6 commands globally (Discord may take up to an hour to show changes).');
-    expect(discord.commands.global.map((c) => c.name).sort()).toEqual([
-      'aotw',
-      'digest',
-      'leaderboard',
-      'progress',
-      'settings',
-      'track',
-    ]);
+    expect(text).toBe(
+      `Registered ${COMMAND_NAMES.length} commands globally (Discord may take up to an hour to show changes).`,
+    );
+    expect(discord.commands.global.map((c) => c.name).sort()).toEqual(COMMAND_NAMES);
     expectNoSecrets(text);
 
     const puts = () => discord.requests.filter((r) => r.method === 'PUT' && r.path.includes('/commands'));
@@ -189,13 +185,13 @@ describe('npm run deploy-commands', () => {
     const guild = discord.addGuild({ name: 'Dev' });
     const { code, text } = await run(deployCommands, env({ DEV_GUILD_ID: guild.id }));
     expect(code).toBe(0);
-    expect(text).toBe(`Registered 6 commands to server ${guild.id} (available now).`);
+    expect(text).toBe(`Registered ${COMMAND_NAMES.length} commands to server ${guild.id} (available now).`);
     expect(
       discord.commands.guilds
         .get(guild.id)
         ?.map((c) => c.name)
         .sort(),
-    ).toEqual(['aotw', 'digest', 'leaderboard', 'progress', 'settings', 'track']);
+    ).toEqual(COMMAND_NAMES);
     expect(discord.commands.global).toEqual([]);
   });
 
