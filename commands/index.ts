@@ -1,5 +1,8 @@
 import type { Command } from '../src/discord/command.js';
+import { aotwCommand } from './aotw.js';
+import { digestCommand } from './digest.js';
 import { createGameCommand } from './game.js';
+import { createLeaderboardCommand } from './leaderboard.js';
 import { linkCommand } from './link.js';
 import { createProfileCommand } from './profile.js';
 import { createProgressCommand } from './progress.js';
@@ -17,5 +20,8 @@ export function createCommands(): readonly Command[] {
     unlinkCommand,
     createProfileCommand(),
     createGameCommand(),
+    createLeaderboardCommand(),
+    aotwCommand,
+    digestCommand,
   ];
 }

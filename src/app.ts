@@ -1,6 +1,9 @@
 import { createCommands } from '../commands/index.js';
 import { type CatalogueRefresher, createCatalogueRefresher } from './catalogue/refresh.js';
 import { createCatalogue } from './catalogue/search.js';
+import { createAotwService } from './community/aotw.js';
+import { createAnnouncementExtras } from './community/extras.js';
+import { type CommunityJobs, createCommunityJobs } from './community/jobs.js';
 import type { Config } from './config.js';
 import { createDiscordClient, loginAndWaitReady } from './discord/client.js';
 import type { CommandContext } from './discord/command.js';
@@ -64,7 +67,12 @@ export interface StartBotOverrides {
   schedule?: Partial<Pick<ScheduleRunnerOptions, 'hotIntervalMs' | 'sessionMs' | 'maxInFlight'>>;
   /** Pause between catalogue requests (default 2 s; tests use 0). */
   cataloguePaceMs?: number;
+  /** Community background tick (digests, AotW, RA totals); null: no timer (tests call `community.tick()`). */
+  communityTickMs?: number | null;
 }
+
+/** How often the community background work runs (digests due, AotW hourly, a few RA totals). */
+const COMMUNITY_TICK_MS = 60_000;
 
 export interface RunningBot {
   stop(): Promise<void>;
@@ -77,6 +85,7 @@ export interface RunningBot {
   /** The adaptive schedule POLL_CRON ticks and follower changes drive. */
   readonly schedule: ScheduleRunner;
   readonly catalogue: CatalogueRefresher;
+  readonly community: CommunityJobs;
 }
 
 /**
@@ -159,6 +168,14 @@ export async function startBot(
     );
   });
 
+  const aotw = createAotwService({ store, ra, logger: logger.child({ component: 'aotw' }), now });
+  const community = createCommunityJobs({
+    store,
+    ra,
+    logger: logger.child({ component: 'community' }),
+    now,
+    aotw,
+  });
   const poller = createPoller({
     store,
     ra,
@@ -166,6 +183,19 @@ export async function startBot(
     now,
     collapseThreshold: config.ANNOUNCE_COLLAPSE_THRESHOLD,
     userConcurrency: pollerUserConcurrency(config.RA_REQUESTS_PER_SECOND),
+    extras: createAnnouncementExtras({
+      ra,
+      logger: logger.child({ component: 'poller' }),
+      currentAotw: () => {
+        const current = aotw.current();
+        return (
+          current && {
+            achievementId: current.achievement.id,
+            startAt: current.startAt ? Date.parse(current.startAt) : null,
+          }
+        );
+      },
+    }),
   });
   const runner: ScheduleRunner = createScheduleRunner({
     poller,
@@ -242,6 +272,18 @@ export async function startBot(
   followers?.start();
   const dispatchTimer = setInterval(drain, DISPATCH_INTERVAL_MS);
   dispatchTimer.unref();
+  const communityTickMs =
+    overrides.communityTickMs === undefined ? COMMUNITY_TICK_MS : overrides.communityTickMs;
+  const communityTimer =
+    communityTickMs === null
+      ? null
+      : setInterval(() => {
+          community
+            .tick()
+            .then(() => drain())
+            .catch((error: unknown) => logger.error({ err: describe(error) }, 'community tick failed'));
+        }, communityTickMs);
+  communityTimer?.unref();
   // Anything left pending by a crash or restart goes out now, not at the next poll.
   void drain();
   // Built (or brought up to date) in the background at the lowest RA priority: ready now.
@@ -266,11 +308,14 @@ export async function startBot(
     followers,
     schedule: runner,
     catalogue,
+    community,
     async stop() {
       if (stopped) return;
       stopped = true;
       clearInterval(dispatchTimer);
       await within(followers?.stop() ?? Promise.resolve(), STOP_BUDGET_MS);
+      if (communityTimer) clearInterval(communityTimer);
+      await within(community.idle(), STOP_BUDGET_MS);
       // A poll or a post stuck on a slow RA or Discord is abandoned after a short wait: that is
       // safe (a failed poll keeps its window; an unmarked post is released at the next start and
       // its nonce makes the repeat harmless), and shutdown stays well within a supervisor's limit.

@@ -26,6 +26,7 @@ import {
 import {
   type GameAwardPage,
   gameExists,
+  normalizeAchievementOfTheWeek,
   normalizeConsoles,
   normalizeGameDetails,
   normalizeGameList,
@@ -39,6 +40,7 @@ import {
   normalizeUsersFollowingMe,
 } from './normalize.js';
 import {
+  type AchievementOfTheWeek,
   AWARD_KINDS,
   type AwardKind,
   type FollowersPage,
@@ -154,6 +156,7 @@ export interface RaClient {
   getRecentGameAwards(options?: RecentGameAwardsOptions): Promise<GameAwardEvent[]>;
   /** Heavy on RA's side (rank per call): for commands only, never for polling. */
   getUserSummary(user: string, options?: { recentUnlocks?: number }): Promise<UserSummary>;
+  /** Award counts and visible game awards. Unknown user -> RaNotFoundError('user'). */
   getUserAwards(user: string): Promise<UserAwards>;
   /**
    * RA users who follow the API key's owner, most recently active first, with their points.
@@ -162,6 +165,8 @@ export interface RaClient {
   getUsersFollowingMe(options?: FollowersOptions): Promise<FollowersPage>;
   /** One page of the award feed with RA's `Total` (rows RA dropped still count there). */
   getRecentGameAwardsPage(options?: RecentGameAwardsOptions): Promise<GameAwardPage>;
+  /** RA's current Achievement of the Week, or null when none is set. */
+  getAchievementOfTheWeek(): Promise<AchievementOfTheWeek | null>;
   /**
    * Runs `work` with every request it makes in the background lane: behind requests a person is
    * waiting for (commands, autocomplete), which are the default. The poller uses this.
@@ -893,6 +898,10 @@ export function createRaClient(options: RaClientOptions): RaClient & RaCatalogue
     return normalizeGameDetails(await request200('GetGameExtended', { i }), i);
   }
 
+  async function getAchievementOfTheWeek(): Promise<AchievementOfTheWeek | null> {
+    return normalizeAchievementOfTheWeek(await request200('GetAchievementOfTheWeek', {}));
+  }
+
   async function close(): Promise<void> {
     if (closing.signal.aborted) return;
     closing.abort();
@@ -924,6 +933,7 @@ export function createRaClient(options: RaClientOptions): RaClient & RaCatalogue
     getUserSummary,
     getUserAwards,
     getUsersFollowingMe,
+    getAchievementOfTheWeek,
     close,
     stats,
   };

@@ -17,7 +17,9 @@
 import { RaMalformedResponseError, RaNotFoundError } from './errors.js';
 import {
   type Achievement,
+  type AchievementOfTheWeek,
   type AchievementType,
+  type AotwUnlock,
   AWARD_KINDS,
   type AwardKind,
   type Follower,
@@ -626,5 +628,49 @@ export function normalizeGameDetails(raw: unknown, query: string): GameDetails {
     authors: [...byAuthor]
       .map(([name, count]) => ({ name, achievements: count }))
       .sort((a, b) => b.achievements - a.achievements || a.name.localeCompare(b.name)),
+  };
+}
+
+/** API_GetAchievementOfTheWeek; null when RA has none set (`{"Achievement":{"ID":null},...}`). */
+export function normalizeAchievementOfTheWeek(raw: unknown): AchievementOfTheWeek | null {
+  const where = 'GetAchievementOfTheWeek';
+  const body = objectBody(raw, where);
+  const achievement = body.Achievement;
+  if (!isRawObject(achievement) || isAbsent(achievement.ID)) return null;
+  const a = `${where}.Achievement`;
+  const game = isRawObject(body.Game) ? body.Game : {};
+  const consoleObj = isRawObject(body.Console) ? body.Console : {};
+  const unlockRows = isAbsent(body.Unlocks) ? [] : listOf(body.Unlocks, `${where}.Unlocks`);
+  const unlocks: AotwUnlock[] = [];
+  unlockRows.forEach((row, i) => {
+    const at = `${where}.Unlocks[${i}]`;
+    if (!isRawObject(row)) throw malformed(at, 'an unlock object');
+    const ulid = optionalString(row, 'ULID', at);
+    unlocks.push({
+      user: requiredString(row, 'User', at),
+      ulid: ulid === '' ? null : ulid,
+      date: requiredDate(row, 'DateAwarded', at),
+      hardcore: optionalBoolean(row, 'HardcoreMode', at),
+    });
+  });
+  return {
+    achievement: {
+      id: requiredId(achievement, 'ID', a),
+      title: requiredString(achievement, 'Title', a),
+      description: optionalString(achievement, 'Description', a),
+      points: optionalNumber(achievement, 'Points', a),
+      retroPoints: optionalNumber(achievement, 'TrueRatio', a),
+      badgeName: optionalString(achievement, 'BadgeName', a),
+    },
+    game: {
+      id: requiredId(game, 'ID', `${where}.Game`),
+      title: optionalString(game, 'Title', `${where}.Game`),
+    },
+    consoleName: optionalString(consoleObj, 'Title', `${where}.Console`),
+    startAt: optionalDate(body, 'StartAt', where),
+    totalPlayers: optionalNumber(body, 'TotalPlayers', where),
+    unlocksCount: optionalNumber(body, 'UnlocksCount', where),
+    unlocksHardcoreCount: optionalNumber(body, 'UnlocksHardcoreCount', where),
+    unlocks,
   };
 }

@@ -228,3 +228,49 @@ export interface GameDetails extends Game {
   /** Achievement authors, most achievements first. */
   authors: Array<{ name: string; achievements: number }>;
 }
+
+/** One game award in API_GetUserAwards' visible list. */
+export interface VisibleGameAward {
+  awardedAt: Date;
+  /** Mapped from RA's AwardType + AwardDataExtra (1 = hardcore). */
+  kind: AwardKind;
+  gameId: number;
+}
+
+/** API_GetUserAwards: the user's award counts and the visible game awards. */
+export interface UserAwards {
+  masteries: number;
+  completions: number;
+  beatenHardcore: number;
+  beatenSoftcore: number;
+  /** Game awards only (site and event awards are left out). */
+  visible: VisibleGameAward[];
+}
+
+/** One row of the Achievement of the Week's `Unlocks` (those since it started, at most 500). */
+export interface AotwUnlock {
+  user: string;
+  /** Absent on older servers. */
+  ulid: string | null;
+  date: Date;
+  hardcore: boolean;
+}
+
+/** API_GetAchievementOfTheWeek when one is set. */
+export interface AchievementOfTheWeek {
+  achievement: {
+    id: number;
+    title: string;
+    description: string;
+    points: number;
+    retroPoints: number;
+    badgeName: string;
+  };
+  game: { id: number; title: string };
+  consoleName: string;
+  startAt: Date | null;
+  totalPlayers: number;
+  unlocksCount: number;
+  unlocksHardcoreCount: number;
+  unlocks: AotwUnlock[];
+}

@@ -25,6 +25,7 @@ import {
   formatPercent,
   formatRarity,
   humanizeDuration,
+  ordinal,
   parseIsoDate,
   UNLOCK_COLORS,
 } from './style.js';
@@ -53,6 +54,7 @@ export interface AnnouncementOptions {
 }
 
 const FOOTER = 'RetroAchievements';
+const AOTW_MARK = '⭐ Achievement of the Week';
 
 // ---------------------------------------------------------------------------------------------
 // Shared pieces
@@ -149,6 +151,7 @@ function renderUnlock(payload: UnlockPayload, urls: RaUrls): AnnouncementMessage
   ];
   const rarity = rarityText(a);
   if (rarity) fields.push({ name: 'Rarity', value: rarity, inline: true });
+  if (a.aotw) fields.push({ name: AOTW_MARK, value: 'This week’s Achievement of the Week!', inline: true });
   fields.push({ name: 'Progress', value: progressValue(payload.progress, payload.game) });
 
   const embed: APIEmbed = {
@@ -176,7 +179,7 @@ const BUNDLE_DESCRIPTION_MAX = 100;
 function bundleLine(a: PayloadAchievement, urls: RaUrls): string {
   const title = safeText(a.title, BUNDLE_TITLE_MAX, { singleLine: true, fallback: `Achievement ${a.id}` });
   const rarity = formatRarity(a.hardcore ? a.numAwardedHardcore : a.numAwarded, a.numDistinctPlayers);
-  const head = `${a.hardcore ? '🏆' : '🔓'} [**${title}**](${urls.achievement(a.id)}) · ${pointsText(a.points)} · ${modeOf(a)}${rarity ? ` · ${rarity}` : ''}`;
+  const head = `${a.hardcore ? '🏆' : '🔓'} [**${title}**](${urls.achievement(a.id)}) · ${pointsText(a.points)} · ${modeOf(a)}${rarity ? ` · ${rarity}` : ''}${a.aotw ? ` · ${AOTW_MARK}` : ''}`;
   const description = safeText(a.description, BUNDLE_DESCRIPTION_MAX, { singleLine: true });
   return description ? `${head}\n*${description}*` : head;
 }
@@ -240,6 +243,22 @@ function awardSentence(payload: AwardPayload, game: string): string {
   return `${game} ${AWARD_VERBS[payload.award.kind]}${again} by ${boldName(payload)}`;
 }
 
+const MILESTONE_NOUNS: Readonly<Record<AwardPayload['award']['kind'], string>> = {
+  mastered: 'mastery',
+  completed: 'completion',
+  'beaten-hardcore': 'game beaten',
+  'beaten-softcore': 'game beaten in softcore',
+};
+
+/** `their 37th mastery, 12th this year` (null without counts). */
+function milestoneText(payload: AwardPayload): string | null {
+  const m = payload.award.milestone;
+  if (!m || !(m.count >= 1)) return null;
+  const noun = MILESTONE_NOUNS[payload.award.kind];
+  const year = m.yearCount >= 1 ? `, ${ordinal(m.yearCount)} in ${m.year}` : '';
+  return `their ${ordinal(m.count)} ${noun}${year}`;
+}
+
 function renderAward(payload: AwardPayload, urls: RaUrls): AnnouncementMessage {
   const { award, game, progress } = payload;
   const kind = award.kind;
@@ -266,6 +285,9 @@ function renderAward(payload: AwardPayload, urls: RaUrls): AnnouncementMessage {
   const awardedText = discordTimestamp(awardedAt, 'D');
   if (awardedText) fields.push({ name: 'Awarded', value: awardedText, inline: true });
 
+  const milestone = milestoneText(payload);
+  if (milestone) fields.push({ name: 'Milestone', value: milestone, inline: true });
+
   const embed: APIEmbed = {
     author: author(payload, urls, ''),
     title: `${AWARD_EMOJI[kind]} ${AWARD_LABELS[kind]}: ${safeText(game.title, EMBED_LIMITS.title - 32, { singleLine: true, fallback: `Game ${game.id}` })}`,
@@ -285,7 +307,7 @@ function renderAward(payload: AwardPayload, urls: RaUrls): AnnouncementMessage {
 
   const plainGame = `**${safeText(game.title, 150, { singleLine: true, fallback: `Game ${game.id}` })}**`;
   return {
-    content: `${AWARD_EMOJI[kind]} ${awardSentence(payload, plainGame)}!`,
+    content: `${AWARD_EMOJI[kind]} ${awardSentence(payload, plainGame)}!${milestone ? ` That’s ${milestone}.` : ''}`,
     embeds: fitEmbeds([embed]),
   };
 }

@@ -106,3 +106,10 @@ export function humanizeDuration(ms: number): string {
   }
   return parts.join(' ');
 }
+
+/** `1st`, `2nd`, `3rd`, `11th`, `22nd`, `1,001st`. */
+export function ordinal(n: number): string {
+  const mod100 = n % 100;
+  const suffix = mod100 >= 11 && mod100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${formatCount(n)}${suffix}`;
+}

@@ -3,15 +3,18 @@
  * at construction, by the table modules; multi-table changes run in one transaction here.
  * Guild-facing methods all take the guild id, so one guild never sees another's data.
  */
+import type { GameProgress } from '../ra/types.js';
 import type { Detection, StoredGameState } from '../tracking/detect.js';
 import type { OutboxInput, Subscription } from '../tracking/events.js';
 import { CatalogueTables } from './catalogue.js';
+import { CommunityTables } from './community.js';
 import type { Database } from './db.js';
 import { FollowersTable } from './followers.js';
 import { type GameFailure, type GameFailureRun, GameFailuresTable } from './game-failures.js';
 import { GamePlayersQuery } from './game-players.js';
 import { type GuildSettings, type GuildSettingsPatch, GuildSettingsTable } from './guilds.js';
 import { LatencyQueries } from './latency.js';
+import { LeaderboardTables, UNLOCK_LOG_KEEP_MS } from './leaderboard.js';
 import { type AccountLink, LinksTables, type MemberSettings, type MemberSettingsPatch } from './links.js';
 import { MetaTable } from './meta.js';
 import {
@@ -74,12 +77,15 @@ export interface ApplyGameDetectionInput {
   detection: Detection;
   rows: readonly OutboxInput[];
   now: Instant;
+  /** RA's answer the detection came from: its catalogue and award dates feed leaderboards/digests. */
+  game?: GameProgress;
 }
 
 /** Every game diffed in one poll of a user, with all their outbox rows in the order to post them. */
 export interface ApplyUserDetectionsInput {
   ulid: string;
-  games: readonly { gameId: number; detection: Detection }[];
+  /** `game`: RA's answer the detection came from; its catalogue and award dates feed leaderboards/digests. */
+  games: readonly { gameId: number; detection: Detection; game?: GameProgress }[];
   rows: readonly OutboxInput[];
   now: Instant;
 }
@@ -113,6 +119,10 @@ export class Store {
   private readonly gamePlayers: GamePlayersQuery;
   private readonly applyUserInTransaction;
   private readonly removeGuildInTransaction;
+  /** Leaderboard facts (catalogue, dated awards, RA totals): see leaderboard.ts. */
+  readonly leaderboard: LeaderboardTables;
+  /** Digest/AotW settings and their outbox posts: see community.ts. */
+  readonly community: CommunityTables;
 
   constructor(
     readonly db: Database,
@@ -131,6 +141,8 @@ export class Store {
     this.recheckPolls = options.recheckPolls ?? DEFAULT_RECHECK_POLLS;
     this.catalogue = new CatalogueTables(db);
     this.gamePlayers = new GamePlayersQuery(db);
+    this.leaderboard = new LeaderboardTables(db);
+    this.community = new CommunityTables(db, options.nonce ?? randomNonce);
     this.applyInTransaction = db.transaction((input: ApplyGameDetectionInput) => this.applyNow(input));
     this.applyUserInTransaction = db.transaction((input: ApplyUserDetectionsInput) =>
       this.applyUserNow(input),
@@ -143,6 +155,7 @@ export class Store {
       deleteGuildRows.run(guildId);
       deleteGuildSettings.run(guildId);
       this.links.forgetGuild(guildId);
+      this.community.forgetGuild(guildId);
       return users.length;
     });
   }
@@ -272,7 +285,9 @@ export class Store {
   private applyNow(input: ApplyGameDetectionInput): ApplyGameDetectionResult {
     return this.applyUserNow({
       ulid: input.ulid,
-      games: [{ gameId: input.gameId, detection: input.detection }],
+      games: [
+        { gameId: input.gameId, detection: input.detection, ...(input.game ? { game: input.game } : {}) },
+      ],
       rows: input.rows,
       now: input.now,
     });
@@ -286,7 +301,7 @@ export class Store {
 
     let earnedUpserted = 0;
     let earnedDeleted = 0;
-    for (const { gameId, detection } of input.games) {
+    for (const { gameId, detection, game } of input.games) {
       const recheckRemaining = this.nextRecheck(userId, gameId, detection);
       const stats = this.progress.writeGame(userId, gameId, detection.nextState.earned, {
         highestAward: detection.nextState.highestAward,
@@ -295,6 +310,16 @@ export class Store {
         now,
       });
       this.gameFailures.clear(userId, gameId);
+      if (game) {
+        const changed = detection.unlocks.map((u) => u.achievement.id);
+        this.leaderboard.recordGame(
+          userId,
+          game,
+          detection.nextState.earned,
+          changed,
+          now - UNLOCK_LOG_KEEP_MS,
+        );
+      }
       earnedUpserted += stats.upserted;
       earnedDeleted += stats.deleted;
     }

@@ -5,6 +5,7 @@
  * its children) and `foreign_key_check` must pass before they commit.
  */
 import type { Database } from './db.js';
+import { migrateCommunity } from './migrate-community.js';
 
 export type Migration = string | ((db: Database) => void);
 
@@ -234,4 +235,19 @@ ALTER TABLE game_state ADD COLUMN highest_award_at INTEGER;
 CREATE INDEX outbox_pending_channel ON outbox (channel_id, id) WHERE status = 'pending';
 `;
 
-export const MIGRATIONS: readonly Migration[] = [V1, V2, V3, FOLLOWERS, LINKS, CATALOGUE, RELIABILITY];
+/**
+ * Leaderboards, digest, AotW, milestones (see migrate-community.ts). Rebuilds the outbox generically
+ * to widen its `kind` CHECK: the columns and indexes added above are kept.
+ */
+const COMMUNITY: Migration = migrateCommunity;
+
+export const MIGRATIONS: readonly Migration[] = [
+  V1,
+  V2,
+  V3,
+  FOLLOWERS,
+  LINKS,
+  CATALOGUE,
+  RELIABILITY,
+  COMMUNITY,
+];

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AnnouncementKind, OutboxInput } from '../tracking/events.js';
+import type { CommunityPostKind } from './community.js';
 import type { Database } from './db.js';
 import { clipError, type Instant, toMs } from './shared.js';
 
@@ -16,7 +17,8 @@ export interface OutboxRow {
   guildId: string;
   channelId: string;
   ulid: string;
-  kind: AnnouncementKind;
+  /** An announcement kind, or a community post ('digest', 'aotw': see store/community.ts). */
+  kind: AnnouncementKind | CommunityPostKind;
   /** The AnnouncementPayload as JSON text; read it with `parseAnnouncementPayload`. */
   payload: string;
   /** Send as the message nonce with `enforce_nonce: true`. */
@@ -85,7 +87,7 @@ interface OutboxDbRow {
   guild_id: string;
   channel_id: string;
   ulid: string;
-  kind: AnnouncementKind;
+  kind: AnnouncementKind | CommunityPostKind;
   payload: string;
   nonce: string;
   attempts: number;

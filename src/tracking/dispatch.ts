@@ -4,6 +4,7 @@ import { ANNOUNCE_PERMISSION_NAMES } from '../discord/permissions.js';
 import type { Logger } from '../log.js';
 import type { RaUrls } from '../ra/urls.js';
 import { renderAnnouncement } from '../render/announce.js';
+import { renderCommunityPost } from '../render/community.js';
 import type { OutboxRow, Store } from '../store/index.js';
 import { parseAnnouncementPayload } from './events.js';
 
@@ -115,6 +116,8 @@ export function createDispatcher(options: DispatcherOptions) {
   const permissionTrouble = new Map<string, { since: number; block: ChannelBlock }>();
 
   function render(row: OutboxRow) {
+    const community = renderCommunityPost(row.kind, row.payload, urls);
+    if (community) return community;
     const payload = parseAnnouncementPayload(row.payload);
     if (payload === null) throw new Error(`payload of kind ${row.kind} is unreadable or of another version`);
     // A linked member is named beside the RA name where the server turned that on (never a ping).

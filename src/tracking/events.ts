@@ -64,6 +64,8 @@ export interface PayloadAchievement {
   numAwardedHardcore: number;
   /** The game's player count, so a renderer can show rarity (numAwarded / numDistinctPlayers). */
   numDistinctPlayers: number;
+  /** It was RA's Achievement of the Week when announced (absent in older rows). */
+  aotw?: boolean;
 }
 
 /** What every announcement carries, whatever its kind. */
@@ -99,7 +101,18 @@ export interface AwardPayload extends PayloadBase {
     firstUnlockAt: string | null;
     /** Earned again after a reset ("mastered again"); absent on first awards. */
     again?: boolean;
+    /** Which one it is for the player, from RA's award counts (absent when they couldn't be read). */
+    milestone?: AwardMilestone;
   };
+}
+
+/** "Their 37th mastery, 12th this year". */
+export interface AwardMilestone {
+  /** The award's ordinal among the user's awards of this kind. */
+  count: number;
+  /** Its ordinal among those of `year` (UTC, by award date). */
+  yearCount: number;
+  year: number;
 }
 
 export type AnnouncementPayload = UnlockPayload | UnlockBundlePayload | AwardPayload;

@@ -1,3 +1,4 @@
+import type { AnnouncementExtras } from '../community/extras.js';
 import type { Logger } from '../log.js';
 import type { RaClient } from '../ra/client.js';
 import { RaError, RaNotFoundError } from '../ra/errors.js';
@@ -77,6 +78,8 @@ export interface PollerOptions {
   userConcurrency?: number;
   /** How stale a display name may be before an announcement re-reads it (default PROFILE_REFRESH_MS). */
   profileRefreshMs?: number;
+  /** Award milestones and AotW marks added to announcements (community features). */
+  extras?: AnnouncementExtras;
 }
 
 export interface CycleReport {
@@ -257,18 +260,20 @@ export function createPoller(options: PollerOptions) {
         subscriptions,
         collapseThreshold: options.collapseThreshold,
       });
-      return { gameId, detection, rows };
+      return { gameId, detection, rows, game: progress };
     });
     const rows = orderByEarned(diffs.map((d) => d.rows));
     return {
       rows,
-      commit: () =>
-        store.applyUserDetections({
+      commit: () => {
+        options.extras?.decorate(rows);
+        return store.applyUserDetections({
           ulid: target.ulid,
-          games: diffs.map(({ gameId, detection }) => ({ gameId, detection })),
+          games: diffs.map(({ gameId, detection, game }) => ({ gameId, detection, game })),
           rows,
           now: at,
-        }),
+        });
+      },
     };
   }
 
@@ -294,6 +299,8 @@ export function createPoller(options: PollerOptions) {
       if (plan.rows.length > 0) {
         // Only now, with something to announce, is the current display name worth a request.
         user = await freshUser(target, at);
+        // Milestones and the AotW mark are read (cached) before the final plan.
+        await options.extras?.prepare(plan.rows);
         plan = planGames(target, games, user, at); // re-read after the await
       }
       const enqueued = plan.commit().outboxIds.length;

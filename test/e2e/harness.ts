@@ -30,6 +30,7 @@ import {
 import { type FakeRa, FakeWorld, startFakeRa } from '../fakes/ra/index.js';
 
 export const DISCORD_TOKEN = 'fake-discord-token.e2e';
+/** Every slash command the bot defines, sorted: what registration must send. */
 export const RA_KEY = 'FakeRaKeyE2e0123456789';
 
 /** A cron that never fires during a test (1 January, 00:00). */
@@ -111,7 +112,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       destination: { write: (l) => logs.push(l) },
     });
 
-  const launch = () => startBot(config, logger, options.now, options.overrides);
+  const launch = () => startBot(config, logger, options.now, { communityTickMs: null, ...options.overrides });
   let bot = await launch();
   const h: Harness = {
     ra,

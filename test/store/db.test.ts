@@ -42,17 +42,23 @@ describe('openDatabase', () => {
       'catalogue_fts_docsize',
       'catalogue_fts_idx',
       'catalogue_games',
+      'achievement_info',
+      'award_log',
       'earned',
       'game_failures',
+      'game_info',
       'game_state',
       'guild_link_settings',
+      'guild_community',
       'guild_settings',
       'link_guilds',
       'meta',
       'outbox',
       'ra_followers',
+      'ra_totals',
       'ra_users',
       'tracked_users',
+      'unlock_log',
     ]);
     db.close();
   });

@@ -230,7 +230,7 @@ describe('close', () => {
 });
 
 describe('a server the bot left', () => {
-  it('forgets its member switches and "seen here" marks, keeps the link itself and other servers', () => {
+  it('forgets its member switches, "seen here" marks, digest and AotW settings; keeps the link and other servers', () => {
     track(store, 'g1');
     track(store, 'g2');
     const linked = store.linkAccount({
@@ -247,8 +247,16 @@ describe('a server the bot left', () => {
       store.updateMemberSettings(guild, { selfTracking: true, nameMembers: true }, at(2));
     }
     expect(store.announcedMember('g1', USER.ulid)).toBe('member-1');
+    const digest = { channelId: 'c1', weekday: 1, hour: 18, timeZone: 'Europe/Berlin' };
+    store.community.setDigest('g1', digest, null, at(2));
+    store.community.setAotwChannel('g1', 'c1', at(2));
+    store.community.setAotwChannel('g2', 'c2', at(2));
 
     store.removeGuild('g1');
+
+    expect(store.community.get('g1')).toMatchObject({ aotwChannelId: null, digest: null });
+    expect(store.community.guildsWithDigest()).toEqual([]);
+    expect(store.community.get('g2').aotwChannelId).toBe('c2');
 
     expect(store.getMemberSettings('g1')).toMatchObject({ selfTracking: false, nameMembers: false });
     expect(store.linkedMemberIn('g1', USER.ulid)).toBeNull();

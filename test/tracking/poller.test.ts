@@ -85,6 +85,9 @@ function raStub(): RaClient {
     async getUsersFollowingMe() {
       return { followers: [], total: 0 };
     },
+    async getAchievementOfTheWeek() {
+      return null;
+    },
     async close() {},
     stats: () => ({ requests: 0, byEndpoint: {}, retries: 0 }),
   };

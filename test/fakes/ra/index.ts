@@ -28,7 +28,8 @@
  * Endpoints (API_<name>.php): GetUserProfile, GetGameInfoAndUserProgress (a=1 award fields),
  * GetUserRecentAchievements, GetAchievementsEarnedBetween (500-row cap, oldest first),
  * GetUserRecentlyPlayedGames, GetRecentGameAwards, GetGame, GetUsersFollowingMe, GetUserSummary
- * (rank from points), GetUserAwards (game awards only). Wrong `y` -> 401 like RA; a bad `u`
+ * (rank from points), GetUserAwards (counts + visible game awards), GetAchievementOfTheWeek
+ * (`world.aotw = { achievementId, startAt }`; null: none set). Wrong `y` -> 401 like RA; a bad `u`
  * -> 422; unknown user/game -> 200 `[]` (GetUserProfile: 404 `[]`).
  *
  * ra.compat.stringNumbers / ra.compat.lowercaseType: older-server quirks (off by default).

@@ -29,6 +29,7 @@ export const FAKE_RA_ENDPOINTS = [
   'GetGameExtended',
   'GetConsoleIDs',
   'GetGameList',
+  'GetAchievementOfTheWeek',
 ] as const;
 export type FakeRaEndpoint = (typeof FAKE_RA_ENDPOINTS)[number];
 /** Where a fault applies: one endpoint, the media host, or every request. */
@@ -746,6 +747,45 @@ function gameList(world: FakeWorld, q: Query, compat: FakeRaCompat): unknown {
   }));
 }
 
+/** Up to 500 unlocks since StartAt, as RA lists them. */
+function achievementOfTheWeek(world: FakeWorld): unknown {
+  const aotw = world.aotw;
+  if (!aotw) return { Achievement: { ID: null }, StartAt: null };
+  const game = world.game(world.gameOfAchievement(aotw.achievementId));
+  const a = game.achievements.get(aotw.achievementId)!;
+  const unlockers = world.unlockersOf(a.id, aotw.startAt.getTime()).slice(0, 500);
+  return {
+    Achievement: {
+      ID: a.id,
+      Title: a.title,
+      Description: a.description,
+      Points: a.points,
+      TrueRatio: a.trueRatio,
+      Type: a.type,
+      Author: a.author,
+      BadgeName: a.badgeName,
+      BadgeURL: `/Badge/${a.badgeName}.png`,
+      DateCreated: raDateTime(a.dateCreated),
+      DateModified: raDateTime(a.dateModified),
+    },
+    Console: { ID: game.consoleId, Title: game.consoleName },
+    ForumTopic: { ID: 1 },
+    Game: { ID: game.id, Title: game.title },
+    StartAt: raIso(aotw.startAt),
+    TotalPlayers: game.numDistinctPlayers,
+    Unlocks: unlockers.map(({ user, unlock }) => ({
+      User: user.displayName,
+      ULID: user.ulid,
+      RAPoints: user.totalPoints,
+      RASoftcorePoints: user.totalSoftcorePoints,
+      DateAwarded: raIso(unlock.hardcoreAt ?? unlock.softcoreAt),
+      HardcoreMode: unlock.hardcoreAt ? 1 : 0,
+    })),
+    UnlocksCount: unlockers.length,
+    UnlocksHardcoreCount: unlockers.filter((x) => x.unlock.hardcoreAt).length,
+  };
+}
+
 const HANDLERS: Record<FakeRaEndpoint, Handler> = {
   GetUserProfile: profile,
   GetGameInfoAndUserProgress: gameInfoAndUserProgress,
@@ -760,6 +800,7 @@ const HANDLERS: Record<FakeRaEndpoint, Handler> = {
   GetGameExtended: getGameExtended,
   GetConsoleIDs: consoleIds,
   GetGameList: gameList,
+  GetAchievementOfTheWeek: achievementOfTheWeek,
 };
 
 const UNAUTHENTICATED = {

@@ -244,9 +244,17 @@ const eventTime = (e: FakeUnlockEvent) => e.at.getTime();
 /** The feed is newest first: stored ascending, read backwards. */
 const awardTime = (a: FakeAward) => a.at.getTime();
 
+/** RA's Achievement of the Week: one achievement from `startAt`. */
+export interface FakeAotw {
+  achievementId: number;
+  startAt: Date;
+}
+
 export class FakeWorld {
   readonly masteryMinAchievements: number;
   now: () => Date;
+  /** The current Achievement of the Week; null = none set (RA answers `{"Achievement":{"ID":null}}`). */
+  aotw: FakeAotw | null = null;
 
   private readonly users = new Map<string, FakeUser>();
   private readonly state = new Map<string, UserState>();
@@ -446,6 +454,13 @@ export class FakeWorld {
     });
   }
 
+  /** The game an achievement belongs to. */
+  gameOfAchievement(achievementId: number): number {
+    const gameId = this.achievementGame.get(achievementId);
+    if (gameId === undefined) throw new Error(`fake RA: no achievement ${achievementId}`);
+    return gameId;
+  }
+
   findGame(id: number): FakeGame | undefined {
     return this.games.get(id);
   }
@@ -627,6 +642,23 @@ export class FakeWorld {
       if (!best || FAKE_AWARD_RANK.indexOf(award.kind) > FAKE_AWARD_RANK.indexOf(best.kind)) best = award;
     }
     return best;
+  }
+
+  /** Users who unlocked the achievement (either mode) at or after `fromMs`, oldest first. */
+  unlockersOf(achievementId: number, fromMs: number): Array<{ user: FakeUser; unlock: FakeUnlock }> {
+    const out: Array<{ user: FakeUser; unlock: FakeUnlock }> = [];
+    for (const [ulid, state] of this.state) {
+      const unlock = state.unlocks.get(achievementId);
+      const user = this.users.get(ulid)!;
+      if (!unlock || user.deleted) continue;
+      const at = unlock.hardcoreAt ?? unlock.softcoreAt;
+      if (at.getTime() >= fromMs) out.push({ user, unlock });
+    }
+    return out.sort(
+      (a, b) =>
+        (a.unlock.hardcoreAt ?? a.unlock.softcoreAt).getTime() -
+        (b.unlock.hardcoreAt ?? b.unlock.softcoreAt).getTime(),
+    );
   }
 
   /** Awards of visible users, newest first, with dates <= `beforeMs`. */

@@ -1,0 +1,107 @@
+import { SlashCommandBuilder } from '@discordjs/builders';
+import { ChannelType, type ChatInputCommandInteraction, InteractionContextType } from 'discord.js';
+import { isValidTimeZone, latestSlot, nextSlot, WEEKDAYS } from '../src/community/digest-schedule.js';
+import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
+import { safeText } from '../src/render/text.js';
+import { requireAnnounceChannel, requireGuild, requireManager } from './shared.js';
+
+const data = new SlashCommandBuilder()
+  .setName('digest')
+  .setDescription('A weekly recap of this server’s tracked users')
+  .setContexts(InteractionContextType.Guild)
+  .addSubcommand((sub) =>
+    sub
+      .setName('on')
+      .setDescription('Post the weekly digest on this day and hour')
+      .addChannelOption((o) =>
+        o
+          .setName('channel')
+          .setDescription('Text or announcement channel')
+          .setRequired(true)
+          .addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
+      )
+      .addIntegerOption((o) =>
+        o
+          .setName('weekday')
+          .setDescription('Day of the week')
+          .setRequired(true)
+          .addChoices(...WEEKDAYS.map((name, value) => ({ name, value }))),
+      )
+      .addIntegerOption((o) =>
+        o
+          .setName('hour')
+          .setDescription('Hour of the day, 0-23')
+          .setRequired(true)
+          .setMinValue(0)
+          .setMaxValue(23),
+      )
+      .addStringOption((o) =>
+        o
+          .setName('timezone')
+          .setDescription('IANA time zone, e.g. Europe/Berlin (default UTC)')
+          .setAutocomplete(true)
+          .setMaxLength(64),
+      ),
+  )
+  .addSubcommand((sub) => sub.setName('off').setDescription('Stop posting the weekly digest'))
+  .addSubcommand((sub) => sub.setName('show').setDescription('When and where the digest is posted'))
+  .toJSON();
+
+const ts = (ms: number, style: 'F' | 'R') => `<t:${Math.floor(ms / 1000)}:${style}>`;
+
+async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  const guild = requireGuild(interaction);
+  requireManager(interaction, ctx, guild.id, 'change or view the weekly digest');
+  const sub = interaction.options.getSubcommand();
+  const now = ctx.now();
+  if (sub === 'off') {
+    ctx.store.community.setDigest(guild.id, null, null, now);
+    await interaction.editReply('The weekly digest is off for this server.');
+    return;
+  }
+  if (sub === 'show') {
+    const digest = ctx.store.community.get(guild.id).digest;
+    await interaction.editReply(
+      digest
+        ? `The weekly digest goes to <#${digest.channelId}> every ${WEEKDAYS[digest.weekday]} at ${digest.hour}:00 ${safeText(digest.timeZone, 64, { singleLine: true })}; next ${ts(nextSlot(digest, now.getTime()), 'F')} (${ts(nextSlot(digest, now.getTime()), 'R')}).`
+        : 'The weekly digest is off. Turn it on with `/digest on`.',
+    );
+    return;
+  }
+  const channel = await requireAnnounceChannel(interaction, guild, 'channel');
+  if (!channel) throw new UserFacingError('Pick a channel for the digest.');
+  const timeZone = interaction.options.getString('timezone')?.trim() || 'UTC';
+  if (!isValidTimeZone(timeZone)) {
+    throw new UserFacingError(
+      `“${safeText(timeZone, 64, { singleLine: true })}” isn’t a time zone I know. Use an IANA name such as \`Europe/Berlin\` or \`America/New_York\` (suggestions appear as you type). Nothing was changed.`,
+    );
+  }
+  const schedule = {
+    channelId: channel.id,
+    weekday: interaction.options.getInteger('weekday', true),
+    hour: interaction.options.getInteger('hour', true),
+    timeZone,
+  };
+  // The slot that already passed is done: the first digest is the next one.
+  ctx.store.community.setDigest(guild.id, schedule, latestSlot(schedule, now.getTime()), now);
+  const next = nextSlot(schedule, now.getTime());
+  await interaction.editReply(
+    `The weekly digest will go to <#${channel.id}> every ${WEEKDAYS[schedule.weekday]} at ${schedule.hour}:00 ${safeText(timeZone, 64, { singleLine: true })}. First one: ${ts(next, 'F')} (${ts(next, 'R')}).`,
+  );
+}
+
+let zones: string[] | undefined;
+
+export const digestCommand: Command = {
+  data,
+  deferMode: () => 'ephemeral',
+  execute,
+  async autocomplete(interaction) {
+    zones ??= ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
+    const typed = interaction.options.getFocused().trim().toLowerCase();
+    return zones
+      .filter((z) => z.toLowerCase().includes(typed))
+      .slice(0, 25)
+      .map((z) => ({ name: z, value: z }));
+  },
+};

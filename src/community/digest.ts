@@ -1,0 +1,78 @@
+/**
+ * The weekly digest: which servers are due (pure slot maths in digest-schedule.ts), what goes in
+ * one (read from SQLite when it is queued, so a late post still shows the week it is about), and
+ * queueing it exactly once per slot.
+ */
+
+import type { PeriodAward, PeriodGame, PeriodUnlock } from '../store/community.js';
+import type { Store } from '../store/index.js';
+import { latestSlot } from './digest-schedule.js';
+import { rankEntries } from './ranking.js';
+
+export const DIGEST_TOP_GAINERS = 5;
+/** Masteries and beatens listed before "+K more". */
+export const DIGEST_MAX_AWARDS = 15;
+const WEEK_MS = 7 * 24 * 60 * 60_000;
+
+export interface DigestPayload {
+  version: 1;
+  kind: 'digest';
+  /** ISO: the week covered, [from, to). */
+  from: string;
+  to: string;
+  timeZone: string;
+  trackedCount: number;
+  gainers: { ulid: string; displayName: string; points: number; unlocks: number; rank: number }[];
+  awards: PeriodAward[];
+  moreAwards: number;
+  rarest: PeriodUnlock | null;
+  mostPlayed: PeriodGame | null;
+}
+
+export function buildDigest(store: Store, guildId: string, slotMs: number, timeZone: string): DigestPayload {
+  const from = slotMs - WEEK_MS;
+  const entries = store.leaderboard.period(guildId, from, slotMs);
+  const gainers = rankEntries(entries, 'points')
+    .slice(0, DIGEST_TOP_GAINERS)
+    .map((e) => ({
+      ulid: e.ulid,
+      displayName: e.displayName,
+      points: e.points,
+      unlocks: e.unlocks ?? 0,
+      rank: e.rank,
+    }));
+  const awards = store.community
+    .awardsBetween(guildId, from, slotMs)
+    .filter((a) => a.kind === 'mastered' || a.kind === 'completed' || a.kind.startsWith('beaten'));
+  return {
+    version: 1,
+    kind: 'digest',
+    from: new Date(from).toISOString(),
+    to: new Date(slotMs).toISOString(),
+    timeZone,
+    trackedCount: entries.length,
+    gainers,
+    awards: awards.slice(0, DIGEST_MAX_AWARDS),
+    moreAwards: Math.max(0, awards.length - DIGEST_MAX_AWARDS),
+    rarest: store.community.rarestUnlock(guildId, from, slotMs),
+    mostPlayed: store.community.mostPlayedGame(guildId, from, slotMs),
+  };
+}
+
+/**
+ * Queues every due digest: a server whose latest slot is newer than the last one it got. Only the
+ * LATEST slot is ever queued, so after long downtime a missed digest is posted late once, never
+ * one per missed week. Returns how many were queued.
+ */
+export function queueDueDigests(store: Store, now: Date): number {
+  let queued = 0;
+  for (const guild of store.community.guildsWithDigest()) {
+    const schedule = guild.digest!;
+    const slot = latestSlot(schedule, now.getTime());
+    if (guild.digestLastPeriod !== null && guild.digestLastPeriod >= slot) continue;
+    const payload = buildDigest(store, guild.guildId, slot, schedule.timeZone);
+    const post = { guildId: guild.guildId, channelId: schedule.channelId, kind: 'digest' as const, payload };
+    if (store.community.queueDigest(guild.guildId, slot, post, now)) queued++;
+  }
+  return queued;
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import {
+  isValidTimeZone,
+  latestSlot,
+  nextSlot,
+  zonedTimeToUtc,
+} from '../../src/community/digest-schedule.js';
+import { rankEntries } from '../../src/community/ranking.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+describe('weekly digest slots', () => {
+  it('finds the latest and next slot in the server’s time zone', () => {
+    const now = Date.parse('2026-12-02T14:20:00Z'); // a Wednesday
+    const monday18Berlin = { weekday: 1, hour: 18, timeZone: 'Europe/Berlin' };
+    expect(iso(latestSlot(monday18Berlin, now))).toBe('2026-11-30T17:00:00.000Z');
+    expect(iso(nextSlot(monday18Berlin, now))).toBe('2026-12-07T17:00:00.000Z');
+    // Today at 15:00 Berlin has passed by 14:20 UTC (15:20 local); 16:00 hasn't.
+    expect(iso(latestSlot({ weekday: 3, hour: 15, timeZone: 'Europe/Berlin' }, now))).toBe(
+      '2026-12-02T14:00:00.000Z',
+    );
+    expect(iso(latestSlot({ weekday: 3, hour: 16, timeZone: 'Europe/Berlin' }, now))).toBe(
+      '2026-11-25T15:00:00.000Z',
+    );
+  });
+
+  it('follows daylight saving time', () => {
+    const sunday10 = { weekday: 0, hour: 10, timeZone: 'Europe/Berlin' };
+    // 22 March is CET (+1), 29 March CEST (+2).
+    expect(iso(latestSlot(sunday10, Date.parse('2026-03-28T00:00:00Z')))).toBe('2026-03-22T09:00:00.000Z');
+    expect(iso(nextSlot(sunday10, Date.parse('2026-03-28T00:00:00Z')))).toBe('2026-03-29T08:00:00.000Z');
+    // 02:30 doesn't exist on 29 March in Berlin: it maps to just after the jump.
+    expect(iso(zonedTimeToUtc(2026, 3, 29, 2, 'Europe/Berlin'))).toBe('2026-03-29T01:00:00.000Z');
+  });
+
+  it('knows time zone names', () => {
+    expect(isValidTimeZone('America/New_York')).toBe(true);
+    expect(isValidTimeZone('UTC')).toBe(true);
+    expect(isValidTimeZone('Mars/Olympus')).toBe(false);
+  });
+});
+
+describe('ranking', () => {
+  const entry = (displayName: string, points: number, masteries = 0, beaten = 0) => ({
+    ulid: displayName,
+    displayName,
+    points,
+    unlocks: points,
+    masteries,
+    beaten,
+    refreshedAt: null,
+  });
+
+  it('gives ties the same rank and skips the ranks they use', () => {
+    const ranked = rankEntries(
+      [entry('c', 5), entry('a', 9), entry('b', 5), entry('d', 1), entry('z', 0)],
+      'points',
+    );
+    expect(ranked.map((e) => `${e.rank}${e.displayName}`)).toEqual(['1a', '2b', '2c', '4d']);
+  });
+
+  it('ranks awards by masteries, then beaten games', () => {
+    const ranked = rankEntries([entry('a', 0, 1, 5), entry('b', 0, 2, 0), entry('c', 0, 1, 5)], 'awards');
+    expect(ranked.map((e) => `${e.rank}${e.displayName}`)).toEqual(['1b', '2a', '2c']);
+  });
+});

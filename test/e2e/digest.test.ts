@@ -1,0 +1,140 @@
+/**
+ * The weekly digest: posted once per week at the server's chosen weekday and hour (in its time
+ * zone), through the outbox: never twice across a restart in the middle of its hour, and a
+ * digest missed while the bot was down posted late once, not once per missed week.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { zonedParts } from '../../src/community/digest-schedule.js';
+import { startCommunity, stopCommunity } from './community-helpers.js';
+import {
+  addGame,
+  DAY,
+  HOUR,
+  isEphemeral,
+  MINUTE,
+  messageText,
+  type TrackingSetup,
+  track,
+} from './tracking-helpers.js';
+
+afterEach(stopCommunity);
+
+const ZONE = 'America/New_York';
+
+/** The local weekday and hour of the next full hour that starts within 60 minutes. */
+function nextHourSlot(nowMs: number) {
+  const target = nowMs + HOUR;
+  const p = zonedParts(target, ZONE);
+  const weekday = new Date(Date.UTC(p.year, p.month - 1, p.day)).getUTCDay();
+  const slotMs = target - (p.minute * MINUTE + p.second * 1000 + (target % 1000));
+  return { weekday, hour: p.hour, slotMs };
+}
+
+async function digests(s: TrackingSetup) {
+  await s.h.bot.community.tick();
+  await s.h.bot.dispatcher.drain();
+  return s.h.discord.channelMessages(s.h.channel.id).filter((m) => m.embeds[0]?.title === '📰 Weekly digest');
+}
+
+describe('weekly digest', () => {
+  it('posts once per week at its hour, across a restart mid-hour and after downtime', async () => {
+    const s = await startCommunity();
+    addGame(s.world, 1, 'Tiny <@here> Tale', 2);
+    addGame(s.world, 2, 'Long Road', [
+      { id: 201, points: 50, title: 'Hard Thing' },
+      { id: 202, points: 5 },
+      { id: 203, points: 5 },
+    ]);
+    for (const name of ['Ann', 'Bob']) s.world.addUser({ username: name });
+    // Many players already have the easy ones; only Ann gets the hard one (rarest).
+    s.world.addUser({ username: 'Crowd' });
+    s.world.unlock('Crowd', 202);
+    s.world.unlock('Crowd', 203);
+    for (const name of ['Ann', 'Bob']) await track(s.h, name);
+    const digestChannel = s.h.discord.addChannel(s.h.guild.id, { name: 'digest' });
+
+    const { weekday, hour, slotMs } = nextHourSlot(s.clock.now().getTime());
+    const refused = await s.h.slash(s.h.member, 'digest', {
+      subcommand: 'on',
+      options: { channel: digestChannel.id, weekday, hour, timezone: ZONE },
+    });
+    expect(refused.content).toContain('Only members with **Manage Server**');
+    const on = await s.h.slash(s.h.admin, 'digest', {
+      subcommand: 'on',
+      options: { channel: digestChannel.id, weekday, hour, timezone: ZONE },
+    });
+    expect(isEphemeral(on)).toBe(true);
+    expect(on.content).toContain(`<t:${slotMs / 1000}:F>`);
+
+    s.clock.advance(MINUTE);
+    s.world.unlock('Ann', 101, { hardcore: true });
+    s.world.unlock('Ann', 102, { hardcore: true }); // mastered Tiny
+    s.world.unlock('Ann', 201, { hardcore: true });
+    s.world.unlock('Bob', 202, { hardcore: true });
+    s.world.unlock('Bob', 203);
+    await s.h.pollAndDrain();
+
+    const list = () => s.h.discord.channelMessages(digestChannel.id);
+    const tickAndDrain = async () => {
+      await s.h.bot.community.tick();
+      await s.h.bot.dispatcher.drain();
+      return list();
+    };
+    expect(await tickAndDrain()).toEqual([]); // before its hour
+
+    s.clock.advance(slotMs - s.clock.now().getTime() + 20 * MINUTE); // the middle of its hour
+    // Queued, then the bot restarts before posting it: it goes out once after the restart.
+    await s.h.bot.community.tick();
+    await s.h.restart();
+    const posted = await tickAndDrain();
+    expect(posted).toHaveLength(1);
+    const text = messageText(posted[0]!);
+    expect(text).toMatch(/🥇 \[Ann\].* · 60 points · 3 unlocks/);
+    expect(text).toMatch(/🥈 \[Bob\].* · 5 points · 2 unlocks/);
+    expect(text).toMatch(/👑 Ann: \[Tiny .*here.* Tale\]\(.*\) · Mastered/);
+    expect(text).not.toContain('<@here>');
+    expect(text).toMatch(/Rarest unlock\n\[\*\*Hard Thing\*\*\].* by Ann in \[Long Road\]/);
+    expect(text).toMatch(/Most played game\n\[Long Road\].* · 2 players, 3 unlocks/);
+    expect(posted[0]!.embeds[0]?.description).toContain(`<t:${(slotMs - 7 * DAY) / 1000}:f>`);
+
+    await s.h.restart(); // still in the middle of the hour
+    expect(await tickAndDrain()).toHaveLength(1);
+
+    // Down for over two weeks: two slots missed, ONE digest posted late (the latest week).
+    await s.h.restart();
+    s.clock.advance(15 * DAY);
+    expect(await tickAndDrain()).toHaveLength(2);
+    expect(await tickAndDrain()).toHaveLength(2);
+    expect(list()[1]!.embeds[0]?.description).toContain(`<t:${(slotMs + 7 * DAY) / 1000}:f>`);
+
+    const off = await s.h.slash(s.h.admin, 'digest', { subcommand: 'off' });
+    expect(off.content).toContain('off');
+    s.clock.advance(7 * DAY);
+    expect(await tickAndDrain()).toHaveLength(2);
+    expect(await digests(s)).toEqual([]); // nothing in the main channel
+  });
+
+  it('refuses an unknown time zone and suggests known ones', async () => {
+    const s = await startCommunity();
+    const reply = await s.h.slash(s.h.admin, 'digest', {
+      subcommand: 'on',
+      options: { channel: s.h.channel.id, weekday: 1, hour: 18, timezone: 'Mars/Olympus' },
+    });
+    expect(isEphemeral(reply)).toBe(true);
+    expect(reply.content).toContain('isn’t a time zone I know');
+    const show = await s.h.slash(s.h.admin, 'digest', { subcommand: 'show' });
+    expect(show.content).toContain('off');
+    const choices = await s.h.discord
+      .sendAutocomplete({
+        guildId: s.h.guild.id,
+        channelId: s.h.channel.id,
+        userId: s.h.admin.user.id,
+        name: 'digest',
+        subcommand: 'on',
+        focused: 'timezone',
+        options: { timezone: 'berl' },
+      })
+      .waitForChoices();
+    expect(choices.map((c) => c.value)).toEqual(['Europe/Berlin']);
+  });
+});
