@@ -281,14 +281,17 @@ async function runScenario(scenario: Scenario): Promise<Outcome> {
 
 async function main(): Promise<void> {
   const sizes = (process.env.BENCH_LATENCY_SIZES ?? '1000,250,5000').split(',').map(Number);
-  const scenarios: Scenario[] = [
-    {
-      name: 'baseline (today: full cycle per tick), 1,000 users',
-      users: 1000,
-      following: 0,
-      design: 'baseline',
-    },
-  ];
+  const scenarios: Scenario[] =
+    process.env.BENCH_LATENCY_BASELINE === '0'
+      ? []
+      : [
+          {
+            name: 'baseline (today: full cycle per tick), 1,000 users',
+            users: 1000,
+            following: 0,
+            design: 'baseline',
+          },
+        ];
   for (const users of sizes) {
     for (const [label, share] of [
       ['all', 1],

@@ -22,8 +22,11 @@ import {
 export const HOT_INTERVAL_MS = 90_000;
 /** A session "lasts" this long after the last unlock seen (RA players unlock ~3 an hour). */
 export const HOT_SESSION_MS = 40 * 60_000;
-/** Tracked users are re-read from the database at most this often (new /track add, removals). */
-const TARGETS_REFRESH_MS = 10_000;
+/**
+ * Tracked users are re-read from the database on every POLL_CRON tick, when a follower nobody
+ * known changes, and at least this often otherwise (a read of 5,000 users costs tens of ms).
+ */
+const TARGETS_REFRESH_MS = 60_000;
 /** Gaps between polls remembered per user, for /settings show. */
 const GAPS_KEPT = 3;
 

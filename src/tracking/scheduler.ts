@@ -70,36 +70,46 @@ export function planPolls(
   now: number,
   previousPasses: ReasonPasses = INITIAL_PASSES,
 ): SchedulePlan {
-  const queues: Record<PollReason, Due[]> = { changed: [], hot: [], cold: [] };
   let inFlight = 0;
+  for (const user of users) if (user.polling) inFlight++;
+  const free = Math.max(0, budget.maxInFlight - inFlight);
+  // Only the first `free` of each kind can be picked: keep those (a bounded insertion list, so
+  // a plan over thousands of users costs a scan, not a sort), and count the rest.
+  const queues: Record<PollReason, Due[]> = { changed: [], hot: [], cold: [] };
+  const counts: Record<PollReason, number> = { changed: 0, hot: 0, cold: 0 };
+  const offer = (reason: PollReason, due: Due) => {
+    counts[reason]++;
+    const queue = queues[reason];
+    if (queue.length >= free && (queue.length === 0 || due.key >= queue[queue.length - 1]!.key)) return;
+    let i = queue.length;
+    while (i > 0 && queue[i - 1]!.key > due.key) i--;
+    queue.splice(i, 0, due);
+    if (queue.length > free) queue.pop();
+  };
   let wakeAt: number | null = null;
   for (const user of users) {
-    if (user.polling) {
-      inFlight++;
-      continue;
-    }
+    if (user.polling) continue;
     if (user.changedAt !== null) {
-      queues.changed.push({ ulid: user.ulid, key: user.changedAt });
+      offer('changed', { ulid: user.ulid, key: user.changedAt });
       continue;
     }
     if (user.hotUntil > now) {
       const hotDue = user.lastPollAt === null ? now : user.lastPollAt + params.hotIntervalMs;
       if (hotDue <= now) {
-        queues.hot.push({ ulid: user.ulid, key: hotDue });
+        offer('hot', { ulid: user.ulid, key: hotDue });
         continue;
       }
       if (hotDue < user.hotUntil) wakeAt = wakeAt === null ? hotDue : Math.min(wakeAt, hotDue);
     }
     const round = params.roundStartedAt;
     if (round !== null && round <= now && (user.lastPollAt === null || user.lastPollAt < round)) {
-      queues.cold.push({ ulid: user.ulid, key: user.lastPollAt ?? Number.NEGATIVE_INFINITY });
+      offer('cold', { ulid: user.ulid, key: user.lastPollAt ?? Number.NEGATIVE_INFINITY });
     }
   }
-  for (const reason of POLL_REASONS) queues[reason].sort((a, b) => a.key - b.key);
 
   const passes = { ...previousPasses };
   // A kind with nobody waiting banks no credit: it rejoins at the pass of the kinds still busy.
-  const busy = POLL_REASONS.filter((r) => queues[r].length > 0);
+  const busy = POLL_REASONS.filter((r) => counts[r] > 0);
   if (busy.length > 0) {
     const floor = Math.min(...busy.map((r) => passes[r]));
     for (const reason of POLL_REASONS)
@@ -109,8 +119,8 @@ export function planPolls(
 
   const poll: PlannedPoll[] = [];
   const next: Record<PollReason, number> = { changed: 0, hot: 0, cold: 0 };
-  let free = budget.maxInFlight - inFlight;
-  while (free > 0) {
+  let slots = free;
+  while (slots > 0) {
     let chosen: PollReason | null = null;
     for (const reason of POLL_REASONS) {
       if (next[reason] >= queues[reason].length) continue;
@@ -120,12 +130,12 @@ export function planPolls(
     poll.push({ ulid: queues[chosen][next[chosen]]!.ulid, reason: chosen });
     next[chosen]++;
     passes[chosen] += 1 / REASON_WEIGHTS[chosen];
-    free--;
+    slots--;
   }
   const waiting = {
-    changed: queues.changed.length - next.changed,
-    hot: queues.hot.length - next.hot,
-    cold: queues.cold.length - next.cold,
+    changed: counts.changed - next.changed,
+    hot: counts.hot - next.hot,
+    cold: counts.cold - next.cold,
   };
   return { poll, wakeAt, passes, waiting };
 }
