@@ -10,7 +10,12 @@ afterEach(async () => {
 describe('bot start-up against the fakes', () => {
   it('logs in, registers its commands once, and answers /track list', async () => {
     h = await startHarness();
-    expect(h.discord.commands.global.map((c) => c.name).sort()).toEqual(['progress', 'settings', 'track']);
+    expect(h.discord.commands.global.map((c) => c.name).sort()).toEqual([
+      'game',
+      'progress',
+      'settings',
+      'track',
+    ]);
     const reply = await h.slash(h.member, 'track', { subcommand: 'list' });
     expect(reply.embeds?.[0]?.description).toContain('Nobody is tracked');
     await h.restart();
@@ -30,6 +35,7 @@ describe('bot start-up against the fakes', () => {
     });
     expect(h.discord.commands.global).toEqual([]);
     expect((h.discord.commands.guilds.get(devGuild) ?? []).map((c) => c.name).sort()).toEqual([
+      'game',
       'progress',
       'settings',
       'track',

@@ -164,8 +164,13 @@ describe('npm run deploy-commands', () => {
   it('registers the commands globally, and the bot’s next start does not register them again', async () => {
     const { code, text } = await run(deployCommands, env());
     expect(code).toBe(0);
-    expect(text).toBe('Registered 3 commands globally (Discord may take up to an hour to show changes).');
-    expect(discord.commands.global.map((c) => c.name).sort()).toEqual(['progress', 'settings', 'track']);
+    expect(text).toBe('Registered 4 commands globally (Discord may take up to an hour to show changes).');
+    expect(discord.commands.global.map((c) => c.name).sort()).toEqual([
+      'game',
+      'progress',
+      'settings',
+      'track',
+    ]);
     expectNoSecrets(text);
 
     const puts = () => discord.requests.filter((r) => r.method === 'PUT' && r.path.includes('/commands'));
@@ -182,13 +187,13 @@ describe('npm run deploy-commands', () => {
     const guild = discord.addGuild({ name: 'Dev' });
     const { code, text } = await run(deployCommands, env({ DEV_GUILD_ID: guild.id }));
     expect(code).toBe(0);
-    expect(text).toBe(`Registered 3 commands to server ${guild.id} (available now).`);
+    expect(text).toBe(`Registered 4 commands to server ${guild.id} (available now).`);
     expect(
       discord.commands.guilds
         .get(guild.id)
         ?.map((c) => c.name)
         .sort(),
-    ).toEqual(['progress', 'settings', 'track']);
+    ).toEqual(['game', 'progress', 'settings', 'track']);
     expect(discord.commands.global).toEqual([]);
   });
 

@@ -34,6 +34,13 @@ describe('openDatabase', () => {
     expect(LATEST_SCHEMA_VERSION).toBeGreaterThanOrEqual(1);
     expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     expect(tables(db)).toEqual([
+      'catalogue_consoles',
+      'catalogue_fts',
+      'catalogue_fts_config',
+      'catalogue_fts_data',
+      'catalogue_fts_docsize',
+      'catalogue_fts_idx',
+      'catalogue_games',
       'earned',
       'game_state',
       'guild_settings',
