@@ -17,6 +17,8 @@ export class ConfigError extends Error {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+export const DEFAULT_DATABASE_PATH = 'data/cheevobot.sqlite';
+
 const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17-20 digits)');
 
 function httpUrl(fallback: string) {
@@ -70,7 +72,7 @@ const schema = z.object({
     .trim()
     .optional()
     .refine((v) => !v || /^[A-Za-z0-9]{2,20}$/.test(v), 'must be 2-20 letters or digits'),
-  DATABASE_PATH: z.string().trim().min(1, 'must not be empty').default('data/cheevobot.sqlite'),
+  DATABASE_PATH: z.string().trim().min(1, 'must not be empty').default(DEFAULT_DATABASE_PATH),
   POLL_CRON: z
     .string()
     .trim()
