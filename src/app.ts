@@ -1,15 +1,19 @@
 import { createCommands } from '../commands/index.js';
 import type { Config } from './config.js';
-import { createDiscordClient, loginAndWaitReady } from './discord/client.js';
+import { createDiscordClient, gatewayConnected, loginAndWaitReady } from './discord/client.js';
 import type { CommandContext } from './discord/command.js';
 import { COMMANDS_HASH_META_KEY, commandsHash, registerCommands } from './discord/register.js';
 import { createInteractionRouter, describe } from './discord/router.js';
 import type { Logger } from './log.js';
+import { createHealthMonitor, heartbeatPath } from './metrics/health.js';
+import { createMetrics } from './metrics/metrics.js';
+import { type MetricsServer, startMetricsServer } from './metrics/server.js';
 import { createRaClient, type RaClientOptions } from './ra/client.js';
 import { raClientOptions } from './ra/from-config.js';
 import { createRaUrls } from './ra/urls.js';
 import { type BadgeGridOptions, createBadgeGridRenderer, fetchImage } from './render/badges.js';
 import { openDatabase } from './store/db.js';
+import { databaseWriteProbe, outboxStateCounts } from './store/health.js';
 import { Store } from './store/index.js';
 import { createDispatcher } from './tracking/dispatch.js';
 import { createPoller, pollerUserConcurrency } from './tracking/poller.js';
@@ -48,6 +52,8 @@ export interface RunningBot {
   readonly poller: ReturnType<typeof createPoller>;
   readonly dispatcher: ReturnType<typeof createDispatcher>;
   readonly store: Store;
+  /** Where /healthz and /metrics listen; null when METRICS_PORT is unset. */
+  readonly metricsAddress: { host: string; port: number } | null;
 }
 
 /**
@@ -66,15 +72,27 @@ export async function startBot(
   // due now (their nonce makes a repeat harmless), not after the lease runs out.
   const released = store.releaseOutboxClaims();
   if (released > 0) logger.info({ released }, 'announcements interrupted by a restart are due again');
+  // Metrics only when someone can read them; health (and its heartbeat file) always.
+  const metrics = config.METRICS_PORT === undefined ? undefined : createMetrics({ now });
+  metrics?.setOutboxSource(() => outboxStateCounts(store.db, now().getTime()));
   const ra = createRaClient({
     ...raClientOptions(config, logger.child({ component: 'ra' })),
     ...overrides.ra,
+    ...(metrics ? { observer: metrics.ra } : {}),
   });
   const urls = createRaUrls({ mediaUrl: config.RA_MEDIA_URL, siteUrl: config.RA_SITE_URL });
   const badges = createBadgeGridRenderer({ fetchImage, ...overrides.badges });
   const client = createDiscordClient({
     apiUrl: config.DISCORD_API_URL,
     logger: logger.child({ component: 'discord' }),
+  });
+  const health = createHealthMonitor({
+    gatewayConnected: () => gatewayConnected(client),
+    writeProbe: () => databaseWriteProbe(store.db, now().getTime()),
+    pollCron: config.POLL_CRON,
+    now,
+    ...(config.DATABASE_PATH === ':memory:' ? {} : { heartbeatPath: heartbeatPath(config.DATABASE_PATH) }),
+    logger,
   });
 
   const ctx: CommandContext = {
@@ -102,6 +120,14 @@ export async function startBot(
     now,
     collapseThreshold: config.ANNOUNCE_COLLAPSE_THRESHOLD,
     userConcurrency: pollerUserConcurrency(config.RA_REQUESTS_PER_SECOND),
+    observer: {
+      cycleFinished(report) {
+        metrics?.poll.cycleFinished?.(report);
+        // One tier until polling tiers exist: every tracked user is polled every cycle.
+        metrics?.setUsersPerTier({ default: report.users });
+        health.cycleFinished(report);
+      },
+    },
   });
   const dispatcher = createDispatcher({
     store,
@@ -109,10 +135,14 @@ export async function startBot(
     urls,
     logger: logger.child({ component: 'dispatch' }),
     now,
+    ...(metrics ? { observer: metrics.dispatch } : {}),
   });
 
   let stopped = false;
+  let metricsServer: MetricsServer | undefined;
   const cleanup = async () => {
+    health.stop();
+    await metricsServer?.close();
     // All of them: a deliberate destroy() must not log "reconnecting" or route late interactions.
     client.removeAllListeners();
     await client.destroy();
@@ -121,10 +151,23 @@ export async function startBot(
   };
   try {
     await loginAndWaitReady(client, config.DISCORD_TOKEN, LOGIN_TIMEOUT_MS);
+    if (metrics) {
+      for (const shard of client.ws.shards.values()) {
+        shard.on('close', (event: { code: number }) => metrics.gatewayClosed(event.code));
+      }
+      metricsServer = await startMetricsServer({
+        host: config.METRICS_HOST,
+        port: config.METRICS_PORT!,
+        registry: metrics.registry,
+        health: () => health.check(),
+        logger: logger.child({ component: 'metrics' }),
+      });
+    }
   } catch (error) {
     await cleanup();
     throw error;
   }
+  health.start();
 
   if (config.REGISTER_COMMANDS) {
     const applicationId = client.application!.id;
@@ -180,6 +223,7 @@ export async function startBot(
     poller,
     dispatcher,
     store,
+    metricsAddress: metricsServer ? { host: metricsServer.host, port: metricsServer.port } : null,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -98,6 +98,16 @@ const schema = z.object({
   ANNOUNCE_COLLAPSE_THRESHOLD: number(3, { min: 1, max: 25, integer: true }),
   MAX_TRACKED_USERS_PER_SERVER: number(50, { min: 1, max: 1000, integer: true }),
   RA_TIMEOUT_MS: number(15_000, { min: 500, max: 120_000, integer: true }),
+  // Unset: no listener. 0 picks a free port (logged).
+  METRICS_PORT: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined ? undefined : Number(v.trim())))
+    .refine(
+      (n) => n === undefined || (Number.isInteger(n) && n >= 0 && n <= 65_535),
+      'must be a port number from 0 to 65535 (0: any free port)',
+    ),
+  METRICS_HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
 });
 
 export type Config = Readonly<z.output<typeof schema>>;

@@ -1,4 +1,4 @@
-import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits, Options } from 'discord.js';
+import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits, Options, Status } from 'discord.js';
 import type { Logger } from '../log.js';
 import { errorMessage } from '../util/error-message.js';
 import { discordRestAgent } from './agent.js';
@@ -160,4 +160,10 @@ function toLoginError(error: unknown): DiscordLoginError {
     );
   }
   return new DiscordLoginError('failed', `Could not log in to Discord: ${message}`, { cause: error });
+}
+
+/** True while every gateway connection (shard) is up and ready. */
+export function gatewayConnected(client: Client): boolean {
+  const shards = [...client.ws.shards.values()];
+  return shards.length > 0 && shards.every((shard) => shard.status === Status.Ready);
 }

@@ -64,6 +64,14 @@ export interface RaClientOptions {
   logger: Logger;
   /** Jitter source in [0, 1); injectable for deterministic tests. */
   random?: () => number;
+  /** Optional instrumentation (metrics); the client works the same without it. */
+  observer?: RaObserver;
+}
+
+/** Told about every attempt's outcome and every wait on the rate limiter. */
+export interface RaObserver {
+  attempt?(endpoint: string, outcome: 'ok' | RaError['kind']): void;
+  waited?(lane: 'interactive' | 'background', ms: number): void;
 }
 
 export interface RecentlyPlayedOptions {
@@ -445,7 +453,9 @@ export function createRaClient(options: RaClientOptions): RaClient {
     const lane: Lane = backgroundLane.getStore() ?? 'interactive';
     const release = await semaphore.acquire(lane);
     try {
+      const waitStarted = performance.now();
       await gate.take(lane);
+      options.observer?.waited?.(lane, performance.now() - waitStarted);
       counters.requests++;
       counters.byEndpoint[endpoint] = (counters.byEndpoint[endpoint] ?? 0) + 1;
       const query = new URLSearchParams(params);
@@ -509,6 +519,7 @@ export function createRaClient(options: RaClientOptions): RaClient {
     for (;;) {
       if (closing.signal.aborted) throw closedError();
       const outcome = await sendOnce(endpoint, params);
+      options.observer?.attempt?.(endpoint, outcome.kind === 'ok' ? 'ok' : outcome.error.kind);
       if (outcome.kind === 'ok') return outcome.response;
       const { error, retryAfterMs } = outcome;
       // RA asked everyone on this key to wait, whether or not this request is retried.

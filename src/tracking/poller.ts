@@ -72,6 +72,12 @@ export interface PollerOptions {
   userConcurrency?: number;
   /** How stale a display name may be before an announcement re-reads it (default PROFILE_REFRESH_MS). */
   profileRefreshMs?: number;
+  /** Optional instrumentation (metrics, health); the poller works the same without it. */
+  observer?: PollObserver;
+}
+
+export interface PollObserver {
+  cycleFinished?(report: CycleReport): void;
 }
 
 export interface CycleReport {
@@ -336,6 +342,7 @@ export function createPoller(options: PollerOptions) {
       durationMs: Math.round(performance.now() - started),
     };
     logger.info(report, 'poll cycle finished');
+    options.observer?.cycleFinished?.(report);
     return report;
   }
 
