@@ -212,6 +212,7 @@ export async function startBot(
     {
       user: client.user?.tag,
       guilds: client.guilds.cache.size,
+      shards: client.ws.shards.size,
       trackedUsers: store.listPollTargets().length,
       pollCron: config.POLL_CRON,
       startupMs: Math.round(performance.now() - startedAt),
