@@ -6,7 +6,6 @@ import { COMMANDS_HASH_META_KEY, commandsHash, registerCommands } from './discor
 import { createInteractionRouter, describe } from './discord/router.js';
 import type { Logger } from './log.js';
 import { createHealthMonitor, heartbeatPath } from './metrics/health.js';
-import { createMetrics } from './metrics/metrics.js';
 import { type MetricsServer, startMetricsServer } from './metrics/server.js';
 import { createRaClient, type RaClientOptions } from './ra/client.js';
 import { raClientOptions } from './ra/from-config.js';
@@ -73,7 +72,11 @@ export async function startBot(
   const released = store.releaseOutboxClaims();
   if (released > 0) logger.info({ released }, 'announcements interrupted by a restart are due again');
   // Metrics only when someone can read them; health (and its heartbeat file) always.
-  const metrics = config.METRICS_PORT === undefined ? undefined : createMetrics({ now });
+  // prom-client is only loaded when metrics are on: it costs start-up time otherwise.
+  const metrics =
+    config.METRICS_PORT === undefined
+      ? undefined
+      : (await import('./metrics/metrics.js')).createMetrics({ now });
   metrics?.setOutboxSource(() => outboxStateCounts(store.db, now().getTime()));
   const ra = createRaClient({
     ...raClientOptions(config, logger.child({ component: 'ra' })),
