@@ -5,17 +5,20 @@ import { createAotwService } from './community/aotw.js';
 import { createAnnouncementExtras } from './community/extras.js';
 import { type CommunityJobs, createCommunityJobs } from './community/jobs.js';
 import type { Config } from './config.js';
-import { createDiscordClient, loginAndWaitReady } from './discord/client.js';
+import { createDiscordClient, gatewayConnected, loginAndWaitReady } from './discord/client.js';
 import type { CommandContext } from './discord/command.js';
 import { reconcileGuilds, watchGuildRemovals } from './discord/guild-lifecycle.js';
 import { COMMANDS_HASH_META_KEY, commandsHash, registerCommands } from './discord/register.js';
 import { createInteractionRouter, describe } from './discord/router.js';
 import type { Logger } from './log.js';
+import { createHealthMonitor, heartbeatPath } from './metrics/health.js';
+import { type MetricsServer, startMetricsServer } from './metrics/server.js';
 import { createRaClient, type RaClientOptions } from './ra/client.js';
 import { raClientOptions } from './ra/from-config.js';
 import { createRaUrls } from './ra/urls.js';
 import { type BadgeGridOptions, createBadgeGridRenderer, fetchImage } from './render/badges.js';
 import { openDatabase } from './store/db.js';
+import { databaseWriteProbe, outboxStateCounts } from './store/health.js';
 import { Store } from './store/index.js';
 import { createDispatcher } from './tracking/dispatch.js';
 import {
@@ -86,6 +89,8 @@ export interface RunningBot {
   readonly schedule: ScheduleRunner;
   readonly catalogue: CatalogueRefresher;
   readonly community: CommunityJobs;
+  /** Where /healthz and /metrics listen; null when METRICS_PORT is unset. */
+  readonly metricsAddress: { host: string; port: number } | null;
 }
 
 /**
@@ -104,16 +109,32 @@ export async function startBot(
   // due now (their nonce makes a repeat harmless), not after the lease runs out.
   const released = store.releaseOutboxClaims();
   if (released > 0) logger.info({ released }, 'announcements interrupted by a restart are due again');
+  // Metrics only when someone can read them; health (and its heartbeat file) always.
+  // prom-client is only loaded when metrics are on: it costs start-up time otherwise.
+  const metrics =
+    config.METRICS_PORT === undefined
+      ? undefined
+      : (await import('./metrics/metrics.js')).createMetrics({ now });
+  metrics?.setOutboxSource(() => outboxStateCounts(store.db, now().getTime()));
   const ra = createRaClient({
     ...raClientOptions(config, logger.child({ component: 'ra' })),
     now: () => now().getTime(),
     ...overrides.ra,
+    ...(metrics ? { observer: metrics.ra } : {}),
   });
   const urls = createRaUrls({ mediaUrl: config.RA_MEDIA_URL, siteUrl: config.RA_SITE_URL });
   const badges = createBadgeGridRenderer({ fetchImage, ...overrides.badges });
   const client = createDiscordClient({
     apiUrl: config.DISCORD_API_URL,
     logger: logger.child({ component: 'discord' }),
+  });
+  const health = createHealthMonitor({
+    gatewayConnected: () => gatewayConnected(client),
+    writeProbe: () => databaseWriteProbe(store.db, now().getTime()),
+    pollCron: config.POLL_CRON,
+    now,
+    ...(config.DATABASE_PATH === ':memory:' ? {} : { heartbeatPath: heartbeatPath(config.DATABASE_PATH) }),
+    logger,
   });
 
   // The follower watcher needs to know whom RA_USERNAME names (the admin tells members to follow
@@ -196,6 +217,13 @@ export async function startBot(
         );
       },
     }),
+    // runCycle (tests, tools) reports like a round of the schedule.
+    observer: {
+      cycleFinished(report) {
+        metrics?.poll.cycleFinished?.(report);
+        health.cycleFinished(report);
+      },
+    },
   });
   const runner: ScheduleRunner = createScheduleRunner({
     poller,
@@ -207,6 +235,17 @@ export async function startBot(
     // Post what a poll found at once, not at the next dispatch timer (drain is set up below,
     // before the runner starts).
     onEnqueued: () => void drain(),
+    observer: {
+      // Healthy while polls keep finishing (a round of 1,000 users at 1 request/s outlasts any
+      // sensible POLL_CRON, so "the last round finished" alone would flag a working bot).
+      progressed() {
+        health.cycleFinished({ durationMs: 0 });
+        metrics?.setUsersPerTier({ ...runner.tiers() });
+      },
+      roundFinished(report) {
+        metrics?.poll.roundFinished(report.durationMs);
+      },
+    },
     ...overrides.schedule,
   });
   ctx.polling = runner;
@@ -216,11 +255,15 @@ export async function startBot(
     urls,
     logger: logger.child({ component: 'dispatch' }),
     now,
+    ...(metrics ? { observer: metrics.dispatch } : {}),
   });
 
   let stopped = false;
+  let metricsServer: MetricsServer | undefined;
   const cleanup = async () => {
     await catalogue.stop();
+    health.stop();
+    await metricsServer?.close();
     // All of them: a deliberate destroy() must not log "reconnecting" or route late interactions.
     client.removeAllListeners();
     linkProofs.stop();
@@ -230,10 +273,23 @@ export async function startBot(
   };
   try {
     await loginAndWaitReady(client, config.DISCORD_TOKEN, LOGIN_TIMEOUT_MS);
+    if (metrics) {
+      for (const shard of client.ws.shards.values()) {
+        shard.on('close', (event: { code: number }) => metrics.gatewayClosed(event.code));
+      }
+      metricsServer = await startMetricsServer({
+        host: config.METRICS_HOST,
+        port: config.METRICS_PORT!,
+        registry: metrics.registry,
+        health: () => health.check(),
+        logger: logger.child({ component: 'metrics' }),
+      });
+    }
   } catch (error) {
     await cleanup();
     throw error;
   }
+  health.start();
 
   if (config.REGISTER_COMMANDS) {
     const applicationId = client.application!.id;
@@ -293,6 +349,7 @@ export async function startBot(
     {
       user: client.user?.tag,
       guilds: client.guilds.cache.size,
+      shards: client.ws.shards.size,
       trackedUsers: store.listPollTargets().length,
       pollCron: config.POLL_CRON,
       startupMs: Math.round(performance.now() - startedAt),
@@ -309,6 +366,7 @@ export async function startBot(
     schedule: runner,
     catalogue,
     community,
+    metricsAddress: metricsServer ? { host: metricsServer.host, port: metricsServer.port } : null,
     async stop() {
       if (stopped) return;
       stopped = true;

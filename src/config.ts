@@ -17,6 +17,8 @@ export class ConfigError extends Error {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+export const DEFAULT_DATABASE_PATH = 'data/cheevobot.sqlite';
+
 const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17-20 digits)');
 
 function httpUrl(fallback: string) {
@@ -70,7 +72,7 @@ const schema = z.object({
     .trim()
     .optional()
     .refine((v) => !v || /^[A-Za-z0-9]{2,20}$/.test(v), 'must be 2-20 letters or digits'),
-  DATABASE_PATH: z.string().trim().min(1, 'must not be empty').default('data/cheevobot.sqlite'),
+  DATABASE_PATH: z.string().trim().min(1, 'must not be empty').default(DEFAULT_DATABASE_PATH),
   POLL_CRON: z
     .string()
     .trim()
@@ -98,6 +100,16 @@ const schema = z.object({
   RA_TIMEOUT_MS: number(15_000, { min: 500, max: 120_000, integer: true }),
   /** Hours between game catalogue refreshes; 0 turns the catalogue's RA refresh off. */
   CATALOGUE_REFRESH_HOURS: number(24, { min: 0, max: 24 * 30 }),
+  // Unset: no listener. 0 picks a free port (logged).
+  METRICS_PORT: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined ? undefined : Number(v.trim())))
+    .refine(
+      (n) => n === undefined || (Number.isInteger(n) && n >= 0 && n <= 65_535),
+      'must be a port number from 0 to 65535 (0: any free port)',
+    ),
+  METRICS_HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
 });
 
 export type Config = Readonly<z.output<typeof schema>>;

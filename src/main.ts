@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     bot = await startBot(config, logger);
   } catch (error) {
     logger.fatal({ err: errorMessage(error) }, 'cheevobot could not start');
+    process.stderr.write(`cheevobot could not start: ${errorMessage(error)}\n`);
     process.exit(1);
   }
   let stopping = false;

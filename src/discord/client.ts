@@ -1,4 +1,4 @@
-import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits, Options } from 'discord.js';
+import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits, Options, Status } from 'discord.js';
 import type { Logger } from '../log.js';
 import { errorMessage } from '../util/error-message.js';
 import { discordRestAgent } from './agent.js';
@@ -19,11 +19,10 @@ export function createDiscordClient({ apiUrl, logger }: DiscordClientOptions): C
     // Guilds gives guilds, channels and roles (and the bot's own member): enough to check
     // `channel.permissionsFor(me)` and to receive interactions, which need no intent.
     intents: [GatewayIntentBits.Guilds],
-    // One gateway connection. A self-hosted bot sits in far fewer than the 2,500 guilds one
-    // shard holds; the poller posts over REST and must run exactly once, which one process with
-    // one shard guarantees. Explicit ids: 'auto' would size shards by Discord's recommendation.
-    shards: 0,
-    shardCount: 1,
+    // As many gateway connections (shards) as Discord recommends (GET /gateway/bot), all in this
+    // one process: one shard holds at most 2,500 servers. The poller and dispatcher are not per
+    // shard (they post over REST), so they still run exactly once.
+    shards: 'auto',
     allowedMentions: { parse: [] },
     // Every channel post carries a nonce Discord enforces, so a retried POST (5xx after the
     // message was created) returns the first message instead of posting twice.
@@ -160,4 +159,10 @@ function toLoginError(error: unknown): DiscordLoginError {
     );
   }
   return new DiscordLoginError('failed', `Could not log in to Discord: ${message}`, { cause: error });
+}
+
+/** True while every gateway connection (shard) is up and ready. */
+export function gatewayConnected(client: Client): boolean {
+  const shards = [...client.ws.shards.values()];
+  return shards.length > 0 && shards.every((shard) => shard.status === Status.Ready);
 }

@@ -90,6 +90,14 @@ export interface RaClientOptions {
   memberAllowance?: MemberAllowance;
   /** This machine's clock (epoch ms), against which RA's `Date` header is compared. */
   now?: () => number;
+  /** Optional instrumentation (metrics); the client works the same without it. */
+  observer?: RaObserver;
+}
+
+/** Told about every attempt's outcome and every wait on the rate limiter. */
+export interface RaObserver {
+  attempt?(endpoint: string, outcome: 'ok' | RaError['kind']): void;
+  waited?(lane: 'interactive' | 'background' | 'idle', ms: number): void;
 }
 
 export interface MemberAllowance {
@@ -630,7 +638,9 @@ export function createRaClient(options: RaClientOptions): RaClient & RaCatalogue
     const lane: Lane = backgroundLane.getStore() ?? 'interactive';
     const release = await semaphore.acquire(lane);
     try {
+      const waitStarted = performance.now();
       await gate.take(lane);
+      options.observer?.waited?.(lane, performance.now() - waitStarted);
       counters.requests++;
       counters.byEndpoint[endpoint] = (counters.byEndpoint[endpoint] ?? 0) + 1;
       const query = new URLSearchParams(params);
@@ -696,6 +706,7 @@ export function createRaClient(options: RaClientOptions): RaClient & RaCatalogue
     for (;;) {
       if (closing.signal.aborted) throw closedError();
       const outcome = await sendOnce(endpoint, params);
+      options.observer?.attempt?.(endpoint, outcome.kind === 'ok' ? 'ok' : outcome.error.kind);
       if (outcome.kind === 'ok') {
         rateLimitStreak = 0;
         return outcome.response;

@@ -28,6 +28,29 @@ export class DatabaseTooNewError extends Error {
   }
 }
 
+/** The file is not a readable SQLite database (damaged, truncated, or another kind of file). */
+export class DatabaseCorruptError extends Error {
+  constructor(
+    readonly path: string,
+    options?: { cause?: unknown },
+  ) {
+    const detail = options?.cause instanceof Error ? ` (SQLite: ${options.cause.message})` : '';
+    super(
+      `The database ${path} is damaged or is not a cheevobot database${detail}. It was left unchanged. ` +
+        'Restore a backup to that path (see "Backups" in the README), or move the file away to start ' +
+        'with an empty database.',
+      options,
+    );
+    this.name = 'DatabaseCorruptError';
+  }
+}
+
+/** SQLite's answers for a file that is not a database, or one whose pages don't add up. */
+export function isCorruptionError(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+  return code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT';
+}
+
 const IN_MEMORY = ':memory:';
 
 export function openDatabase(path: string, migrations: readonly Migration[] = MIGRATIONS): Database {
@@ -35,16 +58,23 @@ export function openDatabase(path: string, migrations: readonly Migration[] = MI
   const db = new BetterSqlite3(path);
   try {
     db.pragma('busy_timeout = 5000');
-    // Refuse a too-new file before touching it at all (even the journal mode is persistent).
-    const found = schemaVersion(db);
+    // Refuse a damaged or too-new file before touching it at all (even the journal mode is
+    // persistent). Reading the header and the schema is where a damaged file first shows.
+    const found = readOnlyProbe(db);
     if (found > migrations.length) throw new DatabaseTooNewError(path, found, migrations.length);
     configureConnection(db);
     migrate(db, migrations);
     return db;
   } catch (error) {
     db.close();
-    throw error;
+    throw isCorruptionError(error) ? new DatabaseCorruptError(path, { cause: error }) : error;
   }
+}
+
+/** The schema version, after SQLite has read the header and parsed the schema (writes nothing). */
+function readOnlyProbe(db: Database): number {
+  db.prepare('SELECT count(*) FROM sqlite_schema').get();
+  return schemaVersion(db);
 }
 
 /** Call after busy_timeout is set, so switching to WAL waits for a lock held by another process. */

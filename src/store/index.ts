@@ -222,6 +222,10 @@ export class Store {
     this.users.recordPollSuccess(ulid, at);
   }
 
+  recordPollSuccesses(entries: readonly { ulid: string; at: Instant }[]): void {
+    this.users.recordPollSuccesses(entries);
+  }
+
   recordPollFailure(ulid: string, at: Instant, message: string): void {
     this.users.recordPollFailure(ulid, at, message);
   }

@@ -103,6 +103,7 @@ export class UsersTables {
   private readonly trackInTransaction;
   private readonly untrackInTransaction;
   private readonly renameInTransaction;
+  private readonly successesInTransaction;
 
   constructor(db: Database) {
     this.stmt = {
@@ -183,6 +184,9 @@ export class UsersTables {
     this.untrackInTransaction = db.transaction((guildId: string, ulid: string) =>
       this.untrackNow(guildId, ulid),
     );
+    this.successesInTransaction = db.transaction((entries: readonly { ulid: string; at: Instant }[]) => {
+      for (const { ulid, at } of entries) this.stmt.pollSuccess.run({ at: toMs(at), ulid });
+    });
     this.renameInTransaction = db.transaction(
       (ulid: string, displayName: string, userPic: string | null, checkedAt: number | null) => {
         this.stmt.renameRaUser.run(displayName, userPic, checkedAt, ulid);
@@ -258,6 +262,11 @@ export class UsersTables {
 
   recordPollSuccess(ulid: string, at: Instant): void {
     this.stmt.pollSuccess.run({ at: toMs(at), ulid });
+  }
+
+  /** Several successes in one transaction (one WAL commit instead of one per user). */
+  recordPollSuccesses(entries: readonly { ulid: string; at: Instant }[]): void {
+    this.successesInTransaction(entries);
   }
 
   recordPollFailure(ulid: string, at: Instant, message: string): void {

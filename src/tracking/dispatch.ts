@@ -77,6 +77,13 @@ export interface DispatcherOptions {
   now: () => Date;
   /** Channels posted to at once; @discordjs/rest still queues per route and honours 429s. */
   concurrency?: number;
+  /** Optional instrumentation (metrics); the dispatcher works the same without it. */
+  observer?: DispatchObserver;
+}
+
+export interface DispatchObserver {
+  posted?(row: OutboxRow, at: Date): void;
+  postFailed?(error: unknown): void;
 }
 
 export interface DrainReport {
@@ -141,10 +148,12 @@ export function createDispatcher(options: DispatcherOptions) {
         body: { ...message, nonce: row.nonce, enforce_nonce: true, allowed_mentions: { parse: [] } },
       })) as RESTPostAPIChannelMessageResult;
       store.markSent(row.id, sent.id, now());
+      options.observer?.posted?.(row, now());
       permissionTrouble.delete(row.channelId);
       return { kind: 'sent' };
     } catch (error) {
       const at = now();
+      options.observer?.postFailed?.(error);
       if (
         isDiscordApiError(error) &&
         (PERMANENT_CODES.has(Number(error.code)) || isPermanentStatus(error.status))

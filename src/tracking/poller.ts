@@ -7,6 +7,7 @@ import type { PollTarget, Store } from '../store/index.js';
 import { errorMessage } from '../util/error-message.js';
 import { detectGameChanges, planFanOut, trackingStart } from './detect.js';
 import type { OutboxInput, PayloadUser } from './events.js';
+import { createPollSuccesses } from './poll-successes.js';
 
 /**
  * Extra look-back on every activity check. RA records unlocks a little after they happen and
@@ -80,6 +81,12 @@ export interface PollerOptions {
   profileRefreshMs?: number;
   /** Award milestones and AotW marks added to announcements (community features). */
   extras?: AnnouncementExtras;
+  /** Optional instrumentation (metrics, health); the poller works the same without it. */
+  observer?: PollObserver;
+}
+
+export interface PollObserver {
+  cycleFinished?(report: CycleReport): void;
 }
 
 export interface CycleReport {
@@ -106,6 +113,7 @@ export interface UserPollResult {
 export function createPoller(options: PollerOptions) {
   const { store, ra, logger, now } = options;
   let running: Promise<CycleReport> | null = null;
+  const successes = createPollSuccesses(store);
 
   async function activitySince(target: PollTarget, at: Date): Promise<UnlockEvent[]> {
     const from = new Date(activityWindowStart(target, at.getTime()));
@@ -305,7 +313,7 @@ export function createPoller(options: PollerOptions) {
       }
       const enqueued = plan.commit().outboxIds.length;
       // The window moves on even past a failing game: that game is retried on its own.
-      store.recordPollSuccess(target.ulid, at);
+      successes.record(target.ulid, at);
       return { ok: true, active: newActivity.size > 0, gamesDiffed: gameIds.size, enqueued };
     } catch (error) {
       const message = errorMessage(error);
@@ -359,16 +367,17 @@ export function createPoller(options: PollerOptions) {
     if (targets.length > 0) await checkAwardsFeed(targets, startedAt);
     const results: UserPollResult[] = [];
     let next = 0;
-    const workers = Array.from(
-      { length: Math.min(options.userConcurrency ?? DEFAULT_USER_CONCURRENCY, targets.length) },
-      async () => {
-        while (next < targets.length) {
-          const target = targets[next++]!;
-          results.push(await pollUser(target));
-        }
-      },
-    );
-    await Promise.all(workers);
+    const workers = () =>
+      Array.from(
+        { length: Math.min(options.userConcurrency ?? DEFAULT_USER_CONCURRENCY, targets.length) },
+        async () => {
+          while (next < targets.length) {
+            const target = targets[next++]!;
+            results.push(await pollUser(target));
+          }
+        },
+      );
+    await successes.during(() => Promise.all(workers()));
     const report: CycleReport = {
       users: targets.length,
       failedUsers: results.filter((r) => !r.ok).length,
@@ -379,6 +388,7 @@ export function createPoller(options: PollerOptions) {
       durationMs: Math.round(performance.now() - started),
     };
     logger.info(report, 'poll cycle finished');
+    options.observer?.cycleFinished?.(report);
     return report;
   }
 

@@ -48,6 +48,22 @@ export interface ScheduleRunnerOptions {
   sessionMs?: number;
   /** Called after a poll queued announcements (post them now, not at the next dispatch timer). */
   onEnqueued?: () => void;
+  /** Health and metrics: the poller made progress, and a POLL_CRON round reached every user. */
+  observer?: ScheduleObserver;
+}
+
+export interface ScheduleObserver {
+  /** A user's poll finished (whatever its outcome), or a tick found nobody to poll. */
+  progressed?(): void;
+  /** Every tracked user was polled since the round's POLL_CRON tick. */
+  roundFinished?(report: { users: number; durationMs: number }): void;
+}
+
+/** Users per polling tier right now: changed (points moved), hot (playing), cold (the rest). */
+export interface TierCounts {
+  changed: number;
+  hot: number;
+  cold: number;
 }
 
 export interface PollingSummary {
@@ -80,6 +96,7 @@ export function createScheduleRunner(options: ScheduleRunnerOptions) {
   let wakeTimer: unknown = null;
   let stopped = true;
   let behind = false;
+  let roundReported = true;
   const counts = { changed: 0, hot: 0, cold: 0 };
 
   function refreshTargets(at: number, force = false): void {
@@ -145,12 +162,24 @@ export function createScheduleRunner(options: ScheduleRunnerOptions) {
         const finishedAt = now().getTime();
         entry.state = afterPoll(entry.state, { startedAt: at, finishedAt, active: result.active }, sessionMs);
         if (result.enqueued > 0) options.onEnqueued?.();
+        options.observer?.progressed?.();
+        reportRoundIfDone(finishedAt);
       })
       .finally(() => {
         running.delete(run);
         plan();
       });
     running.add(run);
+  }
+
+  /** Once per round: when no user is left that the round's tick made due. */
+  function reportRoundIfDone(at: number): void {
+    if (roundReported || roundStartedAt === null) return;
+    for (const e of entries.values()) {
+      if (e.state.polling || e.state.lastPollAt === null || e.state.lastPollAt < roundStartedAt) return;
+    }
+    roundReported = true;
+    options.observer?.roundFinished?.({ users: entries.size, durationMs: at - roundStartedAt });
   }
 
   return {
@@ -174,6 +203,12 @@ export function createScheduleRunner(options: ScheduleRunnerOptions) {
       }
       behind = left > 0;
       roundStartedAt = at;
+      roundReported = false;
+      if (entries.size === 0) {
+        // Nobody to poll: the round is done at once (health must not read that as a stall).
+        options.observer?.progressed?.();
+        reportRoundIfDone(at);
+      }
       plan();
       await poller.readAwardsFeed();
     },
@@ -220,6 +255,17 @@ export function createScheduleRunner(options: ScheduleRunnerOptions) {
         (isHot ? hotGaps : coldGaps).push(...entry.gaps);
       }
       return { hot, users, hotIntervalMs, typicalGapMs: median(coldGaps), typicalHotGapMs: median(hotGaps) };
+    },
+    /** Tracked users per polling tier now. */
+    tiers(): TierCounts {
+      const at = now().getTime();
+      const tiers: TierCounts = { changed: 0, hot: 0, cold: 0 };
+      for (const { state } of entries.values()) {
+        if (state.changedAt !== null) tiers.changed++;
+        else if (state.hotUntil > at) tiers.hot++;
+        else tiers.cold++;
+      }
+      return tiers;
     },
     /** Poll starts so far, by reason. */
     get counts(): Readonly<typeof counts> {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -103,5 +103,30 @@ describe('the bot process', () => {
     expect(existsSync(join(cwd, 'data/cheevobot.sqlite-wal'))).toBe(false);
     expect(`${run.stdout}${run.stderr}`).not.toContain('ProcKey123');
     expect(`${run.stdout}${run.stderr}`).not.toContain('proc.token');
+  });
+
+  it('refuses to start on a corrupt database: exits non-zero, names the file, and leaves it as it was', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cheevobot-corrupt-'));
+    cleanups.push(() => rmSync(cwd, { recursive: true, force: true }));
+    mkdirSync(join(cwd, 'data'));
+    const path = join(cwd, 'data/cheevobot.sqlite');
+    const garbage = Buffer.alloc(16_384, 'not sqlite ');
+    writeFileSync(path, garbage);
+    // Nothing listens here: the database is checked before the bot connects anywhere.
+    const run = startMain(
+      {
+        DISCORD_TOKEN: 'proc.token',
+        RA_API_KEY: 'ProcKey123',
+        DISCORD_API_URL: 'http://127.0.0.1:9/api',
+        RA_API_URL: 'http://127.0.0.1:9/API',
+      },
+      cwd,
+    );
+    cleanups.push(() => void run.child.kill('SIGKILL'));
+    expect(await run.exit).toBe(1);
+    expect(run.stderr).toContain('data/cheevobot.sqlite is damaged');
+    expect(run.stderr).toMatch(/left unchanged/);
+    expect(readFileSync(path).equals(garbage)).toBe(true);
+    expect(existsSync(`${path}-wal`)).toBe(false);
   });
 });

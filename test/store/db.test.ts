@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  DatabaseCorruptError,
   DatabaseTooNewError,
   LATEST_SCHEMA_VERSION,
   openDatabase,
@@ -172,5 +173,41 @@ describe('openDatabase', () => {
     expect(tables(after)).toEqual([]);
     expect(after.pragma('journal_mode', { simple: true })).toBe('delete');
     after.close();
+  });
+
+  it.each([
+    ['not a database at all', () => Buffer.alloc(8192, 'x')],
+    [
+      'a database whose schema page is damaged',
+      () => {
+        const dir = tempDir();
+        const good = new BetterSqlite3(join(dir, 'good.sqlite'));
+        good.exec('CREATE TABLE t (a); INSERT INTO t VALUES (1)');
+        good.close();
+        const bytes = readFileSync(join(dir, 'good.sqlite'));
+        bytes.fill(0xff, 100, 4096);
+        return bytes;
+      },
+    ],
+  ])('refuses a corrupt file (%s), naming it, and leaves it untouched', (_, content) => {
+    const dir = tempDir();
+    const path = join(dir, 'bot.sqlite');
+    const original = content();
+    writeFileSync(path, original);
+
+    let caught: unknown;
+    try {
+      openDatabase(path);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(DatabaseCorruptError);
+    const message = (caught as Error).message;
+    expect(message).toContain(path);
+    expect(message).toMatch(/damaged/);
+    expect(message).toMatch(/left unchanged/);
+    expect(message).toMatch(/backup/i);
+    expect(readFileSync(path).equals(original)).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.startsWith('bot.sqlite'))).toEqual(['bot.sqlite']);
   });
 });

@@ -32,6 +32,27 @@ interface Session {
   socket: WebSocket | null;
   /** Dispatches sent in this session, replayed on RESUME. */
   readonly sent: JsonObject[];
+  /** `[id, count]` from IDENTIFY; undefined: an unsharded connection gets every guild. */
+  readonly shard?: [number, number] | undefined;
+}
+
+/** Discord's rule: a guild belongs to shard `(guild_id >> 22) % count`. */
+export function shardOfGuild(guildId: string, count: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(count));
+}
+
+/**
+ * Whether a sharded session receives a dispatch: guild events (by `guild_id`, or `id` for
+ * GUILD_*) go to the guild's shard; events without a guild (DMs) to shard 0.
+ */
+function receives(shard: [number, number], event: string, data: JsonObject): boolean {
+  const guildId =
+    typeof data.guild_id === 'string'
+      ? data.guild_id
+      : event.startsWith('GUILD_') && typeof data.id === 'string'
+        ? data.id
+        : undefined;
+  return guildId === undefined ? shard[0] === 0 : shardOfGuild(guildId, shard[1]) === shard[0];
 }
 
 /**
@@ -64,7 +85,9 @@ export class FakeGateway {
 
   /** Sends a dispatch to every session (buffered for resume while a session is disconnected). */
   dispatch(event: string, data: JsonObject): void {
-    for (const session of this.#sessions.values()) this.#send(session, event, data);
+    for (const session of this.#sessions.values()) {
+      if (!session.shard || receives(session.shard, event, data)) this.#send(session, event, data);
+    }
   }
 
   /** Drops every connection with `code` (4000 = resumable), to exercise reconnects. */
@@ -134,9 +157,10 @@ export class FakeGateway {
       this.#close(socket, 4010, 'Invalid shard.');
       return undefined;
     }
-    const session: Session = { id: this.ids.next(), sequence: 0, socket, sent: [] };
+    const session: Session = { id: this.ids.next(), sequence: 0, socket, sent: [], shard };
     this.#sessions.set(session.id, session);
-    const { user, application, guilds } = this.options.readyData();
+    const { user, application, guilds: all } = this.options.readyData();
+    const guilds = all.filter((g) => !shard || shardOfGuild(String(g.id), shard[1]) === shard[0]);
     this.#send(session, 'READY', {
       v: 10,
       user,

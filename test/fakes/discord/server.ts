@@ -70,6 +70,10 @@ export interface FakeDiscordOptions {
   ackTimeoutMs?: number;
   /** Whether privileged intents are enabled for the app (default false: IDENTIFY with one -> 4014). */
   privilegedIntents?: boolean;
+  /** `GET /gateway/bot`'s recommended shard count (default 1). */
+  shards?: number;
+  /** `session_start_limit.max_concurrency`: shards that may identify at once (default 1). */
+  maxConcurrency?: number;
 }
 
 /** One HTTP request the bot made (the Authorization header is left out). */
@@ -181,6 +185,10 @@ export class FakeDiscord {
     guilds: new Map(),
   };
 
+  /** What `GET /gateway/bot` recommends; may be changed before the client logs in. */
+  gatewayShards: number;
+  gatewayMaxConcurrency: number;
+
   readonly #ids = new SnowflakeGenerator();
   readonly #signal = new ChangeSignal();
   readonly #state: FakeState;
@@ -203,6 +211,8 @@ export class FakeDiscord {
       bot: true,
     };
     this.#ackTimeoutMs = options.ackTimeoutMs ?? 3000;
+    this.gatewayShards = options.shards ?? 1;
+    this.gatewayMaxConcurrency = options.maxConcurrency ?? 1;
     this.#state = new FakeState(this.#ids, this.botUser, (event, data) =>
       this.#gateway.dispatch(event, data),
     );
@@ -649,11 +659,16 @@ export class FakeDiscord {
       const source = template.replace(/\{(\w+)\}/g, (_, name: string) => `(?<${name}>[^/]+)`);
       routes.push({ method, pattern: new RegExp(`^${source}$`), auth, template, handler });
     };
-    const sessionStartLimit = { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 };
+    const sessionStartLimit = () => ({
+      total: 1000,
+      remaining: 999,
+      reset_after: 14_400_000,
+      max_concurrency: this.gatewayMaxConcurrency,
+    });
 
     add('GET', '/gateway', () => json({ url: this.gatewayUrl }), false);
     add('GET', '/gateway/bot', () =>
-      json({ url: this.gatewayUrl, shards: 1, session_start_limit: sessionStartLimit }),
+      json({ url: this.gatewayUrl, shards: this.gatewayShards, session_start_limit: sessionStartLimit() }),
     );
     add('GET', '/users/@me', () => json(userPayload(this.botUser)));
     add('GET', '/users/{user}', ({ params }) => {
