@@ -431,3 +431,112 @@ describe('fake Discord with the real discord.js client', () => {
     expect(fake.violations[0]?.issues[0]).toMatch(/acknowledged after \d+ms/);
   });
 });
+
+describe('fake Discord computes like Discord', () => {
+  it('forgets an enforced nonce after its window: a repeat within it returns the first message, later it posts again', async () => {
+    let now = Date.UTC(2026, 0, 1);
+    const fake = await startFakeDiscord({ token: TOKEN, now: () => now, nonceWindowMs: 2 * 60_000 });
+    cleanups.push(() => fake.close());
+    const guild = fake.addGuild({ name: 'Clocked' });
+    const channel = fake.addChannel(guild.id, { name: 'general' });
+    const client = await loginAndWaitReady(newClient(fake), TOKEN, 5000);
+    const post = () =>
+      textChannel(client, channel.id).send({ content: 'hi', nonce: 'n-1', enforceNonce: true });
+
+    const first = await post();
+    now += 2 * 60_000;
+    expect((await post()).id).toBe(first.id);
+    now += 1;
+    const later = await post();
+    expect(later.id).not.toBe(first.id);
+    expect(fake.channelMessages(channel.id).map((m) => m.id)).toEqual([first.id, later.id]);
+    expect(fake.channelMessages(channel.id)[1]?.timestamp).toBe(new Date(now).toISOString());
+  });
+
+  it('denies implicitly: no View Channel means nothing there; no Send Messages means no Embed Links, Attach Files or Mention Everyone', async () => {
+    const { fake, client, guild } = await world();
+    const hidden = fake.addChannel(guild.id, {
+      name: 'hidden',
+      permissionOverwrites: [{ id: guild.botRoleId, type: 'role', deny: PermissionFlagsBits.ViewChannel }],
+    });
+    const muted = fake.addChannel(guild.id, {
+      name: 'muted',
+      permissionOverwrites: [
+        {
+          id: guild.botRoleId,
+          type: 'role',
+          allow: PermissionFlagsBits.MentionEveryone,
+          deny: PermissionFlagsBits.SendMessages,
+        },
+      ],
+    });
+    await fake.waitUntil(() => client.channels.cache.has(muted.id));
+    expect(fake.permissionsOf(guild.id, fake.botUser.id, hidden.id)).toBe(0n);
+    const inMuted = fake.permissionsOf(guild.id, fake.botUser.id, muted.id);
+    expect(inMuted & PermissionFlagsBits.ViewChannel).toBe(PermissionFlagsBits.ViewChannel);
+    for (const bit of [
+      PermissionFlagsBits.SendMessages,
+      PermissionFlagsBits.EmbedLinks,
+      PermissionFlagsBits.AttachFiles,
+      PermissionFlagsBits.MentionEveryone,
+    ]) {
+      expect(inMuted & bit).toBe(0n);
+    }
+    await expect(textChannel(client, hidden.id).send('x')).rejects.toMatchObject({
+      status: 403,
+      code: 50001,
+    });
+    await expect(textChannel(client, muted.id).send('x')).rejects.toMatchObject({ status: 403, code: 50013 });
+  });
+
+  it('refuses an embed-only post without Embed Links (403 50013), and drops the embeds of one with text', async () => {
+    const { fake, client, guild } = await world();
+    const noEmbeds = fake.addChannel(guild.id, {
+      name: 'no-embeds',
+      permissionOverwrites: [{ id: guild.botRoleId, type: 'role', deny: PermissionFlagsBits.EmbedLinks }],
+    });
+    await fake.waitUntil(() => client.channels.cache.has(noEmbeds.id));
+    const channel = textChannel(client, noEmbeds.id);
+    const embed = new EmbedBuilder().setTitle('Unlocked');
+
+    await expect(channel.send({ embeds: [embed] })).rejects.toMatchObject({ status: 403, code: 50013 });
+    await channel.send({ content: 'text stays', embeds: [embed] });
+    expect(fake.channelMessages(noEmbeds.id).map((m) => [m.content, m.embeds])).toEqual([['text stays', []]]);
+  });
+
+  it('records mentions from the content and allowed_mentions like Discord: defaults ping, parse [] pings nobody', async () => {
+    const { fake, client, guild, channel, alice } = await world((fake, guild) => {
+      fake.setBotPermissions(
+        guild.id,
+        PermissionFlagsBits.ViewChannel |
+          PermissionFlagsBits.SendMessages |
+          PermissionFlagsBits.MentionEveryone,
+      );
+    });
+    const role = fake.addRole(guild.id, { name: 'Raiders', mentionable: true });
+    const text = `@everyone <@&${role.id}> <@${alice.user.id}> **Embeds never ping**`;
+    const send = (allowedMentions?: { parse: [] }) =>
+      client.rest.post(Routes.channelMessages(channel.id), {
+        body: allowedMentions ? { content: text, allowed_mentions: allowedMentions } : { content: text },
+      });
+
+    await send();
+    await send({ parse: [] });
+
+    const [pinging, silent] = fake.channelMessages(channel.id);
+    expect(pinging).toMatchObject({ mention_everyone: true, mention_roles: [role.id] });
+    expect(pinging?.mentions).toMatchObject([{ id: alice.user.id }]);
+    expect(silent).toMatchObject({ mention_everyone: false, mention_roles: [], mentions: [] });
+
+    // Without Mention Everyone, @everyone and unmentionable roles do not ping even when allowed.
+    fake.setBotPermissions(guild.id, PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages);
+    const quiet = fake.addRole(guild.id, { name: 'Quiet' });
+    await client.rest.post(Routes.channelMessages(channel.id), {
+      body: { content: `@here <@&${quiet.id}> <@&${role.id}>` },
+    });
+    expect(fake.channelMessages(channel.id)[2]).toMatchObject({
+      mention_everyone: false,
+      mention_roles: [role.id],
+    });
+  });
+});

@@ -29,6 +29,8 @@ const MAIN = join(ROOT, 'src/main.ts');
 const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 const TOKEN = 'crash.token';
 const RA_KEY = 'CrashKey123';
+/** Two bot processes start (tsx compiles each): on a loaded 2-core machine that alone takes 10-20 s. */
+const CRASH_TEST_MS = 90_000;
 
 interface Bot {
   child: ChildProcess;
@@ -182,46 +184,54 @@ async function startAndDetect(w: World, hold: { hang?: boolean; delayMs?: number
 }
 
 describe('a bot killed between detection and posting', () => {
-  it('posts every event exactly once after a restart when the post never reached Discord', async () => {
-    const w = await setUp();
-    const { first, ids } = await startAndDetect(w, { hang: true });
-    await kill(first);
-    expect(w.discord.channelMessages(w.channel.id)).toEqual([]);
-    expect(outboxStatuses(w)).toEqual(['pending', 'pending']);
-    const nonce = (postsTo(w)[0]!.body as { nonce?: string }).nonce;
+  it(
+    'posts every event exactly once after a restart when the post never reached Discord',
+    async () => {
+      const w = await setUp();
+      const { first, ids } = await startAndDetect(w, { hang: true });
+      await kill(first);
+      expect(w.discord.channelMessages(w.channel.id)).toEqual([]);
+      expect(outboxStatuses(w)).toEqual(['pending', 'pending']);
+      const nonce = (postsTo(w)[0]!.body as { nonce?: string }).nonce;
 
-    w.discord.faults.clear();
-    const second = w.start();
-    await w.discord.waitForMessages(w.channel.id, 2, 15_000).catch((error: unknown) => {
-      throw new Error(`${String(error)}\n${second.output.slice(-3000)}`);
-    });
-    // A few more cycles of the second process: nothing more appears.
-    await new Promise((r) => setTimeout(r, 2_500));
-    const messages = w.discord.channelMessages(w.channel.id);
-    expect(messages.map(announcedAchievementIds)).toEqual([[ids[0]], [ids[1]]]);
-    expect(messages[0]!.nonce).toBe(nonce);
-    expect(w.discord.violations).toEqual([]);
-    await kill(second);
-    expect(outboxStatuses(w)).toEqual(['sent', 'sent']);
-  });
+      w.discord.faults.clear();
+      const second = w.start();
+      await w.discord.waitForMessages(w.channel.id, 2, 15_000).catch((error: unknown) => {
+        throw new Error(`${String(error)}\n${second.output.slice(-3000)}`);
+      });
+      // A few more cycles of the second process: nothing more appears.
+      await new Promise((r) => setTimeout(r, 2_500));
+      const messages = w.discord.channelMessages(w.channel.id);
+      expect(messages.map(announcedAchievementIds)).toEqual([[ids[0]], [ids[1]]]);
+      expect(messages[0]!.nonce).toBe(nonce);
+      expect(w.discord.violations).toEqual([]);
+      await kill(second);
+      expect(outboxStatuses(w)).toEqual(['sent', 'sent']);
+    },
+    CRASH_TEST_MS,
+  );
 
-  it('does not post twice when Discord stored the post but the bot died before marking it sent', async () => {
-    const w = await setUp();
-    // Discord "processes" the post, but only after the bot is gone: the answer never arrives.
-    const { first, ids } = await startAndDetect(w, { delayMs: 1_500 });
-    await kill(first);
-    w.discord.faults.clear();
-    await w.discord.waitForMessages(w.channel.id, 1, 5_000);
-    expect(outboxStatuses(w)).toEqual(['pending', 'pending']);
+  it(
+    'does not post twice when Discord stored the post but the bot died before marking it sent',
+    async () => {
+      const w = await setUp();
+      // Discord "processes" the post, but only after the bot is gone: the answer never arrives.
+      const { first, ids } = await startAndDetect(w, { delayMs: 1_500 });
+      await kill(first);
+      w.discord.faults.clear();
+      await w.discord.waitForMessages(w.channel.id, 1, 5_000);
+      expect(outboxStatuses(w)).toEqual(['pending', 'pending']);
 
-    const second = w.start();
-    await waitFor(() => outboxStatuses(w).every((s) => s === 'sent'), 15_000, 'both rows sent', [second]);
-    await new Promise((r) => setTimeout(r, 2_000));
-    const messages = w.discord.channelMessages(w.channel.id);
-    expect(messages.map(announcedAchievementIds)).toEqual([[ids[0]], [ids[1]]]);
-    // The first row really was posted twice, with the same nonce: Discord deduplicated it.
-    const firstNonce = messages[0]!.nonce;
-    expect(postsTo(w).filter((r) => (r.body as { nonce?: string }).nonce === firstNonce)).toHaveLength(2);
-    expect(w.discord.violations).toEqual([]);
-  });
+      const second = w.start();
+      await waitFor(() => outboxStatuses(w).every((s) => s === 'sent'), 15_000, 'both rows sent', [second]);
+      await new Promise((r) => setTimeout(r, 2_000));
+      const messages = w.discord.channelMessages(w.channel.id);
+      expect(messages.map(announcedAchievementIds)).toEqual([[ids[0]], [ids[1]]]);
+      // The first row really was posted twice, with the same nonce: Discord deduplicated it.
+      const firstNonce = messages[0]!.nonce;
+      expect(postsTo(w).filter((r) => (r.body as { nonce?: string }).nonce === firstNonce)).toHaveLength(2);
+      expect(w.discord.violations).toEqual([]);
+    },
+    CRASH_TEST_MS,
+  );
 });

@@ -20,6 +20,7 @@ import { createLogger, type Logger } from '../../src/log.js';
 import {
   type FakeChannel,
   type FakeDiscord,
+  type FakeDiscordOptions,
   type FakeGuild,
   type FakeMember,
   type FakeMessage,
@@ -72,6 +73,8 @@ export interface HarnessOptions {
   now?: () => Date;
   /** Passed to startBot, e.g. `{ ra: { maxRetries: 1, baseBackoffMs: 10 } }`. */
   overrides?: StartBotOverrides;
+  /** Fake Discord options (its clock defaults to the bot's `now`). */
+  discord?: Partial<FakeDiscordOptions>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -79,7 +82,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     apiKey: RA_KEY,
     world: options.world ?? new FakeWorld({ masteryMinAchievements: 1 }),
   });
-  const discord = await startFakeDiscord({ token: DISCORD_TOKEN });
+  const now = options.now;
+  const discord = await startFakeDiscord({
+    token: DISCORD_TOKEN,
+    ...(now ? { now: () => now().getTime() } : {}),
+    ...options.discord,
+  });
   const guild = discord.addGuild({ name: 'Retro Club' });
   const channel = discord.addChannel(guild.id, { name: 'achievements' });
   const admin = discord.addMember(guild.id, { username: 'admin', permissions: Permission.ManageGuild });

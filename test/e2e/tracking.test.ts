@@ -327,7 +327,17 @@ describe('announcing new unlocks', () => {
   it('never lets hostile RA text ping or format', async () => {
     const s = await startTracking();
     h = s.h;
-    const role = h.discord.addRole(h.guild.id, { name: 'Everyone Else' });
+    // A mentionable role, and a bot that may mention everyone: anything not made inert would ping
+    // (the fake derives mentions from content + allowed_mentions as Discord does).
+    const role = h.discord.addRole(h.guild.id, { name: 'Everyone Else', mentionable: true });
+    h.discord.setBotPermissions(
+      h.guild.id,
+      Permission.ViewChannel |
+        Permission.SendMessages |
+        Permission.EmbedLinks |
+        Permission.AttachFiles |
+        Permission.MentionEveryone,
+    );
     s.world.addUser({ username: 'Scott' });
     const hostile = `@everyone <@&${role.id}> **bold** @here`;
     addGame(s.world, 11, `@everyone Game <@&${role.id}>`, [
@@ -345,10 +355,12 @@ describe('announcing new unlocks', () => {
     await h.pollAndDrain();
     const posts = h.discord.channelMessages(h.channel.id);
     expect(posts).toHaveLength(3);
+    // What Discord recorded as pinged (from content + allowed_mentions), checked before the text.
+    expect(posts.map((p) => [p.mention_everyone, p.mention_roles, p.mentions])).toEqual(
+      posts.map(() => [false, [], []]),
+    );
+    expect(posts.some((p) => p.content.includes('Game'))).toBe(true); // the award's text carries the title
     for (const post of posts) {
-      expect(post.mention_everyone).toBe(false);
-      expect(post.mention_roles).toEqual([]);
-      expect(post.mentions).toEqual([]);
       const text = messageText(post);
       expect(text).not.toContain('@everyone');
       expect(text).not.toContain('@here');

@@ -27,6 +27,7 @@ import {
   type InteractionKind,
   type OptionsInput,
 } from './interactions.js';
+import { deriveMentions } from './mentions.js';
 import { type FakeMessage, MessageFlag, MessageStore } from './messages.js';
 import { Permission } from './permissions.js';
 import { SnowflakeGenerator } from './snowflake.js';
@@ -70,7 +71,19 @@ export interface FakeDiscordOptions {
   ackTimeoutMs?: number;
   /** Whether privileged intents are enabled for the app (default false: IDENTIFY with one -> 4014). */
   privilegedIntents?: boolean;
+  /**
+   * The fake's clock (epoch ms) for what Discord times in minutes: nonce memory, interaction token
+   * lifetime, message timestamps. Default real time; tests pass a virtual clock to jump ahead.
+   */
+  now?: () => number;
+  /** How long an enforced nonce is remembered per channel (default 2 minutes, "a few minutes"). */
+  nonceWindowMs?: number;
+  /** How long an interaction token accepts follow-ups and edits (default 15 minutes). */
+  tokenLifetimeMs?: number;
 }
+
+export const DEFAULT_NONCE_WINDOW_MS = 2 * 60_000;
+export const DEFAULT_TOKEN_LIFETIME_MS = 15 * 60_000;
 
 /** One HTTP request the bot made (the Authorization header is left out). */
 export interface RecordedRequest {
@@ -191,6 +204,9 @@ export class FakeDiscord {
   readonly #server: Server;
   readonly #hanging = new Set<ServerResponse>();
   readonly #ackTimeoutMs: number;
+  readonly #now: () => number;
+  readonly #nonceWindowMs: number;
+  readonly #tokenLifetimeMs: number;
   #port = 0;
   #closed = false;
 
@@ -203,10 +219,15 @@ export class FakeDiscord {
       bot: true,
     };
     this.#ackTimeoutMs = options.ackTimeoutMs ?? 3000;
+    this.#now = options.now ?? Date.now;
+    this.#nonceWindowMs = options.nonceWindowMs ?? DEFAULT_NONCE_WINDOW_MS;
+    this.#tokenLifetimeMs = options.tokenLifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS;
     this.#state = new FakeState(this.#ids, this.botUser, (event, data) =>
       this.#gateway.dispatch(event, data),
     );
-    this.#messages = new MessageStore(this.#ids);
+    this.#messages = new MessageStore(this.#ids, this.#now, (channelId, content, allowed) =>
+      this.#mentionsIn(channelId, content, allowed),
+    );
     this.#gateway = new FakeGateway(
       {
         token: options.token,
@@ -552,7 +573,9 @@ export class FakeDiscord {
 
     const found = this.#match(method, path);
     const fault = this.faults.take(method, path);
-    if (fault && (await this.#applyFault(fault, res, record, found?.route.template ?? path))) return;
+    const loseAnswer = fault?.spec.loseAnswer === true;
+    if (fault && !loseAnswer && (await this.#applyFault(fault, res, record, found?.route.template ?? path)))
+      return;
 
     let answer: Answer;
     try {
@@ -572,8 +595,16 @@ export class FakeDiscord {
       answer = json(error.toBody(), error.status);
     }
     record.status = answer.status;
-    this.#send(res, answer.status, answer.body);
+    if (loseAnswer) {
+      record.faulted = true;
+      this.#hang(res);
+    } else this.#send(res, answer.status, answer.body);
     this.#signal.notify();
+  }
+
+  #hang(res: ServerResponse): void {
+    this.#hanging.add(res);
+    res.on('close', () => this.#hanging.delete(res));
   }
 
   /** Returns true when the fault answered the request (false: only delayed it). */
@@ -585,8 +616,7 @@ export class FakeDiscord {
   ): Promise<boolean> {
     record.faulted = true;
     if (fault.spec.hang) {
-      this.#hanging.add(res);
-      res.on('close', () => this.#hanging.delete(res));
+      this.#hang(res);
       return true;
     }
     if (fault.spec.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.spec.delayMs));
@@ -861,12 +891,16 @@ export class FakeDiscord {
     const permissions = this.#state.permissions(channel.guildId, this.botUser.id, channel.id);
     if ((permissions & Permission.SendMessages) === 0n) throw missingPermissions();
     if (files.length > 0 && (permissions & Permission.AttachFiles) === 0n) throw missingPermissions();
-    // Like Discord: without Embed Links the message posts, its embeds silently dropped.
-    if ((permissions & Permission.EmbedLinks) === 0n) delete payload.embeds;
+    if ((permissions & Permission.EmbedLinks) === 0n && Array.isArray(payload.embeds)) {
+      // Like Discord: without Embed Links an embed-only message is refused; with anything else
+      // to show, it posts with its embeds silently dropped.
+      delete payload.embeds;
+      if (isEmptyMessage(payload, files.length)) throw missingPermissions();
+    }
 
     const nonce = payload.nonce;
     if (payload.enforce_nonce === true && (typeof nonce === 'string' || typeof nonce === 'number')) {
-      const earlier = this.#messages.byNonce(channel.id, nonce);
+      const earlier = this.#messages.byNonce(channel.id, nonce, this.#nonceWindowMs);
       if (earlier) return json(earlier);
     }
     const message = this.#messages.create(
@@ -876,6 +910,24 @@ export class FakeDiscord {
       true,
     );
     return json(message);
+  }
+
+  #mentionsIn(channelId: string, content: string, allowedMentions: unknown) {
+    const channel = this.#state.findChannel(channelId);
+    if (!channel) return { mentions: [], mention_roles: [], mention_everyone: false };
+    const guild = this.#state.guild(channel.guildId);
+    const permissions = this.#state.permissions(guild.id, this.botUser.id, channel.id);
+    return deriveMentions(content, allowedMentions, {
+      user: (id) => {
+        const user = this.#state.users.get(id);
+        return user ? userPayload(user) : undefined;
+      },
+      role: (id) => {
+        const role = guild.roles.get(id);
+        return role ? { mentionable: role.mentionable ?? false } : undefined;
+      },
+      mayMentionEveryone: (permissions & Permission.MentionEveryone) !== 0n,
+    });
   }
 
   // --- interaction responses -----------------------------------------------------------
