@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { commandInputProblems, mayUseCommand } from './command-input.js';
 import { type Fault, FaultList, faultAnswer } from './faults.js';
 import { FakeGateway, type IdentifyRecord } from './gateway.js';
 import {
@@ -22,13 +23,14 @@ import {
 } from './http.js';
 import {
   buildCommandData,
+  givenOptions,
   INTERACTION_TYPE,
   InteractionHandle,
   type InteractionKind,
   type OptionsInput,
 } from './interactions.js';
 import { deriveMentions } from './mentions.js';
-import { type FakeMessage, MessageFlag, MessageStore } from './messages.js';
+import { type FakeComponent, type FakeMessage, MessageFlag, MessageStore } from './messages.js';
 import { Permission } from './permissions.js';
 import { SnowflakeGenerator } from './snowflake.js';
 import {
@@ -380,6 +382,20 @@ export class FakeDiscord {
     );
   }
 
+  /**
+   * Puts a message in a channel as if the bot had sent it long ago (e.g. an older version's
+   * buttons, which a user can still press). Not listed by `channelMessages`.
+   */
+  addOldBotMessage(channelId: string, body: JsonObject): FakeMessage {
+    const channel = this.#state.channel(channelId);
+    return this.#messages.create(
+      { channelId: channel.id, author: userPayload(this.botUser) },
+      body,
+      [],
+      false,
+    );
+  }
+
   /** Any message the fake holds (channel posts, replies, follow-ups), by id. */
   message(messageId: string): FakeMessage | undefined {
     return this.#messages.get(messageId);
@@ -407,10 +423,24 @@ export class FakeDiscord {
     return this.#sendCommandInteraction('autocomplete', input, input.focused);
   }
 
-  /** Dispatches a button click (or select) on a message the fake holds. */
+  /**
+   * Dispatches a button click (or select) on a message the fake holds. Like Discord's client, only
+   * a component that is on the message and enabled can be pressed (else this throws).
+   */
   clickButton(input: ButtonClickInput): InteractionHandle {
     const message = this.#messages.get(input.messageId);
     if (!message) throw new Error(`Fake Discord: no message ${input.messageId} to click on`);
+    const component = findComponent(message.components, input.customId);
+    if (!component) {
+      throw new Error(
+        `Fake Discord: message ${message.id} has no component with custom_id "${input.customId}"`,
+      );
+    }
+    if (component.disabled === true) {
+      throw new Error(
+        `Fake Discord: the component "${input.customId}" is disabled; Discord does not let a user press it`,
+      );
+    }
     const componentType = input.componentType ?? 2;
     const data: JsonObject = { custom_id: input.customId, component_type: componentType };
     if (input.values) data.values = [...input.values];
@@ -423,8 +453,8 @@ export class FakeDiscord {
   }
 
   #sendCommandInteraction(kind: InteractionKind, input: SlashCommandInput, focused: string | undefined) {
-    const definition = this.#findCommand(input.guildId, input.name);
-    const commandId = typeof definition?.id === 'string' ? definition.id : this.#ids.next();
+    const definition = this.#commandAUserCanSend(input, focused);
+    const commandId = String(definition.id);
     const data = buildCommandData({
       commandId,
       name: input.name,
@@ -493,6 +523,7 @@ export class FakeDiscord {
       this.#messages,
       this.#signal,
     );
+    handle.issuedAt = this.#now();
     this.#interactions.set(id, handle);
 
     const memberPermissions = this.#state.permissions(input.guildId, input.userId, channel.id);
@@ -523,6 +554,42 @@ export class FakeDiscord {
     if (message) payload.message = message;
     this.#gateway.dispatch('INTERACTION_CREATE', payload);
     return handle;
+  }
+
+  /**
+   * The registered command a member could send with these options, as Discord's client allows it:
+   * registered (guild or global), visible to the member (`default_member_permissions`), and the
+   * input valid for its definition. Anything else throws: no user could send it.
+   */
+  #commandAUserCanSend(input: SlashCommandInput, focused: string | undefined): JsonObject {
+    const definition = this.#findCommand(input.guildId, input.name);
+    if (!definition) {
+      throw new Error(
+        `Fake Discord: /${input.name} is not registered (for guild ${input.guildId} or globally)`,
+      );
+    }
+    const guild = this.#state.guild(input.guildId);
+    if (!mayUseCommand(definition, this.#state.permissions(input.guildId, input.userId))) {
+      throw new Error(
+        `Fake Discord: /${input.name} needs permissions ${String(definition.default_member_permissions)}; Discord hides it from user ${input.userId}`,
+      );
+    }
+    const problems = commandInputProblems({
+      definition,
+      ...(input.subcommandGroup ? { subcommandGroup: input.subcommandGroup } : {}),
+      ...(input.subcommand ? { subcommand: input.subcommand } : {}),
+      options: givenOptions(input.options),
+      ...(focused !== undefined ? { focused } : {}),
+      channelType: (id) => guild.channels.get(id)?.type,
+      roleExists: (id) => guild.roles.has(id),
+      userExists: (id) => this.#state.users.has(id),
+    });
+    if (problems.length > 0) {
+      throw new Error(
+        `Fake Discord: Discord would not send this ${focused ? 'autocomplete' : 'command'}: ${problems.join('; ')}`,
+      );
+    }
+    return definition;
   }
 
   #findCommand(guildId: string, name: string): JsonObject | undefined {
@@ -768,8 +835,8 @@ export class FakeDiscord {
     add(
       'GET',
       '/webhooks/{app}/{token}/messages/{message}',
-      ({ params }) => {
-        const { message } = this.#webhookMessage(params);
+      ({ params, record }) => {
+        const { message } = this.#webhookMessage(params, record);
         return json(message);
       },
       false,
@@ -778,8 +845,8 @@ export class FakeDiscord {
     add(
       'DELETE',
       '/webhooks/{app}/{token}/messages/{message}',
-      ({ params }) => {
-        const { handle, message } = this.#webhookMessage(params);
+      ({ params, record }) => {
+        const { handle, message } = this.#webhookMessage(params, record);
         this.#messages.delete(message.id);
         handle.recordDelete(message.id);
         return noContent();
@@ -1017,14 +1084,28 @@ export class FakeDiscord {
     };
   }
 
-  #handleForWebhook(params: Record<string, string>): InteractionHandle {
+  /** The interaction whose token this is; like Discord, a token older than 15 minutes is refused (401 50027). */
+  #handleForWebhook(params: Record<string, string>, record: RecordedRequest): InteractionHandle {
     if (params.app !== this.applicationId) throw unknownWebhook();
-    for (const handle of this.#interactions.values()) if (handle.token === params.token) return handle;
+    for (const handle of this.#interactions.values()) {
+      if (handle.token !== params.token) continue;
+      const age = this.#now() - handle.issuedAt;
+      if (age > this.#tokenLifetimeMs) {
+        this.#violation(record, 401, 50027, [
+          `interaction token used ${Math.round(age / 1000)} s after the interaction (it lives ${this.#tokenLifetimeMs / 1000} s)`,
+        ]);
+        throw new ApiError(401, 50027, 'Invalid Webhook Token');
+      }
+      return handle;
+    }
     throw unknownWebhook();
   }
 
-  #webhookMessage(params: Record<string, string>): { handle: InteractionHandle; message: FakeMessage } {
-    const handle = this.#handleForWebhook(params);
+  #webhookMessage(
+    params: Record<string, string>,
+    record: RecordedRequest,
+  ): { handle: InteractionHandle; message: FakeMessage } {
+    const handle = this.#handleForWebhook(params, record);
     const id = params.message === '@original' ? handle.originalMessageId : params.message;
     const message = id === undefined ? undefined : this.#messages.get(id);
     const belongs =
@@ -1035,7 +1116,7 @@ export class FakeDiscord {
   }
 
   #editWebhookMessage({ params, body, files, record }: RouteContext): Answer {
-    const { handle, message } = this.#webhookMessage(params);
+    const { handle, message } = this.#webhookMessage(params, record);
     this.#check(record, validateWebhookEdit(body ?? {}));
     const payload = isRecord(body) ? body : {};
     // The first edit of a deferred reply replaces the "thinking" state.
@@ -1047,7 +1128,7 @@ export class FakeDiscord {
   }
 
   #followUp({ params, body, files, record }: RouteContext): Answer {
-    const handle = this.#handleForWebhook(params);
+    const handle = this.#handleForWebhook(params, record);
     if (!handle.acknowledged) {
       this.#violation(record, 404, 10015, ['follow-up before the interaction was acknowledged']);
       throw unknownWebhook();
@@ -1066,6 +1147,15 @@ export class FakeDiscord {
     handle.recordFollowUp(message);
     return json(message);
   }
+}
+
+function findComponent(components: readonly FakeComponent[], customId: string): FakeComponent | undefined {
+  for (const component of components) {
+    if (component.custom_id === customId) return component;
+    const inner = findComponent(component.components ?? [], customId);
+    if (inner) return inner;
+  }
+  return undefined;
 }
 
 /** Starts a fake Discord on 127.0.0.1 (random port). */
