@@ -723,3 +723,55 @@ describe('fake Discord refuses what Discord would', () => {
     expect(fake.channelMessages(channel.id)).toEqual([]);
   });
 });
+
+describe('fake Discord rate limits', () => {
+  it('sends X-RateLimit headers that discord.js schedules by: a full bucket makes it wait, never 429', async () => {
+    const { fake, client, channel } = await world(undefined, { rateLimit: { limit: 2, windowMs: 600 } });
+    const announcements = textChannel(client, channel.id);
+
+    const started = Date.now();
+    for (let i = 0; i < 5; i++) await announcements.send(`message ${i}`);
+
+    const posts = fake.requests.filter((r) => r.path === `/channels/${channel.id}/messages`);
+    expect(posts.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    // 5 posts in buckets of 2 per 600 ms: two full windows waited out.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_100);
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('refuses a request beyond the bucket with 429 and its headers, and records it', async () => {
+    const { fake, client, channel } = await world(undefined, { rateLimit: { limit: 1, windowMs: 60_000 } });
+    const route = Routes.channelMessages(channel.id);
+    await client.rest.post(route, { body: { content: 'one' } });
+    // A client that ignores the headers (raw fetch): refused like Discord.
+    const second = await fetch(`${fake.apiUrl}/v10${route}`, {
+      method: 'POST',
+      headers: { authorization: `Bot ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ content: 'two' }),
+    });
+    expect(second.status).toBe(429);
+    expect(second.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(second.headers.get('x-ratelimit-bucket')).toMatch(/^[0-9a-f]{16}$/);
+    expect(fake.violations.map((v) => v.status)).toEqual([429]);
+    expect(fake.invalidRequests).toBe(1);
+  });
+
+  it('counts invalid requests (401, 403, 429) over the last 10 minutes of its clock', async () => {
+    let now = Date.UTC(2026, 0, 1);
+    const { fake, client, guild } = await world(undefined, { now: () => now });
+    const hidden = fake.addChannel(guild.id, {
+      name: 'hidden',
+      permissionOverwrites: [{ id: guild.botRoleId, type: 'role', deny: PermissionFlagsBits.ViewChannel }],
+    });
+    const post = () =>
+      client.rest.post(Routes.channelMessages(hidden.id), { body: { content: 'x' } }).catch(() => undefined);
+    await post();
+    now += 5 * 60_000;
+    await post();
+    await fetch(`${fake.apiUrl}/v10/users/@me`, { headers: { authorization: 'Bot wrong' } });
+    expect(fake.invalidRequests).toBe(3);
+    now += 5 * 60_000 + 1;
+    expect(fake.invalidRequests).toBe(2);
+  });
+});

@@ -30,7 +30,9 @@ const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 const TOKEN = 'crash.token';
 const RA_KEY = 'CrashKey123';
 /** Two bot processes start (tsx compiles each): on a loaded 2-core machine that alone takes 10-20 s. */
-const CRASH_TEST_MS = 90_000;
+const CRASH_TEST_MS = 180_000;
+/** Waits on a bot process: generous, the machine may be loaded; they return as soon as the event happens. */
+const PROCESS_WAIT_MS = 60_000;
 
 interface Bot {
   child: ChildProcess;
@@ -123,6 +125,13 @@ async function setUp(): Promise<World> {
   };
 }
 
+/** Waits (on events, not a sleep) until the bot has polled RA `n` more times: each cycle asks once. */
+async function moreCycles(w: World, n: number, bot: Bot): Promise<void> {
+  const count = () => w.ra.requests.count('GetUserRecentAchievements');
+  const target = count() + n;
+  await waitFor(() => count() >= target, PROCESS_WAIT_MS, `${n} more poll cycles`, [bot]);
+}
+
 function postsTo(w: World) {
   return w.discord.requests.filter(
     (r) => r.method === 'POST' && r.path === `/channels/${w.channel.id}/messages`,
@@ -152,9 +161,12 @@ async function startAndDetect(w: World, hold: { hang?: boolean; delayMs?: number
   w.ra.world.addUser({ username: 'Scott' });
   const ids = addGame(w.ra.world, 1, 'Sonic', 3);
   const first = w.start();
-  await waitFor(() => w.discord.commands.global.length > 0, 15_000, 'the bot to register its commands', [
-    first,
-  ]);
+  await waitFor(
+    () => w.discord.commands.global.length > 0,
+    PROCESS_WAIT_MS,
+    'the bot to register its commands',
+    [first],
+  );
   const inChannel = { guildId: w.guildId, channelId: w.channel.id, userId: w.admin.user.id };
   const set = await w.discord
     .sendSlashCommand({
@@ -163,11 +175,11 @@ async function startAndDetect(w: World, hold: { hang?: boolean; delayMs?: number
       subcommand: 'channel',
       options: { channel: w.channel.id },
     })
-    .waitForReply(10_000);
+    .waitForReply(PROCESS_WAIT_MS);
   expect(set.content).toContain(`<#${w.channel.id}>`);
   const tracked = await w.discord
     .sendSlashCommand({ ...inChannel, name: 'track', subcommand: 'add', options: { user: 'Scott' } })
-    .waitForReply(10_000);
+    .waitForReply(PROCESS_WAIT_MS);
   expect(tracked.content).toContain('Now tracking');
 
   w.discord.faults.add({
@@ -179,7 +191,7 @@ async function startAndDetect(w: World, hold: { hang?: boolean; delayMs?: number
   w.ra.world.unlock('Scott', ids[0]!, { hardcore: true });
   w.ra.world.unlock('Scott', ids[1]!, { hardcore: true });
   // The post arriving at Discord means detection has committed the state and both outbox rows.
-  await waitFor(() => postsTo(w).length > 0, 10_000, 'the first announcement post', [first]);
+  await waitFor(() => postsTo(w).length > 0, PROCESS_WAIT_MS, 'the first announcement post', [first]);
   return { first, ids };
 }
 
@@ -196,11 +208,11 @@ describe('a bot killed between detection and posting', () => {
 
       w.discord.faults.clear();
       const second = w.start();
-      await w.discord.waitForMessages(w.channel.id, 2, 15_000).catch((error: unknown) => {
+      await w.discord.waitForMessages(w.channel.id, 2, PROCESS_WAIT_MS).catch((error: unknown) => {
         throw new Error(`${String(error)}\n${second.output.slice(-3000)}`);
       });
-      // A few more cycles of the second process: nothing more appears.
-      await new Promise((r) => setTimeout(r, 2_500));
+      // Two more poll cycles (and their drains) of the second process: nothing more appears.
+      await moreCycles(w, 2, second);
       const messages = w.discord.channelMessages(w.channel.id);
       expect(messages.map(announcedAchievementIds)).toEqual([[ids[0]], [ids[1]]]);
       expect(messages[0]!.nonce).toBe(nonce);
@@ -219,12 +231,14 @@ describe('a bot killed between detection and posting', () => {
       const { first, ids } = await startAndDetect(w, { delayMs: 1_500 });
       await kill(first);
       w.discord.faults.clear();
-      await w.discord.waitForMessages(w.channel.id, 1, 5_000);
+      await w.discord.waitForMessages(w.channel.id, 1, PROCESS_WAIT_MS);
       expect(outboxStatuses(w)).toEqual(['pending', 'pending']);
 
       const second = w.start();
-      await waitFor(() => outboxStatuses(w).every((s) => s === 'sent'), 15_000, 'both rows sent', [second]);
-      await new Promise((r) => setTimeout(r, 2_000));
+      await waitFor(() => outboxStatuses(w).every((s) => s === 'sent'), PROCESS_WAIT_MS, 'both rows sent', [
+        second,
+      ]);
+      await moreCycles(w, 2, second);
       const messages = w.discord.channelMessages(w.channel.id);
       expect(messages.map(announcedAchievementIds)).toEqual([[ids[0]], [ids[1]]]);
       // The first row really was posted twice, with the same nonce: Discord deduplicated it.

@@ -342,6 +342,8 @@ describe('what the nonce guarantees, and permissions revoked after tracking star
       s.h.discord.requests.filter((r) => r.path === `/channels/${channel.id}/messages`).map((r) => r.status),
     ).toEqual([403]);
 
+    for (let i = 0; i < 3; i++) await s.h.bot.dispatcher.drain();
+    expect(s.h.discord.invalidRequests).toBe(1); // Discord's ban counter: one per cool-down, not per row
     s.clock.advance(16 * MINUTE);
     await s.h.bot.dispatcher.drain();
     const show = await settingsShow(s.h);

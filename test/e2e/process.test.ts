@@ -90,7 +90,8 @@ describe('the bot process', () => {
       cwd,
     );
     cleanups.push(() => void run.child.kill('SIGKILL'));
-    await waitFor(() => run.stdout.includes('cheevobot ready'), 20_000, 'the ready line');
+    // Generous: a tsx-compiled process takes 15+ s to start on a loaded 2-core machine.
+    await waitFor(() => run.stdout.includes('cheevobot ready'), 60_000, 'the ready line');
     expect(run.stdout.match(/cheevobot ready/g)).toHaveLength(1);
     expect(existsSync(join(cwd, 'data/cheevobot.sqlite'))).toBe(true);
 
@@ -103,5 +104,5 @@ describe('the bot process', () => {
     expect(existsSync(join(cwd, 'data/cheevobot.sqlite-wal'))).toBe(false);
     expect(`${run.stdout}${run.stderr}`).not.toContain('ProcKey123');
     expect(`${run.stdout}${run.stderr}`).not.toContain('proc.token');
-  });
+  }, 90_000);
 });

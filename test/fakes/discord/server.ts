@@ -32,6 +32,13 @@ import {
 import { deriveMentions } from './mentions.js';
 import { type FakeComponent, type FakeMessage, MessageFlag, MessageStore } from './messages.js';
 import { Permission } from './permissions.js';
+import {
+  INVALID_REQUEST_WINDOW_MS,
+  INVALID_STATUSES,
+  majorParameter,
+  type RateLimitOptions,
+  RouteBuckets,
+} from './rate-limits.js';
 import { SnowflakeGenerator } from './snowflake.js';
 import {
   type ChannelInput,
@@ -82,6 +89,8 @@ export interface FakeDiscordOptions {
   nonceWindowMs?: number;
   /** How long an interaction token accepts follow-ups and edits (default 15 minutes). */
   tokenLifetimeMs?: number;
+  /** Per-route bucket size (default 50 per second); every answer carries `X-RateLimit-*` headers. */
+  rateLimit?: RateLimitOptions;
 }
 
 export const DEFAULT_NONCE_WINDOW_MS = 2 * 60_000;
@@ -209,6 +218,9 @@ export class FakeDiscord {
   readonly #now: () => number;
   readonly #nonceWindowMs: number;
   readonly #tokenLifetimeMs: number;
+  readonly #buckets: RouteBuckets;
+  /** Fake-clock times of answers with 401/403/429 (Discord's invalid requests). */
+  readonly #invalid: number[] = [];
   #port = 0;
   #closed = false;
 
@@ -224,6 +236,7 @@ export class FakeDiscord {
     this.#now = options.now ?? Date.now;
     this.#nonceWindowMs = options.nonceWindowMs ?? DEFAULT_NONCE_WINDOW_MS;
     this.#tokenLifetimeMs = options.tokenLifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS;
+    this.#buckets = new RouteBuckets(options.rateLimit ?? { limit: 50, windowMs: 1000 });
     this.#state = new FakeState(this.#ids, this.botUser, (event, data) =>
       this.#gateway.dispatch(event, data),
     );
@@ -286,6 +299,16 @@ export class FakeDiscord {
   /** Close codes the gateway sent (4004 bad token, 4014 disallowed intents, ...). */
   get gatewayCloseCodes(): readonly number[] {
     return this.#gateway.closeCodes;
+  }
+
+  /**
+   * Invalid requests (answered 401, 403 or 429, injected faults included) in the last 10 minutes
+   * of the fake's clock: Discord bans a bot's IP at 10,000.
+   */
+  get invalidRequests(): number {
+    const since = this.#now() - INVALID_REQUEST_WINDOW_MS;
+    while (this.#invalid.length > 0 && (this.#invalid[0] ?? 0) <= since) this.#invalid.shift();
+    return this.#invalid.length;
   }
 
   /** Non-fatal findings (e.g. `attachment://x.png` with no such upload). */
@@ -644,8 +667,24 @@ export class FakeDiscord {
     if (fault && !loseAnswer && (await this.#applyFault(fault, res, record, found?.route.template ?? path)))
       return;
 
+    const bucket = found ? this.#buckets.take(found.route.template, majorParameter(found.params)) : undefined;
     let answer: Answer;
     try {
+      if (bucket && !bucket.allowed) {
+        this.#violation(record, 429, 0, [
+          `rate limited: more than ${bucket.headers['x-ratelimit-limit']} requests in the bucket's window (the headers said so)`,
+        ]);
+        answer = json(
+          { message: 'You are being rate limited.', retry_after: bucket.retryAfterS, global: false },
+          429,
+        );
+        this.#finish(res, record, answer, {
+          ...bucket.headers,
+          'retry-after': String(Math.ceil(bucket.retryAfterS)),
+          'x-ratelimit-scope': 'user',
+        });
+        return;
+      }
       if (parsed.parseError)
         throw new ApiError(400, 50109, `The request body contains invalid JSON (${parsed.parseError}).`);
       if (!found) throw new ApiError(404, 0, '404: Not Found');
@@ -661,11 +700,23 @@ export class FakeDiscord {
       if (!(error instanceof ApiError)) throw error;
       answer = json(error.toBody(), error.status);
     }
-    record.status = answer.status;
     if (loseAnswer) {
+      record.status = answer.status;
       record.faulted = true;
       this.#hang(res);
-    } else this.#send(res, answer.status, answer.body);
+      this.#signal.notify();
+    } else this.#finish(res, record, answer, bucket?.headers);
+  }
+
+  #finish(
+    res: ServerResponse,
+    record: RecordedRequest,
+    answer: Answer,
+    headers: Record<string, string> = {},
+  ): void {
+    record.status = answer.status;
+    if (INVALID_STATUSES.has(answer.status)) this.#invalid.push(this.#now());
+    this.#send(res, answer.status, answer.body, headers);
     this.#signal.notify();
   }
 
@@ -689,9 +740,7 @@ export class FakeDiscord {
     if (fault.spec.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.spec.delayMs));
     if (fault.spec.status === undefined) return false;
     const answer = faultAnswer(fault.spec, `fake-${record.method}-${template}`);
-    record.status = answer.status;
-    this.#send(res, answer.status, answer.body, answer.headers);
-    this.#signal.notify();
+    this.#finish(res, record, answer, answer.headers);
     return true;
   }
 
