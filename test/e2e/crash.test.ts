@@ -21,6 +21,7 @@ import {
   startFakeDiscord,
 } from '../fakes/discord/index.js';
 import { type FakeRa, FakeWorld, startFakeRa } from '../fakes/ra/index.js';
+import { expectNoComplaints } from './complaints.js';
 import { addGame, announcedAchievementIds } from './tracking-helpers.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -73,7 +74,10 @@ interface World {
 
 async function setUp(): Promise<World> {
   const discord = await startFakeDiscord({ token: TOKEN });
-  cleanups.push(() => discord.close());
+  cleanups.push(async () => {
+    await discord.close();
+    expectNoComplaints(discord);
+  });
   const ra = await startFakeRa({ apiKey: RA_KEY, world: new FakeWorld({ masteryMinAchievements: 1 }) });
   cleanups.push(() => ra.close());
   const guild = discord.addGuild({ name: 'Crash Club' });

@@ -29,6 +29,7 @@ import {
   startFakeDiscord,
 } from '../fakes/discord/index.js';
 import { type FakeRa, FakeWorld, startFakeRa } from '../fakes/ra/index.js';
+import { expectNoComplaints } from './complaints.js';
 
 export const DISCORD_TOKEN = 'fake-discord-token.e2e';
 export const RA_KEY = 'FakeRaKeyE2e0123456789';
@@ -57,6 +58,7 @@ export interface Harness {
   pollAndDrain(): Promise<void>;
   /** Stops the bot and restarts it on the same database (a process restart). */
   restart(): Promise<void>;
+  /** Stops everything, then fails if the fake Discord has any complaint (see expectNoComplaints). */
   stop(): Promise<void>;
 }
 
@@ -156,6 +158,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await discord.close();
       await ra.close();
       rmSync(dataDir, { recursive: true, force: true });
+      // Every test that used the harness ends with no complaint from the fake Discord.
+      expectNoComplaints(discord);
     },
   };
   return h;

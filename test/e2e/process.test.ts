@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/index.js';
 import { type FakeRa, startFakeRa } from '../fakes/ra/index.js';
+import { expectNoComplaints } from './complaints.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const MAIN = join(ROOT, 'src/main.ts');
@@ -71,7 +72,10 @@ describe('the bot process', () => {
 
   it('starts against Discord and RA, logs one ready line, and exits 0 on SIGTERM leaving a checkpointed database', async () => {
     const discord: FakeDiscord = await startFakeDiscord({ token: 'proc.token' });
-    cleanups.push(() => discord.close());
+    cleanups.push(async () => {
+      await discord.close();
+      expectNoComplaints(discord);
+    });
     const ra: FakeRa = await startFakeRa({ apiKey: 'ProcKey123' });
     cleanups.push(() => ra.close());
     discord.addChannel(discord.addGuild({ name: 'G' }).id, { name: 'general' });

@@ -19,7 +19,6 @@ import {
 
 let h: Harness | undefined;
 afterEach(async () => {
-  if (h) expect(h.discord.violations).toEqual([]);
   await h?.stop();
   h = undefined;
 });
@@ -322,6 +321,28 @@ describe('announcing new unlocks', () => {
     expect(h.ra.requests.count()).toBe(0);
     const list = await h.slash(h.member, 'track', { subcommand: 'list' });
     expect(list.embeds[0]?.description).toContain('Nobody is tracked');
+  });
+
+  it('escapes line-start markdown (>, -#, #) on every line of a multi-line description', async () => {
+    const s = await startTracking();
+    h = s.h;
+    s.world.addUser({ username: 'Scott' });
+    const description = 'Do it\n> not a quote\n-# not small\n# not a heading';
+    addGame(s.world, 12, 'Quote Quest', [
+      { id: 1201, title: 'Lines', description, points: 5 },
+      { id: 1202, title: 'Other', points: 5 },
+    ]);
+    await track(h, 'Scott');
+    s.world.unlock('Scott', 1201, { hardcore: true });
+    await h.pollAndDrain();
+    const [post] = h.discord.channelMessages(h.channel.id);
+    expect(post?.embeds[0]?.description?.split('\n').slice(0, 5)).toEqual([
+      'Do it',
+      '\\> not a quote',
+      '\\-# not small',
+      '\\# not a heading',
+      '',
+    ]);
   });
 
   it('never lets hostile RA text ping or format', async () => {
