@@ -59,9 +59,20 @@ describe('the bot process', () => {
   it('exits non-zero before connecting anywhere, naming DISCORD_TOKEN and RA_API_KEY, when unconfigured', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'cheevobot-noconf-'));
     cleanups.push(() => rmSync(cwd, { recursive: true, force: true }));
-    const run = startMain({}, cwd);
+    // Fakes at the configured addresses, to see that nothing connects to them.
+    const discord = await startFakeDiscord({ token: 'unused' });
+    const ra = await startFakeRa({ apiKey: 'unused' });
+    cleanups.push(
+      () => discord.close(),
+      () => ra.close(),
+    );
+    const urls = { DISCORD_API_URL: discord.apiUrl, RA_API_URL: ra.url, RA_MEDIA_URL: ra.mediaUrl };
+    const run = startMain(urls, cwd);
     cleanups.push(() => void run.child.kill('SIGKILL'));
     const code = await run.exit;
+    expect(discord.requests).toEqual([]);
+    expect(discord.identifies).toEqual([]);
+    expect(ra.requests.all()).toEqual([]);
     expect(code).not.toBe(0);
     expect(run.stderr).toContain('DISCORD_TOKEN');
     expect(run.stderr).toContain('RA_API_KEY');
