@@ -2,6 +2,8 @@ import {
   ActionRowBuilder,
   ButtonBuilder,
   ButtonStyle,
+  ChannelType,
+  type ChatInputCommandInteraction,
   type Client,
   DiscordAPIError,
   EmbedBuilder,
@@ -19,6 +21,7 @@ import { silentLogger } from '../../src/log.js';
 import {
   type FakeChannel,
   type FakeDiscord,
+  type FakeDiscordOptions,
   type FakeGuild,
   type FakeMember,
   startFakeDiscord,
@@ -42,8 +45,8 @@ afterEach(async () => {
   cleanups = [];
 });
 
-async function startFake(): Promise<FakeDiscord> {
-  const fake = await startFakeDiscord({ token: TOKEN, heartbeatIntervalMs: 500 });
+async function startFake(options: Partial<FakeDiscordOptions> = {}): Promise<FakeDiscord> {
+  const fake = await startFakeDiscord({ token: TOKEN, heartbeatIntervalMs: 500, ...options });
   cleanups.push(async () => {
     await fake.close();
     expect(fake.errors).toEqual([]);
@@ -58,15 +61,32 @@ function newClient(fake: FakeDiscord): Client {
 }
 
 /** A fake with one guild, an announcement channel and a member, and a ready client. */
-async function world(setup?: (fake: FakeDiscord, guild: FakeGuild) => void): Promise<World> {
-  const fake = await startFake();
+async function world(
+  setup?: (fake: FakeDiscord, guild: FakeGuild) => void,
+  options: Partial<FakeDiscordOptions> = {},
+): Promise<World> {
+  const fake = await startFake(options);
   const guild = fake.addGuild({ name: 'Retro Club' });
   const channel = fake.addChannel(guild.id, { name: 'announcements' });
-  const alice = fake.addMember(guild.id, { username: 'alice' });
+  const alice = fake.addMember(guild.id, { username: 'alice', permissions: 0n });
   setup?.(fake, guild);
   const client = await loginAndWaitReady(newClient(fake), TOKEN, 5000);
   return { fake, client, guild, channel, alice };
 }
+
+/** Registers simple global commands (Discord only delivers commands that are registered). */
+async function register(client: Client<true>, ...commands: (SlashCommandBuilder | { toJSON(): unknown })[]) {
+  await client.application.commands.set(commands.map((c) => c.toJSON()) as never);
+}
+
+const simple = (name: string) =>
+  new SlashCommandBuilder().setName(name).setDescription(`The ${name} command`);
+const progressCommand = () =>
+  simple('progress')
+    .addStringOption((o) =>
+      o.setName('user').setDescription('RA user').setRequired(true).setAutocomplete(true),
+    )
+    .addStringOption((o) => o.setName('game').setDescription('Game').setRequired(true));
 
 /** Runs `handler` for every interaction; failures surface as unhandled rejections in vitest. */
 function onInteraction(client: Client, handler: (interaction: Interaction) => Promise<unknown>): void {
@@ -154,6 +174,8 @@ describe('fake Discord with the real discord.js client', () => {
       });
     });
 
+    // /track needs Manage Server (default_member_permissions): alice is a moderator here.
+    fake.setRolePermissions(guild.id, alice.roles[0] ?? '', PermissionFlagsBits.ManageGuild);
     const handle = fake.sendSlashCommand({
       guildId: guild.id,
       channelId: channel.id,
@@ -173,6 +195,7 @@ describe('fake Discord with the real discord.js client', () => {
 
   it('shows the edited original after a deferral', async () => {
     const { fake, client, guild, channel, alice } = await world();
+    await register(client, progressCommand());
     onInteraction(client, async (interaction) => {
       if (!interaction.isChatInputCommand()) return;
       await interaction.deferReply();
@@ -202,6 +225,7 @@ describe('fake Discord with the real discord.js client', () => {
 
   it('answers autocomplete with choices for the focused option', async () => {
     const { fake, client, guild, channel, alice } = await world();
+    await register(client, progressCommand());
     onInteraction(client, async (interaction) => {
       if (!interaction.isAutocomplete()) return;
       const typed = interaction.options.getFocused();
@@ -228,6 +252,10 @@ describe('fake Discord with the real discord.js client', () => {
 
   it('lets a test click a button on the reply and sees interaction.update', async () => {
     const { fake, client, guild, channel, alice } = await world();
+    await register(
+      client,
+      simple('track').addSubcommand((sub) => sub.setName('list').setDescription('List')),
+    );
     let replyIdSeenByBot: string | undefined;
     onInteraction(client, async (interaction) => {
       if (interaction.isChatInputCommand()) {
@@ -386,6 +414,7 @@ describe('fake Discord with the real discord.js client', () => {
 
   it('refuses a second acknowledgement (40060) and an unknown interaction (10062)', async () => {
     const { fake, client, guild, channel, alice } = await world();
+    await register(client, simple('ping'));
     onInteraction(client, async (interaction) => {
       if (interaction.isChatInputCommand()) await interaction.reply({ content: 'once' });
     });
@@ -411,12 +440,8 @@ describe('fake Discord with the real discord.js client', () => {
   });
 
   it('refuses a late acknowledgement like Discord after 3 s', async () => {
-    const fake = await startFakeDiscord({ token: TOKEN, ackTimeoutMs: 50 });
-    cleanups.push(() => fake.close());
-    const guild = fake.addGuild({ name: 'Slow' });
-    const channel = fake.addChannel(guild.id, { name: 'general' });
-    const bob = fake.addMember(guild.id, { username: 'bob' });
-    const client = await loginAndWaitReady(newClient(fake), TOKEN, 5000);
+    const { fake, client, guild, channel, alice: bob } = await world(undefined, { ackTimeoutMs: 50 });
+    await register(client, simple('slow'));
     const failures: unknown[] = [];
     onInteraction(client, async (interaction) => {
       if (!interaction.isChatInputCommand()) return;
@@ -429,5 +454,324 @@ describe('fake Discord with the real discord.js client', () => {
     await fake.waitUntil(() => failures.length === 1);
     expect(failures[0]).toMatchObject({ code: 10062 });
     expect(fake.violations[0]?.issues[0]).toMatch(/acknowledged after \d+ms/);
+  });
+});
+
+describe('fake Discord computes like Discord', () => {
+  it('forgets an enforced nonce after its window: a repeat within it returns the first message, later it posts again', async () => {
+    let now = Date.UTC(2026, 0, 1);
+    const { fake, client, channel } = await world(undefined, { now: () => now, nonceWindowMs: 2 * 60_000 });
+    const post = () =>
+      textChannel(client, channel.id).send({ content: 'hi', nonce: 'n-1', enforceNonce: true });
+
+    const first = await post();
+    now += 2 * 60_000;
+    expect((await post()).id).toBe(first.id);
+    now += 1;
+    const later = await post();
+    expect(later.id).not.toBe(first.id);
+    expect(fake.channelMessages(channel.id).map((m) => m.id)).toEqual([first.id, later.id]);
+    expect(fake.channelMessages(channel.id)[1]?.timestamp).toBe(new Date(now).toISOString());
+  });
+
+  it('denies implicitly: no View Channel means nothing there; no Send Messages means no Embed Links, Attach Files or Mention Everyone', async () => {
+    const { fake, client, guild } = await world();
+    const hidden = fake.addChannel(guild.id, {
+      name: 'hidden',
+      permissionOverwrites: [{ id: guild.botRoleId, type: 'role', deny: PermissionFlagsBits.ViewChannel }],
+    });
+    const muted = fake.addChannel(guild.id, {
+      name: 'muted',
+      permissionOverwrites: [
+        {
+          id: guild.botRoleId,
+          type: 'role',
+          allow: PermissionFlagsBits.MentionEveryone,
+          deny: PermissionFlagsBits.SendMessages,
+        },
+      ],
+    });
+    await fake.waitUntil(() => client.channels.cache.has(muted.id));
+    expect(fake.permissionsOf(guild.id, fake.botUser.id, hidden.id)).toBe(0n);
+    const inMuted = fake.permissionsOf(guild.id, fake.botUser.id, muted.id);
+    expect(inMuted & PermissionFlagsBits.ViewChannel).toBe(PermissionFlagsBits.ViewChannel);
+    for (const bit of [
+      PermissionFlagsBits.SendMessages,
+      PermissionFlagsBits.EmbedLinks,
+      PermissionFlagsBits.AttachFiles,
+      PermissionFlagsBits.MentionEveryone,
+    ]) {
+      expect(inMuted & bit).toBe(0n);
+    }
+    await expect(textChannel(client, hidden.id).send('x')).rejects.toMatchObject({
+      status: 403,
+      code: 50001,
+    });
+    await expect(textChannel(client, muted.id).send('x')).rejects.toMatchObject({ status: 403, code: 50013 });
+  });
+
+  it('refuses an embed-only post without Embed Links (403 50013), and drops the embeds of one with text', async () => {
+    const { fake, client, guild } = await world();
+    const noEmbeds = fake.addChannel(guild.id, {
+      name: 'no-embeds',
+      permissionOverwrites: [{ id: guild.botRoleId, type: 'role', deny: PermissionFlagsBits.EmbedLinks }],
+    });
+    await fake.waitUntil(() => client.channels.cache.has(noEmbeds.id));
+    const channel = textChannel(client, noEmbeds.id);
+    const embed = new EmbedBuilder().setTitle('Unlocked');
+
+    await expect(channel.send({ embeds: [embed] })).rejects.toMatchObject({ status: 403, code: 50013 });
+    await channel.send({ content: 'text stays', embeds: [embed] });
+    expect(fake.channelMessages(noEmbeds.id).map((m) => [m.content, m.embeds])).toEqual([['text stays', []]]);
+  });
+
+  it('records mentions from the content and allowed_mentions like Discord: defaults ping, parse [] pings nobody', async () => {
+    const { fake, client, guild, channel, alice } = await world((fake, guild) => {
+      fake.setBotPermissions(
+        guild.id,
+        PermissionFlagsBits.ViewChannel |
+          PermissionFlagsBits.SendMessages |
+          PermissionFlagsBits.MentionEveryone,
+      );
+    });
+    const role = fake.addRole(guild.id, { name: 'Raiders', mentionable: true });
+    const text = `@everyone <@&${role.id}> <@${alice.user.id}> **Embeds never ping**`;
+    const send = (allowedMentions?: { parse: [] }) =>
+      client.rest.post(Routes.channelMessages(channel.id), {
+        body: allowedMentions ? { content: text, allowed_mentions: allowedMentions } : { content: text },
+      });
+
+    await send();
+    await send({ parse: [] });
+
+    const [pinging, silent] = fake.channelMessages(channel.id);
+    expect(pinging).toMatchObject({ mention_everyone: true, mention_roles: [role.id] });
+    expect(pinging?.mentions).toMatchObject([{ id: alice.user.id }]);
+    expect(silent).toMatchObject({ mention_everyone: false, mention_roles: [], mentions: [] });
+
+    // Without Mention Everyone, @everyone and unmentionable roles do not ping even when allowed.
+    fake.setBotPermissions(guild.id, PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages);
+    const quiet = fake.addRole(guild.id, { name: 'Quiet' });
+    await client.rest.post(Routes.channelMessages(channel.id), {
+      body: { content: `@here <@&${quiet.id}> <@&${role.id}>` },
+    });
+    expect(fake.channelMessages(channel.id)[2]).toMatchObject({
+      mention_everyone: false,
+      mention_roles: [role.id],
+    });
+  });
+});
+
+describe('fake Discord refuses what Discord would', () => {
+  it('sends only registered commands, to members allowed to see them, with input the definition allows', async () => {
+    const { fake, client, guild, channel, alice } = await world();
+    const announce = fake.addChannel(guild.id, { name: 'news', type: 5 });
+    const other = fake.addGuild({ name: 'Elsewhere' });
+    const foreign = fake.addChannel(other.id, { name: 'foreign' });
+    const command = simple('setup')
+      .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+      .addSubcommand((sub) =>
+        sub
+          .setName('go')
+          .setDescription('Go')
+          .addStringOption((o) =>
+            o
+              .setName('mode')
+              .setDescription('Mode')
+              .setRequired(true)
+              .addChoices({ name: 'Fast', value: 'fast' }),
+          )
+          .addIntegerOption((o) => o.setName('count').setDescription('Count').setMinValue(1).setMaxValue(5))
+          .addStringOption((o) => o.setName('name').setDescription('Name').setMaxLength(4))
+          .addChannelOption((o) =>
+            o.setName('where').setDescription('Where').addChannelTypes(ChannelType.GuildText),
+          ),
+      );
+    await register(client, command);
+    const send =
+      (options: Record<string, string | number>, subcommand = 'go', userId = alice.user.id) =>
+      () =>
+        fake.sendSlashCommand({
+          guildId: guild.id,
+          channelId: channel.id,
+          userId,
+          name: 'setup',
+          subcommand,
+          options,
+        });
+
+    expect(() =>
+      fake.sendSlashCommand({
+        guildId: guild.id,
+        channelId: channel.id,
+        userId: alice.user.id,
+        name: 'nope',
+      }),
+    ).toThrow(/\/nope is not registered/);
+    expect(send({ mode: 'fast' })).toThrow(/needs permissions 32/);
+
+    fake.setRolePermissions(guild.id, alice.roles[0] ?? '', PermissionFlagsBits.ManageGuild);
+    expect(send({})).toThrow(/requires option "mode"/);
+    expect(send({ mode: 'slow' })).toThrow(/not one of the choices/);
+    expect(send({ mode: 'fast', count: 6 })).toThrow(/6 outside 1-5/);
+    expect(send({ mode: 'fast', count: 1.5 })).toThrow(/expected an integer/);
+    expect(send({ mode: 'fast', name: 'toolong' })).toThrow(/length 7 outside 0-4/);
+    expect(send({ mode: 'fast', where: announce.id })).toThrow(/channel type 5 is not one of 0/);
+    expect(send({ mode: 'fast', where: foreign.id })).toThrow(/no channel/);
+    expect(send({ mode: 'fast', extra: 1 })).toThrow(/no option "extra"/);
+    expect(send({ mode: 'fast' }, 'stop')).toThrow(/needs a subcommand: one of go/);
+    expect(() =>
+      fake.sendAutocomplete({
+        guildId: guild.id,
+        channelId: channel.id,
+        userId: alice.user.id,
+        name: 'setup',
+        subcommand: 'go',
+        focused: 'mode',
+        options: { mode: 'f' },
+      }),
+    ).toThrow(/has no autocomplete/);
+    expect(send({ mode: 'fast', count: 5, name: 'abcd', where: channel.id })).not.toThrow();
+  });
+
+  it('lets a user press only an enabled button that is on the message', async () => {
+    const { fake, client, guild, channel, alice } = await world();
+    const message = await textChannel(client, channel.id).send({
+      content: 'pick',
+      components: [
+        new ActionRowBuilder<ButtonBuilder>().addComponents(
+          new ButtonBuilder().setCustomId('on').setLabel('On').setStyle(ButtonStyle.Primary),
+          new ButtonBuilder()
+            .setCustomId('off')
+            .setLabel('Off')
+            .setStyle(ButtonStyle.Primary)
+            .setDisabled(true),
+        ),
+      ],
+    });
+    const click = (customId: string) => () =>
+      fake.clickButton({
+        guildId: guild.id,
+        channelId: channel.id,
+        userId: alice.user.id,
+        customId,
+        messageId: message.id,
+      });
+
+    expect(click('elsewhere')).toThrow(/no component with custom_id "elsewhere"/);
+    expect(click('off')).toThrow(/is disabled/);
+    expect(click('on')).not.toThrow();
+  });
+
+  it('refuses an interaction token after 15 minutes (401 50027) and records the violation', async () => {
+    let now = Date.UTC(2026, 0, 1);
+    const { fake, client, guild, channel, alice: bob } = await world(undefined, { now: () => now });
+    await register(client, simple('later'));
+    const seen: Interaction[] = [];
+    let deferred: Promise<unknown> | undefined;
+    onInteraction(client, async (interaction) => {
+      seen.push(interaction);
+      if (interaction.isChatInputCommand()) deferred = interaction.deferReply();
+    });
+    const handle = fake.sendSlashCommand({
+      guildId: guild.id,
+      channelId: channel.id,
+      userId: bob.user.id,
+      name: 'later',
+    });
+    await fake.waitUntil(() => deferred !== undefined);
+    await deferred;
+    const interaction = seen[0] as ChatInputCommandInteraction;
+
+    now += 15 * 60_000;
+    await interaction.editReply('just in time');
+    now += 1;
+    await expect(interaction.editReply('too late')).rejects.toMatchObject({ status: 401, code: 50027 });
+    await expect(interaction.followUp('too late')).rejects.toMatchObject({ status: 401, code: 50027 });
+    expect(fake.violations.map((v) => v.code)).toEqual([50027, 50027]);
+    expect(handle.reply?.content).toBe('just in time');
+  });
+
+  it('refuses bodies Discord refuses: empty or blank embed parts, an empty embed, blank content, bad image schemes', async () => {
+    const { fake, client, channel } = await world();
+    const post = (body: Record<string, unknown>) =>
+      client.rest.post(Routes.channelMessages(channel.id), { body }).catch((e: unknown) => e);
+    const cases: [Record<string, unknown>, number, RegExp][] = [
+      [{ embeds: [{}] }, 50035, /embeds\.0: Embed must not be empty/],
+      [{ embeds: [{ title: ' ', description: 'd' }] }, 50035, /embeds\.0\.title/],
+      [
+        { embeds: [{ fields: [{ name: 'n', value: ' ' }] }] },
+        50035,
+        /fields\.0\.value: This field is required/,
+      ],
+      [
+        { embeds: [{ fields: [{ name: '', value: 'v' }] }] },
+        50035,
+        /fields\.0\.name: This field is required/,
+      ],
+      [{ embeds: [{ title: 't', footer: { text: '' } }] }, 50035, /footer\.text/],
+      [{ embeds: [{ title: 't', author: { name: ' ' } }] }, 50035, /author\.name/],
+      [{ embeds: [{ title: 't', image: { url: 'ftp://x/y.png' } }] }, 50035, /image\.url: Scheme/],
+      [{ content: '  \n ' }, 50006, /empty message/],
+    ];
+    for (const [body, code, issue] of cases) {
+      const error = await post(body);
+      expect(error).toMatchObject({ status: 400, code });
+      expect(fake.violations.at(-1)?.issues.join('\n')).toMatch(issue);
+    }
+    expect(fake.violations).toHaveLength(cases.length);
+    expect(fake.channelMessages(channel.id)).toEqual([]);
+  });
+});
+
+describe('fake Discord rate limits', () => {
+  it('sends X-RateLimit headers that discord.js schedules by: a full bucket makes it wait, never 429', async () => {
+    const { fake, client, channel } = await world(undefined, { rateLimit: { limit: 2, windowMs: 600 } });
+    const announcements = textChannel(client, channel.id);
+
+    const started = Date.now();
+    for (let i = 0; i < 5; i++) await announcements.send(`message ${i}`);
+
+    const posts = fake.requests.filter((r) => r.path === `/channels/${channel.id}/messages`);
+    expect(posts.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    // 5 posts in buckets of 2 per 600 ms: two full windows waited out.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_100);
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('refuses a request beyond the bucket with 429 and its headers, and records it', async () => {
+    const { fake, client, channel } = await world(undefined, { rateLimit: { limit: 1, windowMs: 60_000 } });
+    const route = Routes.channelMessages(channel.id);
+    await client.rest.post(route, { body: { content: 'one' } });
+    // A client that ignores the headers (raw fetch): refused like Discord.
+    const second = await fetch(`${fake.apiUrl}/v10${route}`, {
+      method: 'POST',
+      headers: { authorization: `Bot ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ content: 'two' }),
+    });
+    expect(second.status).toBe(429);
+    expect(second.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(second.headers.get('x-ratelimit-bucket')).toMatch(/^[0-9a-f]{16}$/);
+    expect(fake.violations.map((v) => v.status)).toEqual([429]);
+    expect(fake.invalidRequests).toBe(1);
+  });
+
+  it('counts invalid requests (401, 403, 429) over the last 10 minutes of its clock', async () => {
+    let now = Date.UTC(2026, 0, 1);
+    const { fake, client, guild } = await world(undefined, { now: () => now });
+    const hidden = fake.addChannel(guild.id, {
+      name: 'hidden',
+      permissionOverwrites: [{ id: guild.botRoleId, type: 'role', deny: PermissionFlagsBits.ViewChannel }],
+    });
+    const post = () =>
+      client.rest.post(Routes.channelMessages(hidden.id), { body: { content: 'x' } }).catch(() => undefined);
+    await post();
+    now += 5 * 60_000;
+    await post();
+    await fetch(`${fake.apiUrl}/v10/users/@me`, { headers: { authorization: 'Bot wrong' } });
+    expect(fake.invalidRequests).toBe(3);
+    now += 5 * 60_000 + 1;
+    expect(fake.invalidRequests).toBe(2);
   });
 });

@@ -21,6 +21,7 @@ import {
   startFakeDiscord,
 } from '../fakes/discord/index.js';
 import { type FakeRa, FakeWorld, startFakeRa } from '../fakes/ra/index.js';
+import { expectNoComplaints } from './complaints.js';
 import { addGame, announcedAchievementIds } from './tracking-helpers.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -29,6 +30,10 @@ const MAIN = join(ROOT, 'src/main.ts');
 const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 const TOKEN = 'crash.token';
 const RA_KEY = 'CrashKey123';
+/** Two bot processes start (tsx compiles each): on a loaded 2-core machine that alone takes 10-20 s. */
+const CRASH_TEST_MS = 180_000;
+/** Waits on a bot process: generous, the machine may be loaded; they return as soon as the event happens. */
+const PROCESS_WAIT_MS = 60_000;
 
 interface Bot {
   child: ChildProcess;
@@ -69,7 +74,10 @@ interface World {
 
 async function setUp(): Promise<World> {
   const discord = await startFakeDiscord({ token: TOKEN });
-  cleanups.push(() => discord.close());
+  cleanups.push(async () => {
+    await discord.close();
+    expectNoComplaints(discord);
+  });
   const ra = await startFakeRa({ apiKey: RA_KEY, world: new FakeWorld({ masteryMinAchievements: 1 }) });
   cleanups.push(() => ra.close());
   const guild = discord.addGuild({ name: 'Crash Club' });
@@ -121,6 +129,13 @@ async function setUp(): Promise<World> {
   };
 }
 
+/** Waits (on events, not a sleep) until the bot has polled RA `n` more times: each cycle asks once. */
+async function moreCycles(w: World, n: number, bot: Bot): Promise<void> {
+  const count = () => w.ra.requests.count('GetUserRecentAchievements');
+  const target = count() + n;
+  await waitFor(() => count() >= target, PROCESS_WAIT_MS, `${n} more poll cycles`, [bot]);
+}
+
 function postsTo(w: World) {
   return w.discord.requests.filter(
     (r) => r.method === 'POST' && r.path === `/channels/${w.channel.id}/messages`,
@@ -150,9 +165,12 @@ async function startAndDetect(w: World, hold: { hang?: boolean; delayMs?: number
   w.ra.world.addUser({ username: 'Scott' });
   const ids = addGame(w.ra.world, 1, 'Sonic', 3);
   const first = w.start();
-  await waitFor(() => w.discord.commands.global.length > 0, 15_000, 'the bot to register its commands', [
-    first,
-  ]);
+  await waitFor(
+    () => w.discord.commands.global.length > 0,
+    PROCESS_WAIT_MS,
+    'the bot to register its commands',
+    [first],
+  );
   const inChannel = { guildId: w.guildId, channelId: w.channel.id, userId: w.admin.user.id };
   const set = await w.discord
     .sendSlashCommand({
@@ -161,11 +179,11 @@ async function startAndDetect(w: World, hold: { hang?: boolean; delayMs?: number
       subcommand: 'channel',
       options: { channel: w.channel.id },
     })
-    .waitForReply(10_000);
+    .waitForReply(PROCESS_WAIT_MS);
   expect(set.content).toContain(`<#${w.channel.id}>`);
   const tracked = await w.discord
     .sendSlashCommand({ ...inChannel, name: 'track', subcommand: 'add', options: { user: 'Scott' } })
-    .waitForReply(10_000);
+    .waitForReply(PROCESS_WAIT_MS);
   expect(tracked.content).toContain('Now tracking');
 
   w.discord.faults.add({
@@ -177,51 +195,61 @@ async function startAndDetect(w: World, hold: { hang?: boolean; delayMs?: number
   w.ra.world.unlock('Scott', ids[0]!, { hardcore: true });
   w.ra.world.unlock('Scott', ids[1]!, { hardcore: true });
   // The post arriving at Discord means detection has committed the state and both outbox rows.
-  await waitFor(() => postsTo(w).length > 0, 10_000, 'the first announcement post', [first]);
+  await waitFor(() => postsTo(w).length > 0, PROCESS_WAIT_MS, 'the first announcement post', [first]);
   return { first, ids };
 }
 
 describe('a bot killed between detection and posting', () => {
-  it('posts every event exactly once after a restart when the post never reached Discord', async () => {
-    const w = await setUp();
-    const { first, ids } = await startAndDetect(w, { hang: true });
-    await kill(first);
-    expect(w.discord.channelMessages(w.channel.id)).toEqual([]);
-    expect(outboxStatuses(w)).toEqual(['pending', 'pending']);
-    const nonce = (postsTo(w)[0]!.body as { nonce?: string }).nonce;
+  it(
+    'posts every event exactly once after a restart when the post never reached Discord',
+    async () => {
+      const w = await setUp();
+      const { first, ids } = await startAndDetect(w, { hang: true });
+      await kill(first);
+      expect(w.discord.channelMessages(w.channel.id)).toEqual([]);
+      expect(outboxStatuses(w)).toEqual(['pending', 'pending']);
+      const nonce = (postsTo(w)[0]!.body as { nonce?: string }).nonce;
 
-    w.discord.faults.clear();
-    const second = w.start();
-    await w.discord.waitForMessages(w.channel.id, 2, 15_000).catch((error: unknown) => {
-      throw new Error(`${String(error)}\n${second.output.slice(-3000)}`);
-    });
-    // A few more cycles of the second process: nothing more appears.
-    await new Promise((r) => setTimeout(r, 2_500));
-    const messages = w.discord.channelMessages(w.channel.id);
-    expect(messages.map(announcedAchievementIds)).toEqual([[ids[0]], [ids[1]]]);
-    expect(messages[0]!.nonce).toBe(nonce);
-    expect(w.discord.violations).toEqual([]);
-    await kill(second);
-    expect(outboxStatuses(w)).toEqual(['sent', 'sent']);
-  });
+      w.discord.faults.clear();
+      const second = w.start();
+      await w.discord.waitForMessages(w.channel.id, 2, PROCESS_WAIT_MS).catch((error: unknown) => {
+        throw new Error(`${String(error)}\n${second.output.slice(-3000)}`);
+      });
+      // Two more poll cycles (and their drains) of the second process: nothing more appears.
+      await moreCycles(w, 2, second);
+      const messages = w.discord.channelMessages(w.channel.id);
+      expect(messages.map(announcedAchievementIds)).toEqual([[ids[0]], [ids[1]]]);
+      expect(messages[0]!.nonce).toBe(nonce);
+      expect(w.discord.violations).toEqual([]);
+      await kill(second);
+      expect(outboxStatuses(w)).toEqual(['sent', 'sent']);
+    },
+    CRASH_TEST_MS,
+  );
 
-  it('does not post twice when Discord stored the post but the bot died before marking it sent', async () => {
-    const w = await setUp();
-    // Discord "processes" the post, but only after the bot is gone: the answer never arrives.
-    const { first, ids } = await startAndDetect(w, { delayMs: 1_500 });
-    await kill(first);
-    w.discord.faults.clear();
-    await w.discord.waitForMessages(w.channel.id, 1, 5_000);
-    expect(outboxStatuses(w)).toEqual(['pending', 'pending']);
+  it(
+    'does not post twice when Discord stored the post but the bot died before marking it sent',
+    async () => {
+      const w = await setUp();
+      // Discord "processes" the post, but only after the bot is gone: the answer never arrives.
+      const { first, ids } = await startAndDetect(w, { delayMs: 1_500 });
+      await kill(first);
+      w.discord.faults.clear();
+      await w.discord.waitForMessages(w.channel.id, 1, PROCESS_WAIT_MS);
+      expect(outboxStatuses(w)).toEqual(['pending', 'pending']);
 
-    const second = w.start();
-    await waitFor(() => outboxStatuses(w).every((s) => s === 'sent'), 15_000, 'both rows sent', [second]);
-    await new Promise((r) => setTimeout(r, 2_000));
-    const messages = w.discord.channelMessages(w.channel.id);
-    expect(messages.map(announcedAchievementIds)).toEqual([[ids[0]], [ids[1]]]);
-    // The first row really was posted twice, with the same nonce: Discord deduplicated it.
-    const firstNonce = messages[0]!.nonce;
-    expect(postsTo(w).filter((r) => (r.body as { nonce?: string }).nonce === firstNonce)).toHaveLength(2);
-    expect(w.discord.violations).toEqual([]);
-  });
+      const second = w.start();
+      await waitFor(() => outboxStatuses(w).every((s) => s === 'sent'), PROCESS_WAIT_MS, 'both rows sent', [
+        second,
+      ]);
+      await moreCycles(w, 2, second);
+      const messages = w.discord.channelMessages(w.channel.id);
+      expect(messages.map(announcedAchievementIds)).toEqual([[ids[0]], [ids[1]]]);
+      // The first row really was posted twice, with the same nonce: Discord deduplicated it.
+      const firstNonce = messages[0]!.nonce;
+      expect(postsTo(w).filter((r) => (r.body as { nonce?: string }).nonce === firstNonce)).toHaveLength(2);
+      expect(w.discord.violations).toEqual([]);
+    },
+    CRASH_TEST_MS,
+  );
 });

@@ -20,6 +20,7 @@ import { createLogger, type Logger } from '../../src/log.js';
 import {
   type FakeChannel,
   type FakeDiscord,
+  type FakeDiscordOptions,
   type FakeGuild,
   type FakeMember,
   type FakeMessage,
@@ -28,6 +29,7 @@ import {
   startFakeDiscord,
 } from '../fakes/discord/index.js';
 import { type FakeRa, FakeWorld, startFakeRa } from '../fakes/ra/index.js';
+import { expectNoComplaints } from './complaints.js';
 
 export const DISCORD_TOKEN = 'fake-discord-token.e2e';
 /** Every slash command the bot defines, sorted: what registration must send. */
@@ -57,6 +59,7 @@ export interface Harness {
   pollAndDrain(): Promise<void>;
   /** Stops the bot and restarts it on the same database (a process restart); `offline` runs in between. */
   restart(offline?: () => void | Promise<void>): Promise<void>;
+  /** Stops everything, then fails if the fake Discord has any complaint (see expectNoComplaints). */
   stop(): Promise<void>;
 }
 
@@ -73,6 +76,8 @@ export interface HarnessOptions {
   now?: () => Date;
   /** Passed to startBot, e.g. `{ ra: { maxRetries: 1, baseBackoffMs: 10 } }`. */
   overrides?: StartBotOverrides;
+  /** Fake Discord options (its clock defaults to the bot's `now`). */
+  discord?: Partial<FakeDiscordOptions>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -80,7 +85,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     apiKey: RA_KEY,
     world: options.world ?? new FakeWorld({ masteryMinAchievements: 1 }),
   });
-  const discord = await startFakeDiscord({ token: DISCORD_TOKEN });
+  const now = options.now;
+  const discord = await startFakeDiscord({
+    token: DISCORD_TOKEN,
+    ...(now ? { now: () => now().getTime() } : {}),
+    ...options.discord,
+  });
   const guild = discord.addGuild({ name: 'Retro Club' });
   const channel = discord.addChannel(guild.id, { name: 'achievements' });
   const admin = discord.addMember(guild.id, { username: 'admin', permissions: Permission.ManageGuild });
@@ -152,6 +162,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await discord.close();
       await ra.close();
       rmSync(dataDir, { recursive: true, force: true });
+      // Every test that used the harness ends with no complaint from the fake Discord.
+      expectNoComplaints(discord);
     },
   };
   return h;

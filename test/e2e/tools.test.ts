@@ -15,6 +15,7 @@ import { silentLogger } from '../../src/log.js';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/index.js';
 import { type FakeRa, FakeWorld, startFakeRa } from '../fakes/ra/index.js';
 import { COMMAND_NAMES } from './command-names.js';
+import { expectNoComplaints } from './complaints.js';
 
 const TOKEN = 'tools-test-token.abcdef123456';
 const RA_KEY = 'ToolsTestRaKey0123456789';
@@ -37,9 +38,9 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  expect(discord.violations).toEqual([]);
   await Promise.all([discord.close(), ra.close()]);
   rmSync(dir, { recursive: true, force: true });
+  expectNoComplaints(discord);
 });
 
 function env(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {

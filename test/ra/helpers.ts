@@ -1,7 +1,7 @@
 /** Shared setup for the RA client tests: a fake RA with a small world and a client on it. */
 import { createLogger } from '../../src/log.js';
 import { createRaClient, type RaClient, type RaClientOptions } from '../../src/ra/client.js';
-import { type FakeRa, FakeWorld, startFakeRa } from '../fakes/ra/index.js';
+import { type FakeRa, type FakeRaRateLimit, FakeWorld, startFakeRa } from '../fakes/ra/index.js';
 
 export const API_KEY = 'K3yS3cr3tDoNotLeak0123456789';
 export const ALICE_ULID = '01HZZZZZZZ00000000000A11CE';
@@ -40,12 +40,18 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { world?: FakeWorld; latencyMs?: number; client?: Partial<RaClientOptions> } = {},
+  options: {
+    world?: FakeWorld;
+    latencyMs?: number;
+    client?: Partial<RaClientOptions>;
+    rateLimit?: FakeRaRateLimit;
+  } = {},
 ): Promise<Harness> {
   const ra = await startFakeRa({
     apiKey: API_KEY,
     world: options.world ?? smallWorld(),
     latencyMs: options.latencyMs,
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
   });
   const logLines: string[] = [];
   // No `secrets` on purpose: the client must keep the key out of logs by itself.

@@ -37,6 +37,12 @@ describe('escapeMarkdown', () => {
     expect(escapeMarkdown('-# small')).toBe('\\-# small');
   });
 
+  it('escapes line-start markdown on every line of multi-line text, not only the first', () => {
+    const text = 'first\n> quoted\n-# small\n# big\n  > indented quote';
+    expect(escapeMarkdown(text)).toBe('first\n\\> quoted\n\\-# small\n\\# big\n  \\> indented quote');
+    expect(safeText(text, 200)).toBe('first\n\\> quoted\n\\-# small\n\\# big\n  \\> indented quote');
+  });
+
   it('escapes a backslash so it cannot escape markup that follows the text', () => {
     expect(escapeMarkdown('ends with \\')).toBe('ends with \\\\');
   });

@@ -362,6 +362,16 @@ describe('planFanOut', () => {
     expect(rows.some((r) => r.payload.kind === 'award')).toBe(false);
   });
 
+  it('counts an unlock in the same second as a sub-second tracking start as after it (RA stamps whole seconds)', () => {
+    const { current, detection } = newGame([
+      { id: 1, hard: -1 / 60 }, // one second before the tracking start's second
+      { id: 2, hard: 0 }, // at the start of that second: RA's stamp for an unlock just after /track add
+    ]);
+    const tracked = { ...subscription('g1', 0), trackedSince: at(0).getTime() + 400 };
+    const rows = planFanOut({ detection, user: USER, game: current, subscriptions: [tracked] });
+    expect(unlockIds(rows)).toEqual([2]);
+  });
+
   it('judges an upgrade by its hardcore time, not the earlier softcore time', () => {
     const current = game([{ id: 1, soft: -100, hard: 10 }]);
     const detection = detectGameChanges(storedAfter([{ id: 1, soft: -100 }]), current, NOW);

@@ -22,6 +22,11 @@ export interface FaultSpec {
   delayMs?: number;
   /** Never answer (until the fake closes): for client timeouts. */
   hang?: boolean;
+  /**
+   * Handle the request normally (a message is created) but never answer: the bot's side of a
+   * connection lost after Discord acted on it.
+   */
+  loseAnswer?: boolean;
 }
 
 export interface Fault {

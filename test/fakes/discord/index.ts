@@ -26,7 +26,12 @@ export type {
   SlashCommandInput,
   Violation,
 } from './server.js';
-export { FakeDiscord, startFakeDiscord } from './server.js';
+export {
+  DEFAULT_NONCE_WINDOW_MS,
+  DEFAULT_TOKEN_LIFETIME_MS,
+  FakeDiscord,
+  startFakeDiscord,
+} from './server.js';
 export type {
   ChannelInput,
   FakeChannel,

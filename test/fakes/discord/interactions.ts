@@ -45,7 +45,10 @@ const DEFAULT_WAIT_MS = 2000;
  */
 export class InteractionHandle {
   readonly responses: InteractionResponse[] = [];
+  /** Real time of dispatch (the 3 s acknowledgement deadline). */
   readonly createdAt = Date.now();
+  /** The fake's clock at dispatch (the token's 15-minute lifetime). */
+  issuedAt = Date.now();
   /** The id of the message `@original` refers to, once there is one. */
   originalMessageId: string | undefined;
 
@@ -225,9 +228,7 @@ export function buildCommandData(input: {
     definitions = optionList(definitions.find((d) => d.name === input.subcommand)?.options);
   }
 
-  const given: CommandOptionInput[] = Array.isArray(input.options)
-    ? [...(input.options as readonly CommandOptionInput[])]
-    : Object.entries(input.options ?? {}).map(([name, value]) => ({ name, value }));
+  const given = givenOptions(input.options);
 
   const resolved: Record<string, Record<string, JsonObject>> = {};
   const addResolved = (kind: string, id: string, value: JsonObject | undefined) => {
@@ -265,6 +266,13 @@ export function buildCommandData(input: {
   };
   if (Object.keys(resolved).length > 0) data.resolved = resolved;
   return data;
+}
+
+/** The options a test gave, as a list (`{ user: 'alice' }` or explicit `[{ name, value }]`). */
+export function givenOptions(options: OptionsInput | undefined): CommandOptionInput[] {
+  return Array.isArray(options)
+    ? [...(options as readonly CommandOptionInput[])]
+    : Object.entries(options ?? {}).map(([name, value]) => ({ name, value }));
 }
 
 function optionList(value: unknown): JsonObject[] {

@@ -67,6 +67,20 @@ export const MessageFlag = {
   IsComponentsV2: 1 << 15,
 } as const;
 
+/** What a message pings, as Discord records it (derived from its content and `allowed_mentions`). */
+export interface MessageMentions {
+  mentions: unknown[];
+  mention_roles: string[];
+  mention_everyone: boolean;
+}
+
+/** Works out a message's mentions in a channel (the server knows users, roles and permissions). */
+export type MentionResolver = (
+  channelId: string,
+  content: string,
+  allowedMentions: unknown,
+) => MessageMentions;
+
 export interface MessageOrigin {
   channelId: string;
   author: JsonObject;
@@ -83,11 +97,16 @@ export interface MessageOrigin {
 export class MessageStore {
   readonly #byId = new Map<string, FakeMessage>();
   readonly #channelPosts = new Map<string, string[]>();
-  readonly #nonces = new Map<string, string>();
+  /** `channel:nonce` -> the message and when it was created (Discord keeps them for minutes). */
+  readonly #nonces = new Map<string, { id: string; at: number }>();
   /** Non-fatal findings, e.g. an embed image pointing at an attachment that was not uploaded. */
   readonly warnings: string[] = [];
 
-  constructor(private readonly ids: SnowflakeGenerator) {}
+  constructor(
+    private readonly ids: SnowflakeGenerator,
+    private readonly now: () => number = Date.now,
+    private readonly resolveMentions?: MentionResolver,
+  ) {}
 
   get(id: string): FakeMessage | undefined {
     return this.#byId.get(id);
@@ -97,10 +116,16 @@ export class MessageStore {
     return (this.#channelPosts.get(channelId) ?? []).flatMap((id) => this.#byId.get(id) ?? []);
   }
 
-  /** The message an earlier post with this nonce created in this channel, if any. */
-  byNonce(channelId: string, nonce: string | number): FakeMessage | undefined {
-    const id = this.#nonces.get(`${channelId}:${String(nonce)}`);
-    return id === undefined ? undefined : this.#byId.get(id);
+  /** The message an earlier post with this nonce created in this channel within `windowMs`, if any. */
+  byNonce(channelId: string, nonce: string | number, windowMs: number): FakeMessage | undefined {
+    const key = `${channelId}:${String(nonce)}`;
+    const entry = this.#nonces.get(key);
+    if (entry === undefined) return undefined;
+    if (this.now() - entry.at > windowMs) {
+      this.#nonces.delete(key);
+      return undefined;
+    }
+    return this.#byId.get(entry.id);
   }
 
   create(
@@ -111,22 +136,21 @@ export class MessageStore {
   ): FakeMessage {
     const id = this.ids.next();
     const attachments = this.#uploads(body, files);
+    const content = typeof body.content === 'string' ? body.content : '';
     const message: FakeMessage = {
       id,
       channel_id: origin.channelId,
       type: origin.type ?? 0,
       author: origin.author,
-      content: typeof body.content === 'string' ? body.content : '',
+      content,
       embeds: this.#embeds(body.embeds, attachments, id),
       components: Array.isArray(body.components) ? (structuredClone(body.components) as FakeComponent[]) : [],
       attachments,
       flags: typeof body.flags === 'number' ? body.flags : 0,
-      timestamp: new Date().toISOString(),
+      timestamp: new Date(this.now()).toISOString(),
       edited_timestamp: null,
       tts: body.tts === true,
-      mention_everyone: false,
-      mentions: pingedUsers(body),
-      mention_roles: [],
+      ...this.#mentions(origin.channelId, content, body.allowed_mentions),
       pinned: false,
     };
     if (typeof body.nonce === 'string' || typeof body.nonce === 'number') message.nonce = body.nonce;
@@ -138,7 +162,8 @@ export class MessageStore {
       const list = this.#channelPosts.get(origin.channelId) ?? [];
       list.push(id);
       this.#channelPosts.set(origin.channelId, list);
-      if (message.nonce !== undefined) this.#nonces.set(`${origin.channelId}:${String(message.nonce)}`, id);
+      if (message.nonce !== undefined)
+        this.#nonces.set(`${origin.channelId}:${String(message.nonce)}`, { id, at: this.now() });
     }
     return message;
   }
@@ -156,9 +181,12 @@ export class MessageStore {
         )
       : old.attachments;
     const attachments = [...kept, ...this.#uploads(body, files)];
+    const content =
+      typeof body.content === 'string' ? body.content : body.content === null ? '' : old.content;
     const next: FakeMessage = {
       ...old,
-      content: typeof body.content === 'string' ? body.content : body.content === null ? '' : old.content,
+      content,
+      ...(content === old.content ? {} : this.#mentions(old.channel_id, content, body.allowed_mentions)),
       embeds: body.embeds === undefined ? old.embeds : this.#embeds(body.embeds, attachments, id),
       components:
         body.components === undefined
@@ -168,10 +196,20 @@ export class MessageStore {
             : [],
       attachments,
       flags: flags ?? (typeof body.flags === 'number' ? body.flags : old.flags),
-      edited_timestamp: new Date().toISOString(),
+      edited_timestamp: new Date(this.now()).toISOString(),
     };
     this.#byId.set(id, next);
     return next;
+  }
+
+  #mentions(channelId: string, content: string, allowedMentions: unknown): MessageMentions {
+    return (
+      this.resolveMentions?.(channelId, content, allowedMentions) ?? {
+        mentions: [],
+        mention_roles: [],
+        mention_everyone: false,
+      }
+    );
   }
 
   delete(id: string): void {
@@ -229,19 +267,4 @@ export class MessageStore {
     });
     return embeds;
   }
-}
-
-/**
- * Users a message pings, as Discord decides: `<@id>` in the content (embeds never ping), kept only
- * when `allowed_mentions` allows users (absent: all allowed).
- */
-function pingedUsers(body: JsonObject): { id: string }[] {
-  const content = typeof body.content === 'string' ? body.content : '';
-  const ids = [...content.matchAll(/<@!?(\d+)>/g)].map((m) => m[1]!);
-  const allowed = body.allowed_mentions as { parse?: unknown; users?: unknown } | undefined;
-  const allows = (id: string) =>
-    !allowed ||
-    (Array.isArray(allowed.parse) && allowed.parse.includes('users')) ||
-    (Array.isArray(allowed.users) && allowed.users.includes(id));
-  return [...new Set(ids)].filter(allows).map((id) => ({ id }));
 }

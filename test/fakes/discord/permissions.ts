@@ -7,6 +7,7 @@ export const Permission = {
   AddReactions: 1n << 6n,
   ViewChannel: 1n << 10n,
   SendMessages: 1n << 11n,
+  SendTTSMessages: 1n << 12n,
   ManageMessages: 1n << 13n,
   EmbedLinks: 1n << 14n,
   AttachFiles: 1n << 15n,
@@ -88,5 +89,19 @@ export function computePermissions(input: {
   permissions = (permissions & ~deny) | allow;
   const member = input.overwrites.find((o) => o.type === 1 && o.id === input.userId);
   if (member) permissions = (permissions & ~member.deny) | member.allow;
+  return implicitDenials(permissions);
+}
+
+/** What needs Send Messages in a channel (Discord denies these implicitly without it). */
+const NEEDS_SEND_MESSAGES =
+  Permission.MentionEveryone | Permission.SendTTSMessages | Permission.AttachFiles | Permission.EmbedLinks;
+
+/**
+ * Discord's implicit denials in a channel: without View Channel nothing else applies there; without
+ * Send Messages, neither do Mention Everyone, Send TTS, Attach Files or Embed Links.
+ */
+export function implicitDenials(permissions: bigint): bigint {
+  if ((permissions & Permission.ViewChannel) === 0n) return 0n;
+  if ((permissions & Permission.SendMessages) === 0n) return permissions & ~NEEDS_SEND_MESSAGES;
   return permissions;
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { commandInputProblems, mayUseCommand } from './command-input.js';
 import { type Fault, FaultList, faultAnswer } from './faults.js';
 import { FakeGateway, type IdentifyRecord } from './gateway.js';
 import {
@@ -22,13 +23,22 @@ import {
 } from './http.js';
 import {
   buildCommandData,
+  givenOptions,
   INTERACTION_TYPE,
   InteractionHandle,
   type InteractionKind,
   type OptionsInput,
 } from './interactions.js';
-import { type FakeMessage, MessageFlag, MessageStore } from './messages.js';
+import { deriveMentions } from './mentions.js';
+import { type FakeComponent, type FakeMessage, MessageFlag, MessageStore } from './messages.js';
 import { Permission } from './permissions.js';
+import {
+  INVALID_REQUEST_WINDOW_MS,
+  INVALID_STATUSES,
+  majorParameter,
+  type RateLimitOptions,
+  RouteBuckets,
+} from './rate-limits.js';
 import { SnowflakeGenerator } from './snowflake.js';
 import {
   type ChannelInput,
@@ -74,7 +84,21 @@ export interface FakeDiscordOptions {
   shards?: number;
   /** `session_start_limit.max_concurrency`: shards that may identify at once (default 1). */
   maxConcurrency?: number;
+  /**
+   * The fake's clock (epoch ms) for what Discord times in minutes: nonce memory, interaction token
+   * lifetime, message timestamps. Default real time; tests pass a virtual clock to jump ahead.
+   */
+  now?: () => number;
+  /** How long an enforced nonce is remembered per channel (default 2 minutes, "a few minutes"). */
+  nonceWindowMs?: number;
+  /** How long an interaction token accepts follow-ups and edits (default 15 minutes). */
+  tokenLifetimeMs?: number;
+  /** Per-route bucket size (default 50 per second); every answer carries `X-RateLimit-*` headers. */
+  rateLimit?: RateLimitOptions;
 }
+
+export const DEFAULT_NONCE_WINDOW_MS = 2 * 60_000;
+export const DEFAULT_TOKEN_LIFETIME_MS = 15 * 60_000;
 
 /** One HTTP request the bot made (the Authorization header is left out). */
 export interface RecordedRequest {
@@ -199,6 +223,12 @@ export class FakeDiscord {
   readonly #server: Server;
   readonly #hanging = new Set<ServerResponse>();
   readonly #ackTimeoutMs: number;
+  readonly #now: () => number;
+  readonly #nonceWindowMs: number;
+  readonly #tokenLifetimeMs: number;
+  readonly #buckets: RouteBuckets;
+  /** Fake-clock times of answers with 401/403/429 (Discord's invalid requests). */
+  readonly #invalid: number[] = [];
   #port = 0;
   #closed = false;
 
@@ -213,10 +243,16 @@ export class FakeDiscord {
     this.#ackTimeoutMs = options.ackTimeoutMs ?? 3000;
     this.gatewayShards = options.shards ?? 1;
     this.gatewayMaxConcurrency = options.maxConcurrency ?? 1;
+    this.#now = options.now ?? Date.now;
+    this.#nonceWindowMs = options.nonceWindowMs ?? DEFAULT_NONCE_WINDOW_MS;
+    this.#tokenLifetimeMs = options.tokenLifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS;
+    this.#buckets = new RouteBuckets(options.rateLimit ?? { limit: 50, windowMs: 1000 });
     this.#state = new FakeState(this.#ids, this.botUser, (event, data) =>
       this.#gateway.dispatch(event, data),
     );
-    this.#messages = new MessageStore(this.#ids);
+    this.#messages = new MessageStore(this.#ids, this.#now, (channelId, content, allowed) =>
+      this.#mentionsIn(channelId, content, allowed),
+    );
     this.#gateway = new FakeGateway(
       {
         token: options.token,
@@ -273,6 +309,16 @@ export class FakeDiscord {
   /** Close codes the gateway sent (4004 bad token, 4014 disallowed intents, ...). */
   get gatewayCloseCodes(): readonly number[] {
     return this.#gateway.closeCodes;
+  }
+
+  /**
+   * Invalid requests (answered 401, 403 or 429, injected faults included) in the last 10 minutes
+   * of the fake's clock: Discord bans a bot's IP at 10,000.
+   */
+  get invalidRequests(): number {
+    const since = this.#now() - INVALID_REQUEST_WINDOW_MS;
+    while (this.#invalid.length > 0 && (this.#invalid[0] ?? 0) <= since) this.#invalid.shift();
+    return this.#invalid.length;
   }
 
   /** Non-fatal findings (e.g. `attachment://x.png` with no such upload). */
@@ -369,6 +415,20 @@ export class FakeDiscord {
     );
   }
 
+  /**
+   * Puts a message in a channel as if the bot had sent it long ago (e.g. an older version's
+   * buttons, which a user can still press). Not listed by `channelMessages`.
+   */
+  addOldBotMessage(channelId: string, body: JsonObject): FakeMessage {
+    const channel = this.#state.channel(channelId);
+    return this.#messages.create(
+      { channelId: channel.id, author: userPayload(this.botUser) },
+      body,
+      [],
+      false,
+    );
+  }
+
   /** Any message the fake holds (channel posts, replies, follow-ups), by id. */
   message(messageId: string): FakeMessage | undefined {
     return this.#messages.get(messageId);
@@ -396,10 +456,24 @@ export class FakeDiscord {
     return this.#sendCommandInteraction('autocomplete', input, input.focused);
   }
 
-  /** Dispatches a button click (or select) on a message the fake holds. */
+  /**
+   * Dispatches a button click (or select) on a message the fake holds. Like Discord's client, only
+   * a component that is on the message and enabled can be pressed (else this throws).
+   */
   clickButton(input: ButtonClickInput): InteractionHandle {
     const message = this.#messages.get(input.messageId);
     if (!message) throw new Error(`Fake Discord: no message ${input.messageId} to click on`);
+    const component = findComponent(message.components, input.customId);
+    if (!component) {
+      throw new Error(
+        `Fake Discord: message ${message.id} has no component with custom_id "${input.customId}"`,
+      );
+    }
+    if (component.disabled === true) {
+      throw new Error(
+        `Fake Discord: the component "${input.customId}" is disabled; Discord does not let a user press it`,
+      );
+    }
     const componentType = input.componentType ?? 2;
     const data: JsonObject = { custom_id: input.customId, component_type: componentType };
     if (input.values) data.values = [...input.values];
@@ -412,8 +486,8 @@ export class FakeDiscord {
   }
 
   #sendCommandInteraction(kind: InteractionKind, input: SlashCommandInput, focused: string | undefined) {
-    const definition = this.#findCommand(input.guildId, input.name);
-    const commandId = typeof definition?.id === 'string' ? definition.id : this.#ids.next();
+    const definition = this.#commandAUserCanSend(input, focused);
+    const commandId = String(definition.id);
     const data = buildCommandData({
       commandId,
       name: input.name,
@@ -482,6 +556,7 @@ export class FakeDiscord {
       this.#messages,
       this.#signal,
     );
+    handle.issuedAt = this.#now();
     this.#interactions.set(id, handle);
 
     const memberPermissions = this.#state.permissions(input.guildId, input.userId, channel.id);
@@ -512,6 +587,42 @@ export class FakeDiscord {
     if (message) payload.message = message;
     this.#gateway.dispatch('INTERACTION_CREATE', payload);
     return handle;
+  }
+
+  /**
+   * The registered command a member could send with these options, as Discord's client allows it:
+   * registered (guild or global), visible to the member (`default_member_permissions`), and the
+   * input valid for its definition. Anything else throws: no user could send it.
+   */
+  #commandAUserCanSend(input: SlashCommandInput, focused: string | undefined): JsonObject {
+    const definition = this.#findCommand(input.guildId, input.name);
+    if (!definition) {
+      throw new Error(
+        `Fake Discord: /${input.name} is not registered (for guild ${input.guildId} or globally)`,
+      );
+    }
+    const guild = this.#state.guild(input.guildId);
+    if (!mayUseCommand(definition, this.#state.permissions(input.guildId, input.userId))) {
+      throw new Error(
+        `Fake Discord: /${input.name} needs permissions ${String(definition.default_member_permissions)}; Discord hides it from user ${input.userId}`,
+      );
+    }
+    const problems = commandInputProblems({
+      definition,
+      ...(input.subcommandGroup ? { subcommandGroup: input.subcommandGroup } : {}),
+      ...(input.subcommand ? { subcommand: input.subcommand } : {}),
+      options: givenOptions(input.options),
+      ...(focused !== undefined ? { focused } : {}),
+      channelType: (id) => guild.channels.get(id)?.type,
+      roleExists: (id) => guild.roles.has(id),
+      userExists: (id) => this.#state.users.has(id),
+    });
+    if (problems.length > 0) {
+      throw new Error(
+        `Fake Discord: Discord would not send this ${focused ? 'autocomplete' : 'command'}: ${problems.join('; ')}`,
+      );
+    }
+    return definition;
   }
 
   #findCommand(guildId: string, name: string): JsonObject | undefined {
@@ -562,10 +673,28 @@ export class FakeDiscord {
 
     const found = this.#match(method, path);
     const fault = this.faults.take(method, path);
-    if (fault && (await this.#applyFault(fault, res, record, found?.route.template ?? path))) return;
+    const loseAnswer = fault?.spec.loseAnswer === true;
+    if (fault && !loseAnswer && (await this.#applyFault(fault, res, record, found?.route.template ?? path)))
+      return;
 
+    const bucket = found ? this.#buckets.take(found.route.template, majorParameter(found.params)) : undefined;
     let answer: Answer;
     try {
+      if (bucket && !bucket.allowed) {
+        this.#violation(record, 429, 0, [
+          `rate limited: more than ${bucket.headers['x-ratelimit-limit']} requests in the bucket's window (the headers said so)`,
+        ]);
+        answer = json(
+          { message: 'You are being rate limited.', retry_after: bucket.retryAfterS, global: false },
+          429,
+        );
+        this.#finish(res, record, answer, {
+          ...bucket.headers,
+          'retry-after': String(Math.ceil(bucket.retryAfterS)),
+          'x-ratelimit-scope': 'user',
+        });
+        return;
+      }
       if (parsed.parseError)
         throw new ApiError(400, 50109, `The request body contains invalid JSON (${parsed.parseError}).`);
       if (!found) throw new ApiError(404, 0, '404: Not Found');
@@ -581,9 +710,29 @@ export class FakeDiscord {
       if (!(error instanceof ApiError)) throw error;
       answer = json(error.toBody(), error.status);
     }
+    if (loseAnswer) {
+      record.status = answer.status;
+      record.faulted = true;
+      this.#hang(res);
+      this.#signal.notify();
+    } else this.#finish(res, record, answer, bucket?.headers);
+  }
+
+  #finish(
+    res: ServerResponse,
+    record: RecordedRequest,
+    answer: Answer,
+    headers: Record<string, string> = {},
+  ): void {
     record.status = answer.status;
-    this.#send(res, answer.status, answer.body);
+    if (INVALID_STATUSES.has(answer.status)) this.#invalid.push(this.#now());
+    this.#send(res, answer.status, answer.body, headers);
     this.#signal.notify();
+  }
+
+  #hang(res: ServerResponse): void {
+    this.#hanging.add(res);
+    res.on('close', () => this.#hanging.delete(res));
   }
 
   /** Returns true when the fault answered the request (false: only delayed it). */
@@ -595,16 +744,13 @@ export class FakeDiscord {
   ): Promise<boolean> {
     record.faulted = true;
     if (fault.spec.hang) {
-      this.#hanging.add(res);
-      res.on('close', () => this.#hanging.delete(res));
+      this.#hang(res);
       return true;
     }
     if (fault.spec.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.spec.delayMs));
     if (fault.spec.status === undefined) return false;
     const answer = faultAnswer(fault.spec, `fake-${record.method}-${template}`);
-    record.status = answer.status;
-    this.#send(res, answer.status, answer.body, answer.headers);
-    this.#signal.notify();
+    this.#finish(res, record, answer, answer.headers);
     return true;
   }
 
@@ -753,8 +899,8 @@ export class FakeDiscord {
     add(
       'GET',
       '/webhooks/{app}/{token}/messages/{message}',
-      ({ params }) => {
-        const { message } = this.#webhookMessage(params);
+      ({ params, record }) => {
+        const { message } = this.#webhookMessage(params, record);
         return json(message);
       },
       false,
@@ -763,8 +909,8 @@ export class FakeDiscord {
     add(
       'DELETE',
       '/webhooks/{app}/{token}/messages/{message}',
-      ({ params }) => {
-        const { handle, message } = this.#webhookMessage(params);
+      ({ params, record }) => {
+        const { handle, message } = this.#webhookMessage(params, record);
         this.#messages.delete(message.id);
         handle.recordDelete(message.id);
         return noContent();
@@ -876,12 +1022,16 @@ export class FakeDiscord {
     const permissions = this.#state.permissions(channel.guildId, this.botUser.id, channel.id);
     if ((permissions & Permission.SendMessages) === 0n) throw missingPermissions();
     if (files.length > 0 && (permissions & Permission.AttachFiles) === 0n) throw missingPermissions();
-    // Like Discord: without Embed Links the message posts, its embeds silently dropped.
-    if ((permissions & Permission.EmbedLinks) === 0n) delete payload.embeds;
+    if ((permissions & Permission.EmbedLinks) === 0n && Array.isArray(payload.embeds)) {
+      // Like Discord: without Embed Links an embed-only message is refused; with anything else
+      // to show, it posts with its embeds silently dropped.
+      delete payload.embeds;
+      if (isEmptyMessage(payload, files.length)) throw missingPermissions();
+    }
 
     const nonce = payload.nonce;
     if (payload.enforce_nonce === true && (typeof nonce === 'string' || typeof nonce === 'number')) {
-      const earlier = this.#messages.byNonce(channel.id, nonce);
+      const earlier = this.#messages.byNonce(channel.id, nonce, this.#nonceWindowMs);
       if (earlier) return json(earlier);
     }
     const message = this.#messages.create(
@@ -891,6 +1041,24 @@ export class FakeDiscord {
       true,
     );
     return json(message);
+  }
+
+  #mentionsIn(channelId: string, content: string, allowedMentions: unknown) {
+    const channel = this.#state.findChannel(channelId);
+    if (!channel) return { mentions: [], mention_roles: [], mention_everyone: false };
+    const guild = this.#state.guild(channel.guildId);
+    const permissions = this.#state.permissions(guild.id, this.botUser.id, channel.id);
+    return deriveMentions(content, allowedMentions, {
+      user: (id) => {
+        const user = this.#state.users.get(id);
+        return user ? userPayload(user) : undefined;
+      },
+      role: (id) => {
+        const role = guild.roles.get(id);
+        return role ? { mentionable: role.mentionable ?? false } : undefined;
+      },
+      mayMentionEveryone: (permissions & Permission.MentionEveryone) !== 0n,
+    });
   }
 
   // --- interaction responses -----------------------------------------------------------
@@ -980,14 +1148,28 @@ export class FakeDiscord {
     };
   }
 
-  #handleForWebhook(params: Record<string, string>): InteractionHandle {
+  /** The interaction whose token this is; like Discord, a token older than 15 minutes is refused (401 50027). */
+  #handleForWebhook(params: Record<string, string>, record: RecordedRequest): InteractionHandle {
     if (params.app !== this.applicationId) throw unknownWebhook();
-    for (const handle of this.#interactions.values()) if (handle.token === params.token) return handle;
+    for (const handle of this.#interactions.values()) {
+      if (handle.token !== params.token) continue;
+      const age = this.#now() - handle.issuedAt;
+      if (age > this.#tokenLifetimeMs) {
+        this.#violation(record, 401, 50027, [
+          `interaction token used ${Math.round(age / 1000)} s after the interaction (it lives ${this.#tokenLifetimeMs / 1000} s)`,
+        ]);
+        throw new ApiError(401, 50027, 'Invalid Webhook Token');
+      }
+      return handle;
+    }
     throw unknownWebhook();
   }
 
-  #webhookMessage(params: Record<string, string>): { handle: InteractionHandle; message: FakeMessage } {
-    const handle = this.#handleForWebhook(params);
+  #webhookMessage(
+    params: Record<string, string>,
+    record: RecordedRequest,
+  ): { handle: InteractionHandle; message: FakeMessage } {
+    const handle = this.#handleForWebhook(params, record);
     const id = params.message === '@original' ? handle.originalMessageId : params.message;
     const message = id === undefined ? undefined : this.#messages.get(id);
     const belongs =
@@ -998,7 +1180,7 @@ export class FakeDiscord {
   }
 
   #editWebhookMessage({ params, body, files, record }: RouteContext): Answer {
-    const { handle, message } = this.#webhookMessage(params);
+    const { handle, message } = this.#webhookMessage(params, record);
     this.#check(record, validateWebhookEdit(body ?? {}));
     const payload = isRecord(body) ? body : {};
     // The first edit of a deferred reply replaces the "thinking" state.
@@ -1010,7 +1192,7 @@ export class FakeDiscord {
   }
 
   #followUp({ params, body, files, record }: RouteContext): Answer {
-    const handle = this.#handleForWebhook(params);
+    const handle = this.#handleForWebhook(params, record);
     if (!handle.acknowledged) {
       this.#violation(record, 404, 10015, ['follow-up before the interaction was acknowledged']);
       throw unknownWebhook();
@@ -1029,6 +1211,15 @@ export class FakeDiscord {
     handle.recordFollowUp(message);
     return json(message);
   }
+}
+
+function findComponent(components: readonly FakeComponent[], customId: string): FakeComponent | undefined {
+  for (const component of components) {
+    if (component.custom_id === customId) return component;
+    const inner = findComponent(component.components ?? [], customId);
+    if (inner) return inner;
+  }
+  return undefined;
 }
 
 /** Starts a fake Discord on 127.0.0.1 (random port). */

@@ -22,6 +22,8 @@ export interface FakeRole {
   position: number;
   /** The bot's own integration role, as Discord creates it on invite. */
   managed: boolean;
+  /** Whether anyone may @mention it (without Mention Everyone). */
+  mentionable?: boolean;
   /** For the managed role: the bot it belongs to (sent as `tags.bot_id`). */
   botId?: string;
 }
@@ -86,6 +88,7 @@ export interface RoleInput {
   id?: string;
   name: string;
   permissions?: PermissionInput;
+  mentionable?: boolean;
 }
 
 export interface MemberInput {
@@ -198,6 +201,7 @@ export class FakeState {
       permissions: toPermissionBits(input.permissions ?? 0n),
       position: guild.roles.size,
       managed: false,
+      mentionable: input.mentionable ?? false,
     };
     guild.roles.set(role.id, role);
     this.dispatch('GUILD_ROLE_CREATE', { guild_id: guildId, role: rolePayload(role) });
@@ -399,7 +403,7 @@ export function rolePayload(role: FakeRole): JsonObject {
     position: role.position,
     permissions: role.permissions.toString(),
     managed: role.managed,
-    mentionable: false,
+    mentionable: role.mentionable ?? false,
     flags: 0,
     ...(role.botId ? { tags: { bot_id: role.botId } } : {}),
   };

@@ -121,7 +121,7 @@ export function isEmptyMessage(body: unknown, fileCount: number): boolean {
   if (!isRecord(body)) return true;
   const nonEmpty = (value: unknown) => Array.isArray(value) && value.length > 0;
   return !(
-    (typeof body.content === 'string' && body.content.length > 0) ||
+    (typeof body.content === 'string' && body.content.trim().length > 0) ||
     nonEmpty(body.embeds) ||
     nonEmpty(body.components) ||
     nonEmpty(body.sticker_ids) ||
@@ -177,6 +177,9 @@ function messageLimits(body: unknown, prefix: (string | number)[]): ValidationIs
         message: `Must be ${LIMITS.embeds} or fewer in length.`,
       });
     }
+    body.embeds.forEach((embed, index) => {
+      issues.push(...embedProblems(embed, at('embeds', index)));
+    });
     const total = body.embeds.reduce<number>((sum, embed) => sum + embedCharacters(embed), 0);
     if (total > LIMITS.embedTotalCharacters) {
       issues.push({
@@ -189,6 +192,66 @@ function messageLimits(body: unknown, prefix: (string | number)[]): ValidationIs
   if (Array.isArray(body.components)) {
     const flags = typeof body.flags === 'number' ? body.flags : 0;
     issues.push(...componentLimits(body.components, (flags & IS_COMPONENTS_V2) !== 0, at('components')));
+  }
+  return issues;
+}
+
+const blank = (value: unknown) => typeof value === 'string' && value.trim().length === 0;
+const IMAGE_SCHEMES = /^(https?|attachment):\/\//;
+
+/**
+ * What Discord refuses in one embed that the generated schema lets through: an embed with nothing
+ * to show, a blank title, blank (or whitespace-only) field names and values, footer text and
+ * author name, and image URLs that are not http(s) or `attachment://`.
+ */
+function embedProblems(embed: unknown, at: (string | number)[]): ValidationIssue[] {
+  if (!isRecord(embed)) return [];
+  const issues: ValidationIssue[] = [];
+  const required = (path: (string | number)[]) =>
+    issues.push({ path: [...at, ...path], code: 'BASE_TYPE_REQUIRED', message: 'This field is required' });
+  const present = (value: unknown) => typeof value === 'string' && value.trim().length > 0;
+  const fields = Array.isArray(embed.fields) ? embed.fields : [];
+  const url = (value: unknown) => (isRecord(value) ? value.url : undefined);
+  const shows =
+    present(embed.title) ||
+    present(embed.description) ||
+    fields.length > 0 ||
+    (isRecord(embed.author) && present(embed.author.name)) ||
+    (isRecord(embed.footer) && present(embed.footer.text)) ||
+    present(url(embed.image)) ||
+    present(url(embed.thumbnail));
+  if (!shows) {
+    issues.push({ path: at, code: 'EMBED_EMPTY', message: 'Embed must not be empty.' });
+    return issues;
+  }
+  if (blank(embed.title)) {
+    issues.push({
+      path: [...at, 'title'],
+      code: 'BASE_TYPE_BAD_LENGTH',
+      message: 'Must be between 1 and 256 in length.',
+    });
+  }
+  fields.forEach((field, index) => {
+    if (!isRecord(field)) return;
+    if (!present(field.name)) required(['fields', index, 'name']);
+    if (!present(field.value)) required(['fields', index, 'value']);
+  });
+  if (isRecord(embed.footer) && !present(embed.footer.text)) required(['footer', 'text']);
+  if (isRecord(embed.author) && !present(embed.author.name)) required(['author', 'name']);
+  const images: [unknown, (string | number)[]][] = [
+    [url(embed.image), ['image', 'url']],
+    [url(embed.thumbnail), ['thumbnail', 'url']],
+    [isRecord(embed.author) ? embed.author.icon_url : undefined, ['author', 'icon_url']],
+    [isRecord(embed.footer) ? embed.footer.icon_url : undefined, ['footer', 'icon_url']],
+  ];
+  for (const [value, path] of images) {
+    if (typeof value === 'string' && !IMAGE_SCHEMES.test(value)) {
+      issues.push({
+        path: [...at, ...path],
+        code: 'URL_TYPE_INVALID_SCHEME',
+        message: 'Scheme must be one of (http, https, attachment).',
+      });
+    }
   }
   return issues;
 }

@@ -42,6 +42,10 @@
  *   ra.faults.clear(scope?)   ra.faults.pending(scope?)   (times = Infinity: until cleared)
  *   ra.faults.add('GetGameInfoAndUserProgress', fault, Infinity, { g: '12' })   (only requests with these params)
  *
+ * Rate limit: startFakeRa({ ..., rateLimit: { max: 2, windowMs: 250, retryAfter: 'alternate' } }) refuses
+ *   a key's API requests above max per sliding window with 429 (Retry-After always / never / every
+ *   other time); ra.rateLimited counts the refusals.
+ *
  * Requests (ra.requests), every arrival including faulted ones, API key removed:
  *   all(): { endpoint, path, params, atMs (performance.now()), receivedAt }[]
  *   count(endpoint?)   of(endpoint)   gapsMs(endpoint?)   clear()

@@ -177,6 +177,44 @@ export interface FakeRaOptions {
   strictBadges?: boolean;
   /** A prepared world; a new empty one by default. */
   world?: FakeWorld;
+  /** Refuse API requests of one key above this rate with 429 (RA does; its limits are unpublished). */
+  rateLimit?: FakeRaRateLimit;
+}
+
+export interface FakeRaRateLimit {
+  /** At most this many API requests per key in any window of `windowMs` (sliding). */
+  max: number;
+  windowMs: number;
+  /**
+   * Whether a 429 carries `Retry-After` (seconds until the window frees a slot): always, never,
+   * or every other refusal (RA's edge is not consistent). Default 'alternate'.
+   */
+  retryAfter?: 'always' | 'never' | 'alternate';
+}
+
+/** The per-key sliding window; `take` answers the Retry-After seconds when refused, or null. */
+class KeyRateLimiter {
+  readonly #arrivals = new Map<string, number[]>();
+  #refusals = 0;
+  refused = 0;
+
+  constructor(private readonly limit: FakeRaRateLimit) {}
+
+  /** Undefined when allowed; else the 429's headers. */
+  take(key: string, now: number): Record<string, string> | undefined {
+    const recent = (this.#arrivals.get(key) ?? []).filter((t) => now - t < this.limit.windowMs);
+    if (recent.length >= this.limit.max) {
+      this.#arrivals.set(key, recent);
+      this.refused++;
+      const mode = this.limit.retryAfter ?? 'alternate';
+      const withHeader = mode === 'always' || (mode === 'alternate' && this.#refusals++ % 2 === 0);
+      const waitMs = this.limit.windowMs - (now - (recent[0] ?? now));
+      return withHeader ? { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) } : {};
+    }
+    recent.push(now);
+    this.#arrivals.set(key, recent);
+    return undefined;
+  }
 }
 
 export interface FakeRa {
@@ -192,6 +230,8 @@ export interface FakeRa {
   compat: FakeRaCompat;
   /** Changeable at runtime. */
   latencyMs: number;
+  /** API requests refused with 429 by `rateLimit` so far. */
+  readonly rateLimited: number;
   close(): Promise<void>;
 }
 
@@ -892,6 +932,7 @@ export async function startFakeRa(options: FakeRaOptions): Promise<FakeRa> {
   const requests = new RequestLog();
   const compat: FakeRaCompat = { stringNumbers: false, lowercaseType: false, indexedResults: false };
   const strictBadges = options.strictBadges ?? true;
+  const limiter = options.rateLimit ? new KeyRateLimiter(options.rateLimit) : undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -911,6 +952,8 @@ export async function startFakeRa(options: FakeRaOptions): Promise<FakeRa> {
     if (fault && (await serveFault(fault, req, res))) return;
     if (endpoint === 'media') return serveMedia(world, url.pathname, strictBadges, res);
 
+    const refused = limiter?.take(url.searchParams.get('y') ?? '', performance.now());
+    if (refused) return sendJson(res, 429, { message: 'Too Many Attempts.' }, refused);
     if (fake.latencyMs > 0) await sleep(fake.latencyMs);
     if (url.searchParams.get('y') !== options.apiKey) return sendJson(res, 401, UNAUTHENTICATED);
     const answer = HANDLERS[endpoint](world, url.searchParams, compat);
@@ -940,6 +983,9 @@ export async function startFakeRa(options: FakeRaOptions): Promise<FakeRa> {
     requests,
     compat,
     latencyMs: options.latencyMs ?? 0,
+    get rateLimited() {
+      return limiter?.refused ?? 0;
+    },
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
