@@ -96,7 +96,7 @@ describe('/healthz', () => {
 });
 
 describe('/metrics', () => {
-  it('exposes RA requests and 429s, limiter waits, tiers, cycle duration, unlock-to-post latency, outbox and Discord errors, process metrics', async () => {
+  it('exposes RA requests and 429s, limiter waits, cycle duration, unlock-to-post latency, outbox and Discord errors, process metrics', async () => {
     const s = await startTracking({
       env: { METRICS_PORT: '0' },
       overrides: { ra: { maxRetries: 2, baseBackoffMs: 10 } },
@@ -141,7 +141,6 @@ describe('/metrics', () => {
     expect(series(text, 'cheevobot_ra_limiter_wait_seconds_count', { lane: 'interactive' })).toBeGreaterThan(
       0,
     );
-    expect(series(text, 'cheevobot_poll_tier_users', { tier: 'default' })).toBe(1);
     expect(series(text, 'cheevobot_poll_cycle_duration_seconds_count')).toBe(2);
     expect(series(text, 'cheevobot_poll_last_cycle_finished_timestamp_seconds')).toBeGreaterThan(0);
     // Posted 2 minutes (of the test clock) after the unlock, plus the test's own run time.
@@ -156,5 +155,29 @@ describe('/metrics', () => {
     expect(series(text, 'cheevobot_discord_errors_total', { source: 'post', code: '50013' })).toBe(1);
     expect(series(text, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect(series(text, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
+  });
+
+  it('follows the adaptive schedule: polls it starts keep /healthz at 200, and users are counted per tier', async () => {
+    const s = await startTracking({ env: { METRICS_PORT: '0', POLL_CRON: EVERY_5_MIN } });
+    h = s.h;
+    for (const name of ['Scott', 'Ada']) {
+      s.world.addUser({ username: name });
+      await h.slash(h.admin, 'track', { subcommand: 'add', options: { user: name } });
+    }
+    s.clock.advance(16 * MINUTE);
+    expect((await healthz(h)).status).toBe(503);
+
+    // A POLL_CRON tick: the schedule polls both users (no runCycle), which is progress.
+    await h.bot.schedule.tick();
+    let text = '';
+    for (let i = 0; i < 100; i++) {
+      text = await metricsText(h);
+      if (series(text, 'cheevobot_poll_cycle_duration_seconds_count') === 1) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(series(text, 'cheevobot_poll_cycle_duration_seconds_count')).toBe(1);
+    expect(series(text, 'cheevobot_poll_tier_users', { tier: 'cold' })).toBe(2);
+    expect(series(text, 'cheevobot_poll_tier_users', { tier: 'hot' })).toBe(0);
+    expect(await healthz(h)).toMatchObject({ status: 200, body: { ok: true, reasons: [] } });
   });
 });
