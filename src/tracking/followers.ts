@@ -103,6 +103,18 @@ export function createFollowerWatcher(options: FollowerWatcherOptions) {
     reads++;
     pages = Math.max(1, Math.ceil(result.total / pageSize));
     const changed = followers.record(result.followers.map(toInput), at);
+    // A follower who appears after the first full pass just followed: most likely playing now,
+    // and with no earlier points to compare, so worth one poll too. (Before the first pass
+    // everyone is new: that would be a burst of polls at every start.)
+    if (known !== null) {
+      const seen = known;
+      for (const f of result.followers) {
+        const ulid = f.ulid.toUpperCase();
+        if (seen.has(ulid)) continue;
+        seen.add(ulid); // once: not again on every read until the pass completes
+        if (!changed.includes(ulid)) changed.push(ulid);
+      }
+    }
     if (failing) logger.info('followers list readable again');
     failing = false;
     return changed;

@@ -39,7 +39,7 @@ export interface ScheduleRunnerOptions {
   poller: Pick<Poller, 'pollUser' | 'readAwardsFeed'>;
   /** Polls run in its background lane, behind requests a person waits for. */
   ra: Pick<RaClient, 'runInBackground'>;
-  store: Pick<Store, 'listPollTargets'>;
+  store: Pick<Store, 'listPollTargets' | 'subscriptionsOf'>;
   logger: Logger;
   now: () => Date;
   timers?: Timers;
@@ -215,9 +215,12 @@ export function createScheduleRunner(options: ScheduleRunnerOptions) {
     /** The follower watcher saw these users' points move: poll them (if tracked) at once. */
     pointsChanged(ulids: readonly string[]): void {
       const at = now().getTime();
-      // A user tracked since the last refresh must not wait for the next one to be polled.
-      if (ulids.some((ulid) => !entries.has(ulid.toUpperCase())))
-        refreshTargets(at, at - refreshedAt >= 1_000);
+      // A user tracked since the last refresh must not wait for the next one to be polled; most
+      // unknown followers are simply not tracked (one indexed look-up each says so).
+      const newlyTracked = ulids.some(
+        (ulid) => !entries.has(ulid.toUpperCase()) && store.subscriptionsOf(ulid).length > 0,
+      );
+      if (newlyTracked) refreshTargets(at, true);
       let any = false;
       for (const ulid of ulids) {
         const entry = entries.get(ulid.toUpperCase());

@@ -60,6 +60,21 @@ async function setUp(world: FakeWorld, pageSize = 500) {
 }
 
 describe('follower watcher', () => {
+  it('reports a follower who appears after the first full pass once, as a change (they just followed)', async () => {
+    const world = smallWorld();
+    world.follow('Alice');
+    const { watcher, advance, changes } = await setUp(world);
+    watcher.start();
+    await advance(0);
+    expect(changes).toEqual([]); // the first pass: everyone is new, nobody is a change
+    world.follow('Bob');
+    await advance(15_000);
+    expect(changes).toEqual([[world.user('Bob').ulid]]);
+    await advance(15_000);
+    expect(changes).toHaveLength(1); // not again on the next read
+    watcher.stop();
+  });
+
   it('reads page 1 every 15 s at 1 request/s and reports whose points changed', async () => {
     const world = smallWorld();
     world.follow('Alice');
