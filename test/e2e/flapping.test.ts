@@ -47,9 +47,16 @@ async function cycle(s: TrackingSetup, gapMs = 5 * MINUTE): Promise<void> {
 
 /** Each post as the achievement ids it shows, or its first line for an award. */
 function channel(s: TrackingSetup): (number[] | string)[] {
-  return s.h.discord
-    .channelMessages(s.h.channel.id)
-    .map((m) => (/mastered/i.test(m.content) ? m.content.replace(/\*/g, '') : announcedAchievementIds(m)));
+  return (
+    s.h.discord
+      .channelMessages(s.h.channel.id)
+      // An award's headline, without its milestone sentence ("That’s their 3rd mastery…", tested elsewhere).
+      .map((m) =>
+        /mastered/i.test(m.content)
+          ? m.content.replace(/\*/g, '').replace(/ That’s their .*$/, '')
+          : announcedAchievementIds(m),
+      )
+  );
 }
 
 async function setup(): Promise<TrackingSetup> {

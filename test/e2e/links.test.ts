@@ -2,11 +2,13 @@
  * Linked accounts end to end: /link with the follow proof (read from the follower watcher's list),
  * its refusals, /unlink, managers linking by hand, and the link as the default user.
  */
+
 import { afterEach, describe, expect, it } from 'vitest';
+import { PROOF_TIMEOUT_MS } from '../../src/tracking/link-proof.js';
 import type { Harness } from './harness.js';
 import { BOT_RA, followerTick, replyText, startLinks } from './links-helpers.js';
 import { ephemeralError, runCommand } from './progress-helpers.js';
-import { addGame, isEphemeral, MINUTE, messageText, startTracking } from './tracking-helpers.js';
+import { addGame, isEphemeral, messageText, startTracking } from './tracking-helpers.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -79,7 +81,9 @@ describe('/link with the follow proof', () => {
     s.world.addUser({ username: 'Scott' });
     const handle = runCommand(h, h.member, 'link', { user: 'Scott' });
     await handle.waitForReply(10_000);
-    s.clock.advance(15 * MINUTE);
+    // The proof gives up at 14.5 minutes (followerTick adds 10 s), while the reply can still be
+    // edited: Discord's interaction token lives 15 minutes.
+    s.clock.advance(PROOF_TIMEOUT_MS - 10_000);
     await followerTick(s);
     expect(replyText(handle)).toContain('within 15 minutes');
     expect(replyText(handle)).toContain('run `/link` again');
