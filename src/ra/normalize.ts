@@ -301,14 +301,8 @@ function normalizeAchievements(raw: unknown, where: string): Achievement[] {
     .sort((a, b) => a.displayOrder - b.displayOrder || a.id - b.id);
 }
 
-/**
- * API_GetGameInfoAndUserProgress with a=1. RA answers an unknown user AND an unknown game with
- * the same bare `[]`; `notFound` says how the caller wants that reported.
- */
-export function normalizeGameProgress(raw: unknown, notFound: NotFoundContext): GameProgress {
-  const where = 'GetGameInfoAndUserProgress';
-  const body = objectBody(raw, where, notFound);
-  const highestAwardKind = parseAwardKind(body.HighestAwardKind);
+/** The game's own fields, as GetGameInfoAndUserProgress and GetGameExtended both send them. */
+function gameFields(body: RawObject, where: string) {
   const released = optionalString(body, 'Released', where);
   return {
     id: requiredId(body, 'ID', where),
@@ -325,6 +319,19 @@ export function normalizeGameProgress(raw: unknown, notFound: NotFoundContext): 
     released: released === '' ? null : released,
     parentGameId: optionalId(body, 'ParentGameID', where),
     numDistinctPlayers: optionalNumber(body, 'NumDistinctPlayers', where),
+  };
+}
+
+/**
+ * API_GetGameInfoAndUserProgress with a=1. RA answers an unknown user AND an unknown game with
+ * the same bare `[]`; `notFound` says how the caller wants that reported.
+ */
+export function normalizeGameProgress(raw: unknown, notFound: NotFoundContext): GameProgress {
+  const where = 'GetGameInfoAndUserProgress';
+  const body = objectBody(raw, where, notFound);
+  const highestAwardKind = parseAwardKind(body.HighestAwardKind);
+  return {
+    ...gameFields(body, where),
     numAchievements: optionalNumber(body, 'NumAchievements', where),
     numAwardedToUser: optionalNumber(body, 'NumAwardedToUser', where),
     numAwardedToUserHardcore: optionalNumber(body, 'NumAwardedToUserHardcore', where),
@@ -600,26 +607,12 @@ export function normalizeGameDetails(raw: unknown, query: string): GameDetails {
   const where = 'GetGameExtended';
   const body = objectBody(raw, where, { what: 'game', query });
   const achievements = normalizeAchievements(body.Achievements, `${where}.Achievements`);
-  const released = optionalString(body, 'Released', where);
   const byAuthor = new Map<string, number>();
   for (const a of achievements) {
     if (a.author) byAuthor.set(a.author, (byAuthor.get(a.author) ?? 0) + 1);
   }
   return {
-    id: requiredId(body, 'ID', where),
-    title: requiredString(body, 'Title', where),
-    consoleId: optionalNumber(body, 'ConsoleID', where),
-    consoleName: optionalString(body, 'ConsoleName', where),
-    imageIcon: optionalString(body, 'ImageIcon', where),
-    imageTitle: optionalString(body, 'ImageTitle', where),
-    imageIngame: optionalString(body, 'ImageIngame', where),
-    imageBoxArt: optionalString(body, 'ImageBoxArt', where),
-    publisher: optionalString(body, 'Publisher', where),
-    developer: optionalString(body, 'Developer', where),
-    genre: optionalString(body, 'Genre', where),
-    released: released === '' ? null : released,
-    parentGameId: optionalId(body, 'ParentGameID', where),
-    numDistinctPlayers: optionalNumber(body, 'NumDistinctPlayers', where),
+    ...gameFields(body, where),
     numDistinctPlayersHardcore: optionalNumber(body, 'NumDistinctPlayersHardcore', where),
     numAchievements: isAbsent(body.NumAchievements)
       ? achievements.length
