@@ -302,16 +302,24 @@ export function createPoller(options: PollerOptions) {
         const progress = await gameProgress(target, gameId, at);
         if (progress !== null) games.push({ gameId, progress });
       }
-      let user: PayloadUser = { ulid: target.ulid, displayName: target.displayName, userPic: target.userPic };
-      let plan = planGames(target, games, user, at);
-      if (plan.rows.length > 0) {
-        // Only now, with something to announce, is the current display name worth a request.
-        user = await freshUser(target, at);
-        // Milestones and the AotW mark are read (cached) before the final plan.
-        await options.extras?.prepare(plan.rows);
-        plan = planGames(target, games, user, at); // re-read after the await
+      let enqueued = 0;
+      // Most polls read no game (an idle user): nothing to diff, plan or write.
+      if (games.length > 0) {
+        let user: PayloadUser = {
+          ulid: target.ulid,
+          displayName: target.displayName,
+          userPic: target.userPic,
+        };
+        let plan = planGames(target, games, user, at);
+        if (plan.rows.length > 0) {
+          // Only now, with something to announce, is the current display name worth a request.
+          user = await freshUser(target, at);
+          // Milestones and the AotW mark are read (cached) before the final plan.
+          await options.extras?.prepare(plan.rows);
+          plan = planGames(target, games, user, at); // re-read after the await
+        }
+        enqueued = plan.commit().outboxIds.length;
       }
-      const enqueued = plan.commit().outboxIds.length;
       // The window moves on even past a failing game: that game is retried on its own.
       successes.record(target.ulid, at);
       return { ok: true, active: newActivity.size > 0, gamesDiffed: gameIds.size, enqueued };
