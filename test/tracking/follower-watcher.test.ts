@@ -34,6 +34,9 @@ function virtualTimers(clock: { ms: number }) {
       clock.ms = next[1].at;
       next[1].fn();
       for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+      // A read goes over real HTTP: wait (up to 2 s) until the watcher re-arms its timer, which it
+      // does after every read, so virtual time never runs past a read still in flight.
+      for (let i = 0; i < 400 && due.size === 0; i++) await new Promise((r) => setTimeout(r, 5));
     }
     clock.ms = end;
   }
