@@ -4,7 +4,7 @@ import type { Command, CommandContext } from '../src/discord/command.js';
 import type { UserAwards, UserSummary } from '../src/ra/types.js';
 import { renderProfileCard } from '../src/render/profile.js';
 import { TtlCache } from '../src/util/ttl-cache.js';
-import { userChoices, userOrLink } from './who.js';
+import { userChoices, userOption, userOrLink } from './who.js';
 
 /** A card is at most this old: RA's summary is heavy (rank per call), so repeats are served from here. */
 export const PROFILE_CACHE_MS = 5 * 60_000;
@@ -12,13 +12,7 @@ export const PROFILE_CACHE_MS = 5 * 60_000;
 const data = new SlashCommandBuilder()
   .setName('profile')
   .setDescription('A RetroAchievements player card (yours if you linked your account)')
-  .addStringOption((o) =>
-    o
-      .setName('user')
-      .setDescription('RA username, display name or ULID (default: your linked account)')
-      .setAutocomplete(true)
-      .setMaxLength(40),
-  )
+  .addStringOption(userOption)
   .toJSON();
 
 interface Card {

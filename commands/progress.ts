@@ -27,7 +27,7 @@ import {
   gamePickerReply,
   resolveGame,
 } from './game-option.js';
-import { userChoices, userOrLink } from './who.js';
+import { userChoices, userOption, userOrLink } from './who.js';
 
 /** Interactions live 15 minutes; so do the buttons of a /progress reply. */
 export const BROWSE_LIFETIME_MS = 15 * 60_000;
@@ -43,13 +43,7 @@ const data = new SlashCommandBuilder()
   .addStringOption((o) =>
     gameOption(o, 'Game title (the user’s recent games are suggested first), abbreviation like ff7, or id'),
   )
-  .addStringOption((o) =>
-    o
-      .setName('user')
-      .setDescription('RA username, display name or ULID (default: your linked account)')
-      .setAutocomplete(true)
-      .setMaxLength(40),
-  )
+  .addStringOption(userOption)
   .toJSON();
 
 /**

@@ -2,6 +2,7 @@
  * "Which RA user?" for commands that take one: the `user` option when given, else the invoker's
  * linked account; and the suggestions shown while typing a user.
  */
+import type { SlashCommandStringOption } from '@discordjs/builders';
 import type { AutocompleteInteraction, ChatInputCommandInteraction } from 'discord.js';
 import { type CommandContext, UserFacingError } from '../src/discord/command.js';
 import { isRaUser, parseRaUser } from '../src/ra/validate.js';
@@ -13,6 +14,15 @@ export const LINK_HINT =
   'Name a RetroAchievements user with `user:`, or link your own account once with `/link user:` and leave it out from then on.';
 
 /** The typed `user` (checked), or the invoker's linked RA account (its ULID). */
+/** The optional `user` option of commands that default to the invoker's linked account. */
+export function userOption(o: SlashCommandStringOption): SlashCommandStringOption {
+  return o
+    .setName('user')
+    .setDescription('RA username, display name or ULID (default: your linked account)')
+    .setAutocomplete(true)
+    .setMaxLength(40);
+}
+
 export function userOrLink(
   interaction: ChatInputCommandInteraction,
   ctx: CommandContext,

@@ -547,22 +547,16 @@ export function normalizeUsersFollowingMe(raw: unknown): FollowersPage {
   const endpoint = 'GetUsersFollowingMe';
   const body = objectBody(raw, endpoint);
   const rows = isAbsent(body.Results) ? [] : listOf(body.Results, `${endpoint}.Results`);
-  const followers: Follower[] = [];
-  rows.forEach((row, i) => {
-    const where = `${endpoint}.Results[${i}]`;
-    try {
-      if (!isRawObject(row)) throw malformed(where, 'a user object');
-      const ulid = requiredString(row, 'ULID', where).toUpperCase();
-      if (ulid === '') throw malformed(`${where}.ULID`, 'a non-empty ULID');
-      followers.push({
-        user: requiredString(row, 'User', where),
-        ulid,
-        hardcorePoints: optionalNumber(row, 'Points', where),
-        softcorePoints: optionalNumber(row, 'PointsSoftcore', where),
-      });
-    } catch (error) {
-      if (!(error instanceof RaMalformedResponseError)) throw error;
-    }
+  const followers = readRows(rows, `${endpoint}.Results`, (row, where): Follower => {
+    if (!isRawObject(row)) throw malformed(where, 'a user object');
+    const ulid = requiredString(row, 'ULID', where).toUpperCase();
+    if (ulid === '') throw malformed(`${where}.ULID`, 'a non-empty ULID');
+    return {
+      user: requiredString(row, 'User', where),
+      ulid,
+      hardcorePoints: optionalNumber(row, 'Points', where),
+      softcorePoints: optionalNumber(row, 'PointsSoftcore', where),
+    };
   });
   const total = optionalNumber(body, 'Total', endpoint, followers.length);
   return { followers, total: Math.max(total, followers.length) };

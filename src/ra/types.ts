@@ -229,24 +229,6 @@ export interface GameDetails extends Game {
   authors: Array<{ name: string; achievements: number }>;
 }
 
-/** One game award in API_GetUserAwards' visible list. */
-export interface VisibleGameAward {
-  awardedAt: Date;
-  /** Mapped from RA's AwardType + AwardDataExtra (1 = hardcore). */
-  kind: AwardKind;
-  gameId: number;
-}
-
-/** API_GetUserAwards: the user's award counts and the visible game awards. */
-export interface UserAwards {
-  masteries: number;
-  completions: number;
-  beatenHardcore: number;
-  beatenSoftcore: number;
-  /** Game awards only (site and event awards are left out). */
-  visible: VisibleGameAward[];
-}
-
 /** One row of the Achievement of the Week's `Unlocks` (those since it started, at most 500). */
 export interface AotwUnlock {
   user: string;

@@ -6,7 +6,9 @@
  * that moves the current-generation pointer. A refresh that fails half-way leaves rows of an
  * unfinished generation that nobody reads; the next refresh deletes them first.
  */
+
 import type { SetKind } from '../catalogue/title.js';
+import type { GameListEntry } from '../ra/types.js';
 import type { Database } from './db.js';
 import { type Instant, toMs } from './shared.js';
 
@@ -16,14 +18,8 @@ export interface CatalogueConsole {
   iconUrl: string;
 }
 
-export interface CatalogueGame {
-  id: number;
-  title: string;
-  consoleId: number;
-  consoleName: string;
-  imageIcon: string;
-  numAchievements: number;
-  points: number;
+/** A game of RA's list as the catalogue keeps it: the list row plus its search data. */
+export interface CatalogueGame extends GameListEntry {
   kind: SetKind;
   /** The title's indexed words and abbreviations (`indexTitle`), space-separated. */
   terms: string;
