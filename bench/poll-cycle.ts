@@ -10,11 +10,11 @@ import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
+import type { EarnedTimes } from '../src/domain/detection.js';
 import { createLogger } from '../src/log.js';
 import { createRaClient } from '../src/ra/client.js';
 import type { AwardKind } from '../src/ra/types.js';
 import { openDatabase, Store } from '../src/store/index.js';
-import type { EarnedTimes } from '../src/tracking/detect.js';
 import { createPoller, pollerUserConcurrency } from '../src/tracking/poller.js';
 import {
   BENCH_DIR,

@@ -7,10 +7,11 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Subscription } from '../src/domain/announcements.js';
+import type { EarnedTimes } from '../src/domain/detection.js';
 import type { Achievement, GameProgress } from '../src/ra/types.js';
 import { openDatabase, Store } from '../src/store/index.js';
-import { detectGameChanges, type EarnedTimes, planFanOut } from '../src/tracking/detect.js';
-import type { Subscription } from '../src/tracking/events.js';
+import { detectGameChanges, planFanOut } from '../src/tracking/detect.js';
 import { type Figure, figure, numberOption, prng, report, round, summarize } from './lib.js';
 
 const SECTION = 'store';

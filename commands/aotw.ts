@@ -3,7 +3,7 @@ import { ChannelType, type ChatInputCommandInteraction, InteractionContextType }
 import { readAotwSnapshot } from '../src/community/aotw.js';
 import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
 import { type AotwHolder, renderAotwStatus } from '../src/render/community.js';
-import { requireAnnounceChannel, requireGuild, requireManager } from './shared.js';
+import { requireAnnounceChannel, requireGuild, requireManager } from './shared/guards.js';
 
 const data = new SlashCommandBuilder()
   .setName('aotw')

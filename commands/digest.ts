@@ -3,7 +3,7 @@ import { ChannelType, type ChatInputCommandInteraction, InteractionContextType }
 import { isValidTimeZone, latestSlot, nextSlot, WEEKDAYS } from '../src/community/digest-schedule.js';
 import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
 import { safeText } from '../src/render/text.js';
-import { requireAnnounceChannel, requireGuild, requireManager } from './shared.js';
+import { requireAnnounceChannel, requireGuild, requireManager } from './shared/guards.js';
 
 const data = new SlashCommandBuilder()
   .setName('digest')

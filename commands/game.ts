@@ -18,7 +18,7 @@ import {
   gameOption,
   gamePickerReply,
   resolveGame,
-} from './game-option.js';
+} from './shared/game-option.js';
 
 /** custom_id prefix of this command's picker buttons. */
 const PICK_PREFIX = 'game';

@@ -5,22 +5,16 @@ import {
   InteractionContextType,
   MessageFlags,
 } from 'discord.js';
-import {
-  PERIODS,
-  type Period,
-  periodStart,
-  RANK_BY,
-  type RankBy,
-  rankEntries,
-} from '../src/community/ranking.js';
+import { periodStart, rankEntries } from '../src/community/ranking.js';
 import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
+import { PERIODS, type Period, RANK_BY, type RankBy } from '../src/domain/community.js';
 import {
   decodeLeaderboardId,
   LEADERBOARD_ID_PREFIX,
   type LeaderboardState,
   renderLeaderboard,
 } from '../src/render/leaderboard.js';
-import { requireGuild, trackedUserChoices } from './shared.js';
+import { requireGuild, trackedUserChoices } from './shared/guards.js';
 
 /** Buttons work this long after the command (Discord's interaction token lives 15 minutes). */
 export const LEADERBOARD_LIFETIME_MS = 15 * 60_000;

@@ -12,8 +12,8 @@ import {
 } from '../src/render/links.js';
 import { safeText } from '../src/render/text.js';
 import type { ProofEvent } from '../src/tracking/link-proof.js';
-import { requireGuild, requireManager } from './shared.js';
-import { userChoices } from './who.js';
+import { requireGuild, requireManager } from './shared/guards.js';
+import { userChoices } from './shared/who.js';
 
 const data = new SlashCommandBuilder()
   .setName('link')

@@ -26,8 +26,8 @@ import {
   gameOption,
   gamePickerReply,
   resolveGame,
-} from './game-option.js';
-import { userChoices, userOption, userOrLink } from './who.js';
+} from './shared/game-option.js';
+import { userChoices, userOption, userOrLink } from './shared/who.js';
 
 /** Interactions live 15 minutes; so do the buttons of a /progress reply. */
 export const BROWSE_LIFETIME_MS = 15 * 60_000;

@@ -10,7 +10,7 @@ import { renderSettings } from '../src/render/admin.js';
 import { botAccount, renderSpeedEmbed } from '../src/render/speed.js';
 import { GAME_FAILING_WARN_MS } from '../src/tracking/poller.js';
 import { membersSettings } from './settings-members.js';
-import { requireAnnounceChannel, requireGuild, requireManager } from './shared.js';
+import { requireAnnounceChannel, requireGuild, requireManager } from './shared/guards.js';
 
 /** `/settings retry` sends again what failed this recently. */
 const RETRY_WINDOW_MS = 7 * 24 * 60 * 60_000;

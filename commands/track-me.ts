@@ -5,8 +5,8 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
 import { type CommandContext, UserFacingError } from '../src/discord/command.js';
 import { safeText } from '../src/render/text.js';
-import { checkAnnounceChannel, requireGuild } from './shared.js';
-import { LINK_HINT } from './who.js';
+import { checkAnnounceChannel, requireGuild } from './shared/guards.js';
+import { LINK_HINT } from './shared/who.js';
 
 const bold = (text: string) => `**${safeText(text, 64, { singleLine: true })}**`;
 

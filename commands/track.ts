@@ -11,7 +11,7 @@ import {
   requireGuild,
   requireManager,
   trackedUserChoices,
-} from './shared.js';
+} from './shared/guards.js';
 import { trackMe } from './track-me.js';
 
 const data = new SlashCommandBuilder()

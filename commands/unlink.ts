@@ -2,7 +2,7 @@ import { SlashCommandBuilder } from '@discordjs/builders';
 import type { ChatInputCommandInteraction } from 'discord.js';
 import type { Command, CommandContext } from '../src/discord/command.js';
 import { safeText } from '../src/render/text.js';
-import { requireGuild, requireManager } from './shared.js';
+import { requireGuild, requireManager } from './shared/guards.js';
 
 const data = new SlashCommandBuilder()
   .setName('unlink')

@@ -1,6 +1,7 @@
 import { ConfigError, loadConfigFromProcess } from './config.js';
-import { ANNOUNCE_PERMISSION_NAMES, INVITE_PERMISSIONS } from './discord/permissions.js';
+import { INVITE_PERMISSIONS } from './discord/permissions.js';
 import { createRest, discordFailure, inviteUrl, stopRest, type ToolOptions, whoAmI } from './discord/rest.js';
+import { ANNOUNCE_PERMISSION_NAMES } from './domain/permissions.js';
 import { scrubSecrets, silentLogger } from './log.js';
 import { CLOCK_SKEW_WARN_MS, createRaClient } from './ra/client.js';
 import { RaError } from './ra/errors.js';

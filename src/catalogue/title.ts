@@ -3,9 +3,7 @@
  * are subsets or hacks, and the abbreviations a title's initials allow. The index (store) and
  * the query (search) both go through here, so they can never disagree.
  */
-
-/** RA's tags for sets that are not a game's main set; ranked below main sets, never hidden. */
-export type SetKind = 'main' | 'subset' | 'hack' | 'homebrew' | 'prototype' | 'demo' | 'unlicensed' | 'other';
+import type { SetKind } from '../domain/catalogue.js';
 
 const TILDE_TAGS: Record<string, SetKind> = {
   hack: 'hack',

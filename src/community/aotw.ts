@@ -3,6 +3,7 @@
  * the meta table (so a restart doesn't ask again). Commands and announcements read the stored
  * copy; a server that opted in gets one post when a new one starts.
  */
+import type { AotwData, AotwPayload } from '../domain/community.js';
 import type { Logger } from '../log.js';
 import type { RaClient } from '../ra/client.js';
 import type { AchievementOfTheWeek } from '../ra/types.js';
@@ -14,25 +15,11 @@ export const AOTW_REFRESH_MS = 60 * 60_000;
 export const AOTW_META_KEY = 'aotw_snapshot';
 export const AOTW_CHECKED_META_KEY = 'aotw_checked_at';
 export const AOTW_ANNOUNCED_META_KEY = 'aotw_announced';
-/** RA's AotW runs a week from its start. */
-export const AOTW_LENGTH_MS = 7 * 24 * 60 * 60_000;
 
 /** The stored AotW: RA's answer with dates as ISO text; `current` null when none is set. */
 export interface AotwSnapshot {
   checkedAt: string;
   current: AotwData | null;
-}
-
-export type AotwData = Omit<AchievementOfTheWeek, 'startAt' | 'unlocks'> & {
-  startAt: string | null;
-  unlocks: { user: string; ulid: string | null; date: string; hardcore: boolean }[];
-};
-
-/** Outbox payload of an "a new Achievement of the Week started" post. */
-export interface AotwPayload {
-  version: 1;
-  kind: 'aotw';
-  aotw: Omit<AotwData, 'unlocks'>;
 }
 
 export function toAotwData(aotw: AchievementOfTheWeek): AotwData {

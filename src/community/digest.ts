@@ -4,7 +4,7 @@
  * queueing it exactly once per slot.
  */
 
-import type { PeriodAward, PeriodGame, PeriodUnlock } from '../store/community.js';
+import type { DigestPayload } from '../domain/community.js';
 import type { Store } from '../store/index.js';
 import { latestSlot } from './digest-schedule.js';
 import { rankEntries } from './ranking.js';
@@ -13,21 +13,6 @@ export const DIGEST_TOP_GAINERS = 5;
 /** Masteries and beatens listed before "+K more". */
 export const DIGEST_MAX_AWARDS = 15;
 const WEEK_MS = 7 * 24 * 60 * 60_000;
-
-export interface DigestPayload {
-  version: 1;
-  kind: 'digest';
-  /** ISO: the week covered, [from, to). */
-  from: string;
-  to: string;
-  timeZone: string;
-  trackedCount: number;
-  gainers: { ulid: string; displayName: string; points: number; unlocks: number; rank: number }[];
-  awards: PeriodAward[];
-  moreAwards: number;
-  rarest: PeriodUnlock | null;
-  mostPlayed: PeriodGame | null;
-}
 
 export function buildDigest(store: Store, guildId: string, slotMs: number, timeZone: string): DigestPayload {
   const from = slotMs - WEEK_MS;

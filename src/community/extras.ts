@@ -4,10 +4,11 @@
  * Achievement of the Week. The poller awaits `prepare` (RA requests) BEFORE its final, await-free
  * plan-and-write, then calls `decorate` on the rows it writes.
  */
+
+import type { AwardMilestone, AwardPayload, OutboxInput } from '../domain/announcements.js';
 import type { Logger } from '../log.js';
 import type { RaClient } from '../ra/client.js';
 import type { AwardKind, UserAwards } from '../ra/types.js';
-import type { AwardMilestone, AwardPayload, OutboxInput } from '../tracking/events.js';
 import { errorMessage } from '../util/error-message.js';
 import { TtlCache } from '../util/ttl-cache.js';
 

@@ -2,23 +2,7 @@
  * Leaderboard ranking, pure: who is ahead, with ties sharing a rank ("1, 2, 2, 4": standard
  * competition ranking), and the time window of each period.
  */
-import type { LeaderboardEntry } from '../store/leaderboard.js';
-
-export const PERIODS = ['week', 'month', 'all'] as const;
-export type Period = (typeof PERIODS)[number];
-export const RANK_BY = ['points', 'awards', 'unlocks'] as const;
-export type RankBy = (typeof RANK_BY)[number];
-
-export const PERIOD_LABELS: Readonly<Record<Period, string>> = {
-  week: 'last 7 days',
-  month: 'last 30 days',
-  all: 'all time',
-};
-export const RANK_BY_LABELS: Readonly<Record<RankBy, string>> = {
-  points: 'hardcore points',
-  awards: 'games mastered and beaten',
-  unlocks: 'achievements unlocked',
-};
+import type { LeaderboardEntry, Period, RankBy, RankedEntry } from '../domain/community.js';
 
 const DAY_MS = 24 * 60 * 60_000;
 /** Week and month are rolling windows ending now: no time zone to argue about. */
@@ -26,11 +10,6 @@ export const PERIOD_DAYS: Readonly<Record<Exclude<Period, 'all'>, number>> = { w
 
 export function periodStart(period: Exclude<Period, 'all'>, now: Date): Date {
   return new Date(now.getTime() - PERIOD_DAYS[period] * DAY_MS);
-}
-
-export interface RankedEntry extends LeaderboardEntry {
-  /** 1-based; equal scores share the rank. */
-  rank: number;
 }
 
 /** The figures compared, most significant first. */

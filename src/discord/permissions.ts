@@ -5,17 +5,7 @@ import {
   PermissionFlagsBits,
   PermissionsBitField,
 } from 'discord.js';
-
-/** What the bot needs in an announcement channel, with the names Discord's UI shows. */
-export const ANNOUNCE_PERMISSIONS = [
-  [PermissionFlagsBits.ViewChannel, 'View Channel'],
-  [PermissionFlagsBits.SendMessages, 'Send Messages'],
-  [PermissionFlagsBits.EmbedLinks, 'Embed Links'],
-  [PermissionFlagsBits.AttachFiles, 'Attach Files'],
-] as const;
-
-/** Those permissions as people read them: "View Channel, Send Messages, Embed Links, Attach Files". */
-export const ANNOUNCE_PERMISSION_NAMES = ANNOUNCE_PERMISSIONS.map(([, name]) => name).join(', ');
+import { ANNOUNCE_PERMISSIONS } from '../domain/permissions.js';
 
 /** The bot's invite permissions: exactly what it uses. */
 export const INVITE_PERMISSIONS = ANNOUNCE_PERMISSIONS.reduce((sum, [bit]) => sum | bit, 0n);

@@ -3,10 +3,10 @@
  * RA client, poller and dispatcher accept. Nothing here changes what the bot does.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { parseAnnouncementPayload } from '../domain/announcements.js';
 import type { RaObserver } from '../ra/client.js';
 import type { OutboxRow } from '../store/index.js';
 import type { DispatchObserver } from '../tracking/dispatch.js';
-import { parseAnnouncementPayload } from '../tracking/events.js';
 import type { CycleReport, PollObserver } from '../tracking/poller.js';
 
 export interface BotMetrics {

@@ -1,5 +1,5 @@
 import type { APIEmbed } from 'discord.js';
-import { ANNOUNCE_PERMISSION_NAMES } from '../discord/permissions.js';
+import { ANNOUNCE_PERMISSION_NAMES } from '../domain/permissions.js';
 import type { RaUrls } from '../ra/urls.js';
 import { safeText } from './text.js';
 

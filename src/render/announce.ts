@@ -4,8 +4,6 @@
  * after a restart.
  */
 import type { APIEmbed } from 'discord.js';
-import { isHardcoreAward } from '../ra/types.js';
-import type { RaUrls } from '../ra/urls.js';
 import type {
   AnnouncementPayload,
   AwardPayload,
@@ -14,7 +12,9 @@ import type {
   PayloadProgress,
   UnlockBundlePayload,
   UnlockPayload,
-} from '../tracking/events.js';
+} from '../domain/announcements.js';
+import { isHardcoreAward } from '../ra/types.js';
+import type { RaUrls } from '../ra/urls.js';
 import {
   AWARD_COLORS,
   AWARD_EMOJI,
@@ -39,7 +39,7 @@ import {
   safeText,
 } from './text.js';
 
-export type { AnnouncementPayload } from '../tracking/events.js';
+export type { AnnouncementPayload } from '../domain/announcements.js';
 
 export interface AnnouncementMessage {
   content?: string;

@@ -3,8 +3,8 @@
  * `/aotw` answer. Pure; payloads hold everything (a digest renders the same when posted late).
  */
 import type { APIEmbed } from 'discord.js';
-import { AOTW_LENGTH_MS, type AotwData, type AotwPayload } from '../community/aotw.js';
-import type { DigestPayload } from '../community/digest.js';
+import type { DigestPayload } from '../domain/community.js';
+import { AOTW_LENGTH_MS, type AotwData, type AotwPayload } from '../domain/community.js';
 import type { RaUrls } from '../ra/urls.js';
 import type { AnnouncementMessage } from './announce.js';
 import {

@@ -3,9 +3,9 @@
  * plus the "which game did you mean?" picker every game option uses.
  */
 import { type APIEmbed, ButtonStyle, ComponentType } from 'discord.js';
+import type { GamePlayer } from '../domain/community.js';
 import { awardRank, type GameDetails } from '../ra/types.js';
 import type { RaUrls } from '../ra/urls.js';
-import type { GamePlayer } from '../store/game-players.js';
 import type { MessageActionRow } from './progress.js';
 import { AWARD_COLORS, AWARD_EMOJI, AWARD_LABELS, formatCount, formatPercent } from './style.js';
 import { joinLinesWithin, plainText, safeText } from './text.js';

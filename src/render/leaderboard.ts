@@ -1,13 +1,6 @@
 /** `/leaderboard`: one page of ranked tracked users, paging buttons, and the invoker's own line. */
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
-import {
-  PERIOD_LABELS,
-  type Period,
-  RANK_BY,
-  RANK_BY_LABELS,
-  type RankBy,
-  type RankedEntry,
-} from '../community/ranking.js';
+import { type Period, RANK_BY, type RankBy, type RankedEntry } from '../domain/community.js';
 import type { RaUrls } from '../ra/urls.js';
 import { formatCount } from './style.js';
 import { safeText } from './text.js';
@@ -166,3 +159,15 @@ function button(label: string, state: LeaderboardState, disabled: boolean): APIB
     disabled,
   };
 }
+
+export const PERIOD_LABELS: Readonly<Record<Period, string>> = {
+  week: 'last 7 days',
+  month: 'last 30 days',
+  all: 'all time',
+};
+
+export const RANK_BY_LABELS: Readonly<Record<RankBy, string>> = {
+  points: 'hardcore points',
+  awards: 'games mastered and beaten',
+  unlocks: 'achievements unlocked',
+};

@@ -7,9 +7,9 @@
  * unfinished generation that nobody reads; the next refresh deletes them first.
  */
 
-import type { SetKind } from '../catalogue/title.js';
+import type { SetKind } from '../domain/catalogue.js';
 import type { GameListEntry } from '../ra/types.js';
-import type { Database } from './db.js';
+import type { Database } from './shared.js';
 import { type Instant, toMs } from './shared.js';
 
 export interface CatalogueConsole {

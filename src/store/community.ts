@@ -3,10 +3,9 @@
  * posts they queue in the outbox. A post is queued in the same transaction that records it as
  * done, so a crash or restart never queues it twice and never loses it.
  */
-import type { AwardKind } from '../ra/types.js';
-import type { Database } from './db.js';
-import { randomNonce } from './outbox.js';
-import { type Instant, toMs } from './shared.js';
+import type { PeriodAward, PeriodGame, PeriodUnlock } from '../domain/community.js';
+import type { Database } from './shared.js';
+import { type Instant, randomNonce, toMs } from './shared.js';
 
 export interface DigestSchedule {
   channelId: string;
@@ -33,38 +32,6 @@ export interface CommunityPost {
   channelId: string;
   kind: CommunityPostKind;
   payload: unknown;
-}
-
-export interface PeriodAward {
-  ulid: string;
-  displayName: string;
-  gameId: number;
-  gameTitle: string | null;
-  kind: AwardKind;
-  at: number;
-}
-
-export interface PeriodUnlock {
-  ulid: string;
-  displayName: string;
-  achievementId: number;
-  title: string;
-  points: number;
-  badgeName: string;
-  gameId: number;
-  gameTitle: string | null;
-  numAwarded: number;
-  numDistinctPlayers: number;
-  hardcore: boolean;
-}
-
-export interface PeriodGame {
-  gameId: number;
-  title: string | null;
-  consoleName: string | null;
-  imageIcon: string | null;
-  players: number;
-  unlocks: number;
 }
 
 interface SettingsRow {

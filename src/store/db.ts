@@ -2,12 +2,12 @@
  * Opens the SQLite database: creates its folder, sets the connection pragmas and migrates the
  * schema to the version this build knows.
  */
+
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { MIGRATIONS, type Migration } from './migrations.js';
-
-export type Database = BetterSqlite3.Database;
+import type { Database } from './shared.js';
 
 /** The schema version this build creates and understands. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -4,7 +4,7 @@
  * tell whose points changed; admin commands and `npm run doctor` ask which tracked users follow.
  */
 import BetterSqlite3 from 'better-sqlite3';
-import type { Database } from './db.js';
+import type { Database } from './shared.js';
 import { type Instant, toMs } from './shared.js';
 
 export interface FollowerInput {

@@ -2,7 +2,7 @@
  * game_failures: (RA user, game) pairs RA keeps failing on. The poller moves the user's window on
  * and retries each such game on its own backoff, so one broken game never silences the user.
  */
-import type { Database } from './db.js';
+import type { Database } from './shared.js';
 import { clipError, type Instant, toMs } from './shared.js';
 
 /** A game RA has been failing on for a while, as `/settings show` lists it. */

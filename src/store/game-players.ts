@@ -1,15 +1,7 @@
 /** "Who in this server plays this game": tracked users' stored progress in one game. */
+import type { GamePlayer } from '../domain/community.js';
 import type { AwardKind } from '../ra/types.js';
-import type { Database } from './db.js';
-
-export interface GamePlayer {
-  ulid: string;
-  displayName: string;
-  /** Achievements the bot has stored as earned (either mode), and those earned in hardcore. */
-  earned: number;
-  earnedHardcore: number;
-  highestAward: AwardKind | null;
-}
+import type { Database } from './shared.js';
 
 export class GamePlayersQuery {
   private readonly stmt;

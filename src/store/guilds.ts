@@ -1,6 +1,6 @@
 /** guild_settings: one row per Discord server, absent until a setting is changed. */
-import type { AnnounceToggles } from '../tracking/events.js';
-import type { Database } from './db.js';
+import type { AnnounceToggles } from '../domain/announcements.js';
+import type { Database } from './shared.js';
 import { type Instant, toFlag, toMs } from './shared.js';
 
 export interface GuildSettings extends AnnounceToggles {

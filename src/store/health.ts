@@ -1,5 +1,5 @@
 /** Read-only figures about the database for health checks and metrics (no business logic). */
-import type { Database } from './db.js';
+import type { Database } from './shared.js';
 
 export type OutboxState = 'pending' | 'held' | 'failed';
 

@@ -3,12 +3,12 @@
  * at construction, by the table modules; multi-table changes run in one transaction here.
  * Guild-facing methods all take the guild id, so one guild never sees another's data.
  */
+
+import type { OutboxInput, Subscription } from '../domain/announcements.js';
+import type { Detection, StoredGameState } from '../domain/detection.js';
 import type { GameProgress } from '../ra/types.js';
-import type { Detection, StoredGameState } from '../tracking/detect.js';
-import type { OutboxInput, Subscription } from '../tracking/events.js';
 import { CatalogueTables } from './catalogue.js';
 import { CommunityTables } from './community.js';
-import type { Database } from './db.js';
 import { FollowersTable } from './followers.js';
 import { type GameFailure, type GameFailureRun, GameFailuresTable } from './game-failures.js';
 import { GamePlayersQuery } from './game-players.js';
@@ -17,16 +17,11 @@ import { LatencyQueries } from './latency.js';
 import { LeaderboardTables, UNLOCK_LOG_KEEP_MS } from './leaderboard.js';
 import { type AccountLink, LinksTables, type MemberSettings, type MemberSettingsPatch } from './links.js';
 import { MetaTable } from './meta.js';
-import {
-  type ChannelFailure,
-  type GuildOutboxStatus,
-  type OutboxRow,
-  OutboxTable,
-  randomNonce,
-} from './outbox.js';
+import { type ChannelFailure, type GuildOutboxStatus, type OutboxRow, OutboxTable } from './outbox.js';
 import { OutboxAdminStatements } from './outbox-admin.js';
 import { ProgressTables } from './progress.js';
-import { type Instant, toMs } from './shared.js';
+import type { Database } from './shared.js';
+import { type Instant, randomNonce, toMs } from './shared.js';
 import {
   type PollState,
   type PollTarget,
@@ -36,30 +31,13 @@ import {
   UsersTables,
 } from './users.js';
 
-export type {
-  CatalogueConsole,
-  CatalogueGame,
-  CatalogueGameRow,
-  CatalogueTables,
-} from './catalogue.js';
-export { type Database, DatabaseTooNewError, LATEST_SCHEMA_VERSION, openDatabase } from './db.js';
-export type { FollowerInput, StoredFollower } from './followers.js';
+export type { CatalogueTables } from './catalogue.js';
+export { openDatabase } from './db.js';
 export type { GameFailure, GameFailureRun } from './game-failures.js';
-export type { GamePlayer } from './game-players.js';
-export { DEFAULT_TOGGLES, type GuildSettings, type GuildSettingsPatch } from './guilds.js';
-export type { LatencyStats } from './latency.js';
+export type { GuildSettings, GuildSettingsPatch } from './guilds.js';
 export type { AccountLink, MemberSettings, MemberSettingsPatch } from './links.js';
-export {
-  type ChannelFailure,
-  DEFAULT_CLAIM_LEASE_MS,
-  DEFAULT_DELAYED_AFTER_MS,
-  type GuildOutboxStatus,
-  type OutboxDelay,
-  type OutboxFailure,
-  type OutboxRow,
-  type OutboxStatus,
-} from './outbox.js';
-export type { Instant } from './shared.js';
+export type { ChannelFailure, GuildOutboxStatus, OutboxRow } from './outbox.js';
+export type { Database, Instant } from './shared.js';
 export type { PollState, PollTarget, TrackedUser, TrackUserInput, TrackUserResult } from './users.js';
 
 /** Polls a game is re-diffed for after its unlocks suggest an award RA hasn't granted yet. */

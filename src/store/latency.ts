@@ -3,7 +3,7 @@
  * announcement sent in a window, the post time minus the unlock's own time (the newest unlock of
  * a bundle). Awards are left out: RA dates them by the last unlock but grants them later.
  */
-import type { Database } from './db.js';
+import type { Database } from './shared.js';
 import { type Instant, toMs } from './shared.js';
 
 export interface LatencyStats {

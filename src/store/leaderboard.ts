@@ -3,29 +3,15 @@
  * awards, and RA's all-time totals per tracked user. Week and month boards are answered from
  * these and `earned` alone: a command never asks RA.
  */
+
+import type { LeaderboardEntry } from '../domain/community.js';
+import type { EarnedTimes } from '../domain/detection.js';
 import type { AwardKind, GameProgress } from '../ra/types.js';
-import type { EarnedTimes } from '../tracking/detect.js';
-import type { Database } from './db.js';
+import type { Database } from './shared.js';
 import { type Instant, toMs } from './shared.js';
 
 /** Unlocks older than this are not logged (and are pruned): the longest period is 30 days. */
 export const UNLOCK_LOG_KEEP_MS = 35 * 24 * 60 * 60_000;
-
-/** One tracked user's figures for a period (or all time). */
-export interface LeaderboardEntry {
-  ulid: string;
-  displayName: string;
-  /** Hardcore points gained (all time: RA's hardcore total). */
-  points: number;
-  /** Achievements unlocked in either mode; null when unknown (all time). */
-  unlocks: number | null;
-  /** Games mastered (hardcore) or completed (softcore). */
-  masteries: number;
-  /** Games beaten, either mode. */
-  beaten: number;
-  /** All time only: when RA's totals were read (epoch ms); null when not read yet. */
-  refreshedAt: number | null;
-}
 
 export interface RaTotals {
   hardcorePoints: number;

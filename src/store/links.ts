@@ -2,7 +2,7 @@
  * account_links (a Discord account tied to one RA account, global to the bot), link_guilds
  * (servers where a linked member was seen) and guild_link_settings (per-server switches).
  */
-import type { Database } from './db.js';
+import type { Database } from './shared.js';
 import { type Instant, toFlag, toMs } from './shared.js';
 
 export interface AccountLink {

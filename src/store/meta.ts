@@ -1,5 +1,5 @@
 /** meta: small key/value facts about this installation (e.g. the hash of the registered commands). */
-import type { Database } from './db.js';
+import type { Database } from './shared.js';
 
 export class MetaTable {
   private readonly select;

@@ -2,7 +2,7 @@
  * Schema for the community features (leaderboards, weekly digest, Achievement of the Week,
  * award milestones). Kept apart from migrations.ts so that file only gains one line.
  */
-import type { Database } from './db.js';
+import type { Database } from './shared.js';
 
 /** Outbox kinds the community features post (besides the tracking announcements). */
 export const COMMUNITY_OUTBOX_KINDS = ['digest', 'aotw'] as const;

@@ -4,8 +4,9 @@
  * Migrations run with foreign keys OFF (so rebuilding a referenced table can't cascade-delete
  * its children) and `foreign_key_check` must pass before they commit.
  */
-import type { Database } from './db.js';
+
 import { migrateCommunity } from './migrate-community.js';
+import type { Database } from './shared.js';
 
 export type Migration = string | ((db: Database) => void);
 

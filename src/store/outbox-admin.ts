@@ -2,7 +2,7 @@
  * Admins' changes applied to the outbox: a new channel takes the announcements still waiting for
  * the old one (in order), and failed announcements can be sent again once the cause is fixed.
  */
-import type { Database } from './db.js';
+import type { Database } from './shared.js';
 import { type Instant, toMs } from './shared.js';
 
 export class OutboxAdminStatements {

@@ -4,11 +4,10 @@
  * repeated post harmless), then marked sent; so a crash anywhere loses nothing and posts
  * nothing twice.
  */
-import { randomBytes } from 'node:crypto';
-import type { AnnouncementKind, OutboxInput } from '../tracking/events.js';
+import type { AnnouncementKind, OutboxInput } from '../domain/announcements.js';
 import type { CommunityPostKind } from './community.js';
-import type { Database } from './db.js';
-import { clipError, type Instant, toMs } from './shared.js';
+import type { Database } from './shared.js';
+import { clipError, type Instant, randomNonce, toMs } from './shared.js';
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed';
 
@@ -76,11 +75,6 @@ export const DEFAULT_DELAYED_AFTER_MS = 15 * 60_000;
 /** A claimed row isn't handed out again for this long, unless it is marked before. */
 export const DEFAULT_CLAIM_LEASE_MS = 60_000;
 const RECENT_FAILURES = 5;
-
-/** 20 URL-safe chars from 120 random bits: within Discord's 25-char nonce limit, never colliding. */
-export function randomNonce(): string {
-  return randomBytes(15).toString('base64url');
-}
 
 interface OutboxDbRow {
   id: number;

@@ -2,9 +2,10 @@
  * earned + game_state: what the bot last saw of each (RA user, game). Rows key on the user's
  * small integer id (ra_users.id); every read and write is a primary-key prefix lookup.
  */
+
+import type { EarnedTimes, StoredGameState } from '../domain/detection.js';
 import type { AwardKind } from '../ra/types.js';
-import type { EarnedTimes, StoredGameState } from '../tracking/detect.js';
-import type { Database } from './db.js';
+import type { Database } from './shared.js';
 
 interface EarnedRow {
   achievement_id: number;

@@ -1,4 +1,6 @@
 /** Small conversions shared by the table modules. */
+import { randomBytes } from 'node:crypto';
+import type BetterSqlite3 from 'better-sqlite3';
 
 /** A point in time as callers hold it; stored as epoch milliseconds. */
 export type Instant = Date | number;
@@ -17,4 +19,11 @@ export const MAX_ERROR_LENGTH = 1000;
 
 export function clipError(message: string): string {
   return message.length > MAX_ERROR_LENGTH ? `${message.slice(0, MAX_ERROR_LENGTH - 1)}…` : message;
+}
+
+export type Database = BetterSqlite3.Database;
+
+/** 20 URL-safe chars from 120 random bits: within Discord's 25-char nonce limit, never colliding. */
+export function randomNonce(): string {
+  return randomBytes(15).toString('base64url');
 }

@@ -2,9 +2,9 @@
  * tracked_users (a guild's subscription to an RA user) and ra_users (one row per RA user that
  * at least one guild tracks: canonical name, avatar, poll bookkeeping).
  */
-import type { Subscription } from '../tracking/events.js';
-import type { Database } from './db.js';
+import type { Subscription } from '../domain/announcements.js';
 import { DEFAULT_TOGGLES } from './guilds.js';
+import type { Database } from './shared.js';
 import { clipError, type Instant, toMs } from './shared.js';
 
 export interface TrackedUser {

@@ -14,14 +14,7 @@
  * hardcore time. An unlock or award reported again with a LATER date was earned again (reset,
  * then replayed) and is announced once more.
  */
-import {
-  type Achievement,
-  type AwardKind,
-  awardRank,
-  type GameProgress,
-  isEarned,
-  isHardcoreAward,
-} from '../ra/types.js';
+
 import {
   type AnnouncementPayload,
   type AwardPayload,
@@ -33,54 +26,22 @@ import {
   type PayloadProgress,
   type PayloadUser,
   type Subscription,
-} from './events.js';
-
-/** Epoch-ms unlock times of one earned achievement. */
-export interface EarnedTimes {
-  softcoreAt: number | null;
-  hardcoreAt: number | null;
-}
-
-export interface StoredGameState {
-  /** Keyed by achievement id; only earned achievements are present. */
-  earned: Map<number, EarnedTimes>;
-  highestAward: AwardKind | null;
-  /** Epoch ms: the date of `highestAward` as last seen (null/absent when unknown). */
-  highestAwardAt?: number | null;
-}
-
-export interface UnlockChange {
-  achievement: Achievement;
-  hardcore: boolean;
-  /** A softcore unlock upgraded to hardcore. */
-  upgrade: boolean;
-  /** The unlock time from RA: the hardcore time for a hardcore unlock or an upgrade. */
-  at: Date;
-}
-
-export interface AwardChange {
-  kind: AwardKind;
-  /**
-   * RA's award date. When RA gives none: when the unlocks met the award's rule (see
-   * `awardTimeFromUnlocks`), and only failing that the detection time.
-   */
-  at: Date;
-  /** The same award earned again (RA reports it with a later date than the one announced). */
-  again: boolean;
-}
-
-export interface Detection {
-  /** Oldest first. */
-  unlocks: UnlockChange[];
-  award: AwardChange | null;
-  /** What to store for this (user, game) now. */
-  nextState: StoredGameState;
-  /**
-   * The earned set qualifies for a higher award than RA reports. RA computes awards
-   * asynchronously, so the poller should look at this game again on the next polls.
-   */
-  awardLikelyPending: boolean;
-}
+} from '../domain/announcements.js';
+import type {
+  AwardChange,
+  Detection,
+  EarnedTimes,
+  StoredGameState,
+  UnlockChange,
+} from '../domain/detection.js';
+import {
+  type Achievement,
+  type AwardKind,
+  awardRank,
+  type GameProgress,
+  isEarned,
+  isHardcoreAward,
+} from '../ra/types.js';
 
 /** RA only grants mastery/completion for sets of at least this many achievements. */
 export const MIN_ACHIEVEMENTS_FOR_MASTERY = 6;

@@ -1,12 +1,12 @@
 import type { REST } from '@discordjs/rest';
 import { DiscordAPIError, type RESTPostAPIChannelMessageResult, Routes } from 'discord.js';
-import { ANNOUNCE_PERMISSION_NAMES } from '../discord/permissions.js';
+import { parseAnnouncementPayload } from '../domain/announcements.js';
+import { ANNOUNCE_PERMISSION_NAMES } from '../domain/permissions.js';
 import type { Logger } from '../log.js';
 import type { RaUrls } from '../ra/urls.js';
 import { renderAnnouncement } from '../render/announce.js';
 import { renderCommunityPost } from '../render/community.js';
 import type { OutboxRow, Store } from '../store/index.js';
-import { parseAnnouncementPayload } from './events.js';
 
 /** Discord codes that will not succeed on retry: the channel is gone or the bot may not post. */
 export const PERMANENT_CODES: ReadonlyMap<number, string> = new Map([
@@ -370,5 +370,3 @@ function describe(error: unknown): string {
     ? `${error.name} (HTTP ${status}): ${error.message}`
     : `${error.name}: ${error.message}`;
 }
-
-export type Dispatcher = ReturnType<typeof createDispatcher>;

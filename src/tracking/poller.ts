@@ -1,4 +1,5 @@
 import type { AnnouncementExtras } from '../community/extras.js';
+import type { OutboxInput, PayloadUser } from '../domain/announcements.js';
 import type { Logger } from '../log.js';
 import type { RaClient } from '../ra/client.js';
 import { RaError, RaNotFoundError } from '../ra/errors.js';
@@ -6,7 +7,6 @@ import { awardRank, type GameProgress, type UnlockEvent } from '../ra/types.js';
 import type { PollTarget, Store } from '../store/index.js';
 import { errorMessage } from '../util/error-message.js';
 import { detectGameChanges, planFanOut, trackingStart } from './detect.js';
-import type { OutboxInput, PayloadUser } from './events.js';
 import { createPollSuccesses } from './poll-successes.js';
 
 /**

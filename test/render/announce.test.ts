@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { renderAnnouncement } from '../../src/render/announce.js';
-import { AWARD_COLORS, UNLOCK_COLORS } from '../../src/render/style.js';
 import type {
   AwardPayload,
   PayloadAchievement,
   PayloadBase,
   UnlockBundlePayload,
   UnlockPayload,
-} from '../../src/tracking/events.js';
+} from '../../src/domain/announcements.js';
+import { renderAnnouncement } from '../../src/render/announce.js';
+import { AWARD_COLORS, UNLOCK_COLORS } from '../../src/render/style.js';
 import { HOSTILE, HOSTILE_VALUES, ULID, urls } from './fixtures.js';
 import { expectWithinDiscordLimits } from './limits.js';
 

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { OutboxInput } from '../../src/domain/announcements.js';
 import type { GameProgress } from '../../src/ra/types.js';
 import type { Store } from '../../src/store/index.js';
 import { detectGameChanges, planFanOut } from '../../src/tracking/detect.js';
-import type { OutboxInput } from '../../src/tracking/events.js';
 import { type AchievementSpec, at, game, USER } from '../tracking/fixtures.js';
 import { memoryStore, track } from './helpers.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseAnnouncementPayload } from '../../src/domain/announcements.js';
 import type { Store } from '../../src/store/index.js';
 import { detectGameChanges, planFanOut } from '../../src/tracking/detect.js';
-import { parseAnnouncementPayload } from '../../src/tracking/events.js';
 import { at, game, USER } from '../tracking/fixtures.js';
 import { memoryStore, track } from './helpers.js';
 

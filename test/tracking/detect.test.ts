@@ -1,18 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
-  awardTimeFromUnlocks,
-  type Detection,
-  detectGameChanges,
-  expectedAward,
-  planFanOut,
-  type StoredGameState,
-} from '../../src/tracking/detect.js';
-import {
   type AnnouncementPayload,
   parseAnnouncementPayload,
   type UnlockBundlePayload,
   type UnlockPayload,
-} from '../../src/tracking/events.js';
+} from '../../src/domain/announcements.js';
+import type { Detection, StoredGameState } from '../../src/domain/detection.js';
+import {
+  awardTimeFromUnlocks,
+  detectGameChanges,
+  expectedAward,
+  planFanOut,
+} from '../../src/tracking/detect.js';
 import { type AchievementSpec, achievement, at, game, subscription, USER } from './fixtures.js';
 
 const NOW = at(60);

@@ -1,6 +1,7 @@
 /** Builders for RA domain data used by the detect and store tests. */
+
+import type { AnnounceToggles, Subscription } from '../../src/domain/announcements.js';
 import type { Achievement, AchievementType, AwardKind, GameProgress } from '../../src/ra/types.js';
-import type { AnnounceToggles, Subscription } from '../../src/tracking/events.js';
 
 export const T0 = Date.parse('2025-03-01T12:00:00Z');
 export const at = (minutes: number): Date => new Date(T0 + minutes * 60_000);

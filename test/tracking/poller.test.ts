@@ -3,12 +3,12 @@
  * the award feed, per-game failures and subscriptions read at write time.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseAnnouncementPayload } from '../../src/domain/announcements.js';
 import { silentLogger } from '../../src/log.js';
 import type { RaClient } from '../../src/ra/client.js';
 import { RaMalformedResponseError, RaNotFoundError, RaUnavailableError } from '../../src/ra/errors.js';
 import type { GameAwardEvent, GameProgress, UnlockEvent } from '../../src/ra/types.js';
 import type { Store } from '../../src/store/index.js';
-import { parseAnnouncementPayload } from '../../src/tracking/events.js';
 import {
   AWARDS_FEED_MAX_PAGES,
   AWARDS_FEED_META_KEY,

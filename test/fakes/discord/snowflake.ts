@@ -13,7 +13,3 @@ export class SnowflakeGenerator {
     return ((timestamp << 22n) | (1n << 17n) | (1n << 12n) | this.#increment).toString();
   }
 }
-
-export function isSnowflake(value: string): boolean {
-  return /^\d{17,20}$/.test(value);
-}

@@ -51,6 +51,5 @@
  *   count(endpoint?)   of(endpoint)   gapsMs(endpoint?)   clear()
  */
 
-export { pngFor, solidPng } from './png.js';
 export * from './server.js';
 export * from './world.js';

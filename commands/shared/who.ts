@@ -4,10 +4,10 @@
  */
 import type { SlashCommandStringOption } from '@discordjs/builders';
 import type { AutocompleteInteraction, ChatInputCommandInteraction } from 'discord.js';
-import { type CommandContext, UserFacingError } from '../src/discord/command.js';
-import { isRaUser, parseRaUser } from '../src/ra/validate.js';
-import { plainText } from '../src/render/text.js';
-import { trackedUserChoices } from './shared.js';
+import { type CommandContext, UserFacingError } from '../../src/discord/command.js';
+import { isRaUser, parseRaUser } from '../../src/ra/validate.js';
+import { plainText } from '../../src/render/text.js';
+import { trackedUserChoices } from './guards.js';
 
 /** Said to an unlinked member who left `user` out. */
 export const LINK_HINT =

@@ -10,13 +10,13 @@
  *                 (catch AmbiguousGameError -> gamePickerReply(error, (id) => yourCustomId(id)))
  */
 import type { SlashCommandStringOption } from '@discordjs/builders';
-import { bareTitle } from '../src/catalogue/search.js';
-import { indexTitle, queryWords } from '../src/catalogue/title.js';
-import { type CommandContext, UserFacingError } from '../src/discord/command.js';
-import type { RecentlyPlayedGame } from '../src/ra/types.js';
-import { parseGameId } from '../src/ra/validate.js';
-import { type PickCandidate, renderGamePicker } from '../src/render/game.js';
-import { plainText, safeText } from '../src/render/text.js';
+import { bareTitle } from '../../src/catalogue/search.js';
+import { indexTitle, queryWords } from '../../src/catalogue/title.js';
+import { type CommandContext, UserFacingError } from '../../src/discord/command.js';
+import type { RecentlyPlayedGame } from '../../src/ra/types.js';
+import { parseGameId } from '../../src/ra/validate.js';
+import { type PickCandidate, renderGamePicker } from '../../src/render/game.js';
+import { plainText, safeText } from '../../src/render/text.js';
 
 /** Discord's limit on choices. */
 const MAX_CHOICES = 25;

@@ -4,10 +4,10 @@ import {
   type Guild,
   type GuildBasedChannel,
 } from 'discord.js';
-import { type CommandContext, UserFacingError } from '../src/discord/command.js';
-import { isManager, missingAnnouncePermissions } from '../src/discord/permissions.js';
-import { plainText } from '../src/render/text.js';
-import type { GuildSettings } from '../src/store/index.js';
+import { type CommandContext, UserFacingError } from '../../src/discord/command.js';
+import { isManager, missingAnnouncePermissions } from '../../src/discord/permissions.js';
+import { plainText } from '../../src/render/text.js';
+import type { GuildSettings } from '../../src/store/index.js';
 
 export function requireGuild(interaction: ChatInputCommandInteraction): Guild {
   if (!interaction.inCachedGuild() || !interaction.guild) {
