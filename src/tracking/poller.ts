@@ -239,7 +239,10 @@ export function createPoller(options: PollerOptions) {
       if (games.has(event.gameId)) continue;
       if (!states.has(event.gameId)) states.set(event.gameId, store.getGameState(ulid, event.gameId));
       const known = states.get(event.gameId)?.earned.get(event.achievementId);
-      const seen = known !== undefined && (!event.hardcore || known.hardcoreAt !== null);
+      // Seen: the stored set holds this unlock in this mode at this date (or later). A later date
+      // is a reset earned again, news like a first unlock.
+      const storedAt = known === undefined ? null : event.hardcore ? known.hardcoreAt : known.softcoreAt;
+      const seen = storedAt !== null && event.date.getTime() - storedAt < SAME_DATE_MS;
       if (!seen) games.add(event.gameId);
     }
     return games;
@@ -445,6 +448,9 @@ export function activityWindowStart(
     target.trackedSince - WINDOW_MARGIN_MS,
   );
 }
+
+/** Dates within a second are the same unlock (RA keeps them to the second), as in detect. */
+const SAME_DATE_MS = 1000;
 
 /** A failed game read that concerns the game, not the user (an unknown user or a refused key do). */
 function isGameFailure(error: unknown): error is RaError {
