@@ -508,11 +508,15 @@ export class Store {
     return this.removeGuildInTransaction(guildId);
   }
 
-  /** Every server the database holds data for (settings or tracked users). */
+  /** Every server the database holds data for (settings, tracked users, announcements, community or member settings). */
   knownGuildIds(): string[] {
     const rows = this.db
       .prepare<[], { guild_id: string }>(
-        'SELECT guild_id FROM guild_settings UNION SELECT guild_id FROM tracked_users UNION SELECT guild_id FROM outbox',
+        // Every table keyed by server: one only a community feature (AotW posts, the digest) or
+        // the member settings touched still gets posts queued unless it is forgotten too.
+        `SELECT guild_id FROM guild_settings UNION SELECT guild_id FROM tracked_users
+         UNION SELECT guild_id FROM outbox UNION SELECT guild_id FROM guild_community
+         UNION SELECT guild_id FROM guild_link_settings UNION SELECT guild_id FROM link_guilds`,
       )
       .all();
     return rows.map((r) => r.guild_id);
