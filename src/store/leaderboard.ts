@@ -3,7 +3,7 @@
  * awards, and RA's all-time totals per tracked user. Week and month boards are answered from
  * these and `earned` alone: a command never asks RA.
  */
-import type { AwardKind, GameProgress } from '../ra/types.js';
+import { type AwardKind, beatenAt, type GameProgress } from '../ra/types.js';
 import type { EarnedTimes } from '../tracking/detect.js';
 import type { Database } from './db.js';
 import { type Instant, toMs } from './shared.js';
@@ -158,8 +158,24 @@ export class LeaderboardTables {
         a.numAwardedHardcore,
       );
     }
-    if (game.highestAwardKind !== null && game.highestAwardDate !== null) {
-      this.stmt.recordAward.run(userId, game.id, game.highestAwardKind, game.highestAwardDate.getTime());
+    const kind = game.highestAwardKind;
+    if (kind !== null && game.highestAwardDate !== null) {
+      this.stmt.recordAward.run(userId, game.id, kind, game.highestAwardDate.getTime());
+    }
+    // RA reports only the highest award: a game beaten and mastered between two polls shows as
+    // mastered alone. Its beaten award counts too (as it does when two polls see both), dated when
+    // the beaten rule became true in the mastery's mode.
+    if (kind === 'mastered' || kind === 'completed') {
+      const hardcore = kind === 'mastered';
+      const beaten = beatenAt(game.achievements, hardcore);
+      if (beaten !== null) {
+        this.stmt.recordAward.run(
+          userId,
+          game.id,
+          hardcore ? 'beaten-hardcore' : 'beaten-softcore',
+          beaten.getTime(),
+        );
+      }
     }
   }
 
