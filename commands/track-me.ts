@@ -58,7 +58,9 @@ export async function trackMe(interaction: ChatInputCommandInteraction, ctx: Com
     displayName: profile.user,
     userPic: profile.userPic,
     addedBy: interaction.user.id,
-    now: ctx.now(),
+    // On RA's clock, as `/track add`: a skewed clock must neither announce what was earned before
+    // nor hide what comes next.
+    now: new Date(ctx.ra.raNow(ctx.now().getTime())),
   });
   await interaction.editReply(
     `Now announcing ${bold(profile.user)} in <#${channelId}>. Nothing you earned before now will be announced. \`/track me remove:True\` stops it.`,
