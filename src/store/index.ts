@@ -355,6 +355,12 @@ export class Store {
     return userId === null ? 0 : this.gameFailures.failures(userId, gameId);
   }
 
+  /** Moves the next try of a failing game to `nextAttemptAt`. */
+  retryGameAt(ulid: string, gameId: number, nextAttemptAt: Instant): void {
+    const userId = this.progress.userId(ulid);
+    if (userId !== null) this.gameFailures.retryAt(userId, gameId, nextAttemptAt);
+  }
+
   markGameFailureWarned(ulid: string, gameId: number): void {
     const userId = this.progress.userId(ulid);
     if (userId !== null) this.gameFailures.markWarned(userId, gameId);
