@@ -64,18 +64,32 @@ export function buildDigest(
 
 /**
  * Queues every due digest (see `dueDigest`): only the LATEST slot is ever queued, so after long
- * downtime a missed digest is posted late once, never one per missed week. Returns how many were
- * queued.
+ * downtime a missed digest is posted late once, never one per missed week. A server whose digest
+ * fails (`failed` hears of it) holds up no other; it is tried again next time. Returns how many
+ * were queued.
  */
-export function queueDueDigests(store: Store, now: Date): number {
+export function queueDueDigests(
+  store: Store,
+  now: Date,
+  failed: (guildId: string, error: unknown) => void,
+): number {
   let queued = 0;
   for (const guild of store.community.guildsWithDigest()) {
-    const schedule = guild.digest!;
-    const window = dueDigest(schedule, guild.digestLastPeriod, now.getTime());
-    if (window === null) continue;
-    const payload = buildDigest(store, guild.guildId, window, schedule.timeZone);
-    const post = { guildId: guild.guildId, channelId: schedule.channelId, kind: 'digest' as const, payload };
-    if (store.community.queueDigest(guild.guildId, window.to, post, now)) queued++;
+    try {
+      const schedule = guild.digest!;
+      const window = dueDigest(schedule, guild.digestLastPeriod, now.getTime());
+      if (window === null) continue;
+      const payload = buildDigest(store, guild.guildId, window, schedule.timeZone);
+      const post = {
+        guildId: guild.guildId,
+        channelId: schedule.channelId,
+        kind: 'digest' as const,
+        payload,
+      };
+      if (store.community.queueDigest(guild.guildId, window.to, post, now)) queued++;
+    } catch (error) {
+      failed(guild.guildId, error);
+    }
   }
   return queued;
 }

@@ -5,6 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { zonedParts } from '../../src/community/digest-schedule.js';
+import type { FakeChannel, FakeGuild, FakeMember } from '../fakes/discord/index.js';
+import { Permission } from '../fakes/discord/index.js';
 import { startCommunity, stopCommunity } from './community-helpers.js';
 import {
   addGame,
@@ -181,6 +183,45 @@ describe('weekly digest', () => {
     expect(posted[1]!.embeds[0]?.description).toMatch(
       new RegExp(`^<t:${firstEnd}:f> – <t:${Date.parse('2027-03-15T13:00:00Z') / 1000}:f>`),
     );
+  });
+
+  it('one server whose digest fails does not hold up another server’s', async () => {
+    let other!: { guild: FakeGuild; channel: FakeChannel; admin: FakeMember };
+    const s = await startCommunity({
+      beforeLogin: (discord) => {
+        const guild = discord.addGuild({ name: 'Other Club' });
+        const channel = discord.addChannel(guild.id, { name: 'digest' });
+        const admin = discord.addMember(guild.id, {
+          username: 'admin2',
+          permissions: Permission.ManageGuild,
+        });
+        other = { guild, channel, admin };
+      },
+    });
+    const { weekday, hour, slotMs } = nextHourSlot(s.clock.now().getTime());
+    const options = { weekday, hour, timezone: ZONE };
+    await s.h.slash(s.h.admin, 'digest', {
+      subcommand: 'on',
+      options: { channel: s.h.channel.id, ...options },
+    });
+    await s.h.slash(other.admin, 'digest', {
+      subcommand: 'on',
+      options: { channel: other.channel.id, ...options },
+      guild: other.guild,
+      channel: other.channel,
+    });
+    // The first server's zone became unknown to this runtime (an ICU update dropped it), so its
+    // digest can't be scheduled; it is listed first.
+    s.h.bot.store.db
+      .prepare('UPDATE guild_community SET digest_time_zone = ? WHERE guild_id = ?')
+      .run('Gone/Zone', s.h.guild.id);
+    s.clock.advance(slotMs - s.clock.now().getTime() + 20 * MINUTE);
+    await s.h.bot.community.tick();
+    await s.h.bot.dispatcher.drain();
+    expect(s.h.discord.channelMessages(other.channel.id).map((m) => m.embeds[0]?.title)).toEqual([
+      '📰 Weekly digest',
+    ]);
+    expect(s.h.logs.some((l) => l.includes(s.h.guild.id) && l.includes('digest'))).toBe(true);
   });
 
   it('refuses an unknown time zone and suggests known ones', async () => {
