@@ -11,6 +11,7 @@ import {
   addGame,
   announcedAchievementIds,
   MINUTE,
+  settingsShow,
   startTracking,
   type TrackingSetup,
   track,
@@ -101,6 +102,26 @@ describe('servers the bot leaves', () => {
     s.clock.advance(MINUTE);
     await s.h.pollAndDrain();
     expect(s.h.discord.channelMessages(s.h.channel.id).map(announcedAchievementIds)).toEqual([[s.ids[1]]]);
+  });
+
+  it('leaves every other server’s waiting and failed announcements as they were', async () => {
+    const s = await twoServers();
+    // The first server: one announcement failed for good (its channel is gone), one waiting.
+    const broken = s.h.discord.addChannel(s.h.guild.id, { name: 'broken' });
+    s.world.addUser({ username: 'Dan' });
+    await track(s.h, 'Dan', { channel: broken.id });
+    s.h.discord.removeChannel(broken.id);
+    s.world.unlock('Dan', s.ids[2]!);
+    await s.h.pollAndDrain();
+    s.world.unlock('Scott', s.ids[3]!);
+    s.clock.advance(MINUTE);
+    await s.h.bot.poller.runCycle(); // queued for both servers, not posted yet
+    expect(await settingsShow(s.h)).toContain('1 waiting · 1 failed for good');
+
+    s.h.discord.removeGuild(s.guild2.id);
+    await s.h.discord.waitUntil(() => dataOf(s, s.guild2.id).tracked === 0, 5_000, 'the server forgotten');
+    expect(dataOf(s, s.guild2.id).outbox).toBe(0);
+    expect(await settingsShow(s.h)).toContain('1 waiting · 1 failed for good');
   });
 
   it('keeps everything of a server that is only unavailable (an outage)', async () => {
