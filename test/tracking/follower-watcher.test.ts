@@ -129,6 +129,23 @@ describe('follower watcher', () => {
     await watcher.stop();
   });
 
+  it('reports a follower whose points went down (a reset, a demoted achievement) as a change', async () => {
+    const world = smallWorld();
+    world.follow('Alice');
+    world.follow('Bob');
+    world.unlock('Alice', 104, { hardcore: true });
+    world.unlock('Bob', 105);
+    const { watcher, advance, changes } = await setUp(world);
+    watcher.start();
+    await advance(0);
+    world.user('Alice').totalPoints -= 5; // hardcore points down
+    await advance(15_000);
+    world.user('Bob').totalSoftcorePoints -= 1; // softcore points down
+    await advance(15_000);
+    expect(changes).toEqual([[world.user('Alice').ulid], [world.user('Bob').ulid]]);
+    await watcher.stop();
+  });
+
   it('reads all pages at start, then the other pages one at a time, less often', async () => {
     const world = smallWorld();
     for (const name of ['Cara', 'Dan', 'Eve']) world.addUser({ username: name });
