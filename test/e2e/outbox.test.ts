@@ -51,6 +51,18 @@ async function setupOne(extra: Parameters<typeof startTracking>[0] = {}) {
   return { ...s, ids };
 }
 
+/** Scott's unlock queued and its post under way, hanging (Discord never answers it). */
+async function setupWithHungPost() {
+  const s = await setupOne();
+  const route = `/channels/${s.h.channel.id}/messages`;
+  s.h.discord.faults.add({ method: 'POST', route, hang: true });
+  s.world.unlock('Scott', s.ids[0]!);
+  await s.h.bot.poller.runCycle();
+  void s.h.bot.dispatcher.drain(); // claims the row; its post hangs
+  await s.h.discord.waitUntil(() => channelPostBodies(s.h, s.h.channel.id).length === 1, 5_000);
+  return s;
+}
+
 describe('when RetroAchievements fails', () => {
   it('keeps each user’s window through cycles of 5xx and a long outage, then posts everything once', async () => {
     const s = await startTracking({ overrides: QUICK_RA });
@@ -212,13 +224,7 @@ describe('when Discord fails', () => {
   });
 
   it('abandons a hung post at shutdown within seconds and posts it once after the restart', async () => {
-    const s = await setupOne();
-    const route = `/channels/${s.h.channel.id}/messages`;
-    s.h.discord.faults.add({ method: 'POST', route, hang: true });
-    s.world.unlock('Scott', s.ids[0]!);
-    await s.h.bot.poller.runCycle();
-    void s.h.bot.dispatcher.drain();
-    await s.h.discord.waitUntil(() => channelPostBodies(s.h, s.h.channel.id).length === 1, 5_000);
+    const s = await setupWithHungPost();
 
     const started = Date.now();
     await s.h.restart(); // the hung post is abandoned, its row still pending and claimed
@@ -233,13 +239,7 @@ describe('when Discord fails', () => {
   }, 20_000);
 
   it('leaves a row another dispatcher holds (its post hung) alone until the lease runs out, then posts it once', async () => {
-    const s = await setupOne();
-    const route = `/channels/${s.h.channel.id}/messages`;
-    s.h.discord.faults.add({ method: 'POST', route, hang: true });
-    s.world.unlock('Scott', s.ids[0]!);
-    await s.h.bot.poller.runCycle();
-    void s.h.bot.dispatcher.drain(); // claims the row; its post hangs
-    await s.h.discord.waitUntil(() => channelPostBodies(s.h, s.h.channel.id).length === 1, 5_000);
+    const s = await setupWithHungPost();
 
     // A second dispatcher on the same database (say, a second process started on the same volume).
     const rest = createRest(s.h.discord.apiUrl, DISCORD_TOKEN);
