@@ -1,6 +1,6 @@
 import { SlashCommandBuilder } from '@discordjs/builders';
 import { ChannelType, type ChatInputCommandInteraction, InteractionContextType } from 'discord.js';
-import { isValidTimeZone, latestSlot, nextSlot, WEEKDAYS } from '../src/community/digest-schedule.js';
+import { isValidTimeZone, latestSlot, nextDigestAt, WEEKDAYS } from '../src/community/digest-schedule.js';
 import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
 import { safeText } from '../src/render/text.js';
 import { requireAnnounceChannel, requireGuild, requireManager } from './shared/guards.js';
@@ -60,10 +60,11 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
     return;
   }
   if (sub === 'show') {
-    const digest = ctx.store.community.get(guild.id).digest;
+    const { digest, digestLastPeriod } = ctx.store.community.get(guild.id);
+    const next = digest ? nextDigestAt(digest, digestLastPeriod, now.getTime()) : 0;
     await interaction.editReply(
       digest
-        ? `The weekly digest goes to <#${digest.channelId}> every ${WEEKDAYS[digest.weekday]} at ${digest.hour}:00 ${safeText(digest.timeZone, 64, { singleLine: true })}; next ${ts(nextSlot(digest, now.getTime()), 'F')} (${ts(nextSlot(digest, now.getTime()), 'R')}).`
+        ? `The weekly digest goes to <#${digest.channelId}> every ${WEEKDAYS[digest.weekday]} at ${digest.hour}:00 ${safeText(digest.timeZone, 64, { singleLine: true })}; next ${ts(next, 'F')} (${ts(next, 'R')}).`
         : 'The weekly digest is off. Turn it on with `/digest on`.',
     );
     return;
@@ -82,11 +83,15 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
     hour: interaction.options.getInteger('hour', true),
     timeZone,
   };
-  // The slot that already passed is done: the first digest is the next one.
-  ctx.store.community.setDigest(guild.id, schedule, latestSlot(schedule, now.getTime()), now);
-  const next = nextSlot(schedule, now.getTime());
+  // Turned on: the slot that already passed is done, the first digest is the next one. Moved
+  // while on: the next digest starts where the last one ended (see dueDigest).
+  const before = ctx.store.community.get(guild.id);
+  const moved = before.digest !== null && before.digestLastPeriod !== null;
+  const lastPeriod = moved ? before.digestLastPeriod : latestSlot(schedule, now.getTime());
+  ctx.store.community.setDigest(guild.id, schedule, lastPeriod, now);
+  const next = nextDigestAt(schedule, lastPeriod, now.getTime());
   await interaction.editReply(
-    `The weekly digest will go to <#${channel.id}> every ${WEEKDAYS[schedule.weekday]} at ${schedule.hour}:00 ${safeText(timeZone, 64, { singleLine: true })}. First one: ${ts(next, 'F')} (${ts(next, 'R')}).`,
+    `The weekly digest will go to <#${channel.id}> every ${WEEKDAYS[schedule.weekday]} at ${schedule.hour}:00 ${safeText(timeZone, 64, { singleLine: true })}. ${moved ? 'Next' : 'First'} one: ${ts(next, 'F')} (${ts(next, 'R')}).`,
   );
 }
 

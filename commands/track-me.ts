@@ -44,21 +44,29 @@ export async function trackMe(interaction: ChatInputCommandInteraction, ctx: Com
     );
   }
   const cap = ctx.config.MAX_TRACKED_USERS_PER_SERVER;
-  if (ctx.store.countTrackedUsers(guild.id) >= cap) {
-    throw new UserFacingError(
-      `This server already tracks ${cap} users, the most allowed. Ask a manager to make room. Nothing was changed.`,
-    );
-  }
+  const refuseWhenFull = () => {
+    if (ctx.store.countTrackedUsers(guild.id) >= cap) {
+      throw new UserFacingError(
+        `This server already tracks ${cap} users, the most allowed. Ask a manager to make room. Nothing was changed.`,
+      );
+    }
+  };
+  refuseWhenFull();
   await checkAnnounceChannel(guild, channelId);
   // A fresh name and avatar for the announcements (one RA request).
   const profile = await ctx.ra.getUserProfile(link.ulid);
+  // Checked again with no await before the write: another /track me may have taken the last place
+  // meanwhile (this very member's in another command too: then it is already tracked).
+  if (!ctx.store.findTrackedUser(guild.id, profile.ulid)) refuseWhenFull();
   ctx.store.trackUser({
     guildId: guild.id,
     ulid: profile.ulid,
     displayName: profile.user,
     userPic: profile.userPic,
     addedBy: interaction.user.id,
-    now: ctx.now(),
+    // On RA's clock, as `/track add`: a skewed clock must neither announce what was earned before
+    // nor hide what comes next.
+    now: new Date(ctx.ra.raNow(ctx.now().getTime())),
   });
   await interaction.editReply(
     `Now announcing ${bold(profile.user)} in <#${channelId}>. Nothing you earned before now will be announced. \`/track me remove:True\` stops it.`,

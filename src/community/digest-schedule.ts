@@ -12,6 +12,8 @@ export interface WeeklySlot {
   timeZone: string;
 }
 
+const HOUR_MS = 60 * 60_000;
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
@@ -64,7 +66,11 @@ function offsetAt(ms: number, timeZone: string): number {
   return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(ms / 1000) * 1000;
 }
 
-/** The instant of a local wall time (a time skipped by a DST jump maps to just after it). */
+/**
+ * The instant of a local wall time. An hour that happens twice (clocks go back) is its first
+ * occurrence; an hour skipped by a jump forward maps to just after the jump (the wall time read
+ * with the offset in force before it), east or west of UTC alike.
+ */
 export function zonedTimeToUtc(
   year: number,
   month: number,
@@ -72,10 +78,15 @@ export function zonedTimeToUtc(
   hour: number,
   timeZone: string,
 ): number {
-  const guess = Date.UTC(year, month - 1, day, hour);
-  const first = guess - offsetAt(guess, timeZone);
-  const second = guess - offsetAt(first, timeZone);
-  return second;
+  const wall = Date.UTC(year, month - 1, day, hour);
+  // Offset changes are hours apart from each other: the offsets half a day either side are the
+  // two this wall time can have.
+  const before = wall - offsetAt(wall - 12 * HOUR_MS, timeZone);
+  const after = wall - offsetAt(wall + 12 * HOUR_MS, timeZone);
+  const reads = (at: number) => at + offsetAt(at, timeZone) === wall;
+  if (reads(before)) return before;
+  if (reads(after)) return after;
+  return before; // skipped: read with the earlier offset, it lands just after the jump
 }
 
 /** The latest slot at or before `nowMs` (epoch ms). */
@@ -101,6 +112,48 @@ export function nextSlot(slot: WeeklySlot, nowMs: number): number {
   // Next week's slot is 7 days after the latest, give or take a DST hour: 3 hours of slack
   // land after it and long before the one after.
   return latestSlot(slot, latestSlot(slot, nowMs) + 7 * 24 * 60 * 60_000 + 3 * 60 * 60_000);
+}
+
+/**
+ * Two digests of a server are at least this far apart, however its schedule is changed: moving
+ * Monday 09:00 UTC to 09:00 New York the same Monday waits for next Monday, while moving it on a
+ * Tuesday to Wednesday posts on Wednesday (no week without a digest).
+ */
+export const DIGEST_MIN_GAP_MS = 24 * HOUR_MS;
+
+/** The first slot at or after `ms`. */
+function slotAtOrAfter(slot: WeeklySlot, ms: number): number {
+  const latest = latestSlot(slot, ms);
+  return latest === ms ? ms : nextSlot(slot, ms);
+}
+
+/** The time span a digest covers: [from, to), `to` being its slot. */
+export interface DigestWindow {
+  from: number;
+  to: number;
+}
+
+/**
+ * The digest due at `nowMs`, or null. `lastPeriod` is where the last digest's window ended (or,
+ * before the first, the slot that had passed when the digest was turned on). The first slot at
+ * least `DIGEST_MIN_GAP_MS` after it is due, and its window starts exactly where the last ended
+ * (daylight-saving weeks of 167 or 169 hours, a schedule moved to another day, hour or zone: no
+ * hour counted twice or left out). A later slot (the bot was down over one) covers only its own
+ * week: one digest posted late, never one per missed week.
+ */
+export function dueDigest(slot: WeeklySlot, lastPeriod: number | null, nowMs: number): DigestWindow | null {
+  const to = latestSlot(slot, nowMs);
+  const previous = latestSlot(slot, to - 1);
+  if (lastPeriod === null) return { from: previous, to };
+  const first = slotAtOrAfter(slot, lastPeriod + DIGEST_MIN_GAP_MS);
+  if (to < first) return null;
+  return { from: to === first ? lastPeriod : previous, to };
+}
+
+/** When the next digest goes, after `nowMs` (see `dueDigest`). */
+export function nextDigestAt(slot: WeeklySlot, lastPeriod: number | null, nowMs: number): number {
+  const next = nextSlot(slot, nowMs);
+  return lastPeriod === null ? next : Math.max(next, slotAtOrAfter(slot, lastPeriod + DIGEST_MIN_GAP_MS));
 }
 
 export const WEEKDAYS = [

@@ -6,16 +6,19 @@
 
 import type { DigestPayload } from '../domain/community.js';
 import type { Store } from '../store/index.js';
-import { latestSlot } from './digest-schedule.js';
+import { type DigestWindow, dueDigest } from './digest-schedule.js';
 import { rankEntries } from './ranking.js';
 
 export const DIGEST_TOP_GAINERS = 5;
 /** Masteries and beatens listed before "+K more". */
 export const DIGEST_MAX_AWARDS = 15;
-const WEEK_MS = 7 * 24 * 60 * 60_000;
 
-export function buildDigest(store: Store, guildId: string, slotMs: number, timeZone: string): DigestPayload {
-  const from = slotMs - WEEK_MS;
+export function buildDigest(
+  store: Store,
+  guildId: string,
+  { from, to: slotMs }: DigestWindow,
+  timeZone: string,
+): DigestPayload {
   const entries = store.leaderboard.period(guildId, from, slotMs);
   const gainers = rankEntries(entries, 'points')
     .slice(0, DIGEST_TOP_GAINERS)
@@ -45,19 +48,33 @@ export function buildDigest(store: Store, guildId: string, slotMs: number, timeZ
 }
 
 /**
- * Queues every due digest: a server whose latest slot is newer than the last one it got. Only the
- * LATEST slot is ever queued, so after long downtime a missed digest is posted late once, never
- * one per missed week. Returns how many were queued.
+ * Queues every due digest (see `dueDigest`): only the LATEST slot is ever queued, so after long
+ * downtime a missed digest is posted late once, never one per missed week. A server whose digest
+ * fails (`failed` hears of it) holds up no other; it is tried again next time. Returns how many
+ * were queued.
  */
-export function queueDueDigests(store: Store, now: Date): number {
+export function queueDueDigests(
+  store: Store,
+  now: Date,
+  failed: (guildId: string, error: unknown) => void,
+): number {
   let queued = 0;
   for (const guild of store.community.guildsWithDigest()) {
-    const schedule = guild.digest!;
-    const slot = latestSlot(schedule, now.getTime());
-    if (guild.digestLastPeriod !== null && guild.digestLastPeriod >= slot) continue;
-    const payload = buildDigest(store, guild.guildId, slot, schedule.timeZone);
-    const post = { guildId: guild.guildId, channelId: schedule.channelId, kind: 'digest' as const, payload };
-    if (store.community.queueDigest(guild.guildId, slot, post, now)) queued++;
+    try {
+      const schedule = guild.digest!;
+      const window = dueDigest(schedule, guild.digestLastPeriod, now.getTime());
+      if (window === null) continue;
+      const payload = buildDigest(store, guild.guildId, window, schedule.timeZone);
+      const post = {
+        guildId: guild.guildId,
+        channelId: schedule.channelId,
+        kind: 'digest' as const,
+        payload,
+      };
+      if (store.community.queueDigest(guild.guildId, window.to, post, now)) queued++;
+    } catch (error) {
+      failed(guild.guildId, error);
+    }
   }
   return queued;
 }

@@ -73,7 +73,12 @@ export function createCommunityJobs(options: CommunityJobsOptions) {
     // Digests first and without RA: they must not wait on a slow RA.
     let digests = 0;
     try {
-      digests = queueDueDigests(store, now());
+      digests = queueDueDigests(store, now(), (guildId, error) =>
+        logger.error(
+          { guildId, err: errorMessage(error) },
+          'queueing this server’s weekly digest failed; the others go on, tried again next tick',
+        ),
+      );
       if (digests > 0) logger.info({ digests }, 'weekly digests queued');
     } catch (error) {
       logger.error({ err: errorMessage(error) }, 'queueing weekly digests failed; tried again next tick');

@@ -48,7 +48,6 @@ export function createInteractionRouter(commands: readonly Command[], ctx: Comma
       if (mode !== 'none') {
         await interaction.deferReply(mode === 'ephemeral' ? { flags: MessageFlags.Ephemeral } : {});
       }
-      // RA requests made for this member spend their allowance (a clear "slow down" when spent).
       // A linked member seen here may be named in this server's announcements (one cheap write).
       if (interaction.guildId) ctx.store.noteLinkedMemberIn(interaction.user.id, interaction.guildId);
       // RA requests made for this member spend their allowance (a clear "slow down" when spent).
@@ -101,7 +100,9 @@ export function createInteractionRouter(commands: readonly Command[], ctx: Comma
         });
         return;
       }
-      await command.handleButton(interaction, ctx);
+      // A button that must ask RA (a page not cached, a picked game) spends the presser's
+      // allowance like the command did.
+      await ctx.ra.runAsMember(interaction.user.id, () => command.handleButton!(interaction, ctx));
     } catch (error) {
       logFailure(error, interaction, `button ${prefix}`);
       await replyWithError(interaction, userMessageFor(error), false);

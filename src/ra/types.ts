@@ -19,6 +19,30 @@ export function isHardcoreAward(kind: AwardKind): boolean {
 
 export type AchievementType = 'progression' | 'win_condition' | 'missable' | null;
 
+/**
+ * When a game's beaten rule became true in one mode (all progression achievements plus the
+ * first win condition; RA's rule), from the unlock dates; null when the set has no typed
+ * achievements or the rule isn't met in that mode.
+ */
+export function beatenAt(achievements: readonly Achievement[], hardcore: boolean): Date | null {
+  const timeOf = (a: Achievement): number | null =>
+    (hardcore ? a.earnedHardcoreAt : (a.earnedAt ?? a.earnedHardcoreAt))?.getTime() ?? null;
+  const progression = achievements.filter((a) => a.type === 'progression').map(timeOf);
+  const winTimes = achievements
+    .filter((a) => a.type === 'win_condition')
+    .map(timeOf)
+    .filter((t): t is number => t !== null);
+  const hasWins = achievements.some((a) => a.type === 'win_condition');
+  const met =
+    (progression.length > 0 || hasWins) &&
+    progression.every((t) => t !== null) &&
+    (!hasWins || winTimes.length > 0);
+  if (!met) return null;
+  const parts = progression.filter((t): t is number => t !== null);
+  if (winTimes.length > 0) parts.push(Math.min(...winTimes));
+  return new Date(Math.max(...parts));
+}
+
 export interface Achievement {
   id: number;
   title: string;

@@ -43,6 +43,9 @@ export class GameFailuresTable {
         'SELECT failures FROM game_failures WHERE user_id = ? AND game_id = ?',
       ),
       clear: db.prepare<[number, number]>('DELETE FROM game_failures WHERE user_id = ? AND game_id = ?'),
+      retryAt: db.prepare<[number, number, number]>(
+        'UPDATE game_failures SET next_attempt_at = ? WHERE user_id = ? AND game_id = ?',
+      ),
       markWarned: db.prepare<[number, number]>(
         'UPDATE game_failures SET warned = 1 WHERE user_id = ? AND game_id = ?',
       ),
@@ -88,6 +91,11 @@ export class GameFailuresTable {
   /** The game read fine again. */
   clear(userId: number, gameId: number): void {
     this.stmt.clear.run(userId, gameId);
+  }
+
+  /** Moves the next try of a failing game (e.g. far away: given up until activity shows it). */
+  retryAt(userId: number, gameId: number, nextAttemptAt: Instant): void {
+    this.stmt.retryAt.run(toMs(nextAttemptAt), userId, gameId);
   }
 
   markWarned(userId: number, gameId: number): void {

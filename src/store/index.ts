@@ -333,6 +333,12 @@ export class Store {
     return userId === null ? 0 : this.gameFailures.failures(userId, gameId);
   }
 
+  /** Moves the next try of a failing game to `nextAttemptAt`. */
+  retryGameAt(ulid: string, gameId: number, nextAttemptAt: Instant): void {
+    const userId = this.progress.userId(ulid);
+    if (userId !== null) this.gameFailures.retryAt(userId, gameId, nextAttemptAt);
+  }
+
   markGameFailureWarned(ulid: string, gameId: number): void {
     const userId = this.progress.userId(ulid);
     if (userId !== null) this.gameFailures.markWarned(userId, gameId);
@@ -486,11 +492,15 @@ export class Store {
     return this.removeGuildInTransaction(guildId);
   }
 
-  /** Every server the database holds data for (settings or tracked users). */
+  /** Every server the database holds data for (settings, tracked users, announcements, community or member settings). */
   knownGuildIds(): string[] {
     const rows = this.db
       .prepare<[], { guild_id: string }>(
-        'SELECT guild_id FROM guild_settings UNION SELECT guild_id FROM tracked_users UNION SELECT guild_id FROM outbox',
+        // Every table keyed by server: one only a community feature (AotW posts, the digest) or
+        // the member settings touched still gets posts queued unless it is forgotten too.
+        `SELECT guild_id FROM guild_settings UNION SELECT guild_id FROM tracked_users
+         UNION SELECT guild_id FROM outbox UNION SELECT guild_id FROM guild_community
+         UNION SELECT guild_id FROM guild_link_settings UNION SELECT guild_id FROM link_guilds`,
       )
       .all();
     return rows.map((r) => r.guild_id);

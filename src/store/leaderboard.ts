@@ -6,7 +6,7 @@
 
 import type { LeaderboardEntry } from '../domain/community.js';
 import type { EarnedTimes } from '../domain/detection.js';
-import type { AwardKind, GameProgress } from '../ra/types.js';
+import { type AwardKind, beatenAt, type GameProgress } from '../ra/types.js';
 import type { Database } from './shared.js';
 import { type Instant, toMs } from './shared.js';
 
@@ -144,8 +144,24 @@ export class LeaderboardTables {
         a.numAwardedHardcore,
       );
     }
-    if (game.highestAwardKind !== null && game.highestAwardDate !== null) {
-      this.stmt.recordAward.run(userId, game.id, game.highestAwardKind, game.highestAwardDate.getTime());
+    const kind = game.highestAwardKind;
+    if (kind !== null && game.highestAwardDate !== null) {
+      this.stmt.recordAward.run(userId, game.id, kind, game.highestAwardDate.getTime());
+    }
+    // RA reports only the highest award: a game beaten and mastered between two polls shows as
+    // mastered alone. Its beaten award counts too (as it does when two polls see both), dated when
+    // the beaten rule became true in the mastery's mode.
+    if (kind === 'mastered' || kind === 'completed') {
+      const hardcore = kind === 'mastered';
+      const beaten = beatenAt(game.achievements, hardcore);
+      if (beaten !== null) {
+        this.stmt.recordAward.run(
+          userId,
+          game.id,
+          hardcore ? 'beaten-hardcore' : 'beaten-softcore',
+          beaten.getTime(),
+        );
+      }
     }
   }
 

@@ -38,6 +38,7 @@ import {
   type Achievement,
   type AwardKind,
   awardRank,
+  beatenAt,
   type GameProgress,
   isEarned,
   isHardcoreAward,
@@ -192,21 +193,8 @@ export function awardTimeFromUnlocks(achievements: readonly Achievement[], kind:
     (hardcoreAward ? a.earnedHardcoreAt : (a.earnedAt ?? a.earnedHardcoreAt))?.getTime() ?? null;
 
   if (kind === 'beaten-softcore' || kind === 'beaten-hardcore') {
-    const progression = achievements.filter((a) => a.type === 'progression').map(timeOf);
-    const winTimes = achievements
-      .filter((a) => a.type === 'win_condition')
-      .map(timeOf)
-      .filter((t): t is number => t !== null);
-    const hasWins = achievements.some((a) => a.type === 'win_condition');
-    const met =
-      (progression.length > 0 || hasWins) &&
-      progression.every((t) => t !== null) &&
-      (!hasWins || winTimes.length > 0);
-    if (met) {
-      const parts = progression.filter((t): t is number => t !== null);
-      if (winTimes.length > 0) parts.push(Math.min(...winTimes));
-      return new Date(Math.max(...parts));
-    }
+    const beaten = beatenAt(achievements, hardcoreAward);
+    if (beaten !== null) return beaten;
   }
   let latest: number | null = null;
   for (const achievement of achievements) {

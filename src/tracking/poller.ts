@@ -52,6 +52,14 @@ export const GAME_RETRY_BASE_MS = 5 * 60_000;
 export const GAME_RETRY_MAX_MS = 2 * 60 * 60_000;
 /** A game failing this long is warned about (once) and listed in `/settings show`. */
 export const GAME_FAILING_WARN_MS = 24 * 60 * 60_000;
+/**
+ * A game RA says doesn't exist (a deleted set) for a day, over at least this many reads, is given
+ * up on: no longer read until an unlock in it dated after that shows in the user's activity (the
+ * set restored). Other failures (5xx, timeouts) keep their 2-hour retries: they end by themselves.
+ */
+export const GAME_GIVE_UP_FAILURES = 6;
+/** A given-up game's next try is pushed this far; only new activity in it brings it back earlier. */
+export const GAME_GIVEN_UP_MS = 100 * 365 * 24 * 60 * 60_000;
 /** Users polled at once; the RA client's rate limiter and concurrency cap still govern requests. */
 const DEFAULT_USER_CONCURRENCY = 8;
 /**
@@ -239,7 +247,10 @@ export function createPoller(options: PollerOptions) {
       if (games.has(event.gameId)) continue;
       if (!states.has(event.gameId)) states.set(event.gameId, store.getGameState(ulid, event.gameId));
       const known = states.get(event.gameId)?.earned.get(event.achievementId);
-      const seen = known !== undefined && (!event.hardcore || known.hardcoreAt !== null);
+      // Seen: the stored set holds this unlock in this mode at this date (or later). A later date
+      // is a reset earned again, news like a first unlock.
+      const storedAt = known === undefined ? null : event.hardcore ? known.hardcoreAt : known.softcoreAt;
+      const seen = storedAt !== null && event.date.getTime() - storedAt < SAME_DATE_MS;
       if (!seen) games.add(event.gameId);
     }
     return games;
@@ -292,9 +303,16 @@ export function createPoller(options: PollerOptions) {
       const newActivity = gamesWithNewActivity(target.ulid, events);
       const gameIds = new Set(newActivity);
       for (const id of store.gamesNeedingRecheck(target.ulid)) gameIds.add(id);
-      // A game RA keeps failing on is tried on its own backoff, whatever brought it up.
+      // A game RA keeps failing on is tried on its own backoff, whatever brought it up; one given
+      // up on (see GAME_GIVE_UP_FAILURES) only when an unlock in it dated after that shows.
       for (const [id, nextAttemptAt] of store.failingGames(target.ulid)) {
-        if (nextAttemptAt <= at.getTime()) gameIds.add(id);
+        const givenUpAt = nextAttemptAt - GAME_GIVEN_UP_MS;
+        const due =
+          nextAttemptAt <= at.getTime() ||
+          (givenUpAt > 0 &&
+            newActivity.has(id) &&
+            events.some((e) => e.gameId === id && e.date.getTime() > givenUpAt));
+        if (due) gameIds.add(id);
         else gameIds.delete(id);
       }
       const games: { gameId: number; progress: GameProgress }[] = [];
@@ -352,7 +370,14 @@ export function createPoller(options: PollerOptions) {
       const next = new Date(at.getTime() + gameRetryDelayMs(failures));
       const run = store.recordGameFailure(target.ulid, gameId, at, next, error.message);
       const fields = { ulid: target.ulid, user: target.displayName, gameId, err: error.message, failures };
-      if (run && !run.warned && at.getTime() - run.since >= GAME_FAILING_WARN_MS) {
+      const failingForADay = run !== null && at.getTime() - run.since >= GAME_FAILING_WARN_MS;
+      if (failingForADay && error instanceof RaNotFoundError && run.failures >= GAME_GIVE_UP_FAILURES) {
+        store.retryGameAt(target.ulid, gameId, new Date(at.getTime() + GAME_GIVEN_UP_MS));
+        logger.warn(
+          { ...fields, since: new Date(run.since).toISOString() },
+          'RA has said for a day that this game doesn’t exist (a deleted set?); not polled again until new activity in it',
+        );
+      } else if (run && !run.warned && failingForADay) {
         store.markGameFailureWarned(target.ulid, gameId);
         logger.warn(
           { ...fields, since: new Date(run.since).toISOString() },
@@ -445,6 +470,9 @@ export function activityWindowStart(
     target.trackedSince - WINDOW_MARGIN_MS,
   );
 }
+
+/** Dates within a second are the same unlock (RA keeps them to the second), as in detect. */
+const SAME_DATE_MS = 1000;
 
 /** A failed game read that concerns the game, not the user (an unknown user or a refused key do). */
 function isGameFailure(error: unknown): error is RaError {

@@ -31,6 +31,11 @@ describe('weekly digest slots', () => {
     expect(iso(nextSlot(sunday10, Date.parse('2026-03-28T00:00:00Z')))).toBe('2026-03-29T08:00:00.000Z');
     // 02:30 doesn't exist on 29 March in Berlin: it maps to just after the jump.
     expect(iso(zonedTimeToUtc(2026, 3, 29, 2, 'Europe/Berlin'))).toBe('2026-03-29T01:00:00.000Z');
+    // The same west of UTC: 02:00 on 8 March 2026 in New York is 03:00 daylight time, not 01:00.
+    expect(iso(zonedTimeToUtc(2026, 3, 8, 2, 'America/New_York'))).toBe('2026-03-08T07:00:00.000Z');
+    // An hour that happens twice (clocks back) is its first occurrence.
+    expect(iso(zonedTimeToUtc(2026, 11, 1, 1, 'America/New_York'))).toBe('2026-11-01T05:00:00.000Z');
+    expect(iso(zonedTimeToUtc(2026, 10, 25, 2, 'Europe/Berlin'))).toBe('2026-10-25T00:00:00.000Z');
   });
 
   it('knows time zone names', () => {

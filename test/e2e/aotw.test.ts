@@ -110,4 +110,26 @@ describe('/aotw', () => {
     const off = await s.h.slash(s.h.admin, 'aotw', { subcommand: 'announce' });
     expect(off.content).toContain('off');
   });
+
+  it('posts again when an achievement is chosen again in a later week', async () => {
+    const s = await startCommunity();
+    addGame(s.world, 6, 'Encore Quest', [{ id: 601 }, { id: 602 }]);
+    await s.h.slash(s.h.admin, 'aotw', { subcommand: 'announce', options: { channel: s.h.channel.id } });
+    const startsNow = async (achievementId: number) => {
+      s.world.aotw = { achievementId, startAt: s.clock.now() };
+      s.clock.advance(HOUR);
+      await s.h.bot.community.tick();
+      await s.h.bot.dispatcher.drain();
+    };
+    s.world.aotw = { achievementId: 602, startAt: new Date(s.clock.now().getTime() - DAY) };
+    await s.h.bot.community.tick(); // the bot's first look: nothing posted
+    await startsNow(601);
+    s.clock.advance(7 * DAY);
+    await startsNow(601); // chosen again the next week: a new week, posted again
+    const posts = s.h.discord.channelMessages(s.h.channel.id);
+    expect(posts.map((m) => m.content)).toEqual(
+      Array(2).fill(expect.stringContaining('A new Achievement of the Week has started')),
+    );
+    expect(posts.map((m) => JSON.stringify(m.embeds).includes('/achievement/601'))).toEqual([true, true]);
+  });
 });

@@ -66,6 +66,22 @@ describe('a clock that differs from RA’s', () => {
     expect(s.h.discord.channelMessages(s.h.channel.id).map(announcedAchievementIds)).toEqual([[ids[0]]]);
   });
 
+  it('RA 3 minutes ahead: /track me, like /track add, announces nothing earned before it', async () => {
+    const s = await startSkewed(3 * MINUTE);
+    const ids = addGame(s.world, 97, 'Alex Kidd', 3);
+    await s.h.slash(s.h.admin, 'link', { options: { user: 'Scott', member: s.h.member.user.id } });
+    await s.h.slash(s.h.admin, 'settings', { subcommand: 'members', options: { 'self-tracking': true } });
+    s.world.unlock('Scott', ids[0]!); // stamped by RA 3 minutes "in the future"
+    s.clock.advance(MINUTE);
+    const started = await s.h.slash(s.h.member, 'track', { subcommand: 'me' });
+    expect(started.content).toContain('Now announcing **Scott**');
+    s.clock.advance(MINUTE);
+    s.world.unlock('Scott', ids[1]!);
+    s.clock.advance(MINUTE);
+    await s.h.pollAndDrain();
+    expect(s.h.discord.channelMessages(s.h.channel.id).map(announcedAchievementIds)).toEqual([[ids[1]]]);
+  });
+
   it('shows the skew in npm run doctor', async () => {
     const s = await startSkewed(-3 * MINUTE);
     const lines: string[] = [];

@@ -5,6 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { zonedParts } from '../../src/community/digest-schedule.js';
+import type { FakeChannel, FakeGuild, FakeMember } from '../fakes/discord/index.js';
+import { Permission } from '../fakes/discord/index.js';
 import { startCommunity, stopCommunity } from './community-helpers.js';
 import {
   addGame,
@@ -20,6 +22,7 @@ import {
 afterEach(stopCommunity);
 
 const ZONE = 'America/New_York';
+const BOGOTA = 'America/Bogota';
 
 /** The local weekday and hour of the next full hour that starts within 60 minutes. */
 function nextHourSlot(nowMs: number) {
@@ -112,6 +115,113 @@ describe('weekly digest', () => {
     s.clock.advance(7 * DAY);
     expect(await tickAndDrain()).toHaveLength(2);
     expect(await digests(s)).toEqual([]); // nothing in the main channel
+  });
+
+  it('moving the digest to another zone, day or hour never posts twice in a day nor skips a week', async () => {
+    const s = await startCommunity();
+    s.world.addUser({ username: 'Ann' });
+    await track(s.h, 'Ann');
+    // To the next Monday 08:00 UTC.
+    const nowMs = s.clock.now().getTime();
+    const sinceMonday = (nowMs - Date.UTC(2026, 0, 5)) % (7 * DAY); // 2026-01-05 is a Monday
+    s.clock.advance(7 * DAY - sinceMonday + 8 * HOUR);
+    const monday9 = s.clock.now().getTime() + HOUR;
+    const on = (hour: number, timezone: string, weekday = 1) =>
+      s.h.slash(s.h.admin, 'digest', {
+        subcommand: 'on',
+        options: { channel: s.h.channel.id, weekday, hour, timezone },
+      });
+    await on(9, 'UTC');
+    s.clock.advance(HOUR + 10 * MINUTE);
+    expect(await digests(s)).toHaveLength(1); // Monday 09:00 UTC
+
+    // Moved to 09:00 Bogotá (14:00 UTC, no daylight saving) the same Monday: the next digest is next Monday's,
+    // and it covers the days since the last one ended.
+    const moved = await on(9, BOGOTA);
+    expect(moved.content).toContain(`<t:${(monday9 + 7 * DAY + 5 * HOUR) / 1000}:F>`);
+    s.clock.advance(5 * HOUR);
+    expect(await digests(s)).toHaveLength(1);
+    s.clock.advance(7 * DAY);
+    const posted = await digests(s);
+    expect(posted).toHaveLength(2);
+    expect(posted[1]!.embeds[0]?.description).toContain(`<t:${monday9 / 1000}:f>`);
+    expect(posted[1]!.embeds[0]?.description).toContain(`<t:${(monday9 + 7 * DAY + 5 * HOUR) / 1000}:f>`);
+
+    // Moved on Tuesday to Wednesday 08:00 Bogotá: posted the next day, from where the last ended.
+    s.clock.advance(DAY);
+    await on(8, BOGOTA, 3);
+    s.clock.advance(DAY);
+    const third = await digests(s);
+    expect(third).toHaveLength(3);
+    expect(third[2]!.embeds[0]?.description).toContain(`<t:${(monday9 + 7 * DAY + 5 * HOUR) / 1000}:f>`);
+  });
+
+  it('across a daylight-saving change each week starts where the last ended, and a skipped hour comes just after the jump', async () => {
+    const s = await startCommunity();
+    s.world.addUser({ username: 'Ann' });
+    await track(s.h, 'Ann');
+    // New York moves to daylight time on Sunday 14 March 2027 at 02:00 (07:00 UTC).
+    s.clock.advance(Date.parse('2027-03-07T12:00:00Z') - s.clock.now().getTime());
+    const skipped = await s.h.slash(s.h.admin, 'digest', {
+      subcommand: 'on',
+      options: { channel: s.h.channel.id, weekday: 0, hour: 2, timezone: ZONE },
+    });
+    // 02:00 doesn't exist that night: the digest goes at 03:00 daylight time, not 01:00 standard.
+    expect(skipped.content).toContain(`<t:${Date.parse('2027-03-14T07:00:00Z') / 1000}:F>`);
+
+    await s.h.slash(s.h.admin, 'digest', {
+      subcommand: 'on',
+      options: { channel: s.h.channel.id, weekday: 1, hour: 9, timezone: ZONE },
+    });
+    s.clock.advance(Date.parse('2027-03-08T14:10:00Z') - s.clock.now().getTime()); // 09:10 EST
+    expect(await digests(s)).toHaveLength(1);
+    s.clock.advance(Date.parse('2027-03-15T13:10:00Z') - s.clock.now().getTime()); // 09:10 EDT
+    const posted = await digests(s);
+    expect(posted).toHaveLength(2);
+    const firstEnd = Date.parse('2027-03-08T14:00:00Z') / 1000;
+    expect(posted[0]!.embeds[0]?.description).toContain(`– <t:${firstEnd}:f>`);
+    expect(posted[1]!.embeds[0]?.description).toMatch(
+      new RegExp(`^<t:${firstEnd}:f> – <t:${Date.parse('2027-03-15T13:00:00Z') / 1000}:f>`),
+    );
+  });
+
+  it('one server whose digest fails does not hold up another server’s', async () => {
+    let other!: { guild: FakeGuild; channel: FakeChannel; admin: FakeMember };
+    const s = await startCommunity({
+      beforeLogin: (discord) => {
+        const guild = discord.addGuild({ name: 'Other Club' });
+        const channel = discord.addChannel(guild.id, { name: 'digest' });
+        const admin = discord.addMember(guild.id, {
+          username: 'admin2',
+          permissions: Permission.ManageGuild,
+        });
+        other = { guild, channel, admin };
+      },
+    });
+    const { weekday, hour, slotMs } = nextHourSlot(s.clock.now().getTime());
+    const options = { weekday, hour, timezone: ZONE };
+    await s.h.slash(s.h.admin, 'digest', {
+      subcommand: 'on',
+      options: { channel: s.h.channel.id, ...options },
+    });
+    await s.h.slash(other.admin, 'digest', {
+      subcommand: 'on',
+      options: { channel: other.channel.id, ...options },
+      guild: other.guild,
+      channel: other.channel,
+    });
+    // The first server's zone became unknown to this runtime (an ICU update dropped it), so its
+    // digest can't be scheduled; it is listed first.
+    s.h.bot.store.db
+      .prepare('UPDATE guild_community SET digest_time_zone = ? WHERE guild_id = ?')
+      .run('Gone/Zone', s.h.guild.id);
+    s.clock.advance(slotMs - s.clock.now().getTime() + 20 * MINUTE);
+    await s.h.bot.community.tick();
+    await s.h.bot.dispatcher.drain();
+    expect(s.h.discord.channelMessages(other.channel.id).map((m) => m.embeds[0]?.title)).toEqual([
+      '📰 Weekly digest',
+    ]);
+    expect(s.h.logs.some((l) => l.includes(s.h.guild.id) && l.includes('digest'))).toBe(true);
   });
 
   it('refuses an unknown time zone and suggests known ones', async () => {

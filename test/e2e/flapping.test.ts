@@ -146,4 +146,21 @@ describe('RA data that flaps', () => {
       '👑 Comix Zone mastered again by Scott!',
     ]);
   });
+
+  it('announces an unlock earned again in the same mode after a reset, without any award', async () => {
+    const s = await setup();
+    const [a1, , a3] = addGame(s.world, 74, 'Ristar', 8);
+    s.world.unlock('Scott', a1!, { hardcore: true });
+    await cycle(s);
+    s.world.resetGame('Scott', 74);
+    await cycle(s);
+    // Earned again in the same mode minutes later: the stored set holds the id, with an older date.
+    s.world.unlock('Scott', a1!, { hardcore: true });
+    await cycle(s);
+    await cycle(s);
+    expect(channel(s)).toEqual([[a1], [a1]]);
+    s.world.unlock('Scott', a3!, { hardcore: true });
+    await cycle(s);
+    expect(channel(s)).toEqual([[a1], [a1], [a3]]);
+  });
 });

@@ -11,6 +11,7 @@ import {
   addGame,
   announcedAchievementIds,
   MINUTE,
+  settingsShow,
   startTracking,
   type TrackingSetup,
   track,
@@ -30,8 +31,8 @@ interface TwoServers extends TrackingSetup {
   ids: number[];
 }
 
-/** Scott is tracked by both servers, Amy only by the second; Amy has a pending announcement there. */
-async function twoServers(): Promise<TwoServers> {
+/** The bot in a second server too, with its own channel and manager. */
+async function withSecondServer(): Promise<Omit<TwoServers, 'ids'>> {
   let guild2!: FakeGuild;
   let channel2!: FakeChannel;
   let admin2!: FakeMember;
@@ -43,6 +44,13 @@ async function twoServers(): Promise<TwoServers> {
     },
   });
   h = s.h;
+  return { ...s, guild2, channel2, admin2 };
+}
+
+/** Scott is tracked by both servers, Amy only by the second; Amy has a pending announcement there. */
+async function twoServers(): Promise<TwoServers> {
+  const s = await withSecondServer();
+  const { h, guild2, channel2, admin2 } = s;
   s.world.addUser({ username: 'Scott' });
   s.world.addUser({ username: 'Amy' });
   const ids = addGame(s.world, 90, 'Streets of Rage 2', 6);
@@ -58,7 +66,7 @@ async function twoServers(): Promise<TwoServers> {
   await track(h, 'Amy', in2);
   s.world.unlock('Amy', ids[0]!);
   await h.bot.poller.runCycle(); // queued for the second server, not posted yet
-  return { ...s, guild2, channel2, admin2, ids };
+  return { ...s, ids };
 }
 
 function dataOf(s: TwoServers, guildId: string) {
@@ -96,6 +104,26 @@ describe('servers the bot leaves', () => {
     expect(s.h.discord.channelMessages(s.h.channel.id).map(announcedAchievementIds)).toEqual([[s.ids[1]]]);
   });
 
+  it('leaves every other server’s waiting and failed announcements as they were', async () => {
+    const s = await twoServers();
+    // The first server: one announcement failed for good (its channel is gone), one waiting.
+    const broken = s.h.discord.addChannel(s.h.guild.id, { name: 'broken' });
+    s.world.addUser({ username: 'Dan' });
+    await track(s.h, 'Dan', { channel: broken.id });
+    s.h.discord.removeChannel(broken.id);
+    s.world.unlock('Dan', s.ids[2]!);
+    await s.h.pollAndDrain();
+    s.world.unlock('Scott', s.ids[3]!);
+    s.clock.advance(MINUTE);
+    await s.h.bot.poller.runCycle(); // queued for both servers, not posted yet
+    expect(await settingsShow(s.h)).toContain('1 waiting · 1 failed for good');
+
+    s.h.discord.removeGuild(s.guild2.id);
+    await s.h.discord.waitUntil(() => dataOf(s, s.guild2.id).tracked === 0, 5_000, 'the server forgotten');
+    expect(dataOf(s, s.guild2.id).outbox).toBe(0);
+    expect(await settingsShow(s.h)).toContain('1 waiting · 1 failed for good');
+  });
+
   it('keeps everything of a server that is only unavailable (an outage)', async () => {
     const s = await twoServers();
     s.h.discord.dispatch('GUILD_DELETE', { id: s.guild2.id, unavailable: true });
@@ -114,5 +142,43 @@ describe('servers the bot leaves', () => {
     expect(dataOf(s, s.guild2.id)).toEqual({ settings: 0, tracked: 0, outbox: 0 });
     expect(dataOf(s, s.h.guild.id).tracked).toBe(1);
     expect(await pollRequestsFor(s, 'Amy')).toBe(0);
+  });
+});
+
+describe('servers left while offline that only used community features', () => {
+  it('forgets a server that only turned on AotW posts, the digest or member settings, and queues nothing for it', async () => {
+    const s = await withSecondServer();
+    const { h, guild2, channel2, admin2 } = s;
+    addGame(s.world, 5, 'Castle Quest', [{ id: 501 }, { id: 502 }]);
+    const in2 = { guild: guild2, channel: channel2 };
+    await h.slash(admin2, 'aotw', { subcommand: 'announce', options: { channel: channel2.id }, ...in2 });
+    await h.slash(admin2, 'digest', {
+      subcommand: 'on',
+      options: { channel: channel2.id, weekday: 1, hour: 9, timezone: 'UTC' },
+      ...in2,
+    });
+    await h.slash(admin2, 'settings', { subcommand: 'members', options: { 'self-tracking': true }, ...in2 });
+    // The first server opts in too: the AotW below is posted there, so the job did run.
+    await h.slash(h.admin, 'aotw', { subcommand: 'announce', options: { channel: h.channel.id } });
+    s.world.aotw = { achievementId: 501, startAt: new Date(s.clock.now().getTime() - 24 * 60 * MINUTE) };
+    await h.bot.community.tick(); // the bot's first look: nothing announced
+
+    await h.restart(() => h.discord.removeGuild(guild2.id));
+    s.world.aotw = { achievementId: 502, startAt: s.clock.now() };
+    s.clock.advance(60 * MINUTE);
+    await h.bot.community.tick();
+    await h.bot.dispatcher.drain();
+
+    const db = h.bot.store.db;
+    const rowsOf = (table: string) =>
+      (db.prepare(`SELECT count(*) AS n FROM ${table} WHERE guild_id = ?`).get(guild2.id) as { n: number }).n;
+    expect(h.discord.channelMessages(h.channel.id).map((m) => m.content)).toEqual([
+      expect.stringContaining('A new Achievement of the Week has started'),
+    ]);
+    expect({
+      outbox: rowsOf('outbox'),
+      community: rowsOf('guild_community'),
+      members: rowsOf('guild_link_settings'),
+    }).toEqual({ outbox: 0, community: 0, members: 0 });
   });
 });

@@ -158,6 +158,32 @@ describe('/leaderboard', () => {
     ]);
   });
 
+  it('counts a game beaten and mastered between two polls as both, like the same unlocks over two polls', async () => {
+    const s = await startCommunity();
+    const typed = [
+      { id: 301, type: 'progression' as const },
+      { id: 302, type: 'win_condition' as const },
+      { id: 303 },
+    ];
+    addGame(s.world, 3, 'Typed Quest', typed);
+    s.world.addUser({ username: 'Ann' });
+    s.world.addUser({ username: 'Bob' });
+    await track(s.h, 'Ann');
+    await track(s.h, 'Bob');
+    s.clock.advance(MINUTE);
+    for (const { id } of typed) s.world.unlock('Ann', id, { hardcore: true }); // one poll
+    s.world.unlock('Bob', 301, { hardcore: true });
+    s.world.unlock('Bob', 302, { hardcore: true }); // beaten
+    await s.h.pollAndDrain();
+    s.clock.advance(MINUTE);
+    s.world.unlock('Bob', 303, { hardcore: true }); // mastered, a poll later
+    await s.h.pollAndDrain();
+    expect(lines(await board(s, { by: 'awards' }))).toEqual([
+      expect.stringMatching(/^🥇 \[Ann\].* · 1 mastered · 1 beaten$/),
+      expect.stringMatching(/^🥇 \[Bob\].* · 1 mastered · 1 beaten$/),
+    ]);
+  });
+
   it('ranks all time by RA totals read in the background, never when the command runs', async () => {
     const s = await seed(3, (i) => i);
     const logs = s.h.logs.filter((l) => l.includes('"level":40') || l.includes('"level":50'));

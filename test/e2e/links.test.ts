@@ -131,6 +131,16 @@ describe('/link with the follow proof', () => {
     expect(own.content).toContain('bot’s own');
   });
 
+  it('refuses to link the bot’s own account when RA_USERNAME is written in another letter case', async () => {
+    const s = await startLinks({ env: { RA_USERNAME: BOT_RA.toLowerCase() } });
+    h = s.h;
+    for (const user of [BOT_RA, BOT_RA.toUpperCase()]) {
+      const own = await h.slash(h.member, 'link', { options: { user } });
+      expect(own.content).toContain('bot’s own');
+    }
+    expect(h.bot.store.linkOf(h.member.user.id)).toBeNull();
+  });
+
   it('lets managers link and unlink members by hand; refuses others, ephemerally, changing nothing', async () => {
     const s = await startLinks();
     h = s.h;

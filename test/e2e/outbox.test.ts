@@ -3,8 +3,13 @@
  * restarts and pruning. Every event ends as exactly one message, or as a failure an admin sees.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { createRest, stopRest } from '../../src/discord/rest.js';
+import { silentLogger } from '../../src/log.js';
+import { createRaUrls } from '../../src/ra/urls.js';
+import { DEFAULT_CLAIM_LEASE_MS } from '../../src/store/outbox.js';
+import { createDispatcher } from '../../src/tracking/dispatch.js';
 import { DEFAULT_NONCE_WINDOW_MS, embedCharacters, Permission } from '../fakes/discord/index.js';
-import type { Harness } from './harness.js';
+import { DISCORD_TOKEN, type Harness } from './harness.js';
 import {
   addGame,
   announcedAchievementIds,
@@ -44,6 +49,18 @@ async function setupOne(extra: Parameters<typeof startTracking>[0] = {}) {
   const ids = addGame(s.world, 40, 'Golden Axe', 6);
   await h.slash(h.admin, 'track', { subcommand: 'add', options: { user: 'Scott' } });
   return { ...s, ids };
+}
+
+/** Scott's unlock queued and its post under way, hanging (Discord never answers it). */
+async function setupWithHungPost() {
+  const s = await setupOne();
+  const route = `/channels/${s.h.channel.id}/messages`;
+  s.h.discord.faults.add({ method: 'POST', route, hang: true });
+  s.world.unlock('Scott', s.ids[0]!);
+  await s.h.bot.poller.runCycle();
+  void s.h.bot.dispatcher.drain(); // claims the row; its post hangs
+  await s.h.discord.waitUntil(() => channelPostBodies(s.h, s.h.channel.id).length === 1, 5_000);
+  return s;
 }
 
 describe('when RetroAchievements fails', () => {
@@ -207,13 +224,7 @@ describe('when Discord fails', () => {
   });
 
   it('abandons a hung post at shutdown within seconds and posts it once after the restart', async () => {
-    const s = await setupOne();
-    const route = `/channels/${s.h.channel.id}/messages`;
-    s.h.discord.faults.add({ method: 'POST', route, hang: true });
-    s.world.unlock('Scott', s.ids[0]!);
-    await s.h.bot.poller.runCycle();
-    void s.h.bot.dispatcher.drain();
-    await s.h.discord.waitUntil(() => channelPostBodies(s.h, s.h.channel.id).length === 1, 5_000);
+    const s = await setupWithHungPost();
 
     const started = Date.now();
     await s.h.restart(); // the hung post is abandoned, its row still pending and claimed
@@ -225,6 +236,32 @@ describe('when Discord fails', () => {
     const nonces = channelPostBodies(s.h, s.h.channel.id).map((b) => b.nonce);
     expect(nonces).toHaveLength(2);
     expect(nonces[0]).toBe(nonces[1]);
+  }, 20_000);
+
+  it('leaves a row another dispatcher holds (its post hung) alone until the lease runs out, then posts it once', async () => {
+    const s = await setupWithHungPost();
+
+    // A second dispatcher on the same database (say, a second process started on the same volume).
+    const rest = createRest(s.h.discord.apiUrl, DISCORD_TOKEN);
+    const other = createDispatcher({
+      store: s.h.bot.store,
+      rest,
+      urls: createRaUrls({ mediaUrl: s.h.ra.mediaUrl, siteUrl: s.h.ra.siteUrl }),
+      logger: silentLogger(),
+      now: s.clock.now,
+    });
+    try {
+      await other.drain();
+      expect(channelPostBodies(s.h, s.h.channel.id)).toHaveLength(1); // leased: left alone
+      s.clock.advance(DEFAULT_CLAIM_LEASE_MS + 1_000);
+      await other.drain(); // the lease ran out: as if the first had died
+      expect(postsTo(s.h, s.h.channel.id).map(announcedAchievementIds)).toEqual([[s.ids[0]]]);
+      const nonces = channelPostBodies(s.h, s.h.channel.id).map((b) => b.nonce);
+      expect(nonces).toHaveLength(2);
+      expect(nonces[0]).toBe(nonces[1]);
+    } finally {
+      stopRest(rest);
+    }
   }, 20_000);
 
   it('holds rows Discord refuses with 50013 for an hour (one probe per 10 minutes), then fails them and shows why', async () => {

@@ -280,6 +280,41 @@ describe('a game RA always fails on', () => {
     expect(after).not.toContain('keeps failing on');
   });
 
+  it('stops asking for a game RA says doesn’t exist (a deleted set) after a day, until new activity in it', async () => {
+    const s = await startTracking({ overrides: QUICK_RA });
+    h = s.h;
+    s.world.addUser({ username: 'Scott' });
+    const gone = addGame(s.world, 50, 'Gone Game', 3);
+    await track(h, 'Scott');
+    // RA answers a bare [] for the game, and for the game alone: not found.
+    h.ra.faults.add('GetGameInfoAndUserProgress', { type: 'empty-array' }, Number.POSITIVE_INFINITY, {
+      g: '50',
+    });
+    h.ra.faults.add('GetGame', { type: 'empty-array' }, Number.POSITIVE_INFINITY, { i: '50' });
+    s.world.unlock('Scott', gone[0]!);
+    await cycle(s, MINUTE);
+    const goneReads = () =>
+      h!.ra.requests.of('GetGameInfoAndUserProgress').filter((r) => r.params.g === '50').length;
+    for (let i = 0; i < 52; i++) await cycle(s, 30 * MINUTE); // a day and more
+    expect(goneReads()).toBeGreaterThan(5);
+
+    // Three more days: the game is no longer asked for.
+    h.ra.requests.clear();
+    for (let i = 0; i < 18; i++) await cycle(s, 4 * 60 * MINUTE);
+    expect(goneReads()).toBe(0);
+    expect(h.logs.filter((l) => l.includes('not polled again until'))).toHaveLength(1);
+
+    // The set is back and Scott plays it: both unlocks are announced, once.
+    h.ra.faults.clear();
+    s.world.unlock('Scott', gone[1]!);
+    await cycle(s);
+    await cycle(s);
+    expect(h.discord.channelMessages(h.channel.id).map(announcedAchievementIds)).toEqual([
+      [gone[0]],
+      [gone[1]],
+    ]);
+  });
+
   it('moves the user on past a game whose reads time out, and announces it once RA answers', async () => {
     const s = await startTracking({ env: { RA_TIMEOUT_MS: '500' }, overrides: QUICK_RA });
     h = s.h;

@@ -170,6 +170,37 @@ describe('browsing a 400-achievement set', () => {
     expect(h.discord.message(summary.id)).toEqual(before);
   });
 
+  it('spends the member’s RA allowance on pages it must fetch again, and tells them to slow down', async () => {
+    const { h, scott } = await start({
+      overrides: { ra: { memberAllowance: { burst: 3, perSecond: 0.001 } } },
+    });
+    const issuedAt = Math.floor(Date.now() / 1000);
+    // Pages of four games nobody fetched yet (say, buttons from before a restart): each is a miss.
+    const ids = [SONIC, MASTERED_GAME, UNPLAYED_GAME, BIG_SET].map((gameId) =>
+      encodeBrowseId({
+        invokerId: h.member.user.id,
+        user: scott.ulid,
+        gameId,
+        filter: 'all',
+        page: 0,
+        issuedAt,
+      }),
+    );
+    const notes: string[] = [];
+    for (const custom_id of ids) {
+      // One message per button: a page shown replaces the message's buttons.
+      const message = h.discord.addOldBotMessage(h.channel.id, {
+        content: 'a page',
+        components: [{ type: 1, components: [{ type: 2, style: 2, label: 'Next ▶', custom_id }] }],
+      });
+      const click = press(h, h.member, message, custom_id);
+      await click.waitFor((x) => x.edits.length > 0 || x.followUps.length > 0, 10_000, 'an answer');
+      notes.push(...click.followUps.map((f) => f.content));
+    }
+    expect(h.ra.requests.count()).toBeLessThanOrEqual(3);
+    expect(notes.at(-1)).toMatch(/Slow down.*Try again in \d+ seconds/s);
+  });
+
   it('tells a stranger only the invoker can page, privately, and leaves the message alone', async () => {
     const { h } = await start();
     const summary = await progress(h, h.member, 'Scott', String(BIG_SET)).waitForReply(10_000);

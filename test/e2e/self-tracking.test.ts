@@ -72,6 +72,25 @@ describe('/track me', () => {
     expect((await trackMe(h, true)).content).toContain('Stopped announcing');
     expect((await trackMe(h)).content).toContain('doesn’t let members');
   });
+
+  it('keeps to the cap when two members start their own tracking at the same moment', async () => {
+    const s = await startLinks({ env: { MAX_TRACKED_USERS_PER_SERVER: '1' } });
+    h = s.h;
+    s.world.addUser({ username: 'Scott' });
+    s.world.addUser({ username: 'Amy' });
+    await h.slash(h.admin, 'link', { options: { user: 'Scott', member: h.member.user.id } });
+    const other = h.discord.addMember(h.guild.id, { username: 'amy' });
+    await h.slash(h.admin, 'link', { options: { user: 'Amy', member: other.user.id } });
+    await members(h, h.admin, { 'self-tracking': true });
+    h.ra.latencyMs = 100; // both are checked before either is written
+    const replies = await Promise.all(
+      [h.member, other].map((who) => h!.slash(who, 'track', { subcommand: 'me' })),
+    );
+    const contents = replies.map((r) => r.content).sort();
+    expect(contents[0]).toContain('Now announcing');
+    expect(contents[1]).toContain('already tracks 1 users');
+    expect(h.bot.store.countTrackedUsers(h.guild.id)).toBe(1);
+  });
 });
 
 describe('naming linked members in announcements', () => {

@@ -50,16 +50,19 @@ async function setUp(world: FakeWorld, pageSize = 500) {
   const store: Store = memoryStore();
   const changes: string[][] = [];
   const { timers, advance } = virtualTimers(clock);
-  const watcher = createFollowerWatcher({
-    ra: h.client,
-    followers: store.followers,
-    logger: silentLogger(),
-    now: () => new Date(clock.ms),
-    timers,
-    pageSize,
-    onPointsChanged: (ulids) => changes.push(ulids),
-  });
-  return { clock, store, changes, watcher, advance, ra: h.ra };
+  const client = h.client;
+  // A restart makes a new watcher on the same database.
+  const newWatcher = () =>
+    createFollowerWatcher({
+      ra: client,
+      followers: store.followers,
+      logger: silentLogger(),
+      now: () => new Date(clock.ms),
+      timers,
+      pageSize,
+      onPointsChanged: (ulids) => changes.push(ulids),
+    });
+  return { clock, store, changes, watcher: newWatcher(), newWatcher, advance, ra: h.ra };
 }
 
 describe('follower watcher', () => {
@@ -126,6 +129,23 @@ describe('follower watcher', () => {
     await watcher.stop();
   });
 
+  it('reports a follower whose points went down (a reset, a demoted achievement) as a change', async () => {
+    const world = smallWorld();
+    world.follow('Alice');
+    world.follow('Bob');
+    world.unlock('Alice', 104, { hardcore: true });
+    world.unlock('Bob', 105);
+    const { watcher, advance, changes } = await setUp(world);
+    watcher.start();
+    await advance(0);
+    world.user('Alice').totalPoints -= 5; // hardcore points down
+    await advance(15_000);
+    world.user('Bob').totalSoftcorePoints -= 1; // softcore points down
+    await advance(15_000);
+    expect(changes).toEqual([[world.user('Alice').ulid], [world.user('Bob').ulid]]);
+    await watcher.stop();
+  });
+
   it('reads all pages at start, then the other pages one at a time, less often', async () => {
     const world = smallWorld();
     for (const name of ['Cara', 'Dan', 'Eve']) world.addUser({ username: name });
@@ -164,6 +184,44 @@ describe('follower watcher', () => {
     expect(watcher.isFollower(world.user('Bob').ulid)).toBe(false);
     expect(watcher.count).toBe(1);
     await watcher.stop();
+  });
+
+  it('after a restart, forgets a follower missing from one pass over several pages only after a second', async () => {
+    const world = smallWorld();
+    for (const name of ['Cara', 'Dan', 'Eve']) world.addUser({ username: name });
+    for (const name of ['Alice', 'Bob', 'Cara', 'Dan', 'Eve']) world.follow(name);
+    const { watcher, newWatcher, advance, ra } = await setUp(world, 2);
+    watcher.start();
+    await advance(0);
+    await watcher.stop();
+    await advance(10 * 60_000); // down for 10 minutes
+    // Restarted. The last page's follower became active while the first pass was under way: they
+    // moved to page 1 after it was read, so this pass doesn't list them.
+    const moved: string[] = [];
+    ra.faults.add(
+      'GetUsersFollowingMe',
+      {
+        type: 'edit',
+        edit: (body) => {
+          const list = body as { Results: { ULID: string }[] };
+          moved.push(...list.Results.map((r) => r.ULID));
+          list.Results = [];
+          return list;
+        },
+      },
+      1,
+      { o: '4' },
+    );
+    const restarted = newWatcher();
+    restarted.start();
+    await advance(0);
+    expect(moved).toHaveLength(1);
+    expect(restarted.isFollower(moved[0]!)).toBe(true);
+    // They really unfollow: gone once two whole passes missed them.
+    world.unfollow(world.followers().find((f) => f.user.ulid === moved[0])!.user.displayName);
+    await advance(2 * 60_000);
+    expect(restarted.isFollower(moved[0]!)).toBe(false);
+    await restarted.stop();
   });
 
   it('keeps going when a read fails, and logs it once per failure streak', async () => {
