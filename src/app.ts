@@ -141,7 +141,8 @@ export async function startBot(
   // it); without it everything still works, by polling alone.
   const followers = config.RA_USERNAME
     ? createFollowerWatcher({
-        ra,
+        // The follower watcher's own lane: a share of the rate beside the poller (ra/lanes.ts).
+        ra: { getUsersFollowingMe: (o) => ra.runInBackground(() => ra.getUsersFollowingMe(o), 'followers') },
         followers: store.followers,
         logger: logger.child({ component: 'followers' }),
         now,

@@ -87,7 +87,7 @@ export function createCommunityJobs(options: CommunityJobsOptions) {
       const aotwRead = await options.aotw.refreshIfDue();
       const totalsRefreshed = await refreshTotals();
       return { digests, totalsRefreshed, aotwRead };
-    });
+    }, 'community');
   }
 
   return {

@@ -23,7 +23,7 @@ import {
   RaRateLimitedError,
   RaUnavailableError,
 } from './errors.js';
-import { type Lane, Semaphore, StartGate } from './gate.js';
+import { type BackgroundLane, type Lane, Semaphore, StartGate } from './gate.js';
 import {
   type GameAwardPage,
   gameExists,
@@ -98,6 +98,7 @@ export interface RaClientOptions {
 /** Told about every attempt's outcome and every wait on the rate limiter. */
 export interface RaObserver {
   attempt?(endpoint: string, outcome: 'ok' | RaError['kind']): void;
+  /** `background`: the poller, follower watcher, award feed and community lanes; `idle`: the catalogue. */
   waited?(lane: 'interactive' | 'background' | 'idle', ms: number): void;
 }
 
@@ -177,10 +178,12 @@ export interface RaClient {
   /** RA's current Achievement of the Week, or null when none is set. */
   getAchievementOfTheWeek(): Promise<AchievementOfTheWeek | null>;
   /**
-   * Runs `work` with every request it makes in the background lane: behind requests a person is
-   * waiting for (commands, autocomplete), which are the default. The poller uses this.
+   * Runs `work` with every request it makes in a background lane (default: the poller's):
+   * behind requests a person is waiting for (commands, autocomplete), which are the default, and
+   * sharing the rest with the other background lanes by weight (ra/lanes.ts, README "Lane
+   * shares").
    */
-  runInBackground<T>(work: () => Promise<T>): Promise<T>;
+  runInBackground<T>(work: () => Promise<T>, lane?: Exclude<BackgroundLane, 'catalogue'>): Promise<T>;
   /**
    * Runs `work` on behalf of a Discord member: its requests spend that member's allowance, and
    * once it is spent they fail at once with RaMemberAllowanceError ("slow down"), so one member
@@ -214,8 +217,8 @@ export interface RaCatalogueApi {
   /** API_GetGameExtended: a set's card. Unknown game -> RaNotFoundError('game'). */
   getGameExtended(gameId: number): Promise<GameDetails>;
   /**
-   * Runs `work` with every request it makes in the idle lane: behind the background lane (the
-   * poller) as well as behind requests a person waits for. For bulk work nobody waits on.
+   * Runs `work` with every request it makes in the catalogue lane, the lightest background lane
+   * (ra/lanes.ts): for bulk work nobody waits on, still sure of its share under any load.
    */
   runWhenIdle<T>(work: () => Promise<T>): Promise<T>;
 }
@@ -370,6 +373,12 @@ function classifyResponse(
   return fail(new RaUnavailableError(`${endpoint}: unexpected HTTP ${status}`), 'no');
 }
 
+/** The lane label the observer (metrics) has always used. */
+function observedLane(lane: Lane): 'interactive' | 'background' | 'idle' {
+  if (lane === 'interactive') return 'interactive';
+  return lane === 'catalogue' ? 'idle' : 'background';
+}
+
 function fail(
   error: RaError,
   retry: 'yes' | 'once' | 'no',
@@ -477,7 +486,7 @@ export function createRaClient(options: RaClientOptions): RaClient & RaCatalogue
     try {
       const waitStarted = performance.now();
       await gate.take(lane);
-      options.observer?.waited?.(lane, performance.now() - waitStarted);
+      options.observer?.waited?.(observedLane(lane), performance.now() - waitStarted);
       counters.requests++;
       counters.byEndpoint[endpoint] = (counters.byEndpoint[endpoint] ?? 0) + 1;
       const query = new URLSearchParams(params);
@@ -763,9 +772,9 @@ export function createRaClient(options: RaClientOptions): RaClient & RaCatalogue
   }
 
   return {
-    runInBackground: (work) => backgroundLane.run('background', work),
+    runInBackground: (work, lane = 'poller') => backgroundLane.run(lane, work),
     runAsMember: (memberId, work) => memberScope.run(memberId, work),
-    runWhenIdle: (work) => backgroundLane.run('idle', work),
+    runWhenIdle: (work) => backgroundLane.run('catalogue', work),
     getConsoleIds,
     getGameList,
     getGameExtended,

@@ -5,14 +5,9 @@
  * tests (test/ra/gate.test.ts).
  */
 import type { Timers } from '../util/timers.js';
+import { LANES, type Lane, type LaneHeads, LanePolicy } from './lanes.js';
 
-/**
- * Requests run in one of three lanes. Interactive ones (slash commands, autocomplete: a person is
- * waiting) go before background ones (the poller) at every queue, so a long poll cycle at one
- * request a second never makes autocomplete miss its 3-second window. Idle work (the catalogue)
- * goes behind both.
- */
-export type Lane = 'interactive' | 'background' | 'idle';
+export type { BackgroundLane, Lane } from './lanes.js';
 
 /** A monotonic clock (ms) and timers; the gate's only view of time. */
 export interface GateClock {
@@ -32,20 +27,18 @@ export const realGateClock: GateClock = {
   },
 };
 
-/**
- * Interactive first, unless the oldest background waiter has waited past `maxWaitMs`; idle work
- * (the catalogue) only when neither waits, and it never ages ahead of anyone.
- */
-export function nextLane<T extends { since: number }>(
-  lanes: Record<Lane, T[]>,
-  nowMs: number,
-  maxWaitMs: number,
-): Lane | null {
-  const background = lanes.background[0];
-  if (background && nowMs - background.since >= maxWaitMs) return 'background';
-  if (lanes.interactive.length > 0) return 'interactive';
-  if (background) return 'background';
-  return lanes.idle.length > 0 ? 'idle' : null;
+/** The lanes that have waiters, each with when its oldest started waiting. */
+function headsOf(lanes: Record<Lane, Array<{ since: number }>>): LaneHeads {
+  const heads: LaneHeads = {};
+  for (const lane of LANES) {
+    const head = lanes[lane][0];
+    if (head) heads[lane] = head.since;
+  }
+  return heads;
+}
+
+function emptyLanes<T>(): Record<Lane, T[]> {
+  return { interactive: [], poller: [], followers: [], awards: [], community: [], catalogue: [] };
 }
 
 interface GateWaiter {
@@ -55,13 +48,14 @@ interface GateWaiter {
 }
 
 /**
- * Spaces request starts at least `intervalMs` apart, interactive lane first, each lane in arrival
- * order. Timer lateness can only widen the spacing, never shrink it.
+ * Spaces request starts at least `intervalMs` apart; at each slot the lane policy (lanes.ts) picks
+ * the lane, and each lane goes in arrival order. Timer lateness can only widen the spacing, never shrink it.
  */
 export class StartGate {
   private lastStart = Number.NEGATIVE_INFINITY;
   private pausedUntil = 0;
-  private readonly lanes: Record<Lane, GateWaiter[]> = { interactive: [], background: [], idle: [] };
+  private readonly lanes = emptyLanes<GateWaiter>();
+  private readonly policy: LanePolicy;
   private pumping = false;
   private closedWith: unknown = null;
   /** Wakes the pump's sleep on close(), so a closed client doesn't hold the process open. */
@@ -69,9 +63,11 @@ export class StartGate {
 
   constructor(
     private readonly intervalMs: number,
-    private readonly backgroundMaxWaitMs: number,
+    backgroundMaxWaitMs: number,
     private readonly clock: GateClock = realGateClock,
-  ) {}
+  ) {
+    this.policy = new LanePolicy(backgroundMaxWaitMs);
+  }
 
   take(lane: Lane): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -88,11 +84,10 @@ export class StartGate {
   close(reason: unknown): void {
     this.closedWith = reason;
     this.wake?.();
-    for (const waiter of [...this.lanes.interactive, ...this.lanes.background, ...this.lanes.idle])
-      waiter.reject(reason);
-    this.lanes.interactive.length = 0;
-    this.lanes.background.length = 0;
-    this.lanes.idle.length = 0;
+    for (const lane of LANES) {
+      for (const waiter of this.lanes[lane]) waiter.reject(reason);
+      this.lanes[lane].length = 0;
+    }
   }
 
   /** After a 429, nobody on this key should start before the pause ends. Returns whether a pause was already running. */
@@ -122,11 +117,7 @@ export class StartGate {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (
-        this.lanes.interactive.length > 0 ||
-        this.lanes.background.length > 0 ||
-        this.lanes.idle.length > 0
-      ) {
+      while (LANES.some((lane) => this.lanes[lane].length > 0)) {
         const slot = Math.max(this.lastStart + this.intervalMs, this.pausedUntil);
         const wait = slot - this.clock.now();
         // Choose who goes only once the slot has come: an interactive request may arrive meanwhile.
@@ -135,7 +126,7 @@ export class StartGate {
           if (this.closedWith !== null) return;
           continue;
         }
-        const waiter = this.lanes[nextLane(this.lanes, this.clock.now(), this.backgroundMaxWaitMs)!].shift()!;
+        const waiter = this.lanes[this.policy.pick(headsOf(this.lanes), this.clock.now())!].shift()!;
         // Starts are counted from their slot once it has come (a timer that fires ~1 ms early just
         // loops once more): without that, 100 rps ran at ~104 (bench/poll-cycle.ts).
         this.lastStart = Math.max(slot, this.clock.now());
@@ -148,25 +139,23 @@ export class StartGate {
 }
 
 /**
- * Caps requests in flight. Interactive waiters are served first, and the background lane may
- * hold at most `limit - 1` slots (when there are two or more), so a person never waits behind a
- * full set of poller requests.
+ * Caps requests in flight. Waiters are served by the lane policy (lanes.ts), and background lanes
+ * together may hold at most `limit - 1` slots (when there are two or more), so a person never
+ * waits behind a full set of poller requests.
  */
 export class Semaphore {
   private active = 0;
   private activeBackground = 0;
   private readonly backgroundLimit: number;
-  private readonly waiting: Record<Lane, Array<{ grant: () => void; since: number }>> = {
-    interactive: [],
-    background: [],
-    idle: [],
-  };
+  private readonly waiting = emptyLanes<{ grant: () => void; since: number }>();
+  private readonly policy: LanePolicy;
 
   constructor(
     private readonly limit: number,
-    private readonly backgroundMaxWaitMs: number,
+    backgroundMaxWaitMs: number,
     private readonly clock: Pick<GateClock, 'now'> = realGateClock,
   ) {
+    this.policy = new LanePolicy(backgroundMaxWaitMs);
     this.backgroundLimit = limit >= 2 ? limit - 1 : limit;
   }
 
@@ -187,11 +176,10 @@ export class Semaphore {
 
   private grant(): void {
     while (this.active < this.limit) {
-      const backgroundMayGo = this.activeBackground < this.backgroundLimit;
-      let lane = nextLane(this.waiting, this.clock.now(), this.backgroundMaxWaitMs);
-      // Idle work shares the background slots (nextLane picks it only when nobody else waits).
-      if (lane !== null && lane !== 'interactive' && !backgroundMayGo)
-        lane = this.waiting.interactive.length > 0 ? 'interactive' : null;
+      const heads = headsOf(this.waiting);
+      // Background lanes share the background slots: when those are taken, only people may go.
+      const mayGo = this.activeBackground < this.backgroundLimit ? heads : { interactive: heads.interactive };
+      const lane = this.policy.pick(mayGo, this.clock.now());
       if (lane === null) return;
       const next = this.waiting[lane].shift()!;
       this.active++;
