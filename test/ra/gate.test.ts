@@ -11,42 +11,13 @@ import {
   type LaneHeads,
   LanePolicy,
 } from '../../src/ra/lanes.js';
+import { virtualTime } from '../virtual-time.js';
 
-/** A virtual clock: `advance` runs due timers in time order, letting promises settle between. */
+/** A virtual clock for the gate. */
 function virtualClock() {
-  let ms = 0;
-  let id = 0;
-  const due = new Map<number, { at: number; fn: () => void }>();
-  const clock: GateClock = {
-    now: () => ms,
-    timers: {
-      setTimeout(fn, delay) {
-        due.set(++id, { at: ms + Math.max(0, delay), fn });
-        return id;
-      },
-      clearTimeout(handle) {
-        due.delete(handle as number);
-      },
-    },
-  };
-  const settle = async () => {
-    for (let i = 0; i < 10; i++) await Promise.resolve();
-  };
-  async function advance(by: number) {
-    const end = ms + by;
-    await settle();
-    for (;;) {
-      const next = [...due.entries()].sort((a, b) => a[1].at - b[1].at)[0];
-      if (!next || next[1].at > end) break;
-      due.delete(next[0]);
-      ms = next[1].at;
-      next[1].fn();
-      await settle();
-    }
-    ms = end;
-    await settle();
-  }
-  return { clock, advance, settle, pending: () => due.size };
+  const v = virtualTime();
+  const clock: GateClock = { now: v.now, timers: v.timers };
+  return { ...v, clock };
 }
 
 /** A gate at 1 request/s with a log of who started when. */
