@@ -10,6 +10,7 @@ import type { Logger } from '../log.js';
 import type { RaCatalogueApi } from '../ra/client.js';
 import type { GameListEntry } from '../ra/types.js';
 import type { CatalogueConsole, CatalogueGameRow, CatalogueTables } from '../store/catalogue.js';
+import { withDeadline } from '../util/deadline.js';
 import { errorMessage } from '../util/error-message.js';
 import { realTimers, type Timers } from '../util/timers.js';
 import { indexTitle, kindRank, setKind } from './title.js';
@@ -150,15 +151,15 @@ export function createCatalogueRefresher(options: CatalogueRefresherOptions): Ca
   /** The run, or its deadline: then the run is abandoned (it stops at its next step). */
   function runWithDeadline(): Promise<RefreshResult> {
     const runState: Run = { abandoned: false };
-    return new Promise<RefreshResult>((resolve, reject) => {
-      const deadline = timers.setTimeout(() => {
+    return withDeadline(
+      run(runState),
+      deadlineMs,
+      timers,
+      () => new Error(`catalogue refresh abandoned at its deadline (${Math.round(deadlineMs / 1000)} s)`),
+      () => {
         runState.abandoned = true;
-        reject(new Error(`catalogue refresh abandoned at its deadline (${Math.round(deadlineMs / 1000)} s)`));
-      }, deadlineMs);
-      run(runState)
-        .then(resolve, reject)
-        .finally(() => timers.clearTimeout(deadline));
-    });
+      },
+    );
   }
 
   function refresh(): Promise<RefreshResult> {
