@@ -5,7 +5,7 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
 import { type CommandContext, UserFacingError } from '../src/discord/command.js';
 import { safeText } from '../src/render/text.js';
-import { checkAnnounceChannel, requireGuild } from './shared.js';
+import { checkAnnounceChannel, profilePoints, requireGuild } from './shared.js';
 import { LINK_HINT } from './who.js';
 
 const bold = (text: string) => `**${safeText(text, 64, { singleLine: true })}**`;
@@ -59,6 +59,7 @@ export async function trackMe(interaction: ChatInputCommandInteraction, ctx: Com
     userPic: profile.userPic,
     addedBy: interaction.user.id,
     now: ctx.now(),
+    points: profilePoints(profile),
   });
   await interaction.editReply(
     `Now announcing ${bold(profile.user)} in <#${channelId}>. Nothing you earned before now will be announced. \`/track me remove:True\` stops it.`,
