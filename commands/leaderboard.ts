@@ -75,8 +75,10 @@ function build(ctx: CommandContext, guildId: string, state: LeaderboardState) {
     ...(state.period === 'all'
       ? {
           allTime: {
+            // 0: only the points are known yet (from /track add or the follower list).
             oldestRefresh: loaded.reduce<number | null>(
-              (min, e) => (min === null || e.refreshedAt! < min ? e.refreshedAt : min),
+              (min, e) =>
+                e.refreshedAt! > 0 && (min === null || e.refreshedAt! < min) ? e.refreshedAt : min,
               null,
             ),
             notLoaded: entries.length - loaded.length,

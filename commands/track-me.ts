@@ -5,7 +5,7 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
 import { type CommandContext, UserFacingError } from '../src/discord/command.js';
 import { safeText } from '../src/render/text.js';
-import { checkAnnounceChannel, requireGuild } from './shared/guards.js';
+import { checkAnnounceChannel, profilePoints, requireGuild } from './shared/guards.js';
 import { LINK_HINT } from './shared/who.js';
 
 const bold = (text: string) => `**${safeText(text, 64, { singleLine: true })}**`;
@@ -67,6 +67,7 @@ export async function trackMe(interaction: ChatInputCommandInteraction, ctx: Com
     // On RA's clock, as `/track add`: a skewed clock must neither announce what was earned before
     // nor hide what comes next.
     now: new Date(ctx.ra.raNow(ctx.now().getTime())),
+    points: profilePoints(profile),
   });
   await interaction.editReply(
     `Now announcing ${bold(profile.user)} in <#${channelId}>. Nothing you earned before now will be announced. \`/track me remove:True\` stops it.`,

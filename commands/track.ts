@@ -7,6 +7,7 @@ import { botAccount, followLine, renderFollowersEmbed } from '../src/render/spee
 import { safeText } from '../src/render/text.js';
 import {
   checkAnnounceChannel,
+  profilePoints,
   requireAnnounceChannel,
   requireGuild,
   requireManager,
@@ -92,6 +93,7 @@ async function add(interaction: ChatInputCommandInteraction, ctx: CommandContext
     userPic: profile.userPic,
     channelId: picked ? picked.id : undefined,
     addedBy: interaction.user.id,
+    points: profilePoints(profile),
     // On RA's clock: a skewed clock must neither announce what was earned before nor hide what comes next.
     now: new Date(ctx.ra.raNow(ctx.now().getTime())),
   });

@@ -142,7 +142,21 @@ export async function startBot(
   // it); without it everything still works, by polling alone.
   const followers = config.RA_USERNAME
     ? createFollowerWatcher({
-        ra,
+        // The follower watcher's own lane: a share of the rate beside the poller (ra/lanes.ts). Each
+        // read's points are stored for the all-time leaderboard (free: no request of their own).
+        ra: {
+          getUsersFollowingMe: async (o) => {
+            const page = await ra.runInBackground(() => ra.getUsersFollowingMe(o), 'followers');
+            store.leaderboard.savePoints(
+              page.followers.map((f) => ({
+                ulid: f.ulid.toUpperCase(),
+                hardcorePoints: f.hardcorePoints,
+                softcorePoints: f.softcorePoints,
+              })),
+            );
+            return page;
+          },
+        },
         followers: store.followers,
         logger: logger.child({ component: 'followers' }),
         now,

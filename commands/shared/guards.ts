@@ -6,6 +6,7 @@ import {
 } from 'discord.js';
 import { type CommandContext, UserFacingError } from '../../src/discord/command.js';
 import { isManager, missingAnnouncePermissions } from '../../src/discord/permissions.js';
+import type { UserProfile } from '../../src/ra/types.js';
 import { plainText } from '../../src/render/text.js';
 import type { GuildSettings } from '../../src/store/index.js';
 
@@ -83,4 +84,13 @@ export function trackedUserChoices(
     .listTrackedUsers(guildId)
     .filter((u) => u.displayName.toLowerCase().includes(lower))
     .map((u) => ({ name: plainText(u.displayName, 100, u.ulid), value: u.ulid }));
+}
+
+/** The point totals a profile read carries: stored when tracking starts, so the all-time board counts them at once. */
+export function profilePoints(profile: UserProfile) {
+  return {
+    hardcorePoints: profile.totalPoints,
+    softcorePoints: profile.totalSoftcorePoints,
+    retroPoints: profile.totalTruePoints,
+  };
 }

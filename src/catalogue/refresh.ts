@@ -1,15 +1,18 @@
 /**
  * Keeps the local catalogue fresh: API_GetConsoleIDs, then API_GetGameList (f=1) per console,
- * all in the RA client's idle lane (behind the poller and behind commands) and paced, written
- * as a new generation in small chunks and swapped in only once every console has been read.
- * A refresh that fails keeps the catalogue it would have replaced, and is tried again later.
+ * all in the RA client's catalogue lane (behind commands, with a share beside the poller) and
+ * paced, written as a new generation in small chunks and swapped in only once every console has
+ * been read. A refresh that fails, or outlasts its deadline, keeps the catalogue it would have
+ * replaced and is tried again later; an abandoned one never blocks the next.
  */
-import { setTimeout as sleep, setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Logger } from '../log.js';
 import type { RaCatalogueApi } from '../ra/client.js';
 import type { GameListEntry } from '../ra/types.js';
 import type { CatalogueConsole, CatalogueGameRow, CatalogueTables } from '../store/catalogue.js';
+import { withDeadline } from '../util/deadline.js';
 import { errorMessage } from '../util/error-message.js';
+import { realTimers, type Timers } from '../util/timers.js';
 import { indexTitle, kindRank, setKind } from './title.js';
 
 export interface CatalogueRefresherOptions {
@@ -23,6 +26,14 @@ export interface CatalogueRefresherOptions {
   paceMs?: number;
   /** After a failed refresh, try again this much later. Default 1 hour. */
   retryMs?: number;
+  /**
+   * A refresh still running after this is abandoned (it fails, the old catalogue stays) and tried
+   * again `retryMs` later. Default 2 hours: ~80 requests take ~4 minutes at 1 request/s with the
+   * 2 s pace, ~11 with the poller saturating the key (1 slot in 6 for the catalogue).
+   */
+  deadlineMs?: number;
+  /** Timers for the pace, the deadline and the schedule (tests: virtual time). */
+  timers?: Timers;
   /** Rows per write transaction (and per index step). Default 100: ~10-25 ms each on a small VPS. */
   chunkSize?: number;
 }
@@ -62,51 +73,58 @@ export function createCatalogueRefresher(options: CatalogueRefresherOptions): Ca
   const paceMs = options.paceMs ?? 2_000;
   const retryMs = options.retryMs ?? 60 * 60_000;
   const chunkSize = options.chunkSize ?? 100;
+  const deadlineMs = options.deadlineMs ?? 2 * 60 * 60_000;
+  const timers = options.timers ?? realTimers;
   const stopping = new AbortController();
   let running: Promise<RefreshResult> | null = null;
-  let timer: NodeJS.Timeout | null = null;
+  let timer: unknown = null;
 
-  const checkStopped = () => {
-    if (stopping.signal.aborted) throw new Stopped('catalogue refresh stopped');
+  /** A run's own stop: set when the refresher stops or the run is abandoned at its deadline. */
+  interface Run {
+    abandoned: boolean;
+  }
+
+  const checkStopped = (runState: Run) => {
+    if (stopping.signal.aborted || runState.abandoned) throw new Stopped('catalogue refresh stopped');
   };
 
-  async function pace(): Promise<void> {
-    if (paceMs > 0) await sleep(paceMs, undefined, { signal: stopping.signal }).catch(() => undefined);
-    checkStopped();
+  async function pace(runState: Run): Promise<void> {
+    if (paceMs > 0) await new Promise<void>((resolve) => timers.setTimeout(resolve, paceMs));
+    checkStopped(runState);
   }
 
-  async function pruneStale(): Promise<void> {
+  async function pruneStale(runState: Run): Promise<void> {
     while (tables.pruneStale(chunkSize) > 0) {
       await yieldToEventLoop();
-      checkStopped();
+      checkStopped(runState);
     }
   }
 
-  async function mergeIndex(): Promise<void> {
+  async function mergeIndex(runState: Run): Promise<void> {
     while (tables.mergeIndexStep()) {
       await yieldToEventLoop();
-      checkStopped();
+      checkStopped(runState);
     }
   }
 
-  async function run(): Promise<RefreshResult> {
+  async function run(runState: Run): Promise<RefreshResult> {
     const started = performance.now();
-    await pruneStale();
+    await pruneStale(runState);
     const all = await ra.runWhenIdle(() => ra.getConsoleIds());
     const consoles: CatalogueConsole[] = all
       .filter((c) => c.isGameSystem && c.active)
       .map((c) => ({ id: c.id, name: c.name, iconUrl: c.iconUrl }));
     const rows: CatalogueGameRow[] = [];
     for (const console of consoles) {
-      await pace();
+      await pace(runState);
       const list = await ra.runWhenIdle(() => ra.getGameList(console.id));
-      checkStopped();
+      checkStopped(runState);
       // Indexing a title costs tens of microseconds: chunk by chunk, so a command or a poll
       // waiting on the event loop never waits long.
       for (let i = 0; i < list.length; i += chunkSize) {
         for (const entry of list.slice(i, i + chunkSize)) rows.push(toCatalogueRow(entry, console.name));
         await yieldToEventLoop();
-        checkStopped();
+        checkStopped(runState);
       }
     }
     // Written in rank order: the store reads search matches in rowid order and stops early.
@@ -116,12 +134,12 @@ export function createCatalogueRefresher(options: CatalogueRefresherOptions): Ca
     for (let i = 0; i < rows.length; i += chunkSize) {
       games += tables.writeGames(generation, rows.slice(i, i + chunkSize));
       await yieldToEventLoop();
-      checkStopped();
+      checkStopped(runState);
     }
-    await mergeIndex();
+    await mergeIndex(runState);
     tables.publishGeneration(generation, consoles, options.now());
-    await pruneStale();
-    await mergeIndex();
+    await pruneStale(runState);
+    await mergeIndex(runState);
     return {
       consoles: consoles.length,
       games,
@@ -130,8 +148,22 @@ export function createCatalogueRefresher(options: CatalogueRefresherOptions): Ca
     };
   }
 
+  /** The run, or its deadline: then the run is abandoned (it stops at its next step). */
+  function runWithDeadline(): Promise<RefreshResult> {
+    const runState: Run = { abandoned: false };
+    return withDeadline(
+      run(runState),
+      deadlineMs,
+      timers,
+      () => new Error(`catalogue refresh abandoned at its deadline (${Math.round(deadlineMs / 1000)} s)`),
+      () => {
+        runState.abandoned = true;
+      },
+    );
+  }
+
   function refresh(): Promise<RefreshResult> {
-    running ??= run().finally(() => {
+    running ??= runWithDeadline().finally(() => {
       running = null;
     });
     return running;
@@ -139,9 +171,8 @@ export function createCatalogueRefresher(options: CatalogueRefresherOptions): Ca
 
   function schedule(delayMs: number): void {
     if (stopping.signal.aborted) return;
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(tick, Math.max(0, delayMs));
-    timer.unref();
+    if (timer !== null) timers.clearTimeout(timer);
+    timer = timers.setTimeout(tick, Math.max(0, delayMs));
   }
 
   function dueInMs(): number {
@@ -178,7 +209,7 @@ export function createCatalogueRefresher(options: CatalogueRefresherOptions): Ca
       // Not awaited: a refresh waiting on RA must not hold up shutdown (closing the RA client
       // ends it, and its unfinished generation is never shown).
       stopping.abort();
-      if (timer) clearTimeout(timer);
+      if (timer !== null) timers.clearTimeout(timer);
     },
   };
 }

@@ -2,13 +2,16 @@
  * The community features' background work, one tick a minute (app.ts owns the timer; tests call
  * `tick()` on a virtual clock): due weekly digests are queued, the Achievement of the Week is
  * re-read hourly, and a few tracked users' all-time RA totals are refreshed. Every RA request
- * here goes in the background lane, behind anything a person is waiting for.
+ * here goes in the community lane (ra/lanes.ts), behind anything a person is waiting for. A tick
+ * has a deadline: one stuck on RA is given up, and the next starts afresh instead of joining it.
  */
 import type { Logger } from '../log.js';
 import type { RaClient } from '../ra/client.js';
 import type { Store } from '../store/index.js';
 import { UNLOCK_LOG_KEEP_MS } from '../store/leaderboard.js';
+import { withDeadline } from '../util/deadline.js';
 import { errorMessage } from '../util/error-message.js';
+import { realTimers, type Timers } from '../util/timers.js';
 import type { AotwService } from './aotw.js';
 import { queueDueDigests } from './digest.js';
 
@@ -19,6 +22,11 @@ export const TOTALS_MAX_AGE_MS = 12 * 60 * 60_000;
  * day: every user of a 1,000-user installation twice a day, for about 4 requests a minute.
  */
 export const TOTALS_PER_TICK = 2;
+/**
+ * A tick still running after this is given up (its requests may still land; their results are
+ * kept) and the next tick starts afresh: ~5 requests even at 1 slot in 100 at 1 request/s.
+ */
+export const TICK_DEADLINE_MS = 10 * 60_000;
 
 export interface CommunityJobsOptions {
   store: Store;
@@ -27,6 +35,10 @@ export interface CommunityJobsOptions {
   now: () => Date;
   aotw: AotwService;
   totalsPerTick?: number;
+  /** Default TICK_DEADLINE_MS. */
+  tickDeadlineMs?: number;
+  /** For the deadline (tests: virtual time). */
+  timers?: Timers;
 }
 
 export interface TickReport {
@@ -37,6 +49,8 @@ export interface TickReport {
 
 export function createCommunityJobs(options: CommunityJobsOptions) {
   const { store, ra, logger, now } = options;
+  const timers = options.timers ?? realTimers;
+  const deadlineMs = options.tickDeadlineMs ?? TICK_DEADLINE_MS;
   let running: Promise<TickReport> | null = null;
 
   async function refreshTotals(): Promise<number> {
@@ -92,14 +106,25 @@ export function createCommunityJobs(options: CommunityJobsOptions) {
       const aotwRead = await options.aotw.refreshIfDue();
       const totalsRefreshed = await refreshTotals();
       return { digests, totalsRefreshed, aotwRead };
-    });
+    }, 'community');
+  }
+
+  /** The tick, or a rejection at its deadline (the tick is then left to finish on its own). */
+  function tickWithDeadline(): Promise<TickReport> {
+    return withDeadline(
+      tickOnce(),
+      deadlineMs,
+      timers,
+      () => new Error(`community tick given up at its deadline (${Math.round(deadlineMs / 1000)} s)`),
+      () => logger.warn({ deadlineMs }, 'community tick outlasted its deadline; the next tick starts afresh'),
+    );
   }
 
   return {
-    /** One round of background work; a call while one runs joins it. */
+    /** One round of background work; a call while one runs (within its deadline) joins it. */
     tick(): Promise<TickReport> {
       if (!running) {
-        running = tickOnce().finally(() => {
+        running = tickWithDeadline().finally(() => {
           running = null;
         });
       }

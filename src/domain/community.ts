@@ -20,7 +20,10 @@ export interface LeaderboardEntry {
   masteries: number;
   /** Games beaten, either mode. */
   beaten: number;
-  /** All time only: when RA's totals were read (epoch ms); null when not read yet. */
+  /**
+   * All time only: when RA's totals were read (epoch ms); 0 when only the points are known yet
+   * (savePoints: masteries and beaten follow with the background refresh); null when not read yet.
+   */
   refreshedAt: number | null;
 }
 

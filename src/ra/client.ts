@@ -23,6 +23,7 @@ import {
   RaRateLimitedError,
   RaUnavailableError,
 } from './errors.js';
+import { type BackgroundLane, type Lane, Semaphore, StartGate } from './gate.js';
 import {
   type GameAwardPage,
   gameExists,
@@ -97,6 +98,7 @@ export interface RaClientOptions {
 /** Told about every attempt's outcome and every wait on the rate limiter. */
 export interface RaObserver {
   attempt?(endpoint: string, outcome: 'ok' | RaError['kind']): void;
+  /** `background`: the poller, follower watcher, award feed and community lanes; `idle`: the catalogue. */
   waited?(lane: 'interactive' | 'background' | 'idle', ms: number): void;
 }
 
@@ -176,10 +178,12 @@ export interface RaClient {
   /** RA's current Achievement of the Week, or null when none is set. */
   getAchievementOfTheWeek(): Promise<AchievementOfTheWeek | null>;
   /**
-   * Runs `work` with every request it makes in the background lane: behind requests a person is
-   * waiting for (commands, autocomplete), which are the default. The poller uses this.
+   * Runs `work` with every request it makes in a background lane (default: the poller's):
+   * behind requests a person is waiting for (commands, autocomplete), which are the default, and
+   * sharing the rest with the other background lanes by weight (ra/lanes.ts, README "Lane
+   * shares").
    */
-  runInBackground<T>(work: () => Promise<T>): Promise<T>;
+  runInBackground<T>(work: () => Promise<T>, lane?: Exclude<BackgroundLane, 'catalogue'>): Promise<T>;
   /**
    * Runs `work` on behalf of a Discord member: its requests spend that member's allowance, and
    * once it is spent they fail at once with RaMemberAllowanceError ("slow down"), so one member
@@ -213,8 +217,8 @@ export interface RaCatalogueApi {
   /** API_GetGameExtended: a set's card. Unknown game -> RaNotFoundError('game'). */
   getGameExtended(gameId: number): Promise<GameDetails>;
   /**
-   * Runs `work` with every request it makes in the idle lane: behind the background lane (the
-   * poller) as well as behind requests a person waits for. For bulk work nobody waits on.
+   * Runs `work` with every request it makes in the catalogue lane, the lightest background lane
+   * (ra/lanes.ts): for bulk work nobody waits on, still sure of its share under any load.
    */
   runWhenIdle<T>(work: () => Promise<T>): Promise<T>;
 }
@@ -289,170 +293,6 @@ function defaultConcurrency(options: Pick<RaClientOptions, 'requestsPerSecond'>)
   // +1: the Semaphore keeps one slot for requests a person waits for, so the poller alone still
   // gets enough connections to keep the rate busy.
   return Math.min(MAX_DEFAULT_CONCURRENCY, Math.max(MIN_DEFAULT_CONCURRENCY, needed)) + 1;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Scheduling
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Requests run in one of two lanes. Interactive ones (slash commands, autocomplete: a person is
- * waiting) go before background ones (the poller) at every queue, so a long poll cycle at one
- * request a second never makes autocomplete miss its 3-second window.
- */
-type Lane = 'interactive' | 'background' | 'idle';
-
-interface GateWaiter {
-  resolve(): void;
-  reject(reason: unknown): void;
-  since: number;
-}
-
-/**
- * Interactive first, unless the oldest background waiter has waited past `maxWaitMs`; idle work
- * (the catalogue) only when neither waits, and it never ages ahead of anyone.
- */
-function nextLane<T extends { since: number }>(
-  lanes: Record<Lane, T[]>,
-  nowMs: number,
-  maxWaitMs: number,
-): Lane | null {
-  const background = lanes.background[0];
-  if (background && nowMs - background.since >= maxWaitMs) return 'background';
-  if (lanes.interactive.length > 0) return 'interactive';
-  if (background) return 'background';
-  return lanes.idle.length > 0 ? 'idle' : null;
-}
-
-/**
- * Spaces request starts at least `intervalMs` apart, interactive lane first, each lane in arrival
- * order. Timer lateness can only widen the spacing, never shrink it.
- */
-class StartGate {
-  private lastStart = Number.NEGATIVE_INFINITY;
-  private pausedUntil = 0;
-  private readonly lanes: Record<Lane, GateWaiter[]> = { interactive: [], background: [], idle: [] };
-  private pumping = false;
-  private closedWith: unknown = null;
-  /** Wakes the pump's sleep on close(), so a closed client doesn't hold the process open. */
-  private readonly closing = new AbortController();
-
-  constructor(
-    private readonly intervalMs: number,
-    private readonly backgroundMaxWaitMs: number,
-  ) {}
-
-  take(lane: Lane): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      if (this.closedWith !== null) {
-        reject(this.closedWith);
-        return;
-      }
-      this.lanes[lane].push({ resolve, reject, since: performance.now() });
-      void this.pump();
-    });
-  }
-
-  /** Rejects everyone waiting and every later caller (the client is closing). */
-  close(reason: unknown): void {
-    this.closedWith = reason;
-    this.closing.abort();
-    for (const waiter of [...this.lanes.interactive, ...this.lanes.background, ...this.lanes.idle])
-      waiter.reject(reason);
-    this.lanes.interactive.length = 0;
-    this.lanes.background.length = 0;
-    this.lanes.idle.length = 0;
-  }
-
-  /** After a 429, nobody on this key should start before the pause ends. Returns whether a pause was already running. */
-  pauseFor(ms: number): boolean {
-    const at = performance.now();
-    const wasPaused = this.pausedUntil > at;
-    this.pausedUntil = Math.max(this.pausedUntil, at + ms);
-    return wasPaused;
-  }
-
-  private async pump(): Promise<void> {
-    if (this.pumping) return;
-    this.pumping = true;
-    try {
-      while (
-        this.lanes.interactive.length > 0 ||
-        this.lanes.background.length > 0 ||
-        this.lanes.idle.length > 0
-      ) {
-        const slot = Math.max(this.lastStart + this.intervalMs, this.pausedUntil);
-        const wait = slot - performance.now();
-        // Choose who goes only once the slot has come: an interactive request may arrive meanwhile.
-        if (wait > 0) {
-          const woken = await sleep(wait, true, { signal: this.closing.signal }).catch(() => false);
-          if (!woken) return;
-          continue;
-        }
-        const waiter =
-          this.lanes[nextLane(this.lanes, performance.now(), this.backgroundMaxWaitMs)!].shift()!;
-        // Starts are counted from their slot once it has come (a timer that fires ~1 ms early just
-        // loops once more): without that, 100 rps ran at ~104 (bench/poll-cycle.ts).
-        this.lastStart = Math.max(slot, performance.now());
-        waiter.resolve();
-      }
-    } finally {
-      this.pumping = false;
-    }
-  }
-}
-
-/**
- * Caps requests in flight. Interactive waiters are served first, and the background lane may
- * hold at most `limit - 1` slots (when there are two or more), so a person never waits behind a
- * full set of poller requests.
- */
-class Semaphore {
-  private active = 0;
-  private activeBackground = 0;
-  private readonly backgroundLimit: number;
-  private readonly waiting: Record<Lane, Array<{ grant: () => void; since: number }>> = {
-    interactive: [],
-    background: [],
-    idle: [],
-  };
-
-  constructor(
-    private readonly limit: number,
-    private readonly backgroundMaxWaitMs: number,
-  ) {
-    this.backgroundLimit = limit >= 2 ? limit - 1 : limit;
-  }
-
-  async acquire(lane: Lane): Promise<() => void> {
-    await new Promise<void>((resolve) => {
-      this.waiting[lane].push({ grant: resolve, since: performance.now() });
-      this.grant();
-    });
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.active--;
-      if (lane !== 'interactive') this.activeBackground--;
-      this.grant();
-    };
-  }
-
-  private grant(): void {
-    while (this.active < this.limit) {
-      const backgroundMayGo = this.activeBackground < this.backgroundLimit;
-      let lane = nextLane(this.waiting, performance.now(), this.backgroundMaxWaitMs);
-      // Idle work shares the background slots (nextLane picks it only when nobody else waits).
-      if (lane !== null && lane !== 'interactive' && !backgroundMayGo)
-        lane = this.waiting.interactive.length > 0 ? 'interactive' : null;
-      if (lane === null) return;
-      const next = this.waiting[lane].shift()!;
-      this.active++;
-      if (lane !== 'interactive') this.activeBackground++;
-      next.grant();
-    }
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -531,6 +371,12 @@ function classifyResponse(
   }
   if (status >= 500) return fail(new RaUnavailableError(`${endpoint}: HTTP ${status}`), 'yes');
   return fail(new RaUnavailableError(`${endpoint}: unexpected HTTP ${status}`), 'no');
+}
+
+/** The lane label the observer (metrics) has always used. */
+function observedLane(lane: Lane): 'interactive' | 'background' | 'idle' {
+  if (lane === 'interactive') return 'interactive';
+  return lane === 'catalogue' ? 'idle' : 'background';
 }
 
 function fail(
@@ -640,7 +486,7 @@ export function createRaClient(options: RaClientOptions): RaClient & RaCatalogue
     try {
       const waitStarted = performance.now();
       await gate.take(lane);
-      options.observer?.waited?.(lane, performance.now() - waitStarted);
+      options.observer?.waited?.(observedLane(lane), performance.now() - waitStarted);
       counters.requests++;
       counters.byEndpoint[endpoint] = (counters.byEndpoint[endpoint] ?? 0) + 1;
       const query = new URLSearchParams(params);
@@ -926,9 +772,9 @@ export function createRaClient(options: RaClientOptions): RaClient & RaCatalogue
   }
 
   return {
-    runInBackground: (work) => backgroundLane.run('background', work),
+    runInBackground: (work, lane = 'poller') => backgroundLane.run(lane, work),
     runAsMember: (memberId, work) => memberScope.run(memberId, work),
-    runWhenIdle: (work) => backgroundLane.run('idle', work),
+    runWhenIdle: (work) => backgroundLane.run('catalogue', work),
     getConsoleIds,
     getGameList,
     getGameExtended,

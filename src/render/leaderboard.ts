@@ -117,7 +117,7 @@ export function renderLeaderboard(view: LeaderboardView): {
     lines.unshift(
       view.trackedCount === 0
         ? 'Nobody is tracked on this server yet. A manager can add someone with `/track add`.'
-        : state.period === 'all'
+        : state.period === 'all' && (view.allTime?.notLoaded ?? 0) > 0
           ? 'RA’s totals for this server’s users haven’t been read yet; they are fetched in the background. Try again in a few minutes.'
           : 'Nothing counted in this period yet.',
     );

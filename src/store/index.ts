@@ -156,6 +156,7 @@ export class Store {
   /** A channel given for the user also takes their announcements still waiting in this guild. */
   trackUser(input: TrackUserInput): TrackUserResult {
     const result = this.users.track(input);
+    if (input.points) this.leaderboard.savePoints([{ ulid: input.ulid, ...input.points }]);
     if (input.channelId) this.outboxAdmin.rerouteUser(input.guildId, input.ulid, input.channelId, input.now);
     return result;
   }

@@ -21,6 +21,15 @@ export interface RaTotals {
   beaten: number;
 }
 
+/** RA's point totals for one user, read for free beside something else (/track add, the follower list). */
+export interface RaPoints {
+  ulid: string;
+  hardcorePoints: number;
+  softcorePoints: number;
+  /** Absent when the read didn't carry it (the follower list): the stored value stays. */
+  retroPoints?: number;
+}
+
 interface PeriodRow {
   ulid: string;
   display_name: string;
@@ -44,6 +53,7 @@ const BEATEN_KINDS = "('beaten-hardcore', 'beaten-softcore')";
 
 export class LeaderboardTables {
   private readonly stmt;
+  private readonly savePointsInTransaction: (rows: readonly RaPoints[]) => void;
 
   constructor(db: Database) {
     this.stmt = {
@@ -101,12 +111,29 @@ export class LeaderboardTables {
          JOIN earned e ON e.user_id = u.id AND e.achievement_id = ?
          WHERE t.guild_id = ?`,
       ),
+      // A new row has refreshed_at 0: counted at once, and still first in line for the full read.
+      savePoints: db.prepare<{ ulid: string; hardcore: number; softcore: number; retro: number | null }>(
+        `INSERT INTO ra_totals (user_id, hardcore_points, softcore_points, retro_points, masteries, beaten, refreshed_at)
+         SELECT id, @hardcore, @softcore, coalesce(@retro, 0), 0, 0, 0 FROM ra_users WHERE ulid = @ulid
+         ON CONFLICT (user_id) DO UPDATE SET hardcore_points = excluded.hardcore_points,
+           softcore_points = excluded.softcore_points, retro_points = coalesce(@retro, retro_points)`,
+      ),
       staleTotals: db.prepare<[number, number], { ulid: string }>(
         `SELECT u.ulid FROM ra_users u LEFT JOIN ra_totals r ON r.user_id = u.id
          WHERE r.refreshed_at IS NULL OR r.refreshed_at < ?
          ORDER BY r.refreshed_at IS NOT NULL, r.refreshed_at, u.id LIMIT ?`,
       ),
     };
+    this.savePointsInTransaction = db.transaction((rows: readonly RaPoints[]) => {
+      for (const row of rows) {
+        this.stmt.savePoints.run({
+          ulid: row.ulid,
+          hardcore: row.hardcorePoints,
+          softcore: row.softcorePoints,
+          retro: row.retroPoints ?? null,
+        });
+      }
+    });
   }
 
   /**
@@ -224,6 +251,14 @@ export class LeaderboardTables {
       toMs(at),
       ulid,
     );
+  }
+
+  /**
+   * Stores point totals RA returned with another read, for the users the bot knows (others are
+   * skipped), in one transaction. Keeps the rest of a full read; never marks one as done.
+   */
+  savePoints(rows: readonly RaPoints[]): void {
+    if (rows.length > 0) this.savePointsInTransaction(rows);
   }
 
   /** Tracked users whose totals were never read or were read before `olderThan`, oldest first. */

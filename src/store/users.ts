@@ -28,6 +28,8 @@ export interface TrackUserInput {
   channelId?: string | null;
   addedBy: string;
   now: Instant;
+  /** RA's point totals from the profile read that found the user: the all-time board counts them at once. */
+  points?: { hardcorePoints: number; softcorePoints: number; retroPoints: number };
 }
 
 export interface TrackUserResult {

@@ -97,8 +97,9 @@ export function createFollowerWatcher(options: FollowerWatcherOptions) {
   }
 
   async function readPage(page: number, at: number): Promise<string[]> {
-    // Not in the background lane: one request per period that decides where the rest of the
-    // budget goes must not wait behind a queue of polls (commands still share its lane).
+    // The RA client given here runs these reads in the follower lane (see ra/lanes.ts): one
+    // request per period that decides where the rest of the budget goes keeps its own share and
+    // never waits behind a queue of polls.
     const result = await ra.getUsersFollowingMe({ offset: page * pageSize, count: pageSize });
     reads++;
     pages = Math.max(1, Math.ceil(result.total / pageSize));

@@ -164,7 +164,11 @@ export function createPoller(options: PollerOptions) {
       for (let page = 0; page < AWARDS_FEED_MAX_PAGES && !complete; page++) {
         const offset = page * AWARDS_FEED_PAGE;
         // Paged by RA's Total, not by rows received: RA drops rows (deleted users) after counting.
-        const { events: rows, total } = await ra.getRecentGameAwardsPage({ offset, count: AWARDS_FEED_PAGE });
+        // In the award feed's own lane: one read per cycle, not queued behind the cycle's polls.
+        const { events: rows, total } = await ra.runInBackground(
+          () => ra.getRecentGameAwardsPage({ offset, count: AWARDS_FEED_PAGE }),
+          'awards',
+        );
         for (const row of rows) {
           const target = tracked.get(row.ulid.toUpperCase());
           const date = row.awardDate.getTime();

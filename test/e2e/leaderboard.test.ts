@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeMessage } from '../fakes/discord/index.js';
 import { startCommunity, stopCommunity } from './community-helpers.js';
 import { buttonByLabel, expectNoPings, expectWithinLimits, press } from './progress-helpers.js';
-import { addGame, DAY, isEphemeral, MINUTE, type TrackingSetup, track } from './tracking-helpers.js';
+import { addGame, DAY, HOUR, isEphemeral, MINUTE, type TrackingSetup, track } from './tracking-helpers.js';
 
 afterEach(stopCommunity);
 
@@ -189,8 +189,9 @@ describe('/leaderboard', () => {
     const logs = s.h.logs.filter((l) => l.includes('"level":40') || l.includes('"level":50'));
     expect(logs).toEqual([]);
     s.world.unlock('P01', 739, { hardcore: true, at: new Date(Date.UTC(2020, 0, 1)) }); // RA total only
-    const empty = await board(s, { period: 'all' });
-    expect(lines(empty)[0]).toContain('haven’t been read yet');
+    // The totals /track add read (0 each: they scored after being tracked) count at once.
+    const early = await board(s, { period: 'all' });
+    expect(lines(early)[0]).toBe('Nothing counted in this period yet.');
     expect(s.h.ra.requests.count('GetUserAwards')).toBe(0);
 
     const report = await s.h.bot.community.tick(); // 2 users a tick
@@ -220,6 +221,45 @@ describe('/leaderboard', () => {
     await refused.waitFor((x) => x.followUps.length > 0);
     expect(isEphemeral(refused.followUps[0]!)).toBe(true);
     expect(refused.followUps[0]!.content).toContain('no all-time unlock count');
+  });
+
+  it('counts all time from the totals /track add read, and keeps followers’ points current from the follower list', async () => {
+    const s = await startCommunity({
+      env: { RA_USERNAME: 'cheevobot' },
+      // Follower reads only when the test asks (step()).
+      overrides: { followers: { firstPageEveryMs: HOUR, otherPagesEveryMs: 4 * HOUR } },
+    });
+    addGame(
+      s.world,
+      7,
+      'Point Farm',
+      Array.from({ length: 40 }, (_, i) => ({ id: 700 + i, points: 1, title: `Farm ${i}` })),
+    );
+    s.world.addUser({ username: 'Veteran' });
+    for (let k = 0; k < 5; k++)
+      s.world.unlock('Veteran', 700 + k, { hardcore: true, at: new Date(Date.UTC(2020, 0, 1)) });
+    s.world.addUser({ username: 'Fan' });
+    s.world.follow('Fan');
+    await track(s.h, 'Veteran');
+    await track(s.h, 'Fan');
+
+    const first = await board(s, { period: 'all' });
+    expect(lines(first)).toEqual([expect.stringMatching(/^🥇 \[Veteran\].* · 5 points$/)]);
+    expect(first.embeds[0]?.footer?.text).toContain('1 more tracked with nothing counted');
+    expect(s.h.ra.requests.count('GetUserAwards')).toBe(0);
+
+    for (let k = 0; k < 7; k++) s.world.unlock('Fan', 710 + k, { hardcore: true });
+    s.clock.advance(HOUR);
+    const profiles = s.h.ra.requests.count('GetUserProfile');
+    await s.h.bot.followers!.step();
+    const after = await board(s, { period: 'all' });
+    expect(lines(after)).toEqual([
+      expect.stringMatching(/^🥇 \[Fan\].* · 7 points$/),
+      expect.stringMatching(/^🥈 \[Veteran\].* · 5 points$/),
+    ]);
+    // From the follower list alone: no profile or awards read.
+    expect(s.h.ra.requests.count('GetUserProfile')).toBe(profiles);
+    expect(s.h.ra.requests.count('GetUserAwards')).toBe(0);
   });
 
   it('suggests the server’s tracked users for `user`', async () => {
