@@ -1,20 +1,26 @@
 import { createCommands } from '../commands/index.js';
-import { createCatalogueFeature } from './catalogue/feature.js';
+import { type CatalogueFeature, createCatalogueFeature } from './catalogue/feature.js';
 import type { CatalogueRefresher } from './catalogue/refresh.js';
 import { createCommunity } from './community/feature.js';
 import type { CommunityJobs } from './community/jobs.js';
 import type { Config } from './config.js';
+import type { CommandContext } from './discord/command.js';
 import { createCommandsFeature, createDiscord } from './discord/feature.js';
 import type { Logger } from './log.js';
 import { createObservability } from './metrics/feature.js';
 import { createRaClient, type RaClientOptions } from './ra/client.js';
 import { raClientOptions } from './ra/from-config.js';
-import { createRaUrls } from './ra/urls.js';
+import { createRaUrls, type RaUrls } from './ra/urls.js';
 import { type BadgeGridOptions, createBadgeGridRenderer, fetchImage } from './render/badges.js';
 import { openDatabase } from './store/db.js';
 import { Store } from './store/index.js';
 import type { createDispatcher } from './tracking/dispatch.js';
-import { createAnnouncements, createTracking, type TrackingOverrides } from './tracking/feature.js';
+import {
+  createAnnouncements,
+  createTracking,
+  type Tracking,
+  type TrackingOverrides,
+} from './tracking/feature.js';
 import type { FollowerWatcher } from './tracking/followers.js';
 import type { LinkProofs } from './tracking/link-proof.js';
 import type { createPoller } from './tracking/poller.js';
@@ -57,6 +63,36 @@ function closedAtStop(name: string, close: () => void | Promise<void>): Feature 
   return { name, start() {}, stop: close };
 }
 
+/** What every command handler gets: the services, and what tracking and the catalogue know. */
+function commandContext(
+  config: Config,
+  now: () => Date,
+  overrides: StartBotOverrides,
+  parts: {
+    store: Store;
+    ra: CommandContext['ra'];
+    logger: Logger;
+    urls: RaUrls;
+    tracking: Tracking;
+    catalogue: CatalogueFeature;
+  },
+): CommandContext {
+  const { tracking } = parts;
+  return {
+    config,
+    store: parts.store,
+    ra: parts.ra,
+    urls: parts.urls,
+    badges: createBadgeGridRenderer({ fetchImage, ...overrides.badges }),
+    logger: parts.logger.child({ component: 'commands' }),
+    now,
+    linkProofs: tracking.linkProofs,
+    ...(tracking.followers ? { followers: tracking.followers } : {}),
+    catalogue: parts.catalogue.search,
+    polling: tracking.runner,
+  };
+}
+
 /**
  * Makes every feature, each from the ones made before it (nothing starts here: no timer, no
  * log-in, no request), and lists them in start order.
@@ -69,16 +105,16 @@ async function assemble(config: Config, logger: Logger, now: () => Date, overrid
     ...raClientOptions(config, logger.child({ component: 'ra' })),
     now: () => now().getTime(),
     ...overrides.ra,
-    ...(observability.raObserver ? { observer: observability.raObserver } : {}),
+    observer: observability.raObserver,
   });
   const urls = createRaUrls({ mediaUrl: config.RA_MEDIA_URL, siteUrl: config.RA_SITE_URL });
   const shared = { store, ra, logger, now };
   const announcements = createAnnouncements({
     store,
-    rest: discord.client.rest,
-    urls,
     logger,
     now,
+    rest: discord.client.rest,
+    urls,
     observer: observability.dispatchObserver,
   });
   const community = createCommunity({
@@ -98,19 +134,7 @@ async function assemble(config: Config, logger: Logger, now: () => Date, overrid
   const commands = createCommandsFeature({
     client: discord.client,
     commands: createCommands(),
-    ctx: {
-      config,
-      store,
-      ra,
-      urls,
-      badges: createBadgeGridRenderer({ fetchImage, ...overrides.badges }),
-      logger: logger.child({ component: 'commands' }),
-      now,
-      linkProofs: tracking.linkProofs,
-      ...(tracking.followers ? { followers: tracking.followers } : {}),
-      catalogue: catalogue.search,
-      polling: tracking.runner,
-    },
+    ctx: commandContext(config, now, overrides, { ...shared, urls, tracking, catalogue }),
     store,
     config,
     logger,
