@@ -71,5 +71,3 @@ export function createCommunity(options: {
     },
   };
 }
-
-export type Community = ReturnType<typeof createCommunity>;

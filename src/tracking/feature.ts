@@ -81,8 +81,6 @@ export function createAnnouncements(options: {
   };
 }
 
-export type Announcements = ReturnType<typeof createAnnouncements>;
-
 /** How tracking reports progress (health and metrics: metrics/feature.ts). */
 export interface TrackingObserver {
   /** A whole cycle finished (runCycle: tests and tools report like a round of the schedule). */
