@@ -1,9 +1,10 @@
 /**
- * The community features' background work, one tick a minute (app.ts owns the timer; tests call
- * `tick()` on a virtual clock): due weekly digests are queued, the Achievement of the Week is
- * re-read hourly, and a few tracked users' all-time RA totals are refreshed. Every RA request
- * here goes in the community lane (ra/lanes.ts), behind anything a person is waiting for. A tick
- * has a deadline: one stuck on RA is given up, and the next starts afresh instead of joining it.
+ * The community features' background work, one tick a minute (community/feature.ts owns the
+ * timer; tests call `tick()` on a virtual clock): due weekly digests are queued, the Achievement
+ * of the Week is re-read hourly, and a few tracked users' all-time RA totals are refreshed. Every
+ * RA request here goes in the community lane (ra/lanes.ts), behind anything a person is waiting
+ * for. A tick has a deadline: one stuck on RA is given up, and the next starts afresh instead of
+ * joining it.
  */
 import type { Logger } from '../log.js';
 import type { RaClient } from '../ra/client.js';

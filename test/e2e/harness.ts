@@ -80,6 +80,16 @@ export interface HarnessOptions {
   discord?: Partial<FakeDiscordOptions>;
 }
 
+/** The environment that points the bot at the fake Discord and the fake RA. */
+export function fakeServiceUrls(discord: FakeDiscord, ra: FakeRa): Record<string, string> {
+  return {
+    DISCORD_API_URL: discord.apiUrl,
+    RA_API_URL: ra.url,
+    RA_MEDIA_URL: ra.mediaUrl,
+    RA_SITE_URL: ra.siteUrl,
+  };
+}
+
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const ra = await startFakeRa({
     apiKey: RA_KEY,
@@ -102,10 +112,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     DISCORD_TOKEN,
     RA_API_KEY: RA_KEY,
     DATABASE_PATH: join(dataDir, 'bot.sqlite'),
-    DISCORD_API_URL: discord.apiUrl,
-    RA_API_URL: ra.url,
-    RA_MEDIA_URL: ra.mediaUrl,
-    RA_SITE_URL: ra.siteUrl,
+    ...fakeServiceUrls(discord, ra),
     POLL_CRON: NEVER,
     RA_REQUESTS_PER_SECOND: '100',
     LOG_LEVEL: 'debug',
