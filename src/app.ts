@@ -127,6 +127,7 @@ export async function startBot(
   const client = createDiscordClient({
     apiUrl: config.DISCORD_API_URL,
     logger: logger.child({ component: 'discord' }),
+    now: () => now().getTime(),
   });
   const health = createHealthMonitor({
     gatewayConnected: () => gatewayConnected(client),
