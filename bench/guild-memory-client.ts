@@ -39,6 +39,8 @@ async function main(): Promise<void> {
   const result = {
     kind,
     guilds: client.guilds.cache.size,
+    /** Servers whose GUILD_CREATE arrived before ready (the rest would be cached as unavailable). */
+    available: client.guilds.cache.filter((g) => g.available).size,
     channelsCached: client.channels.cache.size,
     rolesCached: client.guilds.cache.reduce((sum, g) => sum + g.roles.cache.size, 0),
     readyMs,
