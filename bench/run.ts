@@ -20,6 +20,11 @@ const SECTIONS: { name: string; file: string; what: string }[] = [
   { name: 'poll', file: 'poll-cycle.ts', what: 'poll cycle: 1,000 users, 200 servers' },
   { name: 'startup', file: 'startup.ts', what: 'start-up to ready; idle RSS' },
   {
+    name: 'guild-memory',
+    file: 'guild-memory.ts',
+    what: 'RSS after READY at 10 and 2,500 servers: the bot client vs a default-cache client (~4 minutes)',
+  },
+  {
     name: 'latency',
     file: 'latency.ts',
     what: 'unlock -> announcement latency, 250/1,000/5,000 users, compressed time (~15 minutes)',

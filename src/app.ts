@@ -100,7 +100,7 @@ function commandContext(
  */
 async function assemble(config: Config, logger: Logger, now: () => Date, overrides: StartBotOverrides) {
   const store = new Store(openDatabase(config.DATABASE_PATH));
-  const discord = createDiscord({ config, logger });
+  const discord = createDiscord({ config, logger, now });
   const observability = await createObservability({ config, store, gateway: discord.gateway, now, logger });
   const ra = createRaClient({
     ...raClientOptions(config, logger.child({ component: 'ra' })),

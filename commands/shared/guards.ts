@@ -1,11 +1,7 @@
-import {
-  ChannelType,
-  type ChatInputCommandInteraction,
-  type Guild,
-  type GuildBasedChannel,
-} from 'discord.js';
+import type { ChatInputCommandInteraction, Guild } from 'discord.js';
+import { channelAccessOf } from '../../src/discord/channel-access.js';
 import { type CommandContext, UserFacingError } from '../../src/discord/command.js';
-import { isManager, missingAnnouncePermissions } from '../../src/discord/permissions.js';
+import { isManager } from '../../src/discord/permissions.js';
 import type { UserProfile } from '../../src/ra/types.js';
 import { plainText } from '../../src/render/text.js';
 import type { GuildSettings } from '../../src/store/index.js';
@@ -25,28 +21,24 @@ export async function requireAnnounceChannel(
   interaction: ChatInputCommandInteraction,
   guild: Guild,
   option: string,
-): Promise<GuildBasedChannel | null> {
+): Promise<{ id: string } | null> {
   const picked = interaction.options.getChannel(option, false);
   if (!picked) return null;
   return checkAnnounceChannel(guild, picked.id);
 }
 
-export async function checkAnnounceChannel(guild: Guild, channelId: string): Promise<GuildBasedChannel> {
-  const channel = guild.channels.cache.get(channelId);
-  if (
-    !channel ||
-    (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement)
-  ) {
+export async function checkAnnounceChannel(guild: Guild, channelId: string): Promise<{ id: string }> {
+  // Asked of Discord now (the client keeps no channels or roles): see src/discord/channel-access.ts.
+  const verdict = await channelAccessOf(guild.client).check(guild, channelId);
+  if (verdict.kind === 'not-announceable') {
     throw new UserFacingError('Announcements can only go to a text or announcement channel of this server.');
   }
-  const me = guild.members.me ?? (await guild.members.fetchMe());
-  const missing = missingAnnouncePermissions(channel, me);
-  if (missing.length > 0) {
+  if (verdict.missing.length > 0) {
     throw new UserFacingError(
-      `I can’t post in <#${channel.id}>: I’m missing **${missing.join('**, **')}** there. Give my role those permissions in that channel, then try again. Nothing was changed.`,
+      `I can’t post in <#${channelId}>: I’m missing **${verdict.missing.join('**, **')}** there. Give my role those permissions in that channel, then try again. Nothing was changed.`,
     );
   }
-  return channel;
+  return { id: channelId };
 }
 
 /**

@@ -1,23 +1,95 @@
-import { Client, DiscordjsErrorCodes, Events, GatewayIntentBits, Options, Status } from 'discord.js';
+import {
+  type CacheFactory,
+  Client,
+  Collection,
+  DiscordjsErrorCodes,
+  Events,
+  GatewayIntentBits,
+  Options,
+  type Role,
+  Status,
+} from 'discord.js';
 import type { Logger } from '../log.js';
 import { errorMessage } from '../util/error-message.js';
 import { discordRestAgent } from './agent.js';
+import { attachChannelAccess } from './channel-access.js';
 
 export interface DiscordClientOptions {
   /** Discord REST base, e.g. `https://discord.com/api` (the gateway URL is fetched from it). */
   apiUrl: string;
   logger: Logger;
+  /** Clock for what the client keeps briefly (milliseconds since the epoch); default real time. */
+  now?: () => number;
+}
+
+/**
+ * A cache that keeps only what `keep` accepts: everything else is dropped as discord.js stores it.
+ * discord.js warns that limiting its channel and role caches breaks what reads them (a channel's
+ * `permissionsFor`, a member's `roles.cache`, `interaction.channel`); the bot reads none of them:
+ * channel checks go over REST (channel-access.ts) and the manager role is read from the
+ * interaction's member data (permissions.ts). discord.js still prints its
+ * UnsupportedCacheOverwriteWarning once per start for the role cache: expected (README, Memory).
+ */
+class KeptCollection<K, V> extends Collection<K, V> {
+  constructor(private readonly keep: (value: V) => boolean) {
+    super();
+  }
+
+  override set(key: K, value: V): this {
+    if (this.keep(value)) return super.set(key, value);
+    this.delete(key);
+    return this;
+  }
 }
 
 /**
  * The bot's discord.js client: Guilds intent only (no privileged intents), caches trimmed to
  * what the bot reads, and no mentions unless a send opts in.
  */
-export function createDiscordClient({ apiUrl, logger }: DiscordClientOptions): Client {
+export function createDiscordClient({ apiUrl, logger, now = Date.now }: DiscordClientOptions): Client {
   const isSelf = (entity: { id: string; client: Client }) => entity.id === entity.client.user?.id;
+  const limited = Options.cacheWithLimits({
+    ApplicationCommandManager: 0,
+    ApplicationEmojiManager: 0,
+    AutoModerationRuleManager: 0,
+    BaseGuildEmojiManager: 0,
+    DMMessageManager: 0,
+    EntitlementManager: 0,
+    GuildBanManager: 0,
+    GuildEmojiManager: 0,
+    GuildForumThreadManager: 0,
+    GuildInviteManager: 0,
+    GuildMessageManager: 0,
+    GuildScheduledEventManager: 0,
+    GuildStickerManager: 0,
+    GuildTextThreadManager: 0,
+    MessageManager: 0,
+    PresenceManager: 0,
+    ReactionManager: 0,
+    ReactionUserManager: 0,
+    StageInstanceManager: 0,
+    ThreadManager: 0,
+    ThreadMemberManager: 0,
+    VoiceStateManager: 0,
+    GuildMemberManager: 0,
+    // The bot's own user: client.user is it, and discord.js reads it from here.
+    UserManager: { maxSize: 0, keepOverLimit: isSelf },
+  });
+  const makeCache: CacheFactory = (managerType, holds, manager) => {
+    // Per server only the server itself and its @everyone role (discord.js reads it as
+    // `guild.roles.everyone`): no channels, no other roles, no members. With 20 channels and 30
+    // roles a server cost ~45 KB of heap this way, ~4 KB now (`npm run bench -- --only guild-memory`).
+    // (discord.js's typings leave these managers out of makeCache's: overriding them is on us.)
+    const name: string = manager.name;
+    if (name === 'ChannelManager' || name === 'GuildChannelManager')
+      return new KeptCollection(() => false) as ReturnType<CacheFactory>;
+    if (name === 'RoleManager')
+      return new KeptCollection((role: Role) => role.id === role.guild.id) as ReturnType<CacheFactory>;
+    return limited(managerType, holds, manager);
+  };
   const client = new Client({
-    // Guilds gives guilds, channels and roles (and the bot's own member): enough to check
-    // `channel.permissionsFor(me)` and to receive interactions, which need no intent.
+    // Guilds gives servers joining and leaving, and the channel/role changes that drop a cached
+    // channel check (channel-access.ts); interactions need no intent.
     intents: [GatewayIntentBits.Guilds],
     // As many gateway connections (shards) as Discord recommends (GET /gateway/bot), all in this
     // one process: one shard holds at most 2,500 servers. The poller and dispatcher are not per
@@ -28,40 +100,13 @@ export function createDiscordClient({ apiUrl, logger }: DiscordClientOptions): C
     // message was created) returns the first message instead of posting twice.
     enforceNonce: true,
     rest: { api: apiUrl, agent: discordRestAgent() },
-    makeCache: Options.cacheWithLimits({
-      // Guilds, channels, roles and permission overwrites keep discord.js's default (unlimited)
-      // caches: discord.js needs them, and `permissionsFor` reads them.
-      ApplicationCommandManager: 0,
-      ApplicationEmojiManager: 0,
-      AutoModerationRuleManager: 0,
-      BaseGuildEmojiManager: 0,
-      DMMessageManager: 0,
-      EntitlementManager: 0,
-      GuildBanManager: 0,
-      GuildEmojiManager: 0,
-      GuildForumThreadManager: 0,
-      GuildInviteManager: 0,
-      GuildMessageManager: 0,
-      GuildScheduledEventManager: 0,
-      GuildStickerManager: 0,
-      GuildTextThreadManager: 0,
-      MessageManager: 0,
-      PresenceManager: 0,
-      ReactionManager: 0,
-      ReactionUserManager: 0,
-      StageInstanceManager: 0,
-      ThreadManager: 0,
-      ThreadMemberManager: 0,
-      VoiceStateManager: 0,
-      // Only the bot's own member and user: `permissionsFor(me)` needs the member, and
-      // interactions carry the invoking member in full anyway.
-      GuildMemberManager: { maxSize: 0, keepOverLimit: isSelf },
-      UserManager: { maxSize: 0, keepOverLimit: isSelf },
-    }),
-    // With the caches above nothing grows without bound; keep discord.js's default thread sweep.
+    makeCache,
+    // With the caches above nothing grows without bound but the servers themselves; keep
+    // discord.js's default thread sweep.
     sweepers: Options.DefaultSweeperSettings,
   });
 
+  attachChannelAccess(client, now);
   client.on(Events.Debug, (message) => logger.debug({ source: 'discord.js' }, message));
   client.on(Events.Warn, (message) => logger.warn({ source: 'discord.js' }, message));
   client.on(Events.Error, (error) => logger.error({ err: error, source: 'discord.js' }, 'discord.js error'));

@@ -31,11 +31,14 @@ export interface DiscordFeature extends Feature {
 export function createDiscord(options: {
   config: Pick<Config, 'DISCORD_API_URL' | 'DISCORD_TOKEN'>;
   logger: Logger;
+  /** The bot's clock: how long a channel-permission answer is kept (discord/channel-access.ts). */
+  now: () => Date;
 }): DiscordFeature {
-  const { config } = options;
+  const { config, now } = options;
   const client = createDiscordClient({
     apiUrl: config.DISCORD_API_URL,
     logger: options.logger.child({ component: 'discord' }),
+    now: () => now().getTime(),
   });
   return {
     name: 'discord',

@@ -6,8 +6,10 @@ import {
   type ChatInputCommandInteraction,
   type Client,
   DiscordAPIError,
+  Client as DiscordClient,
   EmbedBuilder,
   Events,
+  GatewayIntentBits,
   type Interaction,
   MessageFlags,
   PermissionFlagsBits,
@@ -54,8 +56,15 @@ async function startFake(options: Partial<FakeDiscordOptions> = {}): Promise<Fak
   return fake;
 }
 
-function newClient(fake: FakeDiscord): Client {
-  const client = createDiscordClient({ apiUrl: fake.apiUrl, logger: silentLogger() });
+/**
+ * The bot's own client (lean caches: no channels or roles), or a plain discord.js client with
+ * default caches for tests of the fake that post through discord.js channel objects.
+ */
+function newClient(fake: FakeDiscord, kind: 'bot' | 'plain' = 'bot'): Client {
+  const client =
+    kind === 'bot'
+      ? createDiscordClient({ apiUrl: fake.apiUrl, logger: silentLogger() })
+      : new DiscordClient({ intents: [GatewayIntentBits.Guilds], shards: [0], rest: { api: fake.apiUrl } });
   cleanups.push(() => client.destroy());
   return client;
 }
@@ -64,13 +73,14 @@ function newClient(fake: FakeDiscord): Client {
 async function world(
   setup?: (fake: FakeDiscord, guild: FakeGuild) => void,
   options: Partial<FakeDiscordOptions> = {},
+  kind: 'bot' | 'plain' = 'bot',
 ): Promise<World> {
   const fake = await startFake(options);
   const guild = fake.addGuild({ name: 'Retro Club' });
   const channel = fake.addChannel(guild.id, { name: 'announcements' });
   const alice = fake.addMember(guild.id, { username: 'alice', permissions: 0n });
   setup?.(fake, guild);
-  const client = await loginAndWaitReady(newClient(fake), TOKEN, 5000);
+  const client = await loginAndWaitReady(newClient(fake, kind), TOKEN, 5000);
   return { fake, client, guild, channel, alice };
 }
 
@@ -103,8 +113,10 @@ function textChannel(client: Client, id: string): TextChannel {
 }
 
 describe('fake Discord with the real discord.js client', () => {
-  it('logs in with only the Guilds intent on one shard and caches guilds, channels, roles and its own member', async () => {
-    const { fake, client, guild, channel } = await world();
+  it('logs in with only the Guilds intent on one shard and keeps each server and its @everyone role, but no channels, other roles or members', async () => {
+    const { fake, client, guild, channel } = await world((fake, guild) => {
+      fake.addRole(guild.id, { name: 'Mods' });
+    });
 
     expect(client.isReady()).toBe(true);
     expect(fake.identifies).toHaveLength(1);
@@ -113,12 +125,22 @@ describe('fake Discord with the real discord.js client', () => {
 
     const cached = client.guilds.cache.get(guild.id);
     expect(cached?.name).toBe('Retro Club');
-    expect(cached?.channels.cache.get(channel.id)?.name).toBe('announcements');
-    expect(cached?.roles.cache.has(guild.id)).toBe(true);
-    expect(cached?.members.me?.id).toBe(fake.botUser.id);
+    expect(cached?.ownerId).toBe(guild.ownerId);
+    expect([...(cached?.roles.cache.keys() ?? [])]).toEqual([guild.id]);
+    expect(cached?.channels.cache.size).toBe(0);
+    expect(client.channels.cache.has(channel.id)).toBe(false);
+    expect(cached?.members.cache.size).toBe(0);
     expect(client.user.id).toBe(fake.botUser.id);
     expect(client.application.id).toBe(fake.applicationId);
     expect(fake.violations).toEqual([]);
+  });
+
+  it('sends GUILD_CREATE with the channels, roles and bot member a default-cache client keeps', async () => {
+    const { client, guild, channel } = await world(undefined, {}, 'plain');
+    const cached = client.guilds.cache.get(guild.id);
+    expect(cached?.channels.cache.get(channel.id)?.name).toBe('announcements');
+    expect(cached?.roles.cache.has(guild.botRoleId)).toBe(true);
+    expect(cached?.members.me?.id).toBe(client.user.id);
   });
 
   it('rejects a wrong token with a clear error and destroys the client', async () => {
@@ -302,7 +324,8 @@ describe('fake Discord with the real discord.js client', () => {
 
   it('stores a multipart channel post once when the same nonce is enforced twice', async () => {
     const { fake, client, channel } = await world();
-    const announcements = textChannel(client, channel.id);
+    // The bot's client keeps no channels: fetched over REST (not cached), as any post could.
+    const announcements = (await client.channels.fetch(channel.id, { cache: false })) as TextChannel;
     const post = () =>
       announcements.send({
         content: 'alice unlocked **First Blood**',
@@ -335,7 +358,7 @@ describe('fake Discord with the real discord.js client', () => {
   });
 
   it('refuses embeds over 6000 characters in total with 400 and records the violation', async () => {
-    const { fake, client, channel } = await world();
+    const { fake, client, channel } = await world(undefined, {}, 'plain');
     const embeds = Array.from({ length: 4 }, (_, i) =>
       new EmbedBuilder().setTitle(`Part ${i}`).setDescription('x'.repeat(1600)),
     );
@@ -352,7 +375,7 @@ describe('fake Discord with the real discord.js client', () => {
   });
 
   it('waits out an injected 429 with Retry-After, then succeeds', async () => {
-    const { fake, client, channel } = await world();
+    const { fake, client, channel } = await world(undefined, {}, 'plain');
     const route = `/channels/${channel.id}/messages`;
     fake.faults.add({ method: 'POST', route, status: 429, retryAfter: 0.3 });
 
@@ -366,7 +389,7 @@ describe('fake Discord with the real discord.js client', () => {
   });
 
   it('surfaces an injected 403 as DiscordAPIError 50013', async () => {
-    const { fake, client, channel } = await world();
+    const { fake, client, channel } = await world(undefined, {}, 'plain');
     fake.faults.add({ method: 'POST', route: `/channels/${channel.id}/messages`, status: 403 });
 
     const error = await textChannel(client, channel.id)
@@ -380,12 +403,18 @@ describe('fake Discord with the real discord.js client', () => {
 
   it("reflects the bot's configured channel permissions in permissionsFor(me)", async () => {
     let noFiles: FakeChannel | undefined;
-    const { fake, client, guild } = await world((fake, guild) => {
-      noFiles = fake.addChannel(guild.id, {
-        name: 'no-files',
-        permissionOverwrites: [{ id: guild.botRoleId, type: 'role', deny: PermissionFlagsBits.AttachFiles }],
-      });
-    });
+    const { fake, client, guild } = await world(
+      (fake, guild) => {
+        noFiles = fake.addChannel(guild.id, {
+          name: 'no-files',
+          permissionOverwrites: [
+            { id: guild.botRoleId, type: 'role', deny: PermissionFlagsBits.AttachFiles },
+          ],
+        });
+      },
+      {},
+      'plain',
+    );
     const channel = textChannel(client, noFiles!.id);
 
     const permissions = channel.permissionsFor(client.user);
@@ -409,7 +438,7 @@ describe('fake Discord with the real discord.js client', () => {
     const guild = fake.addGuild({ name: 'Late Joiners' });
 
     expect(await joined).toBe(guild.id);
-    expect(client.guilds.cache.get(guild.id)?.members.me).toBeTruthy();
+    expect(client.guilds.cache.get(guild.id)?.name).toBe('Late Joiners');
   });
 
   it('refuses a second acknowledgement (40060) and an unknown interaction (10062)', async () => {
@@ -460,7 +489,11 @@ describe('fake Discord with the real discord.js client', () => {
 describe('fake Discord computes like Discord', () => {
   it('forgets an enforced nonce after its window: a repeat within it returns the first message, later it posts again', async () => {
     let now = Date.UTC(2026, 0, 1);
-    const { fake, client, channel } = await world(undefined, { now: () => now, nonceWindowMs: 2 * 60_000 });
+    const { fake, client, channel } = await world(
+      undefined,
+      { now: () => now, nonceWindowMs: 2 * 60_000 },
+      'plain',
+    );
     const post = () =>
       textChannel(client, channel.id).send({ content: 'hi', nonce: 'n-1', enforceNonce: true });
 
@@ -475,7 +508,7 @@ describe('fake Discord computes like Discord', () => {
   });
 
   it('denies implicitly: no View Channel means nothing there; no Send Messages means no Embed Links, Attach Files or Mention Everyone', async () => {
-    const { fake, client, guild } = await world();
+    const { fake, client, guild } = await world(undefined, {}, 'plain');
     const hidden = fake.addChannel(guild.id, {
       name: 'hidden',
       permissionOverwrites: [{ id: guild.botRoleId, type: 'role', deny: PermissionFlagsBits.ViewChannel }],
@@ -511,7 +544,7 @@ describe('fake Discord computes like Discord', () => {
   });
 
   it('refuses an embed-only post without Embed Links (403 50013), and drops the embeds of one with text', async () => {
-    const { fake, client, guild } = await world();
+    const { fake, client, guild } = await world(undefined, {}, 'plain');
     const noEmbeds = fake.addChannel(guild.id, {
       name: 'no-embeds',
       permissionOverwrites: [{ id: guild.botRoleId, type: 'role', deny: PermissionFlagsBits.EmbedLinks }],
@@ -635,7 +668,7 @@ describe('fake Discord refuses what Discord would', () => {
   });
 
   it('lets a user press only an enabled button that is on the message', async () => {
-    const { fake, client, guild, channel, alice } = await world();
+    const { fake, client, guild, channel, alice } = await world(undefined, {}, 'plain');
     const message = await textChannel(client, channel.id).send({
       content: 'pick',
       components: [
@@ -726,7 +759,11 @@ describe('fake Discord refuses what Discord would', () => {
 
 describe('fake Discord rate limits', () => {
   it('sends X-RateLimit headers that discord.js schedules by: a full bucket makes it wait, never 429', async () => {
-    const { fake, client, channel } = await world(undefined, { rateLimit: { limit: 2, windowMs: 600 } });
+    const { fake, client, channel } = await world(
+      undefined,
+      { rateLimit: { limit: 2, windowMs: 600 } },
+      'plain',
+    );
     const announcements = textChannel(client, channel.id);
 
     const started = Date.now();
