@@ -27,7 +27,7 @@ import {
   type FollowerWatchIntervals,
   followerWatchIntervals,
 } from './tracking/followers.js';
-import { createLinkProofs, type LinkProofs } from './tracking/link-proof.js';
+import { createLinkProofs, type LinkProofs, noFollowerList } from './tracking/link-proof.js';
 import { createPoller, pollerUserConcurrency } from './tracking/poller.js';
 import { scheduleJob } from './tracking/schedule.js';
 import {
@@ -153,10 +153,7 @@ export async function startBot(
   // /link refuses before a proof starts, so "never known" only matters for a watcher that fails.
   const linkProofs = createLinkProofs({
     store,
-    followers: {
-      isFollower: (ulid) => followers?.isFollower(ulid) ?? null,
-      lastListedAt: (ulid) => store.followerListedAt(ulid),
-    },
+    followers: followers ?? noFollowerList,
     now,
     logger: logger.child({ component: 'links' }),
   });

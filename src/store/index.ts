@@ -479,11 +479,6 @@ export class Store {
     return this.links.memberIn(guildId, ulid);
   }
 
-  /** When a read of the follower list last listed this RA account (the /link proof's fast path). */
-  followerListedAt(ulid: string): number | null {
-    return this.links.followerListedAt(ulid);
-  }
-
   getMemberSettings(guildId: string): MemberSettings {
     return this.links.settings(guildId);
   }

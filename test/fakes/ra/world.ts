@@ -360,13 +360,22 @@ export class FakeWorld {
 
   // ---- followers of the key owner ------------------------------------------------------------
 
-  /** The user follows the API key's owner (done on RA's website; there is no API for it). */
+  /**
+   * The user follows the API key's owner (done on RA's website; there is no API for it). The
+   * follow alone does not move the user in the activity-ordered list (the worst case for the bot).
+   */
   follow(ref: string): void {
     this.followerSet.add(this.user(ref).ulid);
   }
 
   unfollow(ref: string): void {
     this.followerSet.delete(this.user(ref).ulid);
+  }
+
+  /** The user is active on the site now (without playing): they move to the top of the list. */
+  visit(ref: string): void {
+    const state = this.state.get(this.user(ref).ulid)!;
+    state.lastActiveMs = Math.max(state.lastActiveMs, this.now().getTime());
   }
 
   /**
