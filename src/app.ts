@@ -25,7 +25,9 @@ import {
   createFollowerWatcher,
   type FollowerWatcher,
   type FollowerWatchIntervals,
+  followersShare,
   followerWatchIntervals,
+  type WatchedList,
 } from './tracking/followers.js';
 import { createLinkProofs, type LinkProofs, noFollowerList } from './tracking/link-proof.js';
 import { createPoller, pollerUserConcurrency } from './tracking/poller.js';
@@ -85,6 +87,8 @@ export interface RunningBot {
   readonly linkProofs: LinkProofs;
   /** Null without RA_USERNAME. */
   readonly followers: FollowerWatcher | null;
+  /** The users the bot's RA account follows; null without RA_USERNAME. */
+  readonly following: FollowerWatcher | null;
   /** The adaptive schedule POLL_CRON ticks and follower changes drive. */
   readonly schedule: ScheduleRunner;
   readonly catalogue: CatalogueRefresher;
@@ -139,16 +143,23 @@ export async function startBot(
 
   // The follower watcher needs to know whom RA_USERNAME names (the admin tells members to follow
   // it); without it everything still works, by polling alone.
-  const followers = config.RA_USERNAME
-    ? createFollowerWatcher({
-        ra,
-        followers: store.followers,
-        logger: logger.child({ component: 'followers' }),
-        now,
-        intervals: { ...followerWatchIntervals(config.RA_REQUESTS_PER_SECOND), ...overrides.followers },
-        onPointsChanged: (ulids) => runner.pointsChanged(ulids),
-      })
-    : null;
+  // Two lists, one read budget: who follows the bot's RA account, and whom it follows (an admin
+  // can follow tracked users from it); followersShare says how they split it.
+  const followersShareNow = () =>
+    followersShare(store.followers.countTrackedFollowers(), store.following.countTrackedFollowers());
+  const watchList = (list: WatchedList) =>
+    createFollowerWatcher({
+      ra,
+      list,
+      followers: list === 'followers' ? store.followers : store.following,
+      logger: logger.child({ component: list }),
+      now,
+      intervals: { ...followerWatchIntervals(config.RA_REQUESTS_PER_SECOND), ...overrides.followers },
+      share: list === 'followers' ? followersShareNow : () => 1 - followersShareNow(),
+      onPointsChanged: (ulids) => runner.pointsChanged(ulids),
+    });
+  const followers = config.RA_USERNAME ? watchList('followers') : null;
+  const following = config.RA_USERNAME ? watchList('following') : null;
   // The /link proof reads the watcher's list: no RA request of its own. Without RA_USERNAME
   // /link refuses before a proof starts, so "never known" only matters for a watcher that fails.
   const linkProofs = createLinkProofs({
@@ -167,6 +178,7 @@ export async function startBot(
     now,
     linkProofs,
     ...(followers ? { followers } : {}),
+    ...(following ? { following } : {}),
     catalogue: createCatalogue(store.catalogue),
   };
   const catalogue = createCatalogueRefresher({
@@ -323,6 +335,7 @@ export async function startBot(
   runner.start();
   const schedule = scheduleJob(config.POLL_CRON, () => runner.tick(), logger);
   followers?.start();
+  following?.start();
   const dispatchTimer = setInterval(drain, DISPATCH_INTERVAL_MS);
   dispatchTimer.unref();
   const communityTickMs =
@@ -360,6 +373,7 @@ export async function startBot(
     store,
     linkProofs,
     followers,
+    following,
     schedule: runner,
     catalogue,
     community,
@@ -368,7 +382,7 @@ export async function startBot(
       if (stopped) return;
       stopped = true;
       clearInterval(dispatchTimer);
-      await within(followers?.stop() ?? Promise.resolve(), STOP_BUDGET_MS);
+      await within(Promise.all([followers?.stop(), following?.stop()]), STOP_BUDGET_MS);
       if (communityTimer) clearInterval(communityTimer);
       await within(community.idle(), STOP_BUDGET_MS);
       // A poll or a post stuck on a slow RA or Discord is abandoned after a short wait: that is

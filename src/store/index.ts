@@ -112,6 +112,8 @@ export class Store {
   private readonly applyInTransaction;
   /** Followers of the API key's owner (store/followers.ts). */
   readonly followers: FollowersTable;
+  /** Users the API key's owner follows (same table shape). */
+  readonly following: FollowersTable;
   /** Unlock-to-post times (store/latency.ts). */
   readonly latency: LatencyQueries;
   /** The game catalogue (issue 13): refreshed in the background, searched by every game option. */
@@ -135,6 +137,7 @@ export class Store {
     this.meta = new MetaTable(db);
     this.links = new LinksTables(db);
     this.followers = new FollowersTable(db);
+    this.following = new FollowersTable(db, 'ra_following');
     this.latency = new LatencyQueries(db);
     this.gameFailures = new GameFailuresTable(db);
     this.outboxAdmin = new OutboxAdminStatements(db);

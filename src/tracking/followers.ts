@@ -50,8 +50,28 @@ export function followerWatchIntervals(requestsPerSecond: number): FollowerWatch
   return { firstPageEveryMs, otherPagesEveryMs: firstPageEveryMs * OTHER_PAGES_FACTOR };
 }
 
+/**
+ * How the two lists share one read budget (page-1 and other-pages periods): in proportion to the
+ * tracked users each list holds, a list getting at least 1/8 (so one nobody tracked is in is still
+ * looked at, every 2 minutes at 1 request/s, for users just followed) and at most 7/8. With nobody
+ * tracked in either, the followers list gets 7/8: members join it by themselves.
+ * Returns the followers list's share; the list the bot follows gets the rest.
+ */
+export function followersShare(trackedFollowers: number, trackedFollowed: number): number {
+  const sum = trackedFollowers + trackedFollowed;
+  const share = sum === 0 ? 1 : trackedFollowers / sum;
+  return Math.min(7 / 8, Math.max(1 / 8, share));
+}
+
+/** Which list a watcher reads: who follows the key's owner, or whom it follows. */
+export type WatchedList = 'followers' | 'following';
+
 export interface FollowerWatcherOptions {
-  ra: Pick<RaClient, 'getUsersFollowingMe'>;
+  ra: Pick<RaClient, 'getUsersFollowingMe'> & Partial<Pick<RaClient, 'getUsersIFollow'>>;
+  /** Default `followers` (API_GetUsersFollowingMe); `following` reads API_GetUsersIFollow. */
+  list?: WatchedList;
+  /** This list's share of the read budget (0-1], read before each wait; default 1. */
+  share?: () => number;
   followers: FollowersTable;
   logger: Logger;
   now: () => Date;
@@ -109,6 +129,11 @@ export function createFollowerWatcher(options: FollowerWatcherOptions) {
   const firstEvery = options.intervals?.firstPageEveryMs ?? defaults.firstPageEveryMs;
   const otherEvery = options.intervals?.otherPagesEveryMs ?? defaults.otherPagesEveryMs;
   const searchEvery = firstEvery / SEARCH_FACTOR;
+  const list = options.list ?? 'followers';
+  const label = list === 'followers' ? 'followers list' : 'list of users the bot follows';
+  const share = () => Math.min(1, Math.max(1 / 64, options.share?.() ?? 1));
+  const firstPeriod = () => firstEvery / share();
+  const otherPeriod = () => otherEvery / share();
 
   /** Followers as of the last complete pass; null before the first one. */
   let known: Set<string> | null = null;
@@ -151,7 +176,7 @@ export function createFollowerWatcher(options: FollowerWatcherOptions) {
   async function readAt(offset: number, at: number): Promise<string[]> {
     // Not in the background lane: one request per period that decides where the rest of the
     // budget goes must not wait behind a queue of polls (commands still share its lane).
-    const result = await ra.getUsersFollowingMe({ offset, count: pageSize });
+    const result = await readList(offset);
     reads++;
     total = result.total;
     pages = Math.max(1, Math.ceil(result.total / pageSize));
@@ -171,12 +196,25 @@ export function createFollowerWatcher(options: FollowerWatcherOptions) {
         if (!changed.includes(ulid)) changed.push(ulid);
       }
     }
-    if (failing) logger.info('followers list readable again');
+    if (failing) logger.info(`${label} readable again`);
     failing = false;
     return changed;
   }
 
   /** Listed by read number `first` or a later one. */
+  /** One page of the watched list; rows without a ULID (older servers) by the name the bot knows. */
+  async function readList(offset: number): Promise<{ followers: Follower[]; total: number }> {
+    if (list === 'followers') return ra.getUsersFollowingMe({ offset, count: pageSize });
+    if (!ra.getUsersIFollow) throw new Error('the RA client cannot read API_GetUsersIFollow');
+    const page = await ra.getUsersIFollow({ offset, count: pageSize });
+    const rows: Follower[] = [];
+    for (const row of page.followed) {
+      const ulid = row.ulid ?? followers.ulidOfName(row.user);
+      if (ulid !== null) rows.push({ ...row, ulid });
+    }
+    return { followers: rows, total: page.total };
+  }
+
   function listedSince(ulid: string, first: number): boolean {
     const listing = listings.get(ulid);
     return listing !== undefined && listing.read >= first;
@@ -230,12 +268,12 @@ export function createFollowerWatcher(options: FollowerWatcherOptions) {
   }
   /** When the other pages are due: back to back until the first full pass (to know who follows soon). */
   function otherDueAt(): number {
-    return known === null ? lastOtherAt : lastOtherAt + otherEvery;
+    return known === null ? lastOtherAt : lastOtherAt + otherPeriod();
   }
 
   /** When the next read is due (epoch ms). */
   function nextDueAt(): number {
-    let due = lastFirstAt + firstEvery;
+    let due = lastFirstAt + firstPeriod();
     if (search !== null) due = Math.min(due, lastSearchAt + searchEvery);
     else {
       const next = nextSearch();
@@ -253,7 +291,7 @@ export function createFollowerWatcher(options: FollowerWatcherOptions) {
     const at = now().getTime();
     let page: number | null = null;
     let searching: Search | null = null;
-    if (at >= lastFirstAt + firstEvery) page = 0;
+    if (at >= lastFirstAt + firstPeriod()) page = 0;
     else if (search !== null) {
       if (at >= lastSearchAt + searchEvery) searching = search;
     } else {
@@ -287,7 +325,7 @@ export function createFollowerWatcher(options: FollowerWatcherOptions) {
       if (!failing) {
         logger.warn(
           { page: (page ?? 0) + 1, err: errorMessage(error) },
-          'could not read the followers list; every tracked user is still polled, it is read again shortly',
+          `could not read the ${label}; every tracked user is still polled, it is read again shortly`,
         );
       }
       failing = true;
@@ -310,7 +348,8 @@ export function createFollowerWatcher(options: FollowerWatcherOptions) {
 
   function schedule(): void {
     if (stopped) return;
-    const delay = Math.max(0, nextDueAt() - now().getTime());
+    // At most one base period: the share can grow meanwhile (users tracked), shortening the wait.
+    const delay = Math.min(firstEvery, Math.max(0, nextDueAt() - now().getTime()));
     timer = timers.setTimeout(() => {
       timer = null;
       void step().finally(schedule);

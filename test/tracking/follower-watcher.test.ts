@@ -1,7 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import type { Store } from '../../src/store/index.js';
-import { createFollowerWatcher, followerWatchIntervals } from '../../src/tracking/followers.js';
+import {
+  createFollowerWatcher,
+  followersShare,
+  followerWatchIntervals,
+} from '../../src/tracking/followers.js';
 import type { Timers } from '../../src/util/timers.js';
 import { type FakeWorld, startFakeRa } from '../fakes/ra/index.js';
 import { type Harness, smallWorld, startHarness } from '../ra/helpers.js';
@@ -332,5 +336,54 @@ describe('follower watcher: searching for one account (the /link proof)', () => 
     await run(s, 30_000);
     expect(s.watcher.observe(s.scott).absentAt).toBeNull();
     s.watcher.stopSearch(s.scott);
+  });
+});
+
+describe('the list the bot follows (API_GetUsersIFollow) and the shared budget', () => {
+  it('splits the read budget by the tracked users in each list, each list keeping 1/8 to 7/8', () => {
+    expect(followersShare(30, 10)).toBe(0.75);
+    expect(followersShare(0, 0)).toBe(7 / 8); // nobody tracked yet: members join the followers list
+    expect(followersShare(100, 0)).toBe(7 / 8);
+    expect(followersShare(0, 100)).toBe(1 / 8);
+  });
+
+  it('reads the list the bot follows at its share of the budget, and names rows without ULID by the names it knows', async () => {
+    const world = smallWorld();
+    world.botFollow('Alice');
+    world.botFollow('Bob');
+    const clock = { ms: T };
+    world.now = () => new Date(clock.ms);
+    h = await startHarness({ world });
+    h.ra.compat.followingWithoutUlid = true;
+    const store: Store = memoryStore();
+    // The bot knows Alice (tracked), not Bob: only Alice can be watched from a ULID-less row.
+    store.trackUser({
+      guildId: 'g1',
+      ulid: world.user('Alice').ulid,
+      displayName: 'Alice',
+      userPic: '/UserPic/Alice.png',
+      addedBy: 'u',
+      now: T,
+    });
+    const { timers, advance } = virtualTimers(clock);
+    const watcher = createFollowerWatcher({
+      ra: h.client,
+      list: 'following',
+      followers: store.following,
+      logger: silentLogger(),
+      now: () => new Date(clock.ms),
+      timers,
+      share: () => 0.25,
+    });
+    watcher.start();
+    await advance(0);
+    expect(watcher.isFollower(world.user('Alice').ulid)).toBe(true);
+    expect(store.following.all().map((f) => f.displayName)).toEqual(['Alice']);
+    h.ra.requests.clear();
+    await advance(120_000);
+    // A quarter of the budget: page 1 every 60 s instead of 15 s.
+    expect(h.ra.requests.count('GetUsersIFollow')).toBe(2);
+    expect(h.ra.requests.count('GetUsersFollowingMe')).toBe(0);
+    await watcher.stop();
   });
 });
