@@ -34,7 +34,7 @@ const SEARCH_FACTOR = 15;
  * account moves up only when users above it unfollow (or when it becomes active, to the top, which
  * the search's closing read of page 1 sees); it moves down slower than the search reads.
  */
-export const SEARCH_OVERLAP = 50;
+const SEARCH_OVERLAP = 50;
 
 export interface FollowerWatchIntervals {
   firstPageEveryMs: number;
@@ -166,6 +166,8 @@ export function createFollowerWatcher(options: FollowerWatcherOptions) {
     followers.forgetUnseenSince(cutoff);
     previousPassStartedAt = finished.startedAt;
     known = new Set(followers.all().map((f) => f.ulid));
+    // Where forgotten users were listed is of no use any more (unless a proof looks for them).
+    for (const ulid of listings.keys()) if (!known.has(ulid) && !wanted.has(ulid)) listings.delete(ulid);
     pass = null;
   }
 
