@@ -23,7 +23,7 @@ afterEach(async () => {
 const show = async (harness: Harness, who = harness.member) => (await harness.slash(who, 'link')).content;
 
 describe('/link with the follow proof', () => {
-  it('says whom to follow, links once the account follows the bot (no RA request of its own), and the member sees it', async () => {
+  it('says whom to follow, links once the account follows the bot (the proof’s look asks RA nothing: the watcher reads), and the member sees it', async () => {
     const s = await startLinks();
     h = s.h;
     s.world.addUser({ username: 'Scott' });
