@@ -16,7 +16,12 @@ import { join } from 'node:path';
 import { createLogger } from '../src/log.js';
 import { createRaClient } from '../src/ra/client.js';
 import { openDatabase, Store } from '../src/store/index.js';
-import { createFollowerWatcher, followerWatchIntervals } from '../src/tracking/followers.js';
+import {
+  createFollowerWatcher,
+  followersShare,
+  followerWatchIntervals,
+  type WatchedList,
+} from '../src/tracking/followers.js';
 import { createPoller } from '../src/tracking/poller.js';
 import { createScheduleRunner, scheduleMaxInFlight } from '../src/tracking/schedule-runner.js';
 import type { Timers } from '../src/util/timers.js';
@@ -40,6 +45,8 @@ interface Scenario {
   name: string;
   users: number;
   following: number;
+  /** Which list the watched users are in: they follow the bot's RA account, or it follows them. */
+  watchedBy?: 'follow' | 'followed';
   design: 'adaptive' | 'baseline';
 }
 
@@ -97,7 +104,10 @@ async function runScenario(scenario: Scenario): Promise<Outcome> {
   for (let i = 0; i < scenario.users; i++) {
     const user = world.addUser({ username: `P${i}` });
     ulids.push(user.ulid);
-    if (i < scenario.following) world.follow(user.ulid);
+    if (i < scenario.following) {
+      if (scenario.watchedBy === 'followed') world.botFollow(user.ulid);
+      else world.follow(user.ulid);
+    }
     const servers = rand.int(1, 3);
     for (let s = 0; s < servers; s++) {
       store.trackUser({
@@ -164,18 +174,25 @@ async function runScenario(scenario: Scenario): Promise<Outcome> {
     timers: clock.timers,
     maxInFlight: scheduleMaxInFlight(RATE),
   });
-  const watcher =
+  // Both lists, sharing one read budget, as the bot wires them (src/app.ts).
+  const followersShareNow = () =>
+    followersShare(store.followers.countTrackedFollowers(), store.following.countTrackedFollowers());
+  const watchList = (list: WatchedList) =>
+    createFollowerWatcher({
+      ra: raClient,
+      list,
+      followers: list === 'followers' ? store.followers : store.following,
+      logger,
+      now: clock.now,
+      timers: clock.timers,
+      intervals: followerWatchIntervals(RATE),
+      share: list === 'followers' ? followersShareNow : () => 1 - followersShareNow(),
+      onPointsChanged: (changed) => runner.pointsChanged(changed),
+    });
+  const watchers =
     scenario.design === 'adaptive' && scenario.following > 0
-      ? createFollowerWatcher({
-          ra: raClient,
-          followers: store.followers,
-          logger,
-          now: clock.now,
-          timers: clock.timers,
-          intervals: followerWatchIntervals(RATE),
-          onPointsChanged: (changed) => runner.pointsChanged(changed),
-        })
-      : null;
+      ? [watchList('followers'), watchList('following')]
+      : [];
 
   const wallStart = performance.now();
   // Cron ticks every 5 virtual minutes (first one at t0).
@@ -192,7 +209,7 @@ async function runScenario(scenario: Scenario): Promise<Outcome> {
   tick();
   const cron = setInterval(tick, POLL_EVERY_MS / SPEED);
   if (scenario.design === 'adaptive') runner.start();
-  watcher?.start();
+  for (const watcher of watchers) watcher.start();
 
   // Apply activity as virtual time passes.
   const unlockedAt = new Map<string, number>();
@@ -216,7 +233,7 @@ async function runScenario(scenario: Scenario): Promise<Outcome> {
     }, 10);
   });
   clearInterval(cron);
-  await watcher?.stop();
+  await Promise.all(watchers.map((watcher) => watcher.stop()));
   await runner.stop();
   const wallS = (performance.now() - wallStart) / 1000;
 
@@ -305,6 +322,13 @@ async function main(): Promise<void> {
         design: 'adaptive',
       });
     }
+    scenarios.push({
+      name: `${users} users, all followed by the bot (none following)`,
+      users,
+      following: users,
+      watchedBy: 'followed',
+      design: 'adaptive',
+    });
   }
   const outcomes: Outcome[] = [];
   for (const scenario of scenarios) {
@@ -345,7 +369,11 @@ async function main(): Promise<void> {
   }
   const all = (users: number) =>
     outcomes.find(
-      (o) => o.scenario.users === users && o.scenario.following === users && o.scenario.design === 'adaptive',
+      (o) =>
+        o.scenario.users === users &&
+        o.scenario.following === users &&
+        o.scenario.watchedBy === undefined &&
+        o.scenario.design === 'adaptive',
     );
   const small = all(250);
   const big = all(5000);

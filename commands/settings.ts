@@ -140,16 +140,23 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
   });
 }
 
-/** Unlock-to-post over 24 hours, how often this server's users are polled, who follows the bot. */
+/** Unlock-to-post over 24 hours, how often this server's users are polled, who is watched. */
 function speedEmbed(ctx: CommandContext, guildId: string, tracked: number, now: Date) {
   const ulids = ctx.store.listTrackedUsers(guildId).map((u) => u.ulid);
-  const watcher = ctx.followers;
+  const { followers, following } = ctx;
+  const watched =
+    followers && following && followers.count !== null && following.count !== null
+      ? {
+          follows: ulids.filter((u) => followers.isFollower(u)).length,
+          followed: ulids.filter((u) => following.isFollower(u)).length,
+          either: ulids.filter((u) => followers.isFollower(u) || following.isFollower(u)).length,
+        }
+      : null;
   return renderSpeedEmbed({
     latency: ctx.store.latency.unlockToPost(guildId, now.getTime() - 24 * 60 * 60_000),
     polling: ctx.polling?.summary(ulids) ?? null,
     pollCron: ctx.config.POLL_CRON,
-    trackedFollowers:
-      watcher && watcher.count !== null ? ulids.filter((u) => watcher.isFollower(u)).length : null,
+    watched,
     tracked,
     bot: botAccount(ctx.config.RA_USERNAME, ctx.urls),
   });

@@ -5,6 +5,7 @@ import { parseRaUser } from '../src/ra/validate.js';
 import { renderTrackList } from '../src/render/admin.js';
 import { botAccount, followLine, renderFollowersEmbed } from '../src/render/speed.js';
 import { safeText } from '../src/render/text.js';
+import type { FollowerWatcher } from '../src/tracking/followers.js';
 import {
   checkAnnounceChannel,
   profilePoints,
@@ -99,7 +100,10 @@ async function add(interaction: ChatInputCommandInteraction, ctx: CommandContext
   });
   const speed = followLine(
     profile.user,
-    ctx.followers?.isFollower(profile.ulid) ?? null,
+    {
+      follows: ctx.followers?.isFollower(profile.ulid) ?? null,
+      followed: ctx.following?.isFollower(profile.ulid) ?? null,
+    },
     botAccount(ctx.config.RA_USERNAME, ctx.urls),
   );
   await interaction.editReply(
@@ -126,15 +130,19 @@ async function list(interaction: ChatInputCommandInteraction, ctx: CommandContex
   const guild = requireGuild(interaction);
   const settings = ctx.store.getGuildSettings(guild.id);
   const users = ctx.store.listTrackedUsers(guild.id);
-  const watcher = ctx.followers;
-  const followers =
+  const listed = (watcher: FollowerWatcher | undefined) =>
     watcher && watcher.count !== null
       ? new Set(users.filter((u) => watcher.isFollower(u.ulid)).map((u) => u.ulid.toUpperCase()))
       : null;
   await interaction.editReply({
     embeds: [
       renderTrackList({ users, defaultChannelId: settings.defaultChannelId, urls: ctx.urls }),
-      renderFollowersEmbed({ users, followers, bot: botAccount(ctx.config.RA_USERNAME, ctx.urls) }),
+      renderFollowersEmbed({
+        users,
+        followers: listed(ctx.followers),
+        followed: listed(ctx.following),
+        bot: botAccount(ctx.config.RA_USERNAME, ctx.urls),
+      }),
     ],
   });
 }

@@ -51,6 +51,8 @@ export interface RunningBot {
   readonly linkProofs: LinkProofs;
   /** Null without RA_USERNAME. */
   readonly followers: FollowerWatcher | null;
+  /** The users the bot's RA account follows; null without RA_USERNAME. */
+  readonly following: FollowerWatcher | null;
   /** The adaptive schedule POLL_CRON ticks and follower changes drive. */
   readonly schedule: ScheduleRunner;
   readonly catalogue: CatalogueRefresher;
@@ -89,6 +91,7 @@ function commandContext(
     now,
     linkProofs: tracking.linkProofs,
     ...(tracking.followers ? { followers: tracking.followers } : {}),
+    ...(tracking.following ? { following: tracking.following } : {}),
     catalogue: parts.catalogue.search,
     polling: tracking.runner,
   };
@@ -212,6 +215,7 @@ export async function startBot(
     store: bot.store,
     linkProofs: bot.tracking.linkProofs,
     followers: bot.tracking.followers,
+    following: bot.tracking.following,
     schedule: bot.tracking.runner,
     catalogue: bot.catalogue.refresher,
     community: bot.community.jobs,

@@ -83,7 +83,26 @@ export async function runDoctor(
   return ok ? 0 : 1;
 }
 
-/** How many tracked users follow the key owner on RA (their unlocks are announced within seconds). */
+/** ULIDs in one of the key owner's lists (at most 20 pages); rows without a ULID are left out. */
+async function readList(
+  read: (options: {
+    offset: number;
+    count: number;
+  }) => Promise<{ rows: { ulid: string | null }[]; total: number }>,
+): Promise<Set<string>> {
+  const ulids = new Set<string>();
+  for (let page = 0; page < 20; page++) {
+    const { rows, total } = await read({ offset: page * FOLLOWERS_PAGE_SIZE, count: FOLLOWERS_PAGE_SIZE });
+    for (const row of rows) if (row.ulid !== null) ulids.add(row.ulid.toUpperCase());
+    if ((page + 1) * FOLLOWERS_PAGE_SIZE >= total || rows.length === 0) break;
+  }
+  return ulids;
+}
+
+/**
+ * How many tracked users are watched: they follow the key owner on RA, or it follows them (their
+ * unlocks are announced within seconds), and the two ways to watch the others.
+ */
 async function followersLine(
   ra: ReturnType<typeof createRaClient>,
   databasePath: string,
@@ -91,21 +110,23 @@ async function followersLine(
 ): Promise<string> {
   const tracked = trackedUlidsInFile(databasePath);
   try {
-    const followers = new Set<string>();
-    for (let page = 0; page < 20; page++) {
-      const { followers: rows, total } = await ra.getUsersFollowingMe({
-        offset: page * FOLLOWERS_PAGE_SIZE,
-        count: FOLLOWERS_PAGE_SIZE,
-      });
-      for (const row of rows) followers.add(row.ulid);
-      if ((page + 1) * FOLLOWERS_PAGE_SIZE >= total || rows.length === 0) break;
-    }
+    const followers = await readList(async (o) => {
+      const page = await ra.getUsersFollowingMe(o);
+      return { rows: page.followers, total: page.total };
+    });
+    const followed = await readList(async (o) => {
+      const page = await ra.getUsersIFollow(o);
+      return { rows: page.followed, total: page.total };
+    });
     if (tracked === null)
-      return `${followers.size} RA users follow ${owner}; no database yet, so no tracked users to compare.`;
-    const following = [...tracked].filter((ulid) => followers.has(ulid)).length;
-    return `${following} of ${tracked.size} tracked users follow ${owner} on RA (announced within seconds; the others by polling).`;
+      return `${followers.size} RA users follow ${owner} and it follows ${followed.size}; no database yet, so no tracked users to compare.`;
+    const count = (test: (ulid: string) => boolean) => [...tracked].filter(test).length;
+    const follows = count((u) => followers.has(u));
+    const isFollowed = count((u) => followed.has(u));
+    const either = count((u) => followers.has(u) || followed.has(u));
+    return `${either} of ${tracked.size} tracked users are watched (announced within seconds; the others by polling): ${follows} follow ${owner} on RA, ${owner} follows ${isFollowed}. To watch another: they follow ${owner}, or sign in to RA as ${owner} and follow them.`;
   } catch (error) {
-    return `could not read who follows ${owner} (${error instanceof RaError ? error.userMessage : 'unexpected answer'}); announcements still work by polling.`;
+    return `could not read who follows ${owner} or whom it follows (${error instanceof RaError ? error.userMessage : 'unexpected answer'}); announcements still work by polling.`;
   }
 }
 

@@ -31,6 +31,8 @@ export interface CommandContext {
   linkProofs: LinkProofs;
   /** Who follows the key owner on RA (tracking/followers.ts); absent without RA_USERNAME. */
   followers?: FollowerWatcher;
+  /** Whom the key owner follows on RA (same watcher, the other list); absent without RA_USERNAME. */
+  following?: FollowerWatcher;
   /** How tracked users are being polled (tracking/schedule-runner.ts); set once the bot runs. */
   polling?: Pick<ScheduleRunner, 'summary'>;
 }

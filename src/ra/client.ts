@@ -39,11 +39,13 @@ import {
   normalizeUserProfile,
   normalizeUserSummary,
   normalizeUsersFollowingMe,
+  normalizeUsersIFollow,
 } from './normalize.js';
 import {
   type AchievementOfTheWeek,
   AWARD_KINDS,
   type AwardKind,
+  type FollowedPage,
   type FollowersPage,
   type GameAwardEvent,
   type GameDetails,
@@ -173,6 +175,8 @@ export interface RaClient {
    * Following happens on RA's website only.
    */
   getUsersFollowingMe(options?: FollowersOptions): Promise<FollowersPage>;
+  /** RA users the API key's owner follows (the mirror list), most recently active first. */
+  getUsersIFollow(options?: FollowersOptions): Promise<FollowedPage>;
   /** One page of the award feed with RA's `Total` (rows RA dropped still count there). */
   getRecentGameAwardsPage(options?: RecentGameAwardsOptions): Promise<GameAwardPage>;
   /** RA's current Achievement of the Week, or null when none is set. */
@@ -741,6 +745,13 @@ export function createRaClient(options: RaClientOptions): RaClient & RaCatalogue
     return normalizeUsersFollowingMe(await request200('GetUsersFollowingMe', params));
   }
 
+  async function getUsersIFollow(opts: FollowersOptions = {}): Promise<FollowedPage> {
+    const params: Params = {};
+    if (opts.offset !== undefined) params.o = String(requireInteger(opts.offset, 'offset', 0));
+    if (opts.count !== undefined) params.c = String(requireInteger(opts.count, 'count', 1, 500));
+    return normalizeUsersIFollow(await request200('GetUsersIFollow', params));
+  }
+
   async function getConsoleIds(): Promise<RaConsole[]> {
     return normalizeConsoles(await request200('GetConsoleIDs', { a: '1', g: '1' }));
   }
@@ -790,6 +801,7 @@ export function createRaClient(options: RaClientOptions): RaClient & RaCatalogue
     getUserSummary,
     getUserAwards,
     getUsersFollowingMe,
+    getUsersIFollow,
     getAchievementOfTheWeek,
     close,
     stats,

@@ -22,6 +22,8 @@ import {
   type AotwUnlock,
   AWARD_KINDS,
   type AwardKind,
+  type FollowedPage,
+  type FollowedUser,
   type Follower,
   type FollowersPage,
   type GameAwardEvent,
@@ -544,13 +546,34 @@ export function normalizeUserAwards(raw: unknown, query: string): UserAwards {
  * a ULID (or otherwise unreadable) is skipped: one odd row must not hide every other follower.
  */
 export function normalizeUsersFollowingMe(raw: unknown): FollowersPage {
-  const endpoint = 'GetUsersFollowingMe';
+  const { rows, total } = normalizeUserList(raw, 'GetUsersFollowingMe', true);
+  return { followers: rows.filter((row): row is Follower => row.ulid !== null), total };
+}
+
+/**
+ * API_GetUsersIFollow: the users the key's owner follows, same shape as GetUsersFollowingMe
+ * (`IsFollowingMe` instead of `AmIFollowing`). Older servers leave `ULID` out: such rows keep
+ * `ulid: null` and the display name.
+ */
+export function normalizeUsersIFollow(raw: unknown): FollowedPage {
+  const { rows, total } = normalizeUserList(raw, 'GetUsersIFollow', false);
+  return { followed: rows, total };
+}
+
+function normalizeUserList(
+  raw: unknown,
+  endpoint: string,
+  ulidRequired: boolean,
+): { rows: FollowedUser[]; total: number } {
   const body = objectBody(raw, endpoint);
-  const rows = isAbsent(body.Results) ? [] : listOf(body.Results, `${endpoint}.Results`);
-  const followers = readRows(rows, `${endpoint}.Results`, (row, where): Follower => {
+  const list = isAbsent(body.Results) ? [] : listOf(body.Results, `${endpoint}.Results`);
+  const rows = readRows(list, `${endpoint}.Results`, (row, where): FollowedUser => {
     if (!isRawObject(row)) throw malformed(where, 'a user object');
-    const ulid = requiredString(row, 'ULID', where).toUpperCase();
-    if (ulid === '') throw malformed(`${where}.ULID`, 'a non-empty ULID');
+    let ulid: string | null = null;
+    if (ulidRequired || !isAbsent(row.ULID)) {
+      ulid = requiredString(row, 'ULID', where).toUpperCase();
+      if (ulid === '') throw malformed(`${where}.ULID`, 'a non-empty ULID');
+    }
     return {
       user: requiredString(row, 'User', where),
       ulid,
@@ -558,8 +581,8 @@ export function normalizeUsersFollowingMe(raw: unknown): FollowersPage {
       softcorePoints: optionalNumber(row, 'PointsSoftcore', where),
     };
   });
-  const total = optionalNumber(body, 'Total', endpoint, followers.length);
-  return { followers, total: Math.max(total, followers.length) };
+  const total = optionalNumber(body, 'Total', endpoint, rows.length);
+  return { rows, total: Math.max(total, rows.length) };
 }
 
 /** Rows that can't be read are skipped: one bad row must not hide a whole console's games. */

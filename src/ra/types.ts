@@ -217,6 +217,18 @@ export interface Follower {
   softcorePoints: number;
 }
 
+/** A row of API_GetUsersIFollow: a user the API key's owner follows (older servers: no ULID). */
+export interface FollowedUser extends Omit<Follower, 'ulid'> {
+  ulid: string | null;
+}
+
+/** One page of API_GetUsersIFollow, most recently active first. */
+export interface FollowedPage {
+  followed: FollowedUser[];
+  /** Users in all pages. */
+  total: number;
+}
+
 /** One page of API_GetUsersFollowingMe, most recently active first. */
 export interface FollowersPage {
   followers: Follower[];

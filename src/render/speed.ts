@@ -1,6 +1,6 @@
 /**
- * Admin views of announcement speed: who follows the bot's RA account (their unlocks are seen
- * within seconds), how to follow it, how fast this server's announcements went out, and how
+ * Admin views of announcement speed: who is watched (follows the bot's RA account or is followed
+ * by it: their unlocks are seen within seconds), the two ways to get there, how fast this server's announcements went out, and how
  * often its users are polled. Pure: data in, text or embeds out.
  */
 import type { APIEmbed } from 'discord.js';
@@ -17,16 +17,40 @@ export function howToFollow(bot: BotAccount): string {
   return `follow [${safeText(bot.name, 20, { singleLine: true })}](${bot.profileUrl}) on RetroAchievements (the Follow button on its profile)`;
 }
 
-/** One line for `/track add`: whether the user follows the bot's RA account, and what it changes. */
-export function followLine(displayName: string, follows: boolean | null, bot: BotAccount | null): string {
+/**
+ * The second way to be watched: an admin signed in as the bot's RA account follows the user (no
+ * need to ask them).
+ */
+export function howToFollowFromBot(bot: BotAccount, who: string): string {
+  return `an admin signed in to RetroAchievements as [${safeText(bot.name, 20, { singleLine: true })}](${bot.profileUrl}) follows ${who}`;
+}
+
+/** Whether a user is watched (their points are read in bulk): either direction of following. */
+export interface WatchState {
+  /** The user follows the bot's RA account; null while unknown. */
+  follows: boolean | null;
+  /** The bot's RA account follows the user; null while unknown. */
+  followed: boolean | null;
+}
+
+function watchedBecause(state: WatchState): string | null {
+  if (state.follows === true && state.followed === true)
+    return 'follows the bot’s RA account, and it follows them';
+  if (state.follows === true) return 'follows the bot’s RA account';
+  if (state.followed === true) return 'the bot’s RA account follows them';
+  return null;
+}
+
+/** One line for `/track add`: whether the user is watched, why, and the two ways to get there. */
+export function followLine(displayName: string, state: WatchState, bot: BotAccount | null): string {
   const name = `**${safeText(displayName, 40, { singleLine: true })}**`;
   if (bot === null) return '';
-  if (follows === true)
-    return `${name} follows the bot’s RA account: their unlocks are announced within seconds.`;
-  if (follows === null) {
-    return `Unlocks are announced within seconds for users who ${howToFollow(bot)}; the bot is still reading who does.`;
+  const because = watchedBecause(state);
+  if (because !== null) return `${name} is watched (${because}): their unlocks are announced within seconds.`;
+  if (state.follows === null || state.followed === null) {
+    return `Unlocks are announced within seconds for watched users: those who ${howToFollow(bot)}, or whom ${howToFollowFromBot(bot, 'on the website')}. The bot is still reading who is watched.`;
   }
-  return `${name} doesn’t follow the bot’s RA account, so their unlocks can take minutes. To get them within seconds, ${name} can ${howToFollow(bot)}.`;
+  return `${name} isn’t watched, so their unlocks can take minutes. Two ways to get them within seconds: ${name} can ${howToFollow(bot)}, or ${howToFollowFromBot(bot, name)} on the website (no need to ask them).`;
 }
 
 function formatDuration(ms: number): string {
@@ -35,14 +59,16 @@ function formatDuration(ms: number): string {
   return `${(ms / 3_600_000).toFixed(1)} h`;
 }
 
-/** `/track list`: which tracked users follow the bot's RA account, and how the others can. */
+/** `/track list`: which tracked users are watched and why, who isn't, and the two ways. */
 export function renderFollowersEmbed(input: {
   users: readonly { ulid: string; displayName: string }[];
-  /** ULIDs of tracked users who follow; null while unknown. */
+  /** ULIDs of tracked users who follow the bot's RA account; null while unknown. */
   followers: ReadonlySet<string> | null;
+  /** ULIDs of tracked users the bot's RA account follows; null while unknown. */
+  followed: ReadonlySet<string> | null;
   bot: BotAccount | null;
 }): APIEmbed {
-  const { users, followers, bot } = input;
+  const { users, followers, followed, bot } = input;
   if (bot === null) {
     return {
       title: 'Fast announcements',
@@ -51,26 +77,39 @@ export function renderFollowersEmbed(input: {
         'Off: the bot owner has not set RA_USERNAME. Every tracked user is polled on the schedule (minutes).',
     };
   }
-  if (followers === null) {
+  const ways = `Two ways to watch a user: they ${howToFollow(bot)}, or ${howToFollowFromBot(bot, 'them on the website')}.`;
+  if (followers === null || followed === null) {
     return {
       title: 'Fast announcements',
       color: ADMIN_COLOR,
-      description: `The bot is still reading who follows its RA account. Users who ${howToFollow(bot)} are announced within seconds.`,
+      description: `The bot is still reading who is watched (announced within seconds). ${ways}`,
     };
   }
-  const following = users.filter((u) => followers.has(u.ulid.toUpperCase()));
-  const names = following.map((u) => safeText(u.displayName, 40, { singleLine: true }));
-  let shown = names.join(', ');
-  if (shown.length > 3000) shown = `${shown.slice(0, 3000)}…`;
+  const watched: string[] = [];
+  const others: string[] = [];
+  for (const u of users) {
+    const ulid = u.ulid.toUpperCase();
+    const name = safeText(u.displayName, 40, { singleLine: true });
+    const because = watchedBecause({ follows: followers.has(ulid), followed: followed.has(ulid) });
+    if (because === null) others.push(name);
+    else watched.push(`${name} (${because})`);
+  }
+  const clip = (names: string[]) => {
+    const shown = names.join(', ');
+    return shown.length > 1500 ? `${shown.slice(0, 1500)}…` : shown;
+  };
   return {
-    title: `Fast announcements: ${following.length} of ${users.length} follow the bot`,
+    title: `Fast announcements: ${watched.length} of ${users.length} watched`,
     color: ADMIN_COLOR,
     description: [
-      following.length > 0
-        ? `Following (announced within seconds): ${shown}`
-        : 'Nobody tracked here follows yet.',
-      `Everyone else is polled on the schedule (minutes). To be announced faster, ${howToFollow(bot)}.`,
-    ].join('\n'),
+      watched.length > 0
+        ? `Watched (announced within seconds): ${clip(watched)}`
+        : 'Nobody tracked here is watched yet.',
+      others.length > 0 ? `Not watched (polled on the schedule, minutes): ${clip(others)}` : null,
+      ways,
+    ]
+      .filter((line): line is string => line !== null)
+      .join('\n'),
   };
 }
 
@@ -84,7 +123,8 @@ export function renderSpeedEmbed(input: {
     typicalGapMs: number | null;
   } | null;
   pollCron: string;
-  trackedFollowers: number | null;
+  /** Tracked users who follow the bot's RA account, and whom it follows, and either; null while unknown. */
+  watched: { follows: number; followed: number; either: number } | null;
   tracked: number;
   bot: BotAccount | null;
 }): APIEmbed {
@@ -105,19 +145,20 @@ export function renderSpeedEmbed(input: {
               : `about every ${formatDuration(polling.typicalGapMs)} (POLL_CRON ${schedule})`
           }`,
         ].join('\n');
+  const w = input.watched;
   const followersText =
     bot === null
       ? 'off (RA_USERNAME not set)'
-      : input.trackedFollowers === null
+      : w === null
         ? 'not read yet'
-        : `${input.trackedFollowers} of ${input.tracked} tracked users follow the bot: announced within seconds. Others can ${howToFollow(bot)}.`;
+        : `${w.either} of ${input.tracked} tracked users are watched (${w.follows} follow the bot’s RA account, it follows ${w.followed}): announced within seconds. To watch another: they ${howToFollow(bot)}, or ${howToFollowFromBot(bot, 'them on the website')}.`;
   return {
     title: 'Announcement speed',
     color: ADMIN_COLOR,
     fields: [
       { name: 'Unlock to post', value: speed },
       { name: 'Polling', value: pollingText },
-      { name: 'Followers', value: followersText },
+      { name: 'Watched users', value: followersText },
     ],
   };
 }

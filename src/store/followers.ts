@@ -1,6 +1,6 @@
 /**
  * ra_followers: the RA users who follow the API key's owner (API_GetUsersFollowingMe), with the
- * points totals last read. The follower watcher compares each page it reads with these rows to
+ * points totals last read; ra_following, the same for the users it follows (API_GetUsersIFollow). The follower watcher compares each page it reads with these rows to
  * tell whose points changed; admin commands and `npm run doctor` ask which tracked users follow.
  */
 import BetterSqlite3 from 'better-sqlite3';
@@ -39,29 +39,34 @@ export class FollowersTable {
   private readonly countTrackedInGuild;
   private readonly trackedInGuild;
   private readonly recordInTransaction;
+  private readonly selectUlidOfName;
 
-  constructor(db: Database) {
+  /** `ra_followers` (who follows the key's owner) or `ra_following` (whom it follows): same shape. */
+  constructor(db: Database, table: 'ra_followers' | 'ra_following' = 'ra_followers') {
     this.selectPoints = db.prepare<[string], Pick<FollowerRow, 'hardcore_points' | 'softcore_points'>>(
-      'SELECT hardcore_points, softcore_points FROM ra_followers WHERE ulid = ?',
+      `SELECT hardcore_points, softcore_points FROM ${table} WHERE ulid = ?`,
     );
     this.upsert = db.prepare<[string, string, number, number, number | null, number]>(
-      `INSERT INTO ra_followers (ulid, display_name, hardcore_points, softcore_points, points_changed_at, last_seen_at)
+      `INSERT INTO ${table} (ulid, display_name, hardcore_points, softcore_points, points_changed_at, last_seen_at)
        VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (ulid) DO UPDATE SET display_name = excluded.display_name,
          hardcore_points = excluded.hardcore_points, softcore_points = excluded.softcore_points,
          points_changed_at = coalesce(excluded.points_changed_at, points_changed_at),
          last_seen_at = excluded.last_seen_at`,
     );
-    this.selectAll = db.prepare<[], FollowerRow>('SELECT * FROM ra_followers ORDER BY ulid');
-    this.deleteUnseen = db.prepare<[number]>('DELETE FROM ra_followers WHERE last_seen_at < ?');
+    this.selectAll = db.prepare<[], FollowerRow>(`SELECT * FROM ${table} ORDER BY ulid`);
+    this.deleteUnseen = db.prepare<[number]>(`DELETE FROM ${table} WHERE last_seen_at < ?`);
     this.countTracked = db.prepare<[], { n: number }>(
-      'SELECT count(DISTINCT t.ulid) AS n FROM tracked_users t JOIN ra_followers f ON f.ulid = t.ulid',
+      `SELECT count(DISTINCT t.ulid) AS n FROM tracked_users t JOIN ${table} f ON f.ulid = t.ulid`,
     );
     this.countTrackedInGuild = db.prepare<[string], { n: number }>(
-      `SELECT count(*) AS n FROM tracked_users t JOIN ra_followers f ON f.ulid = t.ulid WHERE t.guild_id = ?`,
+      `SELECT count(*) AS n FROM tracked_users t JOIN ${table} f ON f.ulid = t.ulid WHERE t.guild_id = ?`,
     );
     this.trackedInGuild = db.prepare<[string], { ulid: string }>(
-      `SELECT t.ulid FROM tracked_users t JOIN ra_followers f ON f.ulid = t.ulid WHERE t.guild_id = ?`,
+      `SELECT t.ulid FROM tracked_users t JOIN ${table} f ON f.ulid = t.ulid WHERE t.guild_id = ?`,
+    );
+    this.selectUlidOfName = db.prepare<[string], { ulid: string }>(
+      'SELECT ulid FROM ra_users WHERE display_name = ? COLLATE NOCASE ORDER BY ulid LIMIT 1',
     );
     this.recordInTransaction = db.transaction((rows: readonly FollowerInput[], seenAt: number) => {
       const changed: string[] = [];
@@ -106,6 +111,11 @@ export class FollowersTable {
       pointsChangedAt: row.points_changed_at,
       lastSeenAt: row.last_seen_at,
     }));
+  }
+
+  /** The ULID of a user the bot knows by this display name (rows of older servers lack ULIDs). */
+  ulidOfName(displayName: string): string | null {
+    return this.selectUlidOfName.get(displayName)?.ulid ?? null;
   }
 
   /** Tracked users (in one guild, or anywhere) who follow the key owner, as last read. */

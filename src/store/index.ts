@@ -90,6 +90,8 @@ export class Store {
   private readonly applyInTransaction;
   /** Followers of the API key's owner (store/followers.ts). */
   readonly followers: FollowersTable;
+  /** Users the API key's owner follows (same table shape). */
+  readonly following: FollowersTable;
   /** Unlock-to-post times (store/latency.ts). */
   readonly latency: LatencyQueries;
   /** The game catalogue (issue 13): refreshed in the background, searched by every game option. */
@@ -113,6 +115,7 @@ export class Store {
     this.meta = new MetaTable(db);
     this.links = new LinksTables(db);
     this.followers = new FollowersTable(db);
+    this.following = new FollowersTable(db, 'ra_following');
     this.latency = new LatencyQueries(db);
     this.gameFailures = new GameFailuresTable(db);
     this.outboxAdmin = new OutboxAdminStatements(db);
@@ -462,11 +465,6 @@ export class Store {
   announcedMember(guildId: string, ulid: string): string | null {
     if (!this.links.settings(guildId).nameMembers) return null;
     return this.links.memberIn(guildId, ulid);
-  }
-
-  /** When a read of the follower list last listed this RA account (the /link proof's fast path). */
-  followerListedAt(ulid: string): number | null {
-    return this.links.followerListedAt(ulid);
   }
 
   getMemberSettings(guildId: string): MemberSettings {

@@ -68,10 +68,6 @@ export class LinksTables {
       guildsOf: db.prepare<[string], { guild_id: string }>(
         'SELECT guild_id FROM link_guilds WHERE discord_user_id = ?',
       ),
-      // ra_followers belongs to the follower watcher; the follow proof only reads it.
-      listedAt: db.prepare<[string], { last_seen_at: number }>(
-        'SELECT last_seen_at FROM ra_followers WHERE ulid = ? COLLATE NOCASE',
-      ),
       settings: db.prepare<[string], MemberSettingsRow>(
         'SELECT self_tracking, name_members FROM guild_link_settings WHERE guild_id = ?',
       ),
@@ -145,11 +141,6 @@ export class LinksTables {
 
   memberIn(guildId: string, ulid: string): string | null {
     return this.stmt.memberIn.get(guildId, ulid)?.discord_user_id ?? null;
-  }
-
-  /** When the follower watcher's last read listing this RA account was (epoch ms), or null. */
-  followerListedAt(ulid: string): number | null {
-    return this.stmt.listedAt.get(ulid)?.last_seen_at ?? null;
   }
 
   settings(guildId: string): MemberSettings {

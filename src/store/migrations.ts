@@ -135,6 +135,9 @@ CREATE TABLE ra_followers (
 ) WITHOUT ROWID;
 `;
 
+/** ra_following: the users the API key's owner follows (API_GetUsersIFollow), like ra_followers. */
+const FOLLOWING = FOLLOWERS.replace('CREATE TABLE ra_followers', 'CREATE TABLE ra_following');
+
 /**
  * Linked accounts (issue 12): a Discord account tied to one RA account, global to the bot.
  * - account_links: one row per Discord user; an RA account (ULID) belongs to at most one of them.
@@ -251,4 +254,5 @@ export const MIGRATIONS: readonly Migration[] = [
   CATALOGUE,
   RELIABILITY,
   COMMUNITY,
+  FOLLOWING,
 ];

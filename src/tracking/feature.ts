@@ -12,8 +12,14 @@ import type { RaUrls } from '../ra/urls.js';
 import type { Store } from '../store/index.js';
 import { STOP_BUDGET_MS, settlesWithin } from '../util/lifecycle.js';
 import { createDispatcher, type DispatchObserver } from './dispatch.js';
-import { createFollowerWatcher, type FollowerWatchIntervals, followerWatchIntervals } from './followers.js';
-import { createLinkProofs } from './link-proof.js';
+import {
+  createFollowerWatcher,
+  type FollowerWatchIntervals,
+  followersShare,
+  followerWatchIntervals,
+  type WatchedList,
+} from './followers.js';
+import { createLinkProofs, noFollowerList } from './link-proof.js';
 import { type CycleReport, createPoller, pollerUserConcurrency } from './poller.js';
 import { type Schedule, scheduleJob } from './schedule.js';
 import {
@@ -145,43 +151,64 @@ export function createTracking(options: {
     },
     ...options.overrides?.schedule,
   });
-  // The follower watcher needs to know whom RA_USERNAME names (the admin tells members to follow
-  // it); without it everything still works, by polling alone.
-  const followers = config.RA_USERNAME
-    ? createFollowerWatcher({
-        // The follower watcher's own lane: a share of the rate beside the poller (ra/lanes.ts). Each
-        // read's points are stored for the all-time leaderboard (free: no request of their own).
-        ra: {
-          getUsersFollowingMe: async (o) => {
-            const page = await ra.runInBackground(() => ra.getUsersFollowingMe(o), 'followers');
-            store.leaderboard.savePoints(
-              page.followers.map((f) => ({
+  // Two lists, one read budget: who follows the bot's RA account (RA_USERNAME; the admin tells
+  // members to follow it), and whom it follows (an admin can follow tracked users from it);
+  // followersShare says how they split it. Without RA_USERNAME everything still works, by
+  // polling alone.
+  const followersShareNow = () =>
+    followersShare(store.followers.countTrackedFollowers(), store.following.countTrackedFollowers());
+  // Both lists are read in the follower watcher's own lane: a share of the rate beside the
+  // poller (ra/lanes.ts). Each read's points are stored for the all-time leaderboard (free: no
+  // request of their own).
+  const savePoints = (
+    users: readonly { ulid: string | null; hardcorePoints: number; softcorePoints: number }[],
+  ) =>
+    store.leaderboard.savePoints(
+      users.flatMap((f) =>
+        f.ulid
+          ? [
+              {
                 ulid: f.ulid.toUpperCase(),
                 hardcorePoints: f.hardcorePoints,
                 softcorePoints: f.softcorePoints,
-              })),
-            );
-            return page;
-          },
-        },
-        followers: store.followers,
-        logger: logger.child({ component: 'followers' }),
-        now,
-        intervals: {
-          ...followerWatchIntervals(config.RA_REQUESTS_PER_SECOND),
-          ...options.overrides?.followers,
-        },
-        onPointsChanged: (ulids) => runner.pointsChanged(ulids),
-      })
-    : null;
+              },
+            ]
+          : [],
+      ),
+    );
+  const listReads = {
+    async getUsersFollowingMe(o: Parameters<RaClient['getUsersFollowingMe']>[0]) {
+      const page = await ra.runInBackground(() => ra.getUsersFollowingMe(o), 'followers');
+      savePoints(page.followers);
+      return page;
+    },
+    async getUsersIFollow(o: Parameters<RaClient['getUsersIFollow']>[0]) {
+      const page = await ra.runInBackground(() => ra.getUsersIFollow(o), 'followers');
+      savePoints(page.followed);
+      return page;
+    },
+  };
+  const watchList = (list: WatchedList) =>
+    createFollowerWatcher({
+      ra: listReads,
+      list,
+      followers: list === 'followers' ? store.followers : store.following,
+      logger: logger.child({ component: list }),
+      now,
+      intervals: {
+        ...followerWatchIntervals(config.RA_REQUESTS_PER_SECOND),
+        ...options.overrides?.followers,
+      },
+      share: list === 'followers' ? followersShareNow : () => 1 - followersShareNow(),
+      onPointsChanged: (ulids) => runner.pointsChanged(ulids),
+    });
+  const followers = config.RA_USERNAME ? watchList('followers') : null;
+  const following = config.RA_USERNAME ? watchList('following') : null;
   // The /link proof reads the watcher's list: no RA request of its own. Without RA_USERNAME
   // /link refuses before a proof starts, so "never known" only matters for a watcher that fails.
   const linkProofs = createLinkProofs({
     store,
-    followers: {
-      isFollower: (ulid) => followers?.isFollower(ulid) ?? null,
-      lastListedAt: (ulid) => store.followerListedAt(ulid),
-    },
+    followers: followers ?? noFollowerList,
     now,
     logger: logger.child({ component: 'links' }),
   });
@@ -194,15 +221,18 @@ export function createTracking(options: {
     runner,
     /** Null without RA_USERNAME. */
     followers,
+    /** The users the bot's RA account follows; null without RA_USERNAME. */
+    following,
     linkProofs,
     start() {
       runner.start();
       cron = scheduleJob(config.POLL_CRON, () => runner.tick(), logger);
       followers?.start();
+      following?.start();
     },
     async stop() {
-      // The watcher first: what it reads starts polls.
-      await settlesWithin(followers?.stop() ?? Promise.resolve(), STOP_BUDGET_MS);
+      // The watchers first: what they read starts polls.
+      await settlesWithin(Promise.all([followers?.stop(), following?.stop()]), STOP_BUDGET_MS);
       // A poll stuck on a slow RA is abandoned after a short wait: that is safe (a failed poll
       // keeps its window for the next start). Closing the RA client is what ends it (and any
       // other RA request still waiting, e.g. a catalogue refresh).

@@ -23,6 +23,18 @@ export const FIRST_PAGE_EVERY_MS_AT_1_RPS = 15_000;
 const MIN_FIRST_PAGE_EVERY_MS = 5_000;
 /** The other pages are read one at a time, this many page-1 periods apart. */
 const OTHER_PAGES_FACTOR = 4;
+/**
+ * A search for one account (a pending `/link` proof) reads this many times faster than page 1:
+ * back to back at 1 request/s. A whole search (~21 reads at 10,000 followers) runs about once per
+ * proof, when the account is absent; while it is listed a search ends after its first read.
+ */
+const SEARCH_FACTOR = 15;
+/**
+ * Rows by which consecutive windows of a search overlap: while a search reads down the list, an
+ * account moves up only when users above it unfollow (or when it becomes active, to the top, which
+ * the search's closing read of page 1 sees); it moves down slower than the search reads.
+ */
+const SEARCH_OVERLAP = 50;
 
 export interface FollowerWatchIntervals {
   firstPageEveryMs: number;
@@ -38,8 +50,28 @@ export function followerWatchIntervals(requestsPerSecond: number): FollowerWatch
   return { firstPageEveryMs, otherPagesEveryMs: firstPageEveryMs * OTHER_PAGES_FACTOR };
 }
 
+/**
+ * How the two lists share one read budget (page-1 and other-pages periods): in proportion to the
+ * tracked users each list holds, a list getting at least 1/8 (so one nobody tracked is in is still
+ * looked at, every 2 minutes at 1 request/s, for users just followed) and at most 7/8. With nobody
+ * tracked in either, the followers list gets 7/8: members join it by themselves.
+ * Returns the followers list's share; the list the bot follows gets the rest.
+ */
+export function followersShare(trackedFollowers: number, trackedFollowed: number): number {
+  const sum = trackedFollowers + trackedFollowed;
+  const share = sum === 0 ? 1 : trackedFollowers / sum;
+  return Math.min(7 / 8, Math.max(1 / 8, share));
+}
+
+/** Which list a watcher reads: who follows the key's owner, or whom it follows. */
+export type WatchedList = 'followers' | 'following';
+
 export interface FollowerWatcherOptions {
-  ra: Pick<RaClient, 'getUsersFollowingMe'>;
+  ra: Pick<RaClient, 'getUsersFollowingMe'> & Partial<Pick<RaClient, 'getUsersIFollow'>>;
+  /** Default `followers` (API_GetUsersFollowingMe); `following` reads API_GetUsersIFollow. */
+  list?: WatchedList;
+  /** This list's share of the read budget (0-1], read before each wait; default 1. */
+  share?: () => number;
   followers: FollowersTable;
   logger: Logger;
   now: () => Date;
@@ -50,6 +82,22 @@ export interface FollowerWatcherOptions {
   /** Called after each read with the ULIDs whose points changed since the previous read. */
   onPointsChanged?: (ulids: string[]) => void;
 }
+
+/**
+ * What the reads say about one account: when a read last listed it, and when a whole search (see
+ * `search`) last found it absent from the list (the search's start). Epoch ms, or null.
+ */
+export interface FollowerObservation {
+  listedAt: number | null;
+  absentAt: number | null;
+}
+
+/**
+ * What a search must establish. `absence`: read from where the account was last listed to the end
+ * of the list, then page 1: not listed anywhere means it does not follow (stops early once it is
+ * listed). `presence`: one look where it was last listed (page 1 is read anyway).
+ */
+export type SearchNeed = 'absence' | 'presence';
 
 export interface FollowerRead {
   /** 0-based page read, or null when nothing was due / the read failed. */
@@ -64,6 +112,15 @@ interface Pass {
   nextPage: number;
 }
 
+interface Search {
+  ulid: string;
+  startedAt: number;
+  /** The number the search's first read gets: any read from it on that lists the account counts. */
+  firstRead: number;
+  /** Next offset to read; -1: the closing read of page 1 is next. */
+  offset: number;
+}
+
 export function createFollowerWatcher(options: FollowerWatcherOptions) {
   const { ra, followers, logger, now } = options;
   const timers = options.timers ?? realTimers;
@@ -71,6 +128,12 @@ export function createFollowerWatcher(options: FollowerWatcherOptions) {
   const defaults = followerWatchIntervals(1);
   const firstEvery = options.intervals?.firstPageEveryMs ?? defaults.firstPageEveryMs;
   const otherEvery = options.intervals?.otherPagesEveryMs ?? defaults.otherPagesEveryMs;
+  const searchEvery = firstEvery / SEARCH_FACTOR;
+  const list = options.list ?? 'followers';
+  const label = list === 'followers' ? 'followers list' : 'list of users the bot follows';
+  const share = () => Math.min(1, Math.max(1 / 64, options.share?.() ?? 1));
+  const firstPeriod = () => firstEvery / share();
+  const otherPeriod = () => otherEvery / share();
 
   /** Followers as of the last complete pass; null before the first one. */
   let known: Set<string> | null = null;
@@ -84,26 +147,46 @@ export function createFollowerWatcher(options: FollowerWatcherOptions) {
   let timer: unknown = null;
   let running: Promise<FollowerRead> | null = null;
   let stopped = true;
+  let total = 0;
+  /** Where, when and by which read (counted from 1) a read last listed each account. */
+  const listings = new Map<string, { offset: number; at: number; read: number }>();
+  const absences = new Map<string, number>();
+  /** Accounts searched for (pending proofs), with what the search must establish. */
+  const wanted = new Map<string, SearchNeed>();
+  /** When each wanted account's last search ended (searches repeat a page-1 period apart). */
+  const searchedAt = new Map<string, number>();
+  let search: Search | null = null;
+  let lastSearchAt = Number.NEGATIVE_INFINITY;
 
   function completePass(finished: Pass): void {
     // One page: the read saw everyone, so anyone missing unfollowed. Several pages: a user can
     // move between pages while they are read one by one, so only a user missing for two whole
-    // passes is forgotten (the first pass after a start has no previous one: it forgets nobody).
-    const cutoff = pages === 1 ? finished.startedAt : previousPassStartedAt;
-    if (cutoff !== null) followers.forgetUnseenSince(cutoff);
+    // passes is forgotten.
+    const cutoff = pages === 1 ? finished.startedAt : (previousPassStartedAt ?? finished.startedAt);
+    followers.forgetUnseenSince(cutoff);
     previousPassStartedAt = finished.startedAt;
     known = new Set(followers.all().map((f) => f.ulid));
+    // Where forgotten users were listed is of no use any more (unless a proof looks for them).
+    for (const ulid of listings.keys()) if (!known.has(ulid) && !wanted.has(ulid)) listings.delete(ulid);
     pass = null;
   }
 
   async function readPage(page: number, at: number): Promise<string[]> {
+    return readAt(page * pageSize, at);
+  }
+
+  async function readAt(offset: number, at: number): Promise<string[]> {
     // The RA client given here runs these reads in the follower lane (see ra/lanes.ts): one
     // request per period that decides where the rest of the budget goes keeps its own share and
     // never waits behind a queue of polls.
-    const result = await ra.getUsersFollowingMe({ offset: page * pageSize, count: pageSize });
+    const result = await readList(offset);
     reads++;
+    total = result.total;
     pages = Math.max(1, Math.ceil(result.total / pageSize));
     const changed = followers.record(result.followers.map(toInput), at);
+    result.followers.forEach((f, i) => {
+      listings.set(f.ulid.toUpperCase(), { offset: offset + i, at, read: reads });
+    });
     // A follower who appears after the first full pass just followed: most likely playing now,
     // and with no earlier points to compare, so worth one poll too. (Before the first pass
     // everyone is new: that would be a burst of polls at every start.)
@@ -116,44 +199,136 @@ export function createFollowerWatcher(options: FollowerWatcherOptions) {
         if (!changed.includes(ulid)) changed.push(ulid);
       }
     }
-    if (failing) logger.info('followers list readable again');
+    if (failing) logger.info(`${label} readable again`);
     failing = false;
     return changed;
   }
 
+  /** Listed by read number `first` or a later one. */
+  /** One page of the watched list; rows without a ULID (older servers) by the name the bot knows. */
+  async function readList(offset: number): Promise<{ followers: Follower[]; total: number }> {
+    if (list === 'followers') return ra.getUsersFollowingMe({ offset, count: pageSize });
+    if (!ra.getUsersIFollow) throw new Error('the RA client cannot read API_GetUsersIFollow');
+    const page = await ra.getUsersIFollow({ offset, count: pageSize });
+    const rows: Follower[] = [];
+    for (const row of page.followed) {
+      const ulid = row.ulid ?? followers.ulidOfName(row.user);
+      if (ulid !== null) rows.push({ ...row, ulid });
+    }
+    return { followers: rows, total: page.total };
+  }
+
+  function listedSince(ulid: string, first: number): boolean {
+    const listing = listings.get(ulid);
+    return listing !== undefined && listing.read >= first;
+  }
+
+  /**
+   * The offset a search for `ulid` starts at: half a page above where it was last listed (it may
+   * have moved up since, as users above it unfollowed); the top when it was never listed.
+   */
+  function searchStart(ulid: string): number {
+    const listing = listings.get(ulid);
+    return listing === undefined ? 0 : Math.max(0, listing.offset - Math.floor(pageSize / 2));
+  }
+
+  /** The wanted account whose search is due first, and when. */
+  function nextSearch(): { ulid: string; at: number } | null {
+    let best: { ulid: string; at: number } | null = null;
+    for (const ulid of wanted.keys()) {
+      const at = Math.max(
+        (searchedAt.get(ulid) ?? Number.NEGATIVE_INFINITY) + firstEvery,
+        lastSearchAt + searchEvery,
+      );
+      if (best === null || at < best.at) best = { ulid, at };
+    }
+    return best;
+  }
+
+  /** One read of a search; ends it when the account is listed, or after the closing page-1 read. */
+  async function searchStep(current: Search, at: number): Promise<string[]> {
+    lastSearchAt = at;
+    const closing = current.offset < 0;
+    if (closing) lastFirstAt = at;
+    const offset = closing ? 0 : current.offset;
+    const changed = await readAt(offset, at);
+    const need = wanted.get(current.ulid);
+    const end = () => {
+      search = null;
+      searchedAt.set(current.ulid, at);
+    };
+    if (need === undefined || listedSince(current.ulid, current.firstRead)) end();
+    else if (closing) {
+      // Listed nowhere from where it was last seen to the end, nor on page 1 read last.
+      absences.set(current.ulid, current.startedAt);
+      end();
+    } else if (need === 'presence' && listings.has(current.ulid)) end();
+    else {
+      const next = offset + pageSize - Math.min(SEARCH_OVERLAP, Math.floor(pageSize / 5));
+      current.offset = next >= total ? -1 : next;
+    }
+    return changed;
+  }
   /** When the other pages are due: back to back until the first full pass (to know who follows soon). */
   function otherDueAt(): number {
-    return known === null ? lastOtherAt : lastOtherAt + otherEvery;
+    return known === null ? lastOtherAt : lastOtherAt + otherPeriod();
   }
 
   /** When the next read is due (epoch ms). */
   function nextDueAt(): number {
-    const first = lastFirstAt + firstEvery;
-    if (pass === null || pass.nextPage >= pages) return first;
-    return Math.min(first, otherDueAt());
+    let due = lastFirstAt + firstPeriod();
+    if (search !== null) due = Math.min(due, lastSearchAt + searchEvery);
+    else {
+      const next = nextSearch();
+      if (next !== null) due = Math.min(due, next.at);
+    }
+    if (pass !== null && pass.nextPage < pages) due = Math.min(due, otherDueAt());
+    return due;
   }
 
-  /** Reads at most one page: page 1 when due, else the next other page when due. */
-  async function step(): Promise<FollowerRead> {
+  /**
+   * Reads at most one page: page 1 when due, else the next read of a search for an account when
+   * due, else the next other page when due.
+   */
+  async function stepOnce(): Promise<FollowerRead> {
     const at = now().getTime();
     let page: number | null = null;
-    if (at >= lastFirstAt + firstEvery) page = 0;
-    else if (pass !== null && pass.nextPage < pages && at >= otherDueAt()) page = pass.nextPage;
-    if (page === null) return { page: null, changed: [], ok: true };
+    let searching: Search | null = null;
+    if (at >= lastFirstAt + firstPeriod()) page = 0;
+    else if (search !== null) {
+      if (at >= lastSearchAt + searchEvery) searching = search;
+    } else {
+      const next = nextSearch();
+      if (next !== null && at >= next.at) {
+        search = { ulid: next.ulid, startedAt: at, firstRead: reads + 1, offset: searchStart(next.ulid) };
+        searching = search;
+      }
+    }
+    if (page === null && searching === null && pass !== null && pass.nextPage < pages && at >= otherDueAt()) {
+      page = pass.nextPage;
+    }
+    if (page === null && searching === null) return { page: null, changed: [], ok: true };
     if (page === 0) lastFirstAt = at;
-    else lastOtherAt = at;
+    else if (page !== null) lastOtherAt = at;
     try {
-      const changed = await readPage(page, at);
-      if (page === 0 && pass === null) pass = { startedAt: at, nextPage: 1 };
-      else if (page > 0 && pass !== null) pass.nextPage = page + 1;
+      if (searching !== null) {
+        const changed = await searchStep(searching, at);
+        if (changed.length > 0) options.onPointsChanged?.(changed);
+        return { page: null, changed, ok: true };
+      }
+      const read = page as number;
+      const changed = await readPage(read, at);
+      if (read === 0 && pass === null) pass = { startedAt: at, nextPage: 1 };
+      else if (read > 0 && pass !== null) pass.nextPage = read + 1;
       if (pass !== null && pass.nextPage >= pages) completePass(pass);
       if (changed.length > 0) options.onPointsChanged?.(changed);
-      return { page, changed, ok: true };
+      return { page: read, changed, ok: true };
     } catch (error) {
+      if (searching !== null) search = null; // a failed search proves nothing: it starts over
       if (!failing) {
         logger.warn(
-          { page: page + 1, err: errorMessage(error) },
-          'could not read the followers list; every tracked user is still polled, it is read again shortly',
+          { page: (page ?? 0) + 1, err: errorMessage(error) },
+          `could not read the ${label}; every tracked user is still polled, it is read again shortly`,
         );
       }
       failing = true;
@@ -161,15 +336,26 @@ export function createFollowerWatcher(options: FollowerWatcherOptions) {
     }
   }
 
+  /** One read at a time: the timer and a direct call never read at once. */
+  function step(): Promise<FollowerRead> {
+    const previous = running ?? Promise.resolve();
+    const next: Promise<FollowerRead> = previous
+      .catch(() => undefined)
+      .then(() => stepOnce())
+      .finally(() => {
+        if (running === next) running = null;
+      });
+    running = next;
+    return next;
+  }
+
   function schedule(): void {
     if (stopped) return;
-    const delay = Math.max(0, nextDueAt() - now().getTime());
+    // At most one base period: the share can grow meanwhile (users tracked), shortening the wait.
+    const delay = Math.min(firstEvery, Math.max(0, nextDueAt() - now().getTime()));
     timer = timers.setTimeout(() => {
       timer = null;
-      running = step().finally(() => {
-        running = null;
-        schedule();
-      });
+      void step().finally(schedule);
     }, delay);
   }
 
@@ -187,6 +373,26 @@ export function createFollowerWatcher(options: FollowerWatcherOptions) {
       if (timer !== null) timers.clearTimeout(timer);
       timer = null;
       await running?.catch(() => undefined);
+    },
+    /** What the reads say about one account now (for the `/link` proof). */
+    observe(ulid: string): FollowerObservation {
+      const key = ulid.toUpperCase();
+      return { listedAt: listings.get(key)?.at ?? null, absentAt: absences.get(key) ?? null };
+    },
+    /**
+     * Keep searching the list for one account (a pending `/link` proof) until `stopSearch`: a
+     * search repeats a page-1 period after the last one ended, its reads a fifth of that apart.
+     */
+    search(ulid: string, need: SearchNeed): void {
+      const key = ulid.toUpperCase();
+      if (wanted.get(key) !== need) searchedAt.delete(key);
+      wanted.set(key, need);
+    },
+    stopSearch(ulid: string): void {
+      const key = ulid.toUpperCase();
+      wanted.delete(key);
+      searchedAt.delete(key);
+      absences.delete(key);
     },
     /** True/false once a whole pass over the list is done; null before (unknown yet). */
     isFollower(ulid: string): boolean | null {

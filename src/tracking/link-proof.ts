@@ -2,10 +2,12 @@
  * The follow proof behind `/link`: a member claims an RA account; the claim holds once that RA
  * account is seen to START following the bot's own RA account (RA_USERNAME) within 15 minutes.
  *
- * It reads the follower list the follower watcher already keeps (`FollowerView`), so a proof
- * costs no RA request of its own. A follow that existed before the claim proves nothing (anyone
- * could claim an account that happens to follow the bot), so the proof needs to see the account
- * not following at some point after the claim, then following.
+ * A follow that existed before the claim proves nothing (anyone could claim an account that
+ * happens to follow the bot), so the proof needs to see the account not following at some point
+ * after the claim, then following. The follower watcher (`FollowerView`) searches its list for the
+ * claimed account while the proof is pending: from where the account was last listed down to the
+ * end, then page 1 (a few reads, a few seconds apart), so the proof's correctness and its time do
+ * not depend on how many pages the list has; only the search's cost at the worst does.
  *
  * Pending proofs live in memory only: they last 15 minutes, like the interaction whose reply
  * they update; after a restart the member simply runs `/link` again.
@@ -13,18 +15,28 @@
 import type { Logger } from '../log.js';
 import type { ProofPhase } from '../render/links.js';
 import type { Store } from '../store/index.js';
+import type { FollowerObservation, SearchNeed } from './followers.js';
 
-/** The follower watcher as the proof sees it: null while the list hasn't been read (or can't be). */
+/**
+ * The follower watcher as the proof sees it. The proof never trusts the watcher's full passes (up
+ * to one pass old: ~10 minutes at 10 pages): it asks the watcher to search the list for the claimed
+ * account while the proof is pending, and decides from reads made after the claim only.
+ */
 export interface FollowerView {
-  /** As of the watcher's last full pass over the list. */
+  /** As of the watcher's last full pass over the list: only for the first words to the member. */
   isFollower(ulid: string): boolean | null;
-  /**
-   * When a read of the list (any page) last listed this account, epoch ms; null if not listed.
-   * Page 1, where anyone active on the site is, is read every few seconds, so a fresh follow
-   * shows here long before a full pass over a list of many pages completes.
-   */
-  lastListedAt?(ulid: string): number | null;
+  observe(ulid: string): FollowerObservation;
+  search(ulid: string, need: SearchNeed): void;
+  stopSearch(ulid: string): void;
 }
+
+/** Without a follower list (no RA_USERNAME): nothing is ever known, proofs expire. */
+export const noFollowerList: FollowerView = {
+  isFollower: () => null,
+  observe: () => ({ listedAt: null, absentAt: null }),
+  search: () => undefined,
+  stopSearch: () => undefined,
+};
 
 /**
  * "15 minutes", ending a little early: the reply it updates is an interaction's, whose token
@@ -41,38 +53,44 @@ export interface PendingProof {
   displayName: string;
   startedAt: number;
   phase: ProofPhase;
-  /** Since when a listing counts as the fresh follow (the claim, or the unfollow seen). */
-  followSince: number;
+  /** When a search after the claim found the account absent from the list (null: not yet). */
+  absentSince: number | null;
   /** The follower list has been readable at least once since the claim. */
   listRead: boolean;
 }
 
 export type ProofStep =
   | { kind: 'wait' }
-  | { kind: 'phase'; phase: ProofPhase }
+  | { kind: 'absent'; at: number }
+  | { kind: 'phase'; phase: ProofPhase; absentSince: number | null }
   | { kind: 'confirm' }
   | { kind: 'expire'; listRead: boolean };
 
 /**
- * Pure: what one look at the follower list means for a pending proof. `listedAt`: when a read
- * last listed the account (see FollowerView.lastListedAt).
+ * Pure: what the reads made since the claim mean for a pending proof. Only reads after the claim
+ * count: the account must be seen absent from the list (a whole search found it nowhere), then
+ * listed by a later read. A follow older than the claim, however recent, proves nothing.
  */
-export function stepProof(
-  p: PendingProof,
-  following: boolean | null,
-  nowMs: number,
-  listedAt: number | null = null,
-): ProofStep {
-  if (p.phase === 'await-follow' && listedAt !== null && listedAt > p.followSince) return { kind: 'confirm' };
-  if (following !== null) {
-    if (following && p.phase === 'await-follow') return { kind: 'confirm' };
-    if (following && p.phase === 'checking') return { kind: 'phase', phase: 'await-unfollow' };
-    if (!following && p.phase !== 'await-follow') return { kind: 'phase', phase: 'await-follow' };
-  }
+export function stepProof(p: PendingProof, seen: FollowerObservation, nowMs: number): ProofStep {
+  const listed = seen.listedAt !== null && seen.listedAt >= p.startedAt ? seen.listedAt : null;
+  const absent = seen.absentAt !== null && seen.absentAt >= p.startedAt ? seen.absentAt : null;
+  const followingNow = listed !== null && (absent === null || listed > absent);
+  if (followingNow && p.absentSince !== null && listed > p.absentSince) return { kind: 'confirm' };
   if (nowMs - p.startedAt >= PROOF_TIMEOUT_MS) {
-    return { kind: 'expire', listRead: p.listRead || following !== null };
+    return { kind: 'expire', listRead: p.listRead || listed !== null || absent !== null };
+  }
+  if (followingNow) {
+    if (p.phase !== 'await-unfollow') return { kind: 'phase', phase: 'await-unfollow', absentSince: null };
+  } else if (absent !== null) {
+    if (p.phase !== 'await-follow') return { kind: 'phase', phase: 'await-follow', absentSince: absent };
+    if (p.absentSince === null) return { kind: 'absent', at: absent };
   }
   return { kind: 'wait' };
+}
+
+/** What a proof needs the watcher to find out next. */
+export function searchNeed(p: PendingProof): SearchNeed {
+  return p.absentSince === null ? 'absence' : 'presence';
 }
 
 /** What happened to a proof, for the member's message. */
@@ -134,22 +152,31 @@ export function createLinkProofs(deps: {
     return running;
   }
 
+  function end(memberId: string): void {
+    const entry = pending.get(memberId);
+    if (!entry) return;
+    pending.delete(memberId);
+    deps.followers.stopSearch(entry.proof.ulid);
+  }
+
   async function checkAll(): Promise<void> {
     const nowMs = deps.now().getTime();
     for (const [memberId, entry] of [...pending]) {
-      const following = deps.followers.isFollower(entry.proof.ulid);
-      if (following !== null) entry.proof.listRead = true;
-      const listedAt = deps.followers.lastListedAt?.(entry.proof.ulid) ?? null;
-      const step = stepProof(entry.proof, following, nowMs, listedAt);
+      if (deps.followers.isFollower(entry.proof.ulid) !== null) entry.proof.listRead = true;
+      const step = stepProof(entry.proof, deps.followers.observe(entry.proof.ulid), nowMs);
       if (step.kind === 'wait') continue;
-      if (step.kind === 'phase') {
+      if (step.kind === 'absent' || step.kind === 'phase') {
         const from = entry.proof.phase;
-        entry.proof.phase = step.phase;
-        if (step.phase === 'await-follow') entry.proof.followSince = nowMs;
-        await tell(entry, { kind: 'phase', proof: entry.proof, from });
+        entry.proof.listRead = true;
+        entry.proof.absentSince = step.kind === 'absent' ? step.at : step.absentSince;
+        deps.followers.search(entry.proof.ulid, searchNeed(entry.proof));
+        if (step.kind === 'phase') {
+          entry.proof.phase = step.phase;
+          await tell(entry, { kind: 'phase', proof: entry.proof, from });
+        }
         continue;
       }
-      pending.delete(memberId);
+      end(memberId);
       if (step.kind === 'expire') {
         await tell(entry, { kind: 'expired', proof: entry.proof, listRead: step.listRead });
         continue;
@@ -177,7 +204,11 @@ export function createLinkProofs(deps: {
       for (const [memberId, entry] of pending) {
         if (memberId !== input.discordUserId && entry.proof.ulid === input.ulid) return { result: 'busy' };
       }
+      // The first words to the member come from what the watcher knows (a pass, or any read that
+      // listed the account); the proof itself only trusts reads made after this moment.
       const following = deps.followers.isFollower(input.ulid);
+      const seen = deps.followers.observe(input.ulid);
+      const listed = seen.listedAt !== null && (seen.absentAt === null || seen.listedAt > seen.absentAt);
       const startedAt = deps.now().getTime();
       const proof: PendingProof = {
         discordUserId: input.discordUserId,
@@ -185,21 +216,28 @@ export function createLinkProofs(deps: {
         ulid: input.ulid,
         displayName: input.displayName,
         startedAt,
-        followSince: startedAt,
-        phase: following === null ? 'checking' : following ? 'await-unfollow' : 'await-follow',
+        absentSince: null,
+        phase:
+          following === true || listed ? 'await-unfollow' : following === false ? 'await-follow' : 'checking',
         listRead: following !== null,
       };
+      end(input.discordUserId);
       pending.set(input.discordUserId, { proof, notify: input.notify });
+      deps.followers.search(input.ulid, searchNeed(proof));
       ensureTimer();
       return { result: 'started', proof };
     },
     pendingOf: (id) => pending.get(id)?.proof ?? null,
-    cancel: (id) => pending.delete(id),
+    cancel(id) {
+      const had = pending.has(id);
+      end(id);
+      return had;
+    },
     checkNow,
     stop() {
       if (timer) clearInterval(timer);
       timer = null;
-      pending.clear();
+      for (const memberId of [...pending.keys()]) end(memberId);
     },
   };
 }

@@ -26,7 +26,11 @@ async function until(check: () => boolean, timeoutMs: number, what: string): Pro
 const DETECTOR_PERIOD_MS = 400;
 
 describe('adaptive polling', () => {
-  it('posts a follower’s unlock after one followers read and one poll, with no POLL_CRON tick', async () => {
+  /**
+   * Scott either follows the bot's RA account or is followed by it (an admin followed him from the
+   * bot's account; he did nothing): his unlock is posted after one read of that list and one poll.
+   */
+  async function postsAfterOneListRead(direction: 'follows' | 'followed') {
     const s = await startTracking({
       env: { RA_USERNAME: 'cheevobot' },
       overrides: {
@@ -35,12 +39,22 @@ describe('adaptive polling', () => {
     });
     h = s.h;
     s.world.addUser({ username: 'Scott' });
-    s.world.follow('Scott');
     s.world.pointsLagMs = 100; // RA's totals trail the unlock
     const [first] = addGame(s.world, 1, 'Sonic the Hedgehog', 3);
     await track(h, 'Scott');
-    const followers = h.bot.followers!;
-    await until(() => followers.count !== null, 5_000, 'the first followers read');
+    const scott = s.world.user('Scott').ulid;
+    const [watcher, other] =
+      direction === 'follows' ? [h.bot.followers!, h.bot.following!] : [h.bot.following!, h.bot.followers!];
+    await until(() => watcher.count !== null && other.count !== null, 10_000, 'the first reads');
+    if (direction === 'follows') s.world.follow('Scott');
+    else s.world.botFollow('Scott');
+    // Newly listed, Scott is polled once (he just joined the list); that poll is one request.
+    await until(
+      () => watcher.isFollower(scott) === true && h!.ra.requests.count('GetUserRecentAchievements') >= 1,
+      10_000,
+      'a read of the list that has Scott, and his first poll',
+    );
+    expect(other.isFollower(scott)).toBe(false);
     h.ra.requests.clear();
 
     s.world.unlock('Scott', first!, { hardcore: true });
@@ -53,12 +67,22 @@ describe('adaptive polling', () => {
     // Exactly one poll of Scott: the activity read and the game's progress.
     expect(h.ra.requests.count('GetUserRecentAchievements')).toBe(1);
     expect(h.ra.requests.count('GetGameInfoAndUserProgress')).toBe(1);
-    // The poll came after a followers read that saw the points move: at most the lag plus one period.
+    // The poll came after a list read that saw the points move: at most the lag plus one period.
     const poll = h.ra.requests.of('GetUserRecentAchievements')[0]!;
-    const readsBefore = h.ra.requests.of('GetUsersFollowingMe').filter((r) => r.atMs < poll.atMs).length;
+    const endpoint = direction === 'follows' ? 'GetUsersFollowingMe' : 'GetUsersIFollow';
+    const readsBefore = h.ra.requests.of(endpoint).filter((r) => r.atMs < poll.atMs).length;
     expect(readsBefore).toBeGreaterThanOrEqual(1);
     expect(readsBefore).toBeLessThanOrEqual(2);
-    console.info(`follower unlock -> post: ${tookMs} ms (detector period ${DETECTOR_PERIOD_MS} ms)`);
+    expect(messageText(h.discord.channelMessages(h.channel.id)[0]!)).toContain('Scott');
+    console.info(`${direction} unlock -> post: ${tookMs} ms (detector period ${DETECTOR_PERIOD_MS} ms)`);
+  }
+
+  it('posts a follower’s unlock after one followers read and one poll, with no POLL_CRON tick', async () => {
+    await postsAfterOneListRead('follows');
+  });
+
+  it('posts the unlock of a user the bot’s RA account follows (not following back) as fast: one read of that list, one poll', async () => {
+    await postsAfterOneListRead('followed');
   });
 
   it('still announces a user who does not follow the bot, on the POLL_CRON round', async () => {

@@ -18,14 +18,20 @@ export async function startLinks(
 }
 
 /**
- * Time passes enough for the watcher's next read of the follower list (one RA request), then the
- * pending proofs look at it (none). Returns the RA requests the proofs' look made.
+ * Ten seconds pass, with every read of the follower list due in them (page 1, a proof's search),
+ * then the pending proofs look at it (none). Returns the RA requests the proofs' look made.
  */
 export async function followerTick(s: TrackingSetup): Promise<number> {
-  s.clock.advance(10_000);
   const watcher = s.h.bot.followers;
   expect(watcher).not.toBeNull();
-  await watcher!.step();
+  const end = s.clock.now().getTime() + 10_000;
+  for (;;) {
+    const at = Math.max(watcher!.nextDueAt(), s.clock.now().getTime());
+    if (at > end) break;
+    s.clock.advance(at - s.clock.now().getTime());
+    await watcher!.step();
+  }
+  s.clock.advance(Math.max(0, end - s.clock.now().getTime()));
   const before = s.h.ra.requests.count();
   await s.h.bot.linkProofs.checkNow();
   return s.h.ra.requests.count() - before;
@@ -33,4 +39,34 @@ export async function followerTick(s: TrackingSetup): Promise<number> {
 
 export function replyText(handle: InteractionHandle): string {
   return handle.reply?.content ?? '';
+}
+
+/** `n` more RA users who all follow the bot's account (a list of n / 500 pages). */
+export function addFollowers(s: TrackingSetup, n: number): void {
+  for (let i = 0; i < n; i++) {
+    s.world.addUser({ username: `Fan${i}` });
+    s.world.follow(`Fan${i}`);
+  }
+}
+
+/**
+ * Virtual time runs the follower watcher on its own schedule (each read when it is due) with the
+ * pending proofs looking after every read, until `done()` holds or `limitMs` has passed. Returns
+ * the virtual time it took, or null when `done()` never held.
+ */
+export async function runFollowers(
+  s: TrackingSetup,
+  limitMs: number,
+  done: () => boolean = () => false,
+): Promise<number | null> {
+  const watcher = s.h.bot.followers!;
+  const start = s.clock.now().getTime();
+  for (;;) {
+    if (done()) return s.clock.now().getTime() - start;
+    const at = Math.max(watcher.nextDueAt(), s.clock.now().getTime());
+    if (at - start > limitMs) return null;
+    s.clock.advance(at - s.clock.now().getTime());
+    await watcher.step();
+    await s.h.bot.linkProofs.checkNow();
+  }
 }

@@ -6,9 +6,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROOF_TIMEOUT_MS } from '../../src/tracking/link-proof.js';
 import type { Harness } from './harness.js';
-import { BOT_RA, followerTick, replyText, startLinks } from './links-helpers.js';
+import { addFollowers, BOT_RA, followerTick, replyText, runFollowers, startLinks } from './links-helpers.js';
 import { ephemeralError, runCommand } from './progress-helpers.js';
-import { addGame, isEphemeral, messageText, startTracking } from './tracking-helpers.js';
+import { addGame, isEphemeral, MINUTE, messageText, startTracking } from './tracking-helpers.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -23,7 +23,7 @@ afterEach(async () => {
 const show = async (harness: Harness, who = harness.member) => (await harness.slash(who, 'link')).content;
 
 describe('/link with the follow proof', () => {
-  it('says whom to follow, links once the account follows the bot (no RA request of its own), and the member sees it', async () => {
+  it('says whom to follow, links once the account follows the bot (the proof’s look asks RA nothing: the watcher reads), and the member sees it', async () => {
     const s = await startLinks();
     h = s.h;
     s.world.addUser({ username: 'Scott' });
@@ -73,6 +73,56 @@ describe('/link with the follow proof', () => {
     s.world.follow('Scott');
     await followerTick(s);
     expect(replyText(handle)).toContain('✅ Linked');
+  });
+
+  it('at 10,000 followers, an account that followed minutes before someone else’s claim is not linked to the claimant', async () => {
+    const s = await startLinks();
+    h = s.h;
+    addFollowers(s, 10_000);
+    s.world.addUser({ username: 'Scott' });
+    const watcher = h.bot.followers!;
+    expect(await runFollowers(s, 10 * MINUTE, () => watcher.count !== null)).not.toBeNull();
+
+    // Scott follows the bot (his own business), and three minutes later a rival claims him.
+    s.world.follow('Scott');
+    await runFollowers(s, 3 * MINUTE);
+    const rival = h.discord.addMember(h.guild.id, { username: 'rival' });
+    const handle = runCommand(h, rival, 'link', { user: 'Scott' });
+    await handle.waitForReply(10_000);
+    await runFollowers(s, 10 * MINUTE);
+    // The follow is older than the claim: it proves nothing, the account must unfollow first.
+    expect(replyText(handle)).not.toContain('Linked');
+    expect(replyText(handle)).toContain('**unfollow**');
+    expect(h.bot.store.linkOf(rival.user.id)).toBeNull();
+  });
+
+  it('at 10,000 followers, a member who already follows completes the unfollow/follow proof well within its time', async () => {
+    const s = await startLinks();
+    h = s.h;
+    addFollowers(s, 10_000);
+    s.world.addUser({ username: 'Scott' });
+    s.world.follow('Scott');
+    s.world.visit('Scott');
+    const watcher = h.bot.followers!;
+    expect(await runFollowers(s, 10 * MINUTE, () => watcher.count !== null)).not.toBeNull();
+    // 700 others are active on the site since: Scott drifts down to page 2.
+    await runFollowers(s, MINUTE);
+    for (let i = 0; i < 700; i++) s.world.visit(`Fan${i}`);
+    await runFollowers(s, 5 * MINUTE);
+
+    const handle = runCommand(h, h.member, 'link', { user: 'Scott' });
+    expect((await handle.waitForReply(10_000)).content).toContain('**unfollow**');
+    await runFollowers(s, MINUTE);
+    s.world.unfollow('Scott');
+    const sawUnfollow = await runFollowers(s, 5 * MINUTE, () =>
+      replyText(handle).includes('no longer follows'),
+    );
+    expect(sawUnfollow).not.toBeNull();
+    s.world.follow('Scott');
+    const sawFollow = await runFollowers(s, 5 * MINUTE, () => replyText(handle).includes('✅ Linked'));
+    expect(sawFollow).not.toBeNull();
+    expect(MINUTE + sawUnfollow! + sawFollow!).toBeLessThan(PROOF_TIMEOUT_MS);
+    expect(h.bot.store.linkOf(h.member.user.id)?.displayName).toBe('Scott');
   });
 
   it('gives up after 15 minutes without the follow and says to try again', async () => {

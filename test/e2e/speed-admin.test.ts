@@ -1,4 +1,4 @@
-/** What admins are told about announcement speed: followers, how to follow, latency, polling. */
+/** What admins are told about announcement speed: who is watched and how, latency, polling. */
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -22,34 +22,48 @@ async function setUp() {
   s.world.addUser({ username: 'CheevoBot' });
   s.world.addUser({ username: 'Fan' });
   s.world.addUser({ username: 'Loner' });
+  s.world.addUser({ username: 'Amy' });
   s.world.follow('Fan');
-  const end = Date.now() + 5_000;
-  while ((h.bot.followers!.count ?? 0) < 1) {
-    if (Date.now() > end) throw new Error('followers never read');
+  s.world.botFollow('Amy'); // an admin followed Amy from the bot's RA account
+  const end = Date.now() + 10_000;
+  while ((h.bot.followers!.count ?? 0) < 1 || (h.bot.following!.count ?? 0) < 1) {
+    if (Date.now() > end) throw new Error('the two lists were never read');
     await sleep(20);
   }
   return s;
 }
 
 describe('admin info about speed', () => {
-  it('/track add says whether the user follows the bot’s RA account, and how to follow it', async () => {
+  it('/track add says whether the user is watched and why, and the two ways to get there', async () => {
     await setUp();
     const fan = await track(h!, 'Fan');
-    expect(fan.content).toContain('**Fan** follows the bot’s RA account');
+    expect(fan.content).toContain('**Fan** is watched (follows the bot’s RA account)');
+    const amy = await track(h!, 'Amy');
+    expect(amy.content).toContain('**Amy** is watched (the bot’s RA account follows them)');
+    expect(amy.content).toContain('announced within seconds');
     const loner = await track(h!, 'Loner');
-    expect(loner.content).toContain('**Loner** doesn’t follow the bot’s RA account');
+    expect(loner.content).toContain('**Loner** isn’t watched');
     expect(loner.content).toMatch(/follow \[CheevoBot\]\(http[^)]*\/user\/CheevoBot\) on RetroAchievements/);
+    expect(loner.content).toMatch(
+      /an admin signed in to RetroAchievements as \[CheevoBot\]\(http[^)]*\/user\/CheevoBot\) follows \*\*Loner\*\*/,
+    );
   });
 
-  it('/track list names the tracked users who follow, and how the others can', async () => {
+  it('/track list says for each tracked user whether they are watched and why, and the two ways', async () => {
     await setUp();
     await track(h!, 'Fan');
     await track(h!, 'Loner');
+    await track(h!, 'Amy');
     const list = await h!.slash(h!.member, 'track', { subcommand: 'list' });
     const text = list.embeds.map(embedText).join('\n');
-    expect(text).toContain('1 of 2 follow the bot');
-    expect(text).toMatch(/Following \(announced within seconds\): Fan\n/);
+    expect(text).toContain('2 of 3 watched');
+    expect(text).toMatch(/Watched \(announced within seconds\): [^\n]*Fan \(follows the bot’s RA account\)/);
+    expect(text).toMatch(
+      /Watched \(announced within seconds\): [^\n]*Amy \(the bot’s RA account follows them\)/,
+    );
+    expect(text).toMatch(/Not watched \(polled on the schedule, minutes\): Loner\n/);
     expect(text).toContain('follow [CheevoBot]');
+    expect(text).toContain('an admin signed in to RetroAchievements as [CheevoBot]');
   });
 
   it('/settings show gives the median and p95 unlock-to-post time and the polling interval', async () => {
@@ -69,13 +83,15 @@ describe('admin info about speed', () => {
       /Unlock to post\nmedian \*\*\d+ s\*\*, 95% within \*\*\d+ s\*\* \(\d+ announcements?, last 24 hours\)/,
     );
     expect(text).toMatch(/of 1 playing now: polled about every 90 s/);
-    expect(text).toContain('0 of 1 tracked users follow the bot');
+    expect(text).toContain('0 of 1 tracked users are watched');
+    expect(text).toContain('an admin signed in to RetroAchievements as [CheevoBot]');
   });
 
-  it('npm run doctor shows how many tracked users follow the bot’s RA account', async () => {
+  it('npm run doctor shows how many tracked users are watched, each way, and the two ways', async () => {
     await setUp();
     await track(h!, 'Fan');
     await track(h!, 'Loner');
+    await track(h!, 'Amy');
     const lines: string[] = [];
     const code = await runDoctor(
       {
@@ -92,6 +108,9 @@ describe('admin info about speed', () => {
       { envFile: join(h!.dataDir, 'no-such.env') },
     );
     expect(code).toBe(0);
-    expect(lines.join('\n')).toContain('1 of 2 tracked users follow CheevoBot on RA');
+    const text = lines.join('\n');
+    expect(text).toContain('2 of 3 tracked users are watched');
+    expect(text).toContain('1 follow CheevoBot on RA, CheevoBot follows 1');
+    expect(text).toContain('sign in to RA as CheevoBot and follow them');
   });
 });

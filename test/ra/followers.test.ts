@@ -117,3 +117,40 @@ describe('getUsersFollowingMe against the fake RA', () => {
     expect(h.ra.requests.count()).toBe(0);
   });
 });
+
+describe('getUsersIFollow against the fake RA', () => {
+  let h: Harness;
+  afterEach(async () => h?.close());
+
+  it('pages the users the bot follows, most recently active first, with points and ULIDs', async () => {
+    const world = smallWorld();
+    world.addUser({ username: 'Cara' });
+    for (const name of ['Alice', 'Bob', 'Cara']) world.botFollow(name);
+    world.unlock('Bob', 102, { hardcore: true });
+    h = await startHarness({ world });
+    const first = await h.client.getUsersIFollow({ offset: 0, count: 2 });
+    expect(first.total).toBe(3);
+    expect(first.followed.map((f) => [f.user, f.ulid, f.hardcorePoints])).toEqual([
+      ['Bob', world.user('Bob').ulid, 10],
+      ['Cara', world.user('Cara').ulid, 0],
+    ]);
+    expect(h.ra.requests.of('GetUsersIFollow').map((r) => r.params)).toEqual([
+      { o: '0', c: '2', z: 'cheevobot' },
+    ]);
+  });
+
+  it('reads an indexed-object Results, and rows without ULID from older servers (by name)', async () => {
+    const world = smallWorld();
+    world.botFollow('Alice');
+    world.botFollow('Bob');
+    h = await startHarness({ world });
+    h.ra.compat.indexedResults = true;
+    h.ra.compat.followingWithoutUlid = true;
+    const page = await h.client.getUsersIFollow();
+    expect(page.followed.map((f) => [f.user, f.ulid]).sort()).toEqual([
+      ['Alice', null],
+      ['Bob', null],
+    ]);
+    expect(page.total).toBe(2);
+  });
+});

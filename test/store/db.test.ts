@@ -56,6 +56,7 @@ describe('openDatabase', () => {
       'meta',
       'outbox',
       'ra_followers',
+      'ra_following',
       'ra_totals',
       'ra_users',
       'tracked_users',

@@ -1,7 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import type { Store } from '../../src/store/index.js';
-import { createFollowerWatcher, followerWatchIntervals } from '../../src/tracking/followers.js';
+import {
+  createFollowerWatcher,
+  followersShare,
+  followerWatchIntervals,
+} from '../../src/tracking/followers.js';
 import type { Timers } from '../../src/util/timers.js';
 import { type FakeWorld, startFakeRa } from '../fakes/ra/index.js';
 import { type Harness, smallWorld, startHarness } from '../ra/helpers.js';
@@ -307,5 +311,137 @@ describe('followers table', () => {
     expect(store.followers.forgetUnseenSince(T + 5)).toBe(1);
     expect(store.followers.countTrackedFollowers()).toBe(1);
     expect(store.followers.trackedFollowersIn('g1')).toEqual(new Set([B]));
+  });
+});
+
+describe('follower watcher: searching for one account (the /link proof)', () => {
+  /** 100 followers, 10 a page; Scott last listed around position 30. */
+  async function hundredFollowers() {
+    const world = smallWorld();
+    world.addUser({ username: 'Scott' });
+    for (let i = 0; i < 100; i++) {
+      world.addUser({ username: `Fan${i}` });
+      world.follow(`Fan${i}`);
+    }
+    const s = await setUp(world, 10);
+    s.clock.ms += 1;
+    for (let i = 0; i < 30; i++) world.visit(`Fan${i}`);
+    s.clock.ms += 1;
+    world.follow('Scott');
+    world.visit('Scott');
+    s.clock.ms += 1;
+    for (let i = 30; i < 60; i++) world.visit(`Fan${i}`);
+    // The first pass (all pages) lists Scott at position 30.
+    while (s.watcher.count === null) {
+      s.clock.ms = Math.max(s.clock.ms, s.watcher.nextDueAt());
+      await s.watcher.step();
+    }
+    return { world, ...s, scott: world.user('Scott').ulid };
+  }
+
+  /** Runs every read due until `done()` or `limitMs`; returns the offsets read. */
+  async function run(s: Awaited<ReturnType<typeof hundredFollowers>>, limitMs: number, done = () => false) {
+    s.ra.requests.clear();
+    const end = s.clock.ms + limitMs;
+    while (!done() && s.watcher.nextDueAt() <= end) {
+      s.clock.ms = Math.max(s.clock.ms, s.watcher.nextDueAt());
+      await s.watcher.step();
+    }
+    return s.ra.requests.of('GetUsersFollowingMe').map((r) => Number(r.params.o));
+  }
+
+  it('ends a search at the first read that lists the account, read where it was last listed', async () => {
+    const s = await hundredFollowers();
+    const start = s.clock.ms;
+    s.watcher.search(s.scott, 'absence');
+    const offsets = await run(s, 2_000, () => (s.watcher.observe(s.scott).listedAt ?? 0) > start);
+    expect(offsets).toEqual([25]); // half a page above position 30
+    expect(s.watcher.observe(s.scott).absentAt).toBeNull();
+  });
+
+  it('says absent only after reading from where it was last listed to the end, then page 1', async () => {
+    const s = await hundredFollowers();
+    s.world.unfollow('Scott');
+    const start = s.clock.ms;
+    s.watcher.search(s.scott, 'absence');
+    const offsets = await run(s, 30_000, () => s.watcher.observe(s.scott).absentAt !== null);
+    // Windows of 10 overlapping by 2 from 25 down to the end (100 rows), then page 1.
+    expect(offsets).toEqual([25, 33, 41, 49, 57, 65, 73, 81, 89, 97, 0]);
+    expect(s.watcher.observe(s.scott).absentAt).toBeGreaterThanOrEqual(start);
+  });
+
+  it('never says absent for an account that still follows but drifted far down the list since', async () => {
+    const s = await hundredFollowers();
+    // 40 who were below Scott are active after his last listing: he is now at 70, pages below.
+    s.clock.ms += 1;
+    for (let i = 60; i < 100; i++) s.world.visit(`Fan${i}`);
+    const start = s.clock.ms;
+    s.watcher.search(s.scott, 'absence');
+    await run(s, 60_000);
+    expect(s.watcher.observe(s.scott).absentAt).toBeNull();
+    expect(s.watcher.observe(s.scott).listedAt).toBeGreaterThanOrEqual(start);
+    s.watcher.stopSearch(s.scott);
+  });
+
+  it('finds an account that became active during a search by reading page 1 last', async () => {
+    const s = await hundredFollowers();
+    s.watcher.search(s.scott, 'absence');
+    // The search starts at 25; Scott moves to the top (above the search) before it reads him.
+    s.clock.ms = Math.max(s.clock.ms, s.watcher.nextDueAt());
+    s.clock.ms += 1;
+    s.world.visit('Scott');
+    for (let i = 0; i < 40; i++) s.world.visit(`Fan${99 - i}`); // and 40 below him move up too
+    await run(s, 30_000);
+    expect(s.watcher.observe(s.scott).absentAt).toBeNull();
+    s.watcher.stopSearch(s.scott);
+  });
+});
+
+describe('the list the bot follows (API_GetUsersIFollow) and the shared budget', () => {
+  it('splits the read budget by the tracked users in each list, each list keeping 1/8 to 7/8', () => {
+    expect(followersShare(30, 10)).toBe(0.75);
+    expect(followersShare(0, 0)).toBe(7 / 8); // nobody tracked yet: members join the followers list
+    expect(followersShare(100, 0)).toBe(7 / 8);
+    expect(followersShare(0, 100)).toBe(1 / 8);
+  });
+
+  it('reads the list the bot follows at its share of the budget, and names rows without ULID by the names it knows', async () => {
+    const world = smallWorld();
+    world.botFollow('Alice');
+    world.botFollow('Bob');
+    const clock = { ms: T };
+    world.now = () => new Date(clock.ms);
+    h = await startHarness({ world });
+    h.ra.compat.followingWithoutUlid = true;
+    const store: Store = memoryStore();
+    // The bot knows Alice (tracked), not Bob: only Alice can be watched from a ULID-less row.
+    store.trackUser({
+      guildId: 'g1',
+      ulid: world.user('Alice').ulid,
+      displayName: 'Alice',
+      userPic: '/UserPic/Alice.png',
+      addedBy: 'u',
+      now: T,
+    });
+    const { timers, advance } = virtualTimers(clock);
+    const watcher = createFollowerWatcher({
+      ra: h.client,
+      list: 'following',
+      followers: store.following,
+      logger: silentLogger(),
+      now: () => new Date(clock.ms),
+      timers,
+      share: () => 0.25,
+    });
+    watcher.start();
+    await advance(0);
+    expect(watcher.isFollower(world.user('Alice').ulid)).toBe(true);
+    expect(store.following.all().map((f) => f.displayName)).toEqual(['Alice']);
+    h.ra.requests.clear();
+    await advance(120_000);
+    // A quarter of the budget: page 1 every 60 s instead of 15 s.
+    expect(h.ra.requests.count('GetUsersIFollow')).toBe(2);
+    expect(h.ra.requests.count('GetUsersFollowingMe')).toBe(0);
+    await watcher.stop();
   });
 });

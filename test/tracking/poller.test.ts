@@ -85,6 +85,9 @@ function raStub(): RaClient {
     async getUsersFollowingMe() {
       return { followers: [], total: 0 };
     },
+    async getUsersIFollow() {
+      return { followed: [], total: 0 };
+    },
     async getAchievementOfTheWeek() {
       return null;
     },

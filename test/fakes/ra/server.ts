@@ -26,6 +26,7 @@ export const FAKE_RA_ENDPOINTS = [
   'GetUserSummary',
   'GetUserAwards',
   'GetUsersFollowingMe',
+  'GetUsersIFollow',
   'GetGameExtended',
   'GetConsoleIDs',
   'GetGameList',
@@ -165,8 +166,10 @@ export interface FakeRaCompat {
   stringNumbers: boolean;
   /** Send the achievement type under `type` instead of `Type`. */
   lowercaseType: boolean;
-  /** Send GetUsersFollowingMe's `Results` as an object keyed by index, as PHP does after dropping rows. */
+  /** Send GetUsersFollowingMe's and GetUsersIFollow's `Results` as an object keyed by index, as PHP does after dropping rows. */
   indexedResults: boolean;
+  /** Leave `ULID` out of GetUsersIFollow's rows, as older servers did. */
+  followingWithoutUlid: boolean;
 }
 
 export interface FakeRaOptions {
@@ -689,22 +692,41 @@ function userAwards(world: FakeWorld, q: Query): unknown {
 }
 
 /** RA's shape: `{Count, Total, Results}`, most recently active first, at most 500 a page. */
-function usersFollowingMe(world: FakeWorld, q: Query, compat: FakeRaCompat): unknown {
+function userListPage<T>(
+  all: readonly T[],
+  q: Query,
+  compat: FakeRaCompat,
+  toRow: (item: T) => Record<string, unknown>,
+): unknown {
   const o = intParam(q, 'o', 0, 0);
   if (o instanceof HttpAnswer) return o;
   const c = intParam(q, 'c', 100, 1);
   if (c instanceof HttpAnswer) return c;
   if (c > 500) return invalid('c', 'The c field must not be greater than 500.');
-  const all = world.followers();
-  const rows = all.slice(o, o + c).map((row) => ({
+  const rows = all.slice(o, o + c).map(toRow);
+  const results = compat.indexedResults ? Object.fromEntries(rows.map((row, i) => [String(i), row])) : rows;
+  return { Count: rows.length, Total: all.length, Results: results };
+}
+
+function usersFollowingMe(world: FakeWorld, q: Query, compat: FakeRaCompat): unknown {
+  return userListPage(world.followers(), q, compat, (row) => ({
     User: row.user.displayName,
     ULID: row.user.ulid,
     Points: row.hardcorePoints,
     PointsSoftcore: row.softcorePoints,
     AmIFollowing: false,
   }));
-  const results = compat.indexedResults ? Object.fromEntries(rows.map((row, i) => [String(i), row])) : rows;
-  return { Count: rows.length, Total: all.length, Results: results };
+}
+
+/** API_GetUsersIFollow: the users the key's owner follows, same shape and order as its followers. */
+function usersIFollow(world: FakeWorld, q: Query, compat: FakeRaCompat): unknown {
+  return userListPage(world.botFollowing(), q, compat, (row) => ({
+    User: row.user.displayName,
+    ...(compat.followingWithoutUlid ? {} : { ULID: row.user.ulid }),
+    Points: row.hardcorePoints,
+    PointsSoftcore: row.softcorePoints,
+    IsFollowingMe: row.followsBack,
+  }));
 }
 
 /** API_GetGameExtended: the game, its achievements keyed by id (`type` lowercase, like RA's sample). */
@@ -837,6 +859,7 @@ const HANDLERS: Record<FakeRaEndpoint, Handler> = {
   GetUserSummary: userSummary,
   GetUserAwards: userAwards,
   GetUsersFollowingMe: usersFollowingMe,
+  GetUsersIFollow: usersIFollow,
   GetGameExtended: getGameExtended,
   GetConsoleIDs: consoleIds,
   GetGameList: gameList,
@@ -930,7 +953,12 @@ export async function startFakeRa(options: FakeRaOptions): Promise<FakeRa> {
   const world = options.world ?? new FakeWorld();
   const faults = new FaultQueue();
   const requests = new RequestLog();
-  const compat: FakeRaCompat = { stringNumbers: false, lowercaseType: false, indexedResults: false };
+  const compat: FakeRaCompat = {
+    stringNumbers: false,
+    lowercaseType: false,
+    indexedResults: false,
+    followingWithoutUlid: false,
+  };
   const strictBadges = options.strictBadges ?? true;
   const limiter = options.rateLimit ? new KeyRateLimiter(options.rateLimit) : undefined;
 

@@ -270,6 +270,8 @@ export class FakeWorld {
   private ulidCounter = 0;
   /** ULIDs following the API key's owner (API_GetUsersFollowingMe). */
   private readonly followerSet = new Set<string>();
+  /** ULIDs the API key's owner follows (API_GetUsersIFollow). */
+  private readonly botFollowSet = new Set<string>();
   pointsLagMs: number;
 
   constructor(options: FakeWorldOptions = {}) {
@@ -360,7 +362,10 @@ export class FakeWorld {
 
   // ---- followers of the key owner ------------------------------------------------------------
 
-  /** The user follows the API key's owner (done on RA's website; there is no API for it). */
+  /**
+   * The user follows the API key's owner (done on RA's website; there is no API for it). The
+   * follow alone does not move the user in the activity-ordered list (the worst case for the bot).
+   */
   follow(ref: string): void {
     this.followerSet.add(this.user(ref).ulid);
   }
@@ -369,14 +374,41 @@ export class FakeWorld {
     this.followerSet.delete(this.user(ref).ulid);
   }
 
+  /** The API key's owner follows the user (on RA's website): API_GetUsersIFollow lists them. */
+  botFollow(ref: string): void {
+    this.botFollowSet.add(this.user(ref).ulid);
+  }
+
+  botUnfollow(ref: string): void {
+    this.botFollowSet.delete(this.user(ref).ulid);
+  }
+
+  /** The users the key's owner follows, as API_GetUsersIFollow lists them (same order as followers()). */
+  botFollowing(): Array<FakeFollowerRow & { followsBack: boolean }> {
+    return this.listOf(this.botFollowSet).map((row) => ({
+      ...row,
+      followsBack: this.followerSet.has(row.user.ulid),
+    }));
+  }
+
+  /** The user is active on the site now (without playing): they move to the top of the list. */
+  visit(ref: string): void {
+    const state = this.state.get(this.user(ref).ulid)!;
+    state.lastActiveMs = Math.max(state.lastActiveMs, this.now().getTime());
+  }
+
   /**
    * Visible followers, most recently active first (ties: the ULID), with the points totals RA
    * shows now: changes younger than `pointsLagMs` are not in them yet.
    */
   followers(): FakeFollowerRow[] {
+    return this.listOf(this.followerSet);
+  }
+
+  private listOf(ulids: ReadonlySet<string>): FakeFollowerRow[] {
     const nowMs = this.now().getTime();
     const rows: Array<FakeFollowerRow & { activeMs: number }> = [];
-    for (const ulid of this.followerSet) {
+    for (const ulid of ulids) {
       const user = this.users.get(ulid)!;
       if (user.deleted) continue;
       const state = this.state.get(ulid)!;
