@@ -161,9 +161,9 @@ export function createFollowerWatcher(options: FollowerWatcherOptions) {
   function completePass(finished: Pass): void {
     // One page: the read saw everyone, so anyone missing unfollowed. Several pages: a user can
     // move between pages while they are read one by one, so only a user missing for two whole
-    // passes is forgotten.
-    const cutoff = pages === 1 ? finished.startedAt : (previousPassStartedAt ?? finished.startedAt);
-    followers.forgetUnseenSince(cutoff);
+    // passes is forgotten (the first pass after a start has no previous one: it forgets nobody).
+    const cutoff = pages === 1 ? finished.startedAt : previousPassStartedAt;
+    if (cutoff !== null) followers.forgetUnseenSince(cutoff);
     previousPassStartedAt = finished.startedAt;
     known = new Set(followers.all().map((f) => f.ulid));
     // Where forgotten users were listed is of no use any more (unless a proof looks for them).

@@ -24,9 +24,12 @@ afterEach(stopCommunity);
 const ZONE = 'America/New_York';
 const BOGOTA = 'America/Bogota';
 
-/** The local weekday and hour of the next full hour that starts within 60 minutes. */
+/**
+ * The local weekday and hour of a full hour that starts 5 to 65 minutes from now: never within
+ * the minute the test advances before the slot, whatever the wall clock the test starts at.
+ */
 function nextHourSlot(nowMs: number) {
-  const target = nowMs + HOUR;
+  const target = nowMs + HOUR + 5 * MINUTE;
   const p = zonedParts(target, ZONE);
   const weekday = new Date(Date.UTC(p.year, p.month - 1, p.day)).getUTCDay();
   const slotMs = target - (p.minute * MINUTE + p.second * 1000 + (target % 1000));
