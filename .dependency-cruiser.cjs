@@ -3,6 +3,7 @@
  *
  *   util, log, config, version   the ground floor: no project imports but each other
  *   domain/                      the domain's own types (payloads, detections, subscriptions)
+ *   i18n/                        the message catalogue and locale choice: imports only the ground floor
  *   ra/                          RetroAchievements: HTTP client, rate gate, normalize, media
  *   store/                       SQLite: the only place that writes SQL
  *   render/                      pure: data in, Discord payloads out (no store, no network)
@@ -45,6 +46,14 @@ module.exports = {
       comment: 'util/, log, config and version are imported by everyone and import no other floor.',
       from: { path: GROUND },
       to: { path: '^(src|commands)/', pathNot: GROUND },
+    },
+    {
+      name: 'i18n-stands-alone',
+      severity: 'error',
+      comment:
+        'i18n/ holds the catalogue and locale rules; render/ and commands/ import it, it imports no floor but the ground.',
+      from: { path: '^src/i18n/' },
+      to: { path: '^(src|commands)/', pathNot: `${GROUND}|^src/i18n/` },
     },
     {
       name: 'render-is-pure',

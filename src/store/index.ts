@@ -151,6 +151,15 @@ export class Store {
     return settings;
   }
 
+  /** The language chosen for the server's posts (a Discord locale id); null when never chosen. */
+  guildLanguage(guildId: string): string | null {
+    return this.guilds.language(guildId);
+  }
+
+  setGuildLanguage(guildId: string, language: string | null, now: Instant): void {
+    this.guilds.setLanguage(guildId, language, now);
+  }
+
   // --- tracked users ------------------------------------------------------------------------
 
   /** A channel given for the user also takes their announcements still waiting in this guild. */

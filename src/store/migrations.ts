@@ -242,6 +242,9 @@ CREATE INDEX outbox_pending_channel ON outbox (channel_id, id) WHERE status = 'p
  */
 const COMMUNITY: Migration = migrateCommunity;
 
+/** Issue 19: the language of a server's posts; null follows Discord's preferred locale of the server. */
+const LANGUAGE = 'ALTER TABLE guild_settings ADD COLUMN language TEXT;';
+
 export const MIGRATIONS: readonly Migration[] = [
   V1,
   V2,
@@ -251,4 +254,5 @@ export const MIGRATIONS: readonly Migration[] = [
   CATALOGUE,
   RELIABILITY,
   COMMUNITY,
+  LANGUAGE,
 ];

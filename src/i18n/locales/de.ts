@@ -1,0 +1,42 @@
+/** Deutsch. Same keys and placeholders as en.ts; "Hardcore", "Softcore" and "RetroPoints" stay as the community says them. */
+import type { Catalogue } from '../catalogue.js';
+
+export const de: Catalogue = {
+  'common.retroachievements': 'RetroAchievements',
+  'common.game': 'Spiel {{id}}',
+  'common.achievement': 'Erfolg {{id}}',
+  'common.player': 'Spieler',
+  'common.points_one': '{{count, number}} Pkt.',
+  'common.points_other': '{{count, number}} Pkt.',
+
+  'award.label.beaten-softcore': 'Durchgespielt (Softcore)',
+  'award.label.beaten-hardcore': 'Durchgespielt (Hardcore)',
+  'award.label.completed': 'Abgeschlossen',
+  'award.label.mastered': 'Gemeistert',
+  'award.verb.beaten-softcore': 'durchgespielt (Softcore)',
+  'award.verb.beaten-hardcore': 'durchgespielt (Hardcore)',
+  'award.verb.completed': 'abgeschlossen',
+  'award.verb.mastered': 'gemeistert',
+
+  'profile.lastPlayed': '🎮 Zuletzt gespielt: {{game}}',
+  'profile.unranked': 'Ohne Rang',
+  'profile.rank': 'Platz {{rank}}',
+  'profile.rankOf': 'Platz {{rank}} von {{total}}',
+  'profile.points': 'Punkte',
+  'profile.pointsHardcore': '**{{points}}** Hardcore',
+  'profile.pointsSoftcore': '{{points}} Softcore',
+  'profile.pointsRetro': '{{points}} RetroPoints',
+  'profile.siteRank': 'Rang auf der Seite',
+  'profile.awards': 'Auszeichnungen',
+  'profile.mastered_one': '{{count, number}} gemeistert',
+  'profile.mastered_other': '{{count, number}} gemeistert',
+  'profile.completed_one': '{{count, number}} abgeschlossen',
+  'profile.completed_other': '{{count, number}} abgeschlossen',
+  'profile.beaten_one': '{{count, number}} durchgespielt (+{{softcore}} Softcore)',
+  'profile.beaten_other': '{{count, number}} durchgespielt (+{{softcore}} Softcore)',
+  'profile.latestUnlocks': 'Neueste Erfolge',
+  'profile.latestAwards': 'Neueste Auszeichnungen',
+  'profile.memberSince': 'Mitglied seit',
+  'profile.anonymousUser': 'RetroAchievements-Nutzer',
+  'profile.title': '{{user}} auf RetroAchievements',
+};
