@@ -253,6 +253,7 @@ export async function startBot(
   const dispatcher = createDispatcher({
     store,
     rest: client.rest,
+    guildLocale: (guildId) => client.guilds.cache.get(guildId)?.preferredLocale,
     urls,
     logger: logger.child({ component: 'dispatch' }),
     now,

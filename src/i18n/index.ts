@@ -52,6 +52,10 @@ export interface Messages {
   t<K extends MessageKey>(key: K, ...params: MessageParams<K>): string;
   /** `1,234` / `1.234` / `1 234`. */
   count(n: number): string;
+  /** `42%` / `42 %` for `value` in percent (0-100), with `digits` decimals. */
+  percent(value: number, digits?: 0 | 1): string;
+  /** `1st` / `1.` / `1º` / `1er`: the locale's ordinal form (CLDR ordinal categories). */
+  ordinal(n: number): string;
   /** The same sentence through i18next's own `t`: the reference `t` must agree with (tests only; slow). */
   reference(key: string, values?: Record<string, unknown>): string;
 }
@@ -99,6 +103,15 @@ export function createMessages(intlLocale: string, catalogue: Catalogue | typeof
   const plurals = instance.services.pluralResolver as { getSuffix(lng: string, count: number): string };
   const numbers = new Intl.NumberFormat(intlLocale, { maximumFractionDigits: 0 });
   const count = (n: number) => numbers.format(Number.isFinite(n) ? n : 0);
+  const percents = [0, 1].map(
+    (digits) =>
+      new Intl.NumberFormat(intlLocale, {
+        style: 'percent',
+        minimumFractionDigits: digits,
+        maximumFractionDigits: digits,
+      }),
+  );
+  const ordinals = new Intl.PluralRules(intlLocale, { type: 'ordinal' });
   const templates = new Map<string, readonly Part[]>();
   const template = (id: string): readonly Part[] | undefined => {
     let parts = templates.get(id);
@@ -110,9 +123,16 @@ export function createMessages(intlLocale: string, catalogue: Catalogue | typeof
     }
     return parts;
   };
-  return {
+  const messages: Messages = {
     locale: intlLocale,
     count,
+    percent: (value, digits = 0) =>
+      (percents[digits] as Intl.NumberFormat).format((Number.isFinite(value) ? value : 0) / 100),
+    ordinal(n) {
+      const category = ordinals.select(n);
+      const key = `ordinal.${category === 'zero' || category === 'many' ? 'other' : category}` as const;
+      return messages.t(key, { n });
+    },
     reference: (key, values) => reference(key, values ?? {}),
     t(key, ...params) {
       const values = params[0] as Readonly<Record<string, string | number>> | undefined;
@@ -133,6 +153,7 @@ export function createMessages(intlLocale: string, catalogue: Catalogue | typeof
       return out;
     },
   };
+  return messages;
 }
 
 const cache = new Map<SupportedLocale, Messages>();
