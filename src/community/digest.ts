@@ -56,7 +56,9 @@ export function queueDueDigests(store: Store, now: Date): number {
     const slot = latestSlot(schedule, now.getTime());
     if (guild.digestLastPeriod !== null && guild.digestLastPeriod >= slot) continue;
     const payload = buildDigest(store, guild.guildId, slot, schedule.timeZone);
-    const post = { guildId: guild.guildId, channelId: schedule.channelId, kind: 'digest' as const, payload };
+    // A digest route (/settings route digest) wins over the channel given to /digest.
+    const channelId = store.routes.routes(guild.guildId).digest ?? schedule.channelId;
+    const post = { guildId: guild.guildId, channelId, kind: 'digest' as const, payload };
     if (store.community.queueDigest(guild.guildId, slot, post, now)) queued++;
   }
   return queued;

@@ -5,6 +5,7 @@
  * an upgrade of the renderer. Keep changes additive; bump `PAYLOAD_VERSION` on a breaking one.
  */
 import type { AchievementType, AwardKind } from '../ra/types.js';
+import type { Routes, UnlockFilters } from './routing.js';
 
 /** Rows written by an older/newer build carry their version so a renderer can refuse them. */
 export const PAYLOAD_VERSION = 1;
@@ -135,6 +136,10 @@ export interface Subscription {
   /** Epoch ms; events older than this are never announced to this guild. */
   trackedSince: number;
   toggles: AnnounceToggles;
+  /** The guild's per-kind channels (issue 20); a routed kind ignores `channelId`. */
+  routes?: Routes;
+  /** Which unlocks the guild posts (issue 20); awards are never filtered. */
+  filters?: UnlockFilters;
 }
 
 /** One outbox row to write; the store adds the id, nonce, status and timestamps. */

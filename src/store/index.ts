@@ -6,6 +6,7 @@
 
 import type { OutboxInput, Subscription } from '../domain/announcements.js';
 import type { Detection, StoredGameState } from '../domain/detection.js';
+import { type RouteKind, resolveChannel } from '../domain/routing.js';
 import type { GameProgress } from '../ra/types.js';
 import { CatalogueTables } from './catalogue.js';
 import { CommunityTables } from './community.js';
@@ -20,6 +21,7 @@ import { MetaTable } from './meta.js';
 import { type ChannelFailure, type GuildOutboxStatus, type OutboxRow, OutboxTable } from './outbox.js';
 import { OutboxAdminStatements } from './outbox-admin.js';
 import { ProgressTables } from './progress.js';
+import { RoutesTables } from './routes.js';
 import type { Database } from './shared.js';
 import { type Instant, randomNonce, toMs } from './shared.js';
 import {
@@ -37,6 +39,7 @@ export type { GameFailure, GameFailureRun } from './game-failures.js';
 export type { GuildSettings, GuildSettingsPatch } from './guilds.js';
 export type { AccountLink, MemberSettings, MemberSettingsPatch } from './links.js';
 export type { ChannelFailure, GuildOutboxStatus, OutboxRow } from './outbox.js';
+export type { RoutesTables } from './routes.js';
 export type { Database, Instant } from './shared.js';
 export type { PollState, PollTarget, TrackedUser, TrackUserInput, TrackUserResult } from './users.js';
 
@@ -101,6 +104,8 @@ export class Store {
   readonly leaderboard: LeaderboardTables;
   /** Digest/AotW settings and their outbox posts: see community.ts. */
   readonly community: CommunityTables;
+  /** Per-kind channels, unlock filters and progress milestones (issue 20): see routes.ts. */
+  readonly routes: RoutesTables;
 
   constructor(
     readonly db: Database,
@@ -121,6 +126,7 @@ export class Store {
     this.gamePlayers = new GamePlayersQuery(db);
     this.leaderboard = new LeaderboardTables(db);
     this.community = new CommunityTables(db, options.nonce ?? randomNonce);
+    this.routes = new RoutesTables(db);
     this.applyInTransaction = db.transaction((input: ApplyGameDetectionInput) => this.applyNow(input));
     this.applyUserInTransaction = db.transaction((input: ApplyUserDetectionsInput) =>
       this.applyUserNow(input),
@@ -134,6 +140,7 @@ export class Store {
       deleteGuildSettings.run(guildId);
       this.links.forgetGuild(guildId);
       this.community.forgetGuild(guildId);
+      this.routes.forgetGuild(guildId);
       return users.length;
     });
   }
@@ -238,8 +245,30 @@ export class Store {
    * Every guild's subscription to the user as it is NOW (the poller reads it right before it
    * plans and writes a diff, so a guild that started or stopped tracking mid-cycle is honoured).
    */
+  /** With each guild's routes and unlock filters, so fan-out stays a pure function of them. */
   subscriptionsOf(ulid: string): Subscription[] {
-    return this.users.subscriptionsOf(ulid);
+    return this.users.subscriptionsOf(ulid).map((subscription) => {
+      const { hardcoreOnly, minPoints, rarerThanPercent } = this.routes.filters(subscription.guildId);
+      return {
+        ...subscription,
+        routes: this.routes.routes(subscription.guildId),
+        filters: { hardcoreOnly, minPoints, rarerThanPercent },
+      };
+    });
+  }
+
+  /**
+   * The channel for one kind of post in a guild (for `ulid`'s posts: their own channel counts),
+   * by `resolveChannel`'s precedence; null when the guild set nowhere. The competitions code
+   * (challenge, arcade) asks this where to post.
+   */
+  channelFor(guildId: string, kind: RouteKind, ulid?: string): string | null {
+    const user = ulid === undefined ? null : this.users.find(guildId, ulid);
+    return resolveChannel(kind, {
+      routes: this.routes.routes(guildId),
+      userChannelId: user?.channelId ?? null,
+      defaultChannelId: this.guilds.get(guildId).defaultChannelId,
+    });
   }
 
   /**

@@ -1,0 +1,295 @@
+/**
+ * Issue 20 as admins see it: per-kind channels (/settings route), unlock filters
+ * (/settings filter), through the real bot against both fakes.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FakeChannel } from '../fakes/discord/index.js';
+import { Permission } from '../fakes/discord/index.js';
+import type { Harness } from './harness.js';
+import {
+  addGame,
+  announcedAchievementIds,
+  isEphemeral,
+  messageText,
+  settingsShow,
+  startTracking,
+  track,
+} from './tracking-helpers.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+
+/** Tracking set up (see startTracking) with these extra channels, created before login. */
+async function startWithChannels(...names: string[]) {
+  const channels: FakeChannel[] = [];
+  const s = await startTracking({
+    beforeLogin: (discord, base) => {
+      for (const name of names) channels.push(discord.addChannel(base.guild.id, { name }));
+    },
+  });
+  return { s, channels: channels as [FakeChannel, FakeChannel, ...FakeChannel[]] };
+}
+
+function postsTo(harness: Harness, channelId: string) {
+  return harness.discord.channelMessages(channelId);
+}
+
+async function route(harness: Harness, kind: string, channel?: FakeChannel) {
+  return harness.slash(harness.admin, 'settings', {
+    subcommand: 'route',
+    options: channel ? { kind, channel: channel.id } : { kind },
+  });
+}
+
+async function filter(harness: Harness, options: Record<string, string | number | boolean>) {
+  return harness.slash(harness.admin, 'settings', { subcommand: 'filter', options });
+}
+
+describe('/settings route', () => {
+  it('sends masteries to the hall of fame and unlocks to their usual channels, a user’s own channel included', async () => {
+    const {
+      s,
+      channels: [hall, own],
+    } = await startWithChannels('hall-of-fame', 'amy-feed');
+    h = s.h;
+    s.world.addUser({ username: 'Scott' });
+    s.world.addUser({ username: 'Amy' });
+    const ids = addGame(s.world, 2, 'Streets of Rage', 2);
+    await track(h, 'Scott');
+    await track(h, 'Amy', { channel: own.id });
+
+    const set = await route(h, 'awards', hall);
+    expect(isEphemeral(set)).toBe(true);
+    expect(set.content).toContain('Awards (beaten, completed, mastered)');
+    expect(set.content).toContain(`<#${hall.id}>`);
+
+    for (const user of ['Scott', 'Amy']) for (const id of ids) s.world.unlock(user, id, { hardcore: true });
+    await h.pollAndDrain();
+
+    // Unlocks: Scott's to the default, Amy's to her own channel; both masteries to the hall.
+    expect(postsTo(h, h.channel.id).map(announcedAchievementIds)).toEqual([[ids[0]], [ids[1]]]);
+    expect(postsTo(h, own.id).map(announcedAchievementIds)).toEqual([[ids[0]], [ids[1]]]);
+    const hallPosts = postsTo(h, hall.id).map(messageText);
+    expect(hallPosts).toHaveLength(2);
+    for (const text of hallPosts) expect(text).toMatch(/mastered/i);
+    expect(hallPosts.join('\n')).toContain('Scott');
+    expect(hallPosts.join('\n')).toContain('Amy');
+
+    const show = await settingsShow(h);
+    expect(show).toContain(`**Awards (beaten, completed, mastered)** → <#${hall.id}>`);
+    expect(show).toContain('**Unlocks** → default');
+  });
+
+  it('routes unlocks over a user’s own channel, and back to it when the route is cleared', async () => {
+    const {
+      s,
+      channels: [feed, own],
+    } = await startWithChannels('unlock-feed', 'amy-feed');
+    h = s.h;
+    s.world.addUser({ username: 'Amy' });
+    const ids = addGame(s.world, 3, 'Golden Axe', 8);
+    await track(h, 'Amy', { channel: own.id });
+    await route(h, 'unlocks', feed);
+    s.world.unlock('Amy', ids[0]!);
+    await h.pollAndDrain();
+    expect(postsTo(h, feed.id).map(announcedAchievementIds)).toEqual([[ids[0]]]);
+    expect(postsTo(h, own.id)).toEqual([]);
+
+    const cleared = await route(h, 'unlocks');
+    expect(cleared.content).toContain('Route cleared');
+    s.world.unlock('Amy', ids[1]!);
+    await h.pollAndDrain();
+    expect(postsTo(h, own.id).map(announcedAchievementIds)).toEqual([[ids[1]]]);
+    expect(postsTo(h, feed.id)).toHaveLength(1);
+  });
+
+  it('moves what still waits for a kind to its new channel, in order; other kinds stay', async () => {
+    const {
+      s,
+      channels: [hall],
+    } = await startWithChannels('hall-of-fame');
+    h = s.h;
+    s.world.addUser({ username: 'Scott' });
+    const ids = addGame(s.world, 4, 'Shinobi', 6);
+    await track(h, 'Scott');
+    // The default channel loses Embed Links: everything waits there.
+    h.discord.setChannelOverwrites(h.channel.id, [
+      { id: h.guild.botRoleId, type: 'role', deny: Permission.EmbedLinks },
+    ]);
+    for (const id of ids) s.world.unlock('Scott', id, { hardcore: true });
+    await h.pollAndDrain();
+    expect(postsTo(h, h.channel.id)).toEqual([]);
+
+    const set = await route(h, 'awards', hall);
+    expect(set.content).toContain('1 waiting post moved with it, in order.');
+    await h.bot.dispatcher.drain();
+    const hallPosts = postsTo(h, hall.id);
+    expect(hallPosts).toHaveLength(1);
+    expect(messageText(hallPosts[0]!)).toMatch(/mastered/i);
+
+    // The unlocks (a collapsed post of 6) still wait for the default channel.
+    h.discord.setChannelOverwrites(h.channel.id, []);
+    s.clock.advance(11 * 60_000);
+    await h.bot.dispatcher.drain();
+    expect(postsTo(h, h.channel.id).map(announcedAchievementIds)).toEqual([ids]);
+    expect(postsTo(h, hall.id)).toHaveLength(1);
+  });
+
+  it('keeps routed posts where their route sends them when the default channel changes', async () => {
+    const {
+      s,
+      channels: [hall, other],
+    } = await startWithChannels('hall-of-fame', 'new-default');
+    h = s.h;
+    s.world.addUser({ username: 'Scott' });
+    const ids = addGame(s.world, 5, 'Columns', 1);
+    await track(h, 'Scott');
+    await route(h, 'awards', hall);
+    // Nothing can post yet: the hall and the default both lack Embed Links.
+    const deny = [{ id: h.guild.botRoleId, type: 'role' as const, deny: Permission.EmbedLinks }];
+    h.discord.setChannelOverwrites(h.channel.id, deny);
+    h.discord.setChannelOverwrites(hall.id, deny);
+    s.world.unlock('Scott', ids[0]!, { hardcore: true });
+    await h.pollAndDrain();
+
+    await h.slash(h.admin, 'settings', { subcommand: 'channel', options: { channel: other.id } });
+    await h.bot.dispatcher.drain();
+    expect(postsTo(h, other.id).map(announcedAchievementIds)).toEqual([[ids[0]]]);
+    expect(postsTo(h, other.id).map(messageText).join('\n')).not.toMatch(/mastered/i);
+
+    h.discord.setChannelOverwrites(hall.id, []);
+    s.clock.advance(11 * 60_000);
+    await h.bot.dispatcher.drain();
+    expect(postsTo(h, hall.id).map(messageText).join('\n')).toMatch(/mastered/i);
+  });
+
+  it('refuses a route to a channel where the bot can’t embed, naming the permission, and changes nothing', async () => {
+    let noEmbeds!: FakeChannel;
+    const s = await startTracking({
+      beforeLogin: (discord, base) => {
+        noEmbeds = discord.addChannel(base.guild.id, {
+          name: 'no-embeds',
+          permissionOverwrites: [{ id: base.guild.botRoleId, type: 'role', deny: Permission.EmbedLinks }],
+        });
+      },
+    });
+    h = s.h;
+    const refused = await route(h, 'awards', noEmbeds);
+    expect(isEphemeral(refused)).toBe(true);
+    expect(refused.content).toContain('Embed Links');
+    expect(refused.content).toContain('Nothing was changed');
+    expect(await settingsShow(h)).toContain('**Awards (beaten, completed, mastered)** → default');
+
+    const member = await h.slash(h.member, 'settings', {
+      subcommand: 'route',
+      options: { kind: 'unlocks', channel: h.channel.id },
+    });
+    expect(member.content).toContain('Manage Server');
+  });
+
+  it('answers in the invoker’s language', async () => {
+    const {
+      s,
+      channels: [hall],
+    } = await startWithChannels('hall-of-fame');
+    h = s.h;
+    const reply = await h.discord
+      .sendSlashCommand({
+        guildId: h.guild.id,
+        channelId: h.channel.id,
+        userId: h.admin.user.id,
+        name: 'settings',
+        subcommand: 'route',
+        options: { kind: 'awards', channel: hall.id },
+        locale: 'fr',
+      })
+      .waitForReply(10_000);
+    expect(reply.content).toContain('Route définie : **Récompenses (battu, complété, maîtrisé)**');
+  });
+});
+
+describe('/settings filter', () => {
+  it('posts hardcore unlocks only, not softcore ones', async () => {
+    const s = await startTracking();
+    h = s.h;
+    s.world.addUser({ username: 'Scott' });
+    const ids = addGame(s.world, 6, 'Ecco', 8);
+    await track(h, 'Scott');
+    const set = await filter(h, { 'hardcore-only': true });
+    expect(set.content).toContain('hardcore unlocks only');
+    s.world.unlock('Scott', ids[0]!, { hardcore: false });
+    s.world.unlock('Scott', ids[1]!, { hardcore: true });
+    await h.pollAndDrain();
+    expect(postsTo(h, h.channel.id).map(announcedAchievementIds)).toEqual([[ids[1]]]);
+  });
+
+  it('posts unlocks worth at least the minimum points; a collapsed post shows only those', async () => {
+    const s = await startTracking();
+    h = s.h;
+    s.world.addUser({ username: 'Scott' });
+    const ids = addGame(
+      s.world,
+      7,
+      'Ristar',
+      Array.from({ length: 10 }, (_, i) => ({ id: 701 + i, title: `Star ${i + 1}`, points: i < 5 ? 5 : 25 })),
+    );
+    await track(h, 'Scott');
+    await filter(h, { 'min-points': 10 });
+    s.world.unlock('Scott', ids[0]!, { hardcore: true });
+    await h.pollAndDrain();
+    expect(postsTo(h, h.channel.id)).toEqual([]);
+    // 4 of 5 points and 5 of 25: one collapsed post of the five that pass.
+    for (const id of ids.slice(1)) s.world.unlock('Scott', id, { hardcore: true });
+    await h.pollAndDrain();
+    const posts = postsTo(h, h.channel.id);
+    // Then the mastery, which no filter holds back.
+    expect(posts.map(announcedAchievementIds)).toEqual([ids.slice(5), []]);
+    expect(messageText(posts[0]!)).not.toContain('Star 2');
+    expect(messageText(posts[1]!)).toMatch(/mastered/i);
+  });
+
+  it('posts only unlocks rarer than N% of the game’s players, by RA’s own counts', async () => {
+    const s = await startTracking();
+    h = s.h;
+    s.world.addUser({ username: 'Scott' });
+    const ids = addGame(s.world, 8, 'Phantasy Star', 3);
+    const game = s.world.game(8);
+    game.numDistinctPlayers = 1000;
+    // 40%, 4.9% (50 of 1001 after Scott), 1%
+    game.achievements.get(ids[0]!)!.numAwarded = 400;
+    game.achievements.get(ids[1]!)!.numAwarded = 49;
+    game.achievements.get(ids[2]!)!.numAwarded = 10;
+    await track(h, 'Scott');
+    const set = await filter(h, { 'rarer-than': 5 });
+    expect(set.content).toContain('earned by fewer than 5% of the game’s players');
+    for (const id of ids) s.world.unlock('Scott', id, { hardcore: true });
+    await h.pollAndDrain();
+    const posts = postsTo(h, h.channel.id);
+    expect(posts.map(announcedAchievementIds)).toEqual([[ids[1]], [ids[2]], []]);
+    expect(messageText(posts[2]!)).toMatch(/mastered/i);
+  });
+
+  it('never filters awards; shows the filters with no option, and a reset clears them', async () => {
+    const s = await startTracking();
+    h = s.h;
+    s.world.addUser({ username: 'Scott' });
+    const ids = addGame(s.world, 9, 'Vectorman', 1);
+    await track(h, 'Scott');
+    await filter(h, { 'min-points': 50, 'hardcore-only': true });
+    s.world.unlock('Scott', ids[0]!, { hardcore: true });
+    await h.pollAndDrain();
+    const posts = postsTo(h, h.channel.id);
+    expect(posts).toHaveLength(1);
+    expect(messageText(posts[0]!)).toMatch(/mastered/i);
+
+    const shown = await filter(h, {});
+    expect(shown.content).toContain('hardcore unlocks only · at least 50 points');
+    expect(await settingsShow(h)).toContain('hardcore unlocks only · at least 50 points');
+    const reset = await filter(h, { reset: true });
+    expect(reset.content).toContain('Filters cleared');
+    expect((await filter(h, {})).content).toContain('none, every unlock is posted');
+  });
+});
