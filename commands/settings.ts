@@ -12,6 +12,7 @@ import { botAccount, renderSpeedEmbed } from '../src/render/speed.js';
 import { GAME_FAILING_WARN_MS } from '../src/tracking/poller.js';
 import { membersSettings } from './settings-members.js';
 import { filterSubcommand, routeSubcommand, setFilters, setRoute } from './settings-route.js';
+import { testPosts } from './settings-test.js';
 import { requireAnnounceChannel, requireGuild, requireManager } from './shared/guards.js';
 import { replyMessages } from './shared/locale.js';
 
@@ -61,6 +62,9 @@ const data = new SlashCommandBuilder()
   )
   .addSubcommand(routeSubcommand)
   .addSubcommand(filterSubcommand)
+  .addSubcommand((sub) =>
+    sub.setName('test').setDescription('Post a marked sample of each enabled kind where it would go'),
+  )
   .addSubcommand((sub) =>
     sub
       .setName('members')
@@ -125,6 +129,10 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
   }
   if (sub === 'route') {
     await interaction.editReply(await setRoute(interaction, ctx, guild, replyMessages(interaction, ctx)));
+    return;
+  }
+  if (sub === 'test') {
+    await interaction.editReply({ embeds: [await testPosts(interaction, ctx, guild)] });
     return;
   }
   if (sub === 'filter') {

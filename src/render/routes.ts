@@ -1,8 +1,12 @@
 /** Issue 20 as admins read it: routes, unlock filters, milestones (`/settings show`, replies). */
 import type { APIEmbed } from 'discord.js';
+import type { AnnouncementPayload } from '../domain/announcements.js';
 import { ROUTE_KINDS, type RouteKind, type Routes, type UnlockFilters } from '../domain/routing.js';
 import type { Messages } from '../i18n/index.js';
+import type { RaUrls } from '../ra/urls.js';
 import { ADMIN_COLOR } from './admin.js';
+import { type AnnouncementMessage, renderAnnouncement } from './announce.js';
+import { safeText } from './text.js';
 
 export function routeKindLabel(kind: RouteKind, m: Messages): string {
   return m.t(`route.kind.${kind}`);
@@ -44,4 +48,62 @@ export function renderRoutesEmbed(
       },
     ],
   };
+}
+
+/** A `/settings test` sample: the real look of the kind's post, clearly marked as a test. */
+export function renderSample(
+  kind: RouteKind,
+  payload: AnnouncementPayload | null,
+  urls: RaUrls,
+  m: Messages,
+): AnnouncementMessage {
+  const label = routeKindLabel(kind, m);
+  const banner = m.t('test.banner', { kind: label });
+  if (payload) {
+    const message = renderAnnouncement(payload, urls, { messages: m });
+    return { ...message, content: message.content ? `${banner}\n${message.content}` : banner };
+  }
+  return { content: banner, embeds: [{ title: label, description: banner, color: ADMIN_COLOR }] };
+}
+
+/** What happened to one kind's sample. */
+export type TestOutcome =
+  | { kind: 'posted' }
+  | { kind: 'missing'; permissions: readonly string[] }
+  | { kind: 'unknown-channel' }
+  | { kind: 'no-channel' }
+  | { kind: 'failed'; reason: string };
+
+/** The `/settings test` answer: one line per enabled kind, its channel and what failed. */
+export function renderTestReport(
+  lines: readonly { kind: RouteKind; channelId: string | null; outcome: TestOutcome }[],
+  m: Messages,
+): APIEmbed {
+  const text = lines.map(({ kind, channelId, outcome }) =>
+    m.t('test.line', {
+      kind: routeKindLabel(kind, m),
+      channel: channelId ? `<#${channelId}>` : '—',
+      result: describeOutcome(outcome, m),
+    }),
+  );
+  return {
+    title: m.t('test.title'),
+    description: text.length > 0 ? text.join('\n') : m.t('test.nothingOn'),
+    color: ADMIN_COLOR,
+  };
+}
+
+function describeOutcome(outcome: TestOutcome, m: Messages): string {
+  switch (outcome.kind) {
+    case 'posted':
+      return m.t('test.posted');
+    case 'missing':
+      return m.t('test.missing', { permissions: outcome.permissions.join(', ') });
+    case 'unknown-channel':
+      return m.t('test.unknownChannel');
+    case 'no-channel':
+      return m.t('test.noChannel');
+    case 'failed':
+      return m.t('test.failed', { reason: safeText(outcome.reason, 200, { singleLine: true }) });
+  }
 }

@@ -293,3 +293,46 @@ describe('/settings filter', () => {
     expect((await filter(h, {})).content).toContain('none, every unlock is posted');
   });
 });
+
+describe('/settings test', () => {
+  it('posts a marked sample of each enabled kind where it would go, and reports a channel lacking Embed Links', async () => {
+    const { s, channels } = await startWithChannels('hall-of-fame', 'aotw-news');
+    h = s.h;
+    const [hall, news] = channels;
+    s.world.addUser({ username: 'Scott' });
+    const ids = addGame(s.world, 11, 'Alex Kidd', 4);
+    await track(h, 'Scott');
+    s.world.unlock('Scott', ids[0]!, { hardcore: true });
+    await h.pollAndDrain();
+    const before = postsTo(h, h.channel.id).length;
+    await route(h, 'awards', hall);
+    await h.slash(h.admin, 'aotw', { subcommand: 'announce', options: { channel: news.id } });
+    h.discord.removeChannel(news.id);
+    h.discord.setChannelOverwrites(hall.id, [
+      { id: h.guild.botRoleId, type: 'role', deny: Permission.EmbedLinks },
+    ]);
+
+    const reply = await h.slash(h.admin, 'settings', { subcommand: 'test' });
+    expect(isEphemeral(reply)).toBe(true);
+    const table = reply.embeds[0]?.description ?? '';
+    expect(table).toContain(`**Unlocks** → <#${h.channel.id}>: ✅ posted`);
+    expect(table).toContain(
+      `**Awards (beaten, completed, mastered)** → <#${hall.id}>: ❌ missing Embed Links`,
+    );
+    expect(table).toContain(`**Achievement of the Week** → <#${news.id}>: ❌ unknown channel`);
+    expect(table).not.toContain('Progress milestones'); // off by default
+
+    // One sample in the default channel, about the real user and their real unlock, marked as a test.
+    const samples = postsTo(h, h.channel.id).slice(before);
+    expect(samples).toHaveLength(1);
+    const text = messageText(samples[0]!);
+    expect(text).toContain('Test post');
+    expect(text).toContain('Scott');
+    expect(text).toContain('Alex Kidd cheevo 1');
+    expect(postsTo(h, hall.id)).toEqual([]);
+    // Never stored as an announcement: nothing waits or failed, and nothing is sent again.
+    expect(await settingsShow(h)).toContain('0 waiting · 0 failed for good');
+    await h.pollAndDrain();
+    expect(postsTo(h, h.channel.id).length).toBe(before + 1);
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * `/settings test` (issue 20): one marked sample of each enabled kind, posted straight to where
+ * that kind would go (never through the outbox, so a sample is never stored or counted), and a
+ * table of what failed. Managers only, checked by the caller.
+ */
+import { type APIEmbed, ChannelType, type ChatInputCommandInteraction, type Guild } from 'discord.js';
+import type { CommandContext } from '../src/discord/command.js';
+import { missingAnnouncePermissions } from '../src/discord/permissions.js';
+import type { RouteKind } from '../src/domain/routing.js';
+import { messagesFor } from '../src/i18n/index.js';
+import { renderSample, renderTestReport, type TestOutcome } from '../src/render/routes.js';
+import { type SampleSource, sampleAward, sampleUnlock } from '../src/routing/samples.js';
+import { errorMessage } from '../src/util/error-message.js';
+import { replyMessages, serverLanguageOf } from './shared/locale.js';
+
+export async function testPosts(
+  interaction: ChatInputCommandInteraction,
+  ctx: CommandContext,
+  guild: Guild,
+): Promise<APIEmbed> {
+  const now = ctx.now();
+  const tracked = ctx.store.listTrackedUsers(guild.id);
+  const unlock = ctx.store.community.rarestUnlock(guild.id, 0, now);
+  const post = messagesFor(serverLanguageOf(interaction, ctx));
+  const source: SampleSource = {
+    unlock,
+    user: unlock ?? tracked[0] ?? null,
+    placeholders: { user: post.t('test.sampleUser'), game: post.t('test.sampleGame') },
+    now,
+  };
+  const lines: { kind: RouteKind; channelId: string | null; outcome: TestOutcome }[] = [];
+  for (const { kind, channelId } of enabledKinds(ctx, guild.id, source.user?.ulid)) {
+    const payload =
+      kind === 'unlocks' ? sampleUnlock(source) : kind === 'awards' ? sampleAward(source) : null;
+    const outcome = channelId
+      ? await postSample(guild, channelId, () => renderSample(kind, payload, ctx.urls, post))
+      : ({ kind: 'no-channel' } as const);
+    lines.push({ kind, channelId, outcome });
+  }
+  return renderTestReport(lines, replyMessages(interaction, ctx));
+}
+
+/** The kinds this server has switched on, each with where its posts go now. */
+function enabledKinds(ctx: CommandContext, guildId: string, ulid: string | undefined) {
+  const settings = ctx.store.getGuildSettings(guildId);
+  const filters = ctx.store.routes.filters(guildId);
+  const community = ctx.store.community.get(guildId);
+  const routes = ctx.store.routes.routes(guildId);
+  const kinds: { kind: RouteKind; channelId: string | null }[] = [];
+  const user = (kind: RouteKind) => ({ kind, channelId: ctx.store.channelFor(guildId, kind, ulid) });
+  if (settings.announceUnlocks) kinds.push(user('unlocks'));
+  if (settings.announceAwards) kinds.push(user('awards'));
+  if (filters.milestones) kinds.push(user('milestones'));
+  if (community.digest)
+    kinds.push({ kind: 'digest', channelId: routes.digest ?? community.digest.channelId });
+  if (community.aotwChannelId)
+    kinds.push({ kind: 'aotw', channelId: routes.aotw ?? community.aotwChannelId });
+  return kinds;
+}
+
+async function postSample(
+  guild: Guild,
+  channelId: string,
+  render: () => ReturnType<typeof renderSample>,
+): Promise<TestOutcome> {
+  const channel = guild.channels.cache.get(channelId);
+  if (
+    !channel ||
+    (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement)
+  ) {
+    return { kind: 'unknown-channel' };
+  }
+  const me = guild.members.me ?? (await guild.members.fetchMe());
+  const missing = missingAnnouncePermissions(channel, me);
+  if (missing.length > 0) return { kind: 'missing', permissions: missing };
+  try {
+    await channel.send({ ...render(), allowedMentions: { parse: [] } });
+    return { kind: 'posted' };
+  } catch (error) {
+    return { kind: 'failed', reason: errorMessage(error) };
+  }
+}
