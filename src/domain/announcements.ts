@@ -116,9 +116,29 @@ export interface AwardMilestone {
   year: number;
 }
 
-export type AnnouncementPayload = UnlockPayload | UnlockBundlePayload | AwardPayload;
+/** A tracked user passed 25%, 50% or 75% of a game's set (issue 20; posted once per line, ever). */
+export interface MilestonePayload extends PayloadBase {
+  kind: 'milestone';
+  milestone: {
+    percent: number;
+    /** Counted in hardcore (the guild posts hardcore only), else in either mode. */
+    hardcore: boolean;
+    /** Achievements earned in that mode, of `total` in the set, right after the change. */
+    earned: number;
+    total: number;
+    /** ISO 8601: the unlock that passed the line. */
+    at: string;
+  };
+}
+
+export type AnnouncementPayload = UnlockPayload | UnlockBundlePayload | AwardPayload | MilestonePayload;
 export type AnnouncementKind = AnnouncementPayload['kind'];
-export const ANNOUNCEMENT_KINDS: readonly AnnouncementKind[] = ['unlock', 'unlock-bundle', 'award'];
+export const ANNOUNCEMENT_KINDS: readonly AnnouncementKind[] = [
+  'unlock',
+  'unlock-bundle',
+  'award',
+  'milestone',
+];
 
 /** A guild's announcement switches (guild_settings). */
 export interface AnnounceToggles {
@@ -140,6 +160,8 @@ export interface Subscription {
   routes?: Routes;
   /** Which unlocks the guild posts (issue 20); awards are never filtered. */
   filters?: UnlockFilters;
+  /** The guild posts progress milestones (issue 20; off by default). */
+  milestones?: boolean;
 }
 
 /** One outbox row to write; the store adds the id, nonce, status and timestamps. */

@@ -16,6 +16,7 @@ import type {
 import { type Messages, messagesFor } from '../i18n/index.js';
 import { isHardcoreAward } from '../ra/types.js';
 import type { RaUrls } from '../ra/urls.js';
+import { renderMilestone } from './milestone.js';
 import {
   AWARD_COLORS,
   AWARD_EMOJI,
@@ -361,6 +362,8 @@ function renderKind(
       return renderBundle(payload, urls, Math.floor(options.maxListed ?? 10), m);
     case 'award':
       return renderAward(payload, urls, m);
+    case 'milestone':
+      return renderMilestone(payload, urls, m);
   }
 }
 

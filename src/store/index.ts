@@ -65,8 +65,16 @@ export interface ApplyGameDetectionInput {
 /** Every game diffed in one poll of a user, with all their outbox rows in the order to post them. */
 export interface ApplyUserDetectionsInput {
   ulid: string;
-  /** `game`: RA's answer the detection came from; its catalogue and award dates feed leaderboards/digests. */
-  games: readonly { gameId: number; detection: Detection; game?: GameProgress }[];
+  /**
+   * `game`: RA's answer the detection came from; its catalogue and award dates feed leaderboards/digests.
+   * `milestones`: progress milestones passed in this poll, recorded with the rows (routing/milestones.ts).
+   */
+  games: readonly {
+    gameId: number;
+    detection: Detection;
+    game?: GameProgress;
+    milestones?: readonly { hardcore: boolean; percent: number; at: number }[];
+  }[];
   rows: readonly OutboxInput[];
   now: Instant;
 }
@@ -248,13 +256,22 @@ export class Store {
   /** With each guild's routes and unlock filters, so fan-out stays a pure function of them. */
   subscriptionsOf(ulid: string): Subscription[] {
     return this.users.subscriptionsOf(ulid).map((subscription) => {
-      const { hardcoreOnly, minPoints, rarerThanPercent } = this.routes.filters(subscription.guildId);
+      const { hardcoreOnly, minPoints, rarerThanPercent, milestones } = this.routes.filters(
+        subscription.guildId,
+      );
       return {
         ...subscription,
         routes: this.routes.routes(subscription.guildId),
         filters: { hardcoreOnly, minPoints, rarerThanPercent },
+        milestones,
       };
     });
+  }
+
+  /** Progress milestones (issue 20) this (user, game) passed already, in either mode. */
+  milestonesPassed(ulid: string, gameId: number): { hardcore: boolean; percent: number }[] {
+    const userId = this.progress.userId(ulid);
+    return userId === null ? [] : this.routes.milestonesPassed(userId, gameId);
   }
 
   /**
@@ -321,7 +338,8 @@ export class Store {
 
     let earnedUpserted = 0;
     let earnedDeleted = 0;
-    for (const { gameId, detection, game } of input.games) {
+    for (const { gameId, detection, game, milestones } of input.games) {
+      if (milestones) this.routes.recordMilestones(userId, gameId, milestones);
       const recheckRemaining = this.nextRecheck(userId, gameId, detection);
       const stats = this.progress.writeGame(userId, gameId, detection.nextState.earned, {
         highestAward: detection.nextState.highestAward,

@@ -126,6 +126,13 @@ export class RoutesTables {
            min_points = excluded.min_points, rarer_than = excluded.rarer_than,
            milestones = excluded.milestones, updated_at = excluded.updated_at`,
       ),
+      milestones: db.prepare<[number, number], { hardcore: number; percent: number }>(
+        'SELECT hardcore, percent FROM milestones_passed WHERE user_id = ? AND game_id = ?',
+      ),
+      recordMilestone: db.prepare<[number, number, number, number, number]>(
+        `INSERT INTO milestones_passed (user_id, game_id, hardcore, percent, passed_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING`,
+      ),
       forgetRoutes: db.prepare<[string]>('DELETE FROM guild_routes WHERE guild_id = ?'),
       forgetFilters: db.prepare<[string]>('DELETE FROM guild_post_filters WHERE guild_id = ?'),
     };
@@ -187,6 +194,24 @@ export class RoutesTables {
       updated_at: toMs(now),
     });
     return next;
+  }
+
+  /** Progress milestones recorded as passed for this (user, game), in either mode. */
+  milestonesPassed(userId: number, gameId: number): { hardcore: boolean; percent: number }[] {
+    return this.stmt.milestones
+      .all(userId, gameId)
+      .map((row) => ({ hardcore: row.hardcore === 1, percent: row.percent }));
+  }
+
+  /** Call inside the caller's transaction (with the outbox rows the milestones caused). */
+  recordMilestones(
+    userId: number,
+    gameId: number,
+    marks: readonly { hardcore: boolean; percent: number; at: number }[],
+  ): void {
+    for (const mark of marks) {
+      this.stmt.recordMilestone.run(userId, gameId, toFlag(mark.hardcore), mark.percent, mark.at);
+    }
   }
 
   /** The bot left the server: its routes and filters go (call inside the caller's transaction). */

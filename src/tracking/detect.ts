@@ -267,12 +267,7 @@ export function planFanOut(input: FanOutInput): OutboxInput[] {
   const { detection, subscriptions } = input;
   if (detection.unlocks.length === 0 && detection.award === null) return [];
   const threshold = input.collapseThreshold ?? DEFAULT_COLLAPSE_THRESHOLD;
-  const base: PayloadBase = {
-    version: PAYLOAD_VERSION,
-    user: { ulid: input.user.ulid, displayName: input.user.displayName, userPic: input.user.userPic },
-    game: payloadGame(input.game),
-    progress: payloadProgress(input.game),
-  };
+  const base = payloadBase(input.user, input.game);
   const award = detection.award;
   const awardPayload: AwardPayload | null = award && {
     ...base,
@@ -334,6 +329,16 @@ function wantsAward(subscription: Subscription, award: AwardChange): boolean {
  */
 export function trackingStart(subscription: Pick<Subscription, 'trackedSince'>): number {
   return Math.floor(subscription.trackedSince / 1000) * 1000;
+}
+
+/** What every announcement about `user` in `game` carries (progress right after the change). */
+export function payloadBase(user: PayloadUser, game: GameProgress): PayloadBase {
+  return {
+    version: PAYLOAD_VERSION,
+    user: { ulid: user.ulid, displayName: user.displayName, userPic: user.userPic },
+    game: payloadGame(game),
+    progress: payloadProgress(game),
+  };
 }
 
 function unlockPayloads(

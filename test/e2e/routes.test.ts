@@ -336,3 +336,80 @@ describe('/settings test', () => {
     expect(postsTo(h, h.channel.id).length).toBe(before + 1);
   });
 });
+
+describe('progress milestones', () => {
+  function milestoneTexts(harness: Harness, channelId: string): string[] {
+    return postsTo(harness, channelId)
+      .map((m) => m.content ?? '')
+      .filter((c) => c.startsWith('📈'));
+  }
+
+  it('posts 25%, 50%, 75% once each, never again after a set revision, and never for progress before tracking', async () => {
+    const { s } = await startWithChannels();
+    h = s.h;
+    s.world.addUser({ username: 'Scott' });
+    s.world.addUser({ username: 'Amy' });
+    const ids = addGame(s.world, 12, 'Golden Axe', 8);
+    // Amy had 5 of 8 (past 25% and 50%) before anyone tracked her.
+    for (const id of ids.slice(0, 5))
+      s.world.unlock('Amy', id, { at: new Date(s.clock.now().getTime() - 60_000) });
+    await track(h, 'Scott');
+    await track(h, 'Amy');
+    // Off by default.
+    s.world.unlock('Scott', ids[0]!);
+    s.world.unlock('Scott', ids[1]!);
+    await h.pollAndDrain();
+    expect(milestoneTexts(h, h.channel.id)).toEqual([]);
+
+    const on = await h.slash(h.admin, 'settings', { subcommand: 'announce', options: { milestones: true } });
+    expect(on.content).toContain('Progress milestones (25%, 50%, 75%): **on**');
+    // 25% was passed while milestones were off: it stays passed. 2 more: 50%.
+    s.world.unlock('Scott', ids[2]!);
+    s.world.unlock('Scott', ids[3]!);
+    s.world.unlock('Amy', ids[5]!);
+    await h.pollAndDrain();
+    const texts = milestoneTexts(h, h.channel.id);
+    expect(texts).toHaveLength(2);
+    expect(texts).toContain('📈 **Scott** has passed 50% of **Golden Axe** (softcore): 4/8 achievements.');
+    // Amy passed 75% with an unlock made after tracking; her 25% and 50% came before it.
+    expect(texts).toContain('📈 **Amy** has passed 75% of **Golden Axe** (softcore): 6/8 achievements.');
+
+    // A set revision doubles the set: Scott falls to 25%, then climbs over 50% again: no post.
+    const more = s.world.addAchievements(
+      12,
+      Array.from({ length: 8 }, (_, i) => ({ id: 1209 + i, title: `Revised ${i + 1}`, points: 5 })),
+    );
+    for (const a of more.slice(0, 4)) s.world.unlock('Scott', a.id);
+    await h.pollAndDrain();
+    expect(milestoneTexts(h, h.channel.id)).toHaveLength(2);
+    // 75% of the revised set is new: posted once.
+    for (const a of more.slice(4, 8)) s.world.unlock('Scott', a.id);
+    await h.pollAndDrain();
+    await h.pollAndDrain();
+    const after = milestoneTexts(h, h.channel.id);
+    expect(after).toHaveLength(3);
+    expect(after[2]).toBe('📈 **Scott** has passed 75% of **Golden Axe** (softcore): 12/16 achievements.');
+  });
+
+  it('routes milestones to their own channel and counts hardcore only where the filter says so', async () => {
+    const { s, channels } = await startWithChannels('progress');
+    h = s.h;
+    const [progress] = channels;
+    s.world.addUser({ username: 'Scott' });
+    const ids = addGame(s.world, 13, 'Shining Force', 4);
+    await track(h, 'Scott');
+    await h.slash(h.admin, 'settings', { subcommand: 'announce', options: { milestones: true } });
+    await route(h, 'milestones', progress);
+    await filter(h, { 'hardcore-only': true });
+    s.world.unlock('Scott', ids[0]!, { hardcore: false });
+    await h.pollAndDrain();
+    expect(milestoneTexts(h, progress.id)).toEqual([]);
+    s.world.unlock('Scott', ids[1]!, { hardcore: true });
+    s.world.unlock('Scott', ids[2]!, { hardcore: true });
+    await h.pollAndDrain();
+    expect(milestoneTexts(h, progress.id)).toEqual([
+      '📈 **Scott** has passed 50% of **Shining Force** (hardcore): 2/4 achievements.',
+    ]);
+    expect(milestoneTexts(h, h.channel.id)).toEqual([]);
+  });
+});
