@@ -226,7 +226,7 @@ describe('/settings filter', () => {
     expect(postsTo(h, h.channel.id).map(announcedAchievementIds)).toEqual([[ids[1]]]);
   });
 
-  it('posts unlocks worth at least the minimum points; a collapsed post shows only those', async () => {
+  it('posts unlocks worth at least the minimum points; a collapsed post shows only those, the leaderboard counts all', async () => {
     const s = await startTracking();
     h = s.h;
     s.world.addUser({ username: 'Scott' });
@@ -249,6 +249,9 @@ describe('/settings filter', () => {
     expect(posts.map(announcedAchievementIds)).toEqual([ids.slice(5), []]);
     expect(messageText(posts[0]!)).not.toContain('Star 2');
     expect(messageText(posts[1]!)).toMatch(/mastered/i);
+    // Filtered unlocks still count: the leaderboard has all ten (5 × 5 + 5 × 25 points).
+    const board = await h.slash(h.member, 'leaderboard', {});
+    expect(board.embeds[0]?.description).toMatch(/Scott.* · 150 points/);
   });
 
   it('posts only unlocks rarer than N% of the game’s players, by RA’s own counts', async () => {
