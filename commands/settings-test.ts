@@ -4,12 +4,17 @@
  * table of what failed. Managers only, checked by the caller.
  */
 import { type APIEmbed, ChannelType, type ChatInputCommandInteraction, type Guild } from 'discord.js';
+import { readAotwSnapshot } from '../src/community/aotw.js';
+import { buildDigest } from '../src/community/digest.js';
 import type { CommandContext } from '../src/discord/command.js';
 import { missingAnnouncePermissions } from '../src/discord/permissions.js';
+import type { AnnouncementPayload } from '../src/domain/announcements.js';
 import type { RouteKind } from '../src/domain/routing.js';
-import { messagesFor } from '../src/i18n/index.js';
-import { renderSample, renderTestReport, type TestOutcome } from '../src/render/routes.js';
-import { type SampleSource, sampleAward, sampleUnlock } from '../src/routing/samples.js';
+import { type Messages, messagesFor } from '../src/i18n/index.js';
+import { type AnnouncementMessage, renderAnnouncement } from '../src/render/announce.js';
+import { renderAotwPost, renderDigest } from '../src/render/community.js';
+import { markSample, renderTestReport, type TestOutcome } from '../src/render/routes.js';
+import { type SampleSource, sampleAward, sampleMilestone, sampleUnlock } from '../src/routing/samples.js';
 import { errorMessage } from '../src/util/error-message.js';
 import { replyMessages, serverLanguageOf } from './shared/locale.js';
 
@@ -30,14 +35,46 @@ export async function testPosts(
   };
   const lines: { kind: RouteKind; channelId: string | null; outcome: TestOutcome }[] = [];
   for (const { kind, channelId } of enabledKinds(ctx, guild.id, source.user?.ulid)) {
-    const payload =
-      kind === 'unlocks' ? sampleUnlock(source) : kind === 'awards' ? sampleAward(source) : null;
     const outcome = channelId
-      ? await postSample(guild, channelId, () => renderSample(kind, payload, ctx.urls, post))
+      ? await postSample(guild, channelId, () =>
+          markSample(kind, sampleOf(kind, ctx, guild.id, source, post), post),
+        )
       : ({ kind: 'no-channel' } as const);
     lines.push({ kind, channelId, outcome });
   }
   return renderTestReport(lines, replyMessages(interaction, ctx));
+}
+
+/** The kind's real look, from real data where there is some; null for a kind with nothing to show yet. */
+function sampleOf(
+  kind: RouteKind,
+  ctx: CommandContext,
+  guildId: string,
+  source: SampleSource,
+  m: Messages,
+): AnnouncementMessage | null {
+  const announcement = (payload: AnnouncementPayload) =>
+    renderAnnouncement(payload, ctx.urls, { messages: m });
+  switch (kind) {
+    case 'unlocks':
+      return announcement(sampleUnlock(source));
+    case 'awards':
+      return announcement(sampleAward(source));
+    case 'milestones':
+      return announcement(sampleMilestone(source));
+    case 'digest': {
+      const timeZone = ctx.store.community.get(guildId).digest?.timeZone ?? 'UTC';
+      return renderDigest(buildDigest(ctx.store, guildId, source.now.getTime(), timeZone), ctx.urls, m);
+    }
+    case 'aotw': {
+      const current = readAotwSnapshot(ctx.store)?.current;
+      if (!current) return null;
+      const { unlocks: _unlocks, ...aotw } = current;
+      return renderAotwPost({ version: 1, kind: 'aotw', aotw }, ctx.urls, m);
+    }
+    default:
+      return null;
+  }
 }
 
 /** The kinds this server has switched on, each with where its posts go now. */
@@ -61,7 +98,7 @@ function enabledKinds(ctx: CommandContext, guildId: string, ulid: string | undef
 async function postSample(
   guild: Guild,
   channelId: string,
-  render: () => ReturnType<typeof renderSample>,
+  render: () => AnnouncementMessage,
 ): Promise<TestOutcome> {
   const channel = guild.channels.cache.get(channelId);
   if (

@@ -1,11 +1,9 @@
 /** Issue 20 as admins read it: routes, unlock filters, milestones (`/settings show`, replies). */
 import type { APIEmbed } from 'discord.js';
-import type { AnnouncementPayload } from '../domain/announcements.js';
 import { ROUTE_KINDS, type RouteKind, type Routes, type UnlockFilters } from '../domain/routing.js';
 import type { Messages } from '../i18n/index.js';
-import type { RaUrls } from '../ra/urls.js';
 import { ADMIN_COLOR } from './admin.js';
-import { type AnnouncementMessage, renderAnnouncement } from './announce.js';
+import type { AnnouncementMessage } from './announce.js';
 import { safeText } from './text.js';
 
 export function routeKindLabel(kind: RouteKind, m: Messages): string {
@@ -50,19 +48,18 @@ export function renderRoutesEmbed(
   };
 }
 
-/** A `/settings test` sample: the real look of the kind's post, clearly marked as a test. */
-export function renderSample(
+/**
+ * A `/settings test` sample: the kind's real look (`message`, rendered by its own renderer) marked
+ * as a test; a plain marked embed when the kind has nothing to show yet.
+ */
+export function markSample(
   kind: RouteKind,
-  payload: AnnouncementPayload | null,
-  urls: RaUrls,
+  message: AnnouncementMessage | null,
   m: Messages,
 ): AnnouncementMessage {
   const label = routeKindLabel(kind, m);
   const banner = m.t('test.banner', { kind: label });
-  if (payload) {
-    const message = renderAnnouncement(payload, urls, { messages: m });
-    return { ...message, content: message.content ? `${banner}\n${message.content}` : banner };
-  }
+  if (message) return { ...message, content: message.content ? `${banner}\n${message.content}` : banner };
   return { content: banner, embeds: [{ title: label, description: banner, color: ADMIN_COLOR }] };
 }
 

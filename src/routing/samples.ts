@@ -4,6 +4,7 @@
  */
 import {
   type AwardPayload,
+  type MilestonePayload,
   PAYLOAD_VERSION,
   type PayloadBase,
   type UnlockPayload,
@@ -75,5 +76,13 @@ export function sampleAward(source: SampleSource): AwardPayload {
     ...sampleBase(source),
     kind: 'award',
     award: { kind: 'mastered', at: source.now.toISOString(), firstUnlockAt: null },
+  };
+}
+
+export function sampleMilestone(source: SampleSource): MilestonePayload {
+  return {
+    ...sampleBase(source),
+    kind: 'milestone',
+    milestone: { percent: 50, hardcore: true, earned: 1, total: 2, at: source.now.toISOString() },
   };
 }

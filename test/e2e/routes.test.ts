@@ -333,10 +333,19 @@ describe('/settings test', () => {
     expect(text).toContain('Scott');
     expect(text).toContain('Alex Kidd cheevo 1');
     expect(postsTo(h, hall.id)).toEqual([]);
+
+    // Milestones on: their sample goes to the default channel too, with the real user.
+    await h.slash(h.admin, 'settings', { subcommand: 'announce', options: { milestones: true } });
+    const again = await h.slash(h.admin, 'settings', { subcommand: 'test' });
+    expect(again.embeds[0]?.description).toContain(`**Progress milestones** → <#${h.channel.id}>: ✅ posted`);
+    const milestone = postsTo(h, h.channel.id).at(-1)!;
+    expect(milestone.content).toContain('Test post');
+    expect(milestone.content).toContain('**Scott** has passed 50%');
+
     // Never stored as an announcement: nothing waits or failed, and nothing is sent again.
     expect(await settingsShow(h)).toContain('0 waiting · 0 failed for good');
     await h.pollAndDrain();
-    expect(postsTo(h, h.channel.id).length).toBe(before + 1);
+    expect(postsTo(h, h.channel.id).length).toBe(before + 3);
   });
 });
 
