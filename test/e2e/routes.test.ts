@@ -3,6 +3,7 @@
  * (/settings filter), through the real bot against both fakes.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { zonedParts } from '../../src/community/digest-schedule.js';
 import type { FakeChannel } from '../fakes/discord/index.js';
 import { Permission } from '../fakes/discord/index.js';
 import type { Harness } from './harness.js';
@@ -18,8 +19,14 @@ import {
 
 let h: Harness | undefined;
 afterEach(async () => {
-  await h?.stop();
-  h = undefined;
+  try {
+    // Every payload the bot sent (posts, samples, replies) was one Discord accepts.
+    expect(h?.discord.violations ?? []).toEqual([]);
+    expect(h?.discord.errors ?? []).toEqual([]);
+  } finally {
+    await h?.stop();
+    h = undefined;
+  }
 });
 
 /** Tracking set up (see startTracking) with these extra channels, created before login. */
@@ -148,8 +155,8 @@ describe('/settings route', () => {
     const ids = addGame(s.world, 5, 'Columns', 1);
     await track(h, 'Scott');
     await route(h, 'awards', hall);
-    // Nothing can post yet: the hall and the default both lack Embed Links.
-    const deny = [{ id: h.guild.botRoleId, type: 'role' as const, deny: Permission.EmbedLinks }];
+    // Nothing can post yet: the bot may not send in the hall or the default channel.
+    const deny = [{ id: h.guild.botRoleId, type: 'role' as const, deny: Permission.SendMessages }];
     h.discord.setChannelOverwrites(h.channel.id, deny);
     h.discord.setChannelOverwrites(hall.id, deny);
     s.world.unlock('Scott', ids[0]!, { hardcore: true });
@@ -164,6 +171,47 @@ describe('/settings route', () => {
     s.clock.advance(11 * 60_000);
     await h.bot.dispatcher.drain();
     expect(postsTo(h, hall.id).map(messageText).join('\n')).toMatch(/mastered/i);
+  });
+
+  it('sends failed posts to their route on /settings retry', async () => {
+    const { s, channels } = await startWithChannels('hall-of-fame', 'new-hall');
+    h = s.h;
+    const [hall, newHall] = channels;
+    s.world.addUser({ username: 'Scott' });
+    const ids = addGame(s.world, 14, 'Kid Chameleon', 1);
+    await track(h, 'Scott');
+    await route(h, 'awards', hall);
+    h.discord.removeChannel(hall.id);
+    s.world.unlock('Scott', ids[0]!, { hardcore: true });
+    await h.pollAndDrain();
+    expect(await settingsShow(h)).toContain('1 failed for good');
+    await route(h, 'awards', newHall);
+    const retry = await h.slash(h.admin, 'settings', { subcommand: 'retry' });
+    expect(retry.content).toContain('1 failed announcement will be sent again');
+    await h.bot.dispatcher.drain();
+    expect(postsTo(h, newHall.id).map(messageText).join('\n')).toMatch(/mastered/i);
+    expect(postsTo(h, h.channel.id).map(announcedAchievementIds)).toEqual([[ids[0]]]);
+  });
+
+  it('sends the weekly digest to its route rather than the channel given to /digest', async () => {
+    const { s, channels } = await startWithChannels('digest', 'weekly');
+    h = s.h;
+    const [digest, weekly] = channels;
+    const zone = 'UTC';
+    const target = s.clock.now().getTime() + 60 * 60_000;
+    const p = zonedParts(target, zone);
+    const weekday = new Date(Date.UTC(p.year, p.month - 1, p.day)).getUTCDay();
+    const slotMs = target - (p.minute * 60_000 + p.second * 1000 + (target % 1000));
+    await h.slash(h.admin, 'digest', {
+      subcommand: 'on',
+      options: { channel: digest.id, weekday, hour: p.hour, timezone: zone },
+    });
+    await route(h, 'digest', weekly);
+    s.clock.advance(slotMs - s.clock.now().getTime() + 20 * 60_000);
+    await h.bot.community.tick();
+    await h.bot.dispatcher.drain();
+    expect(postsTo(h, weekly.id).map((m) => m.embeds[0]?.title)).toEqual(['📰 Weekly digest']);
+    expect(postsTo(h, digest.id)).toEqual([]);
   });
 
   it('refuses a route to a channel where the bot can’t embed, naming the permission, and changes nothing', async () => {
