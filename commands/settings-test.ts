@@ -30,7 +30,11 @@ export async function testPosts(
   const source: SampleSource = {
     unlock,
     user: unlock ?? tracked[0] ?? null,
-    placeholders: { user: post.t('test.sampleUser'), game: post.t('test.sampleGame') },
+    placeholders: {
+      user: post.t('test.sampleUser'),
+      game: post.t('test.sampleGame'),
+      achievement: post.t('test.sampleAchievement'),
+    },
     now,
   };
   const lines: { kind: RouteKind; channelId: string | null; outcome: TestOutcome }[] = [];

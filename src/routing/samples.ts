@@ -16,7 +16,7 @@ export interface SampleSource {
   unlock: PeriodUnlock | null;
   user: { ulid: string; displayName: string } | null;
   /** Placeholder names in the server's language, for a server with nobody tracked yet. */
-  placeholders: { user: string; game: string };
+  placeholders: { user: string; game: string; achievement: string };
   now: Date;
 }
 
@@ -55,7 +55,7 @@ export function sampleUnlock(source: SampleSource): UnlockPayload {
     kind: 'unlock',
     achievement: {
       id: unlock?.achievementId ?? 0,
-      title: unlock?.title ?? source.placeholders.game,
+      title: unlock?.title ?? source.placeholders.achievement,
       description: '',
       points: unlock?.points ?? 0,
       retroPoints: unlock?.points ?? 0,

@@ -255,7 +255,7 @@ describe('/settings route', () => {
         locale: 'fr',
       })
       .waitForReply(10_000);
-    expect(reply.content).toContain('Route définie : **Récompenses (battu, complété, maîtrisé)**');
+    expect(reply.content).toContain('Route définie : **Récompenses (terminé, complété, maîtrisé)**');
   });
 });
 
@@ -471,5 +471,24 @@ describe('progress milestones', () => {
       '📈 **Scott** has passed 50% of **Shining Force** (hardcore): 2/4 achievements.',
     ]);
     expect(milestoneTexts(h, h.channel.id)).toEqual([]);
+  });
+});
+
+describe('/settings test on a new server', () => {
+  it('posts placeholder samples in the server’s language and answers in the invoker’s', async () => {
+    const s = await startTracking({
+      beforeLogin: (_discord, base) => {
+        base.guild.preferredLocale = 'de';
+      },
+    });
+    h = s.h;
+    const reply = await h.slash(h.admin, 'settings', { subcommand: 'test' });
+    expect(reply.embeds[0]?.description).toContain(`**Unlocks** → <#${h.channel.id}>: ✅ posted`);
+    const [unlock, award] = postsTo(h, h.channel.id).map(messageText);
+    expect(unlock).toContain('🧪 **Testbeitrag** (Freischaltungen)');
+    expect(unlock).toContain('Beispielspieler');
+    expect(unlock).toContain('Beispiel-Achievement');
+    expect(award).toContain('🧪 **Testbeitrag** (Auszeichnungen (durchgespielt, abgeschlossen, gemeistert))');
+    expect(await settingsShow(h)).toContain('0 waiting · 0 failed for good');
   });
 });

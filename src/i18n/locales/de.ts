@@ -175,7 +175,7 @@ export const de: Catalogue = {
 
   // Routes, filters, milestones and the test post (issue 20: /settings route|filter|test)
   'route.kind.unlocks': 'Freischaltungen',
-  'route.kind.awards': 'Auszeichnungen (beaten, completed, mastered)',
+  'route.kind.awards': 'Auszeichnungen (durchgespielt, abgeschlossen, gemeistert)',
   'route.kind.milestones': 'Fortschritts-Meilensteine',
   'route.kind.digest': 'Wochenrückblick',
   'route.kind.aotw': 'Achievement der Woche',
@@ -222,4 +222,5 @@ export const de: Catalogue = {
   'test.nothingOn': 'Auf diesem Server ist nichts zum Posten eingeschaltet.',
   'test.sampleUser': 'Beispielspieler',
   'test.sampleGame': 'Beispielspiel',
+  'test.sampleAchievement': 'Beispiel-Achievement',
 };

@@ -236,4 +236,5 @@ export const en = {
   'test.nothingOn': 'Nothing is switched on to be posted on this server.',
   'test.sampleUser': 'Sample player',
   'test.sampleGame': 'Sample game',
+  'test.sampleAchievement': 'Sample achievement',
 } as const;

@@ -189,7 +189,7 @@ export const es: Catalogue = {
 
   // Routes, filters, milestones and the test post (issue 20: /settings route|filter|test)
   'route.kind.unlocks': 'Desbloqueos',
-  'route.kind.awards': 'Premios (superado, completado, masterizado)',
+  'route.kind.awards': 'Premios (superado, completado, dominado)',
   'route.kind.milestones': 'Hitos de progreso',
   'route.kind.digest': 'Resumen semanal',
   'route.kind.aotw': 'Logro de la Semana',
@@ -238,4 +238,5 @@ export const es: Catalogue = {
   'test.nothingOn': 'No hay nada activado para publicar en este servidor.',
   'test.sampleUser': 'Jugador de ejemplo',
   'test.sampleGame': 'Juego de ejemplo',
+  'test.sampleAchievement': 'Logro de ejemplo',
 };

@@ -188,7 +188,7 @@ export const fr: Catalogue = {
 
   // Routes, filters, milestones and the test post (issue 20: /settings route|filter|test)
   'route.kind.unlocks': 'Déblocages',
-  'route.kind.awards': 'Récompenses (battu, complété, maîtrisé)',
+  'route.kind.awards': 'Récompenses (terminé, complété, maîtrisé)',
   'route.kind.milestones': 'Paliers de progression',
   'route.kind.digest': 'Résumé hebdomadaire',
   'route.kind.aotw': 'Succès de la semaine',
@@ -236,4 +236,5 @@ export const fr: Catalogue = {
   'test.nothingOn': 'Rien n’est activé pour être publié sur ce serveur.',
   'test.sampleUser': 'Joueur d’exemple',
   'test.sampleGame': 'Jeu d’exemple',
+  'test.sampleAchievement': 'Succès d’exemple',
 };

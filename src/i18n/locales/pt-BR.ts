@@ -239,4 +239,5 @@ export const ptBR: Catalogue = {
   'test.nothingOn': 'Nada está ativado para ser publicado neste servidor.',
   'test.sampleUser': 'Jogador de exemplo',
   'test.sampleGame': 'Jogo de exemplo',
+  'test.sampleAchievement': 'Conquista de exemplo',
 };
