@@ -4,8 +4,10 @@
  * - A line is passed ONCE per (user, game, mode), ever: every line found passed is recorded
  *   (posted or not), so a set revision that drops the user back under a line and over it again,
  *   or a guild turning milestones on later, never posts it (again).
- * - A line's time is the unlock that passed it; a guild gets the post only when that unlock came
- *   after it started tracking the user (progress made before tracking is never posted).
+ * - A line is posted only when the unlock that passed it is new in this poll and came after the
+ *   guild started tracking the user: progress made before tracking is never posted, nor a line
+ *   found passed long after the fact (an unlock from before this feature recorded lines, a set
+ *   revision that removed achievements): those are recorded silently.
  * - One post per poll and game: the highest new line (a burst 0 -> 80% says "75%" once), and none
  *   when the set is now complete in that mode (the award post says it better).
  * - The mode follows the guild's filters: hardcore-only guilds count hardcore unlocks; others
@@ -32,6 +34,11 @@ export interface MilestoneMark {
   at: number;
 }
 
+interface Passing extends MilestoneMark {
+  /** The unlock that passed it is new in this poll. */
+  fresh: boolean;
+}
+
 /** `${hardcore ? 1 : 0}:${percent}`, the key of a recorded line. */
 export function milestoneKey(hardcore: boolean, percent: number): string {
   return `${hardcore ? 1 : 0}:${percent}`;
@@ -52,16 +59,21 @@ export interface MilestoneInput {
 export function planMilestones(input: MilestoneInput): { rows: OutboxInput[]; marks: MilestoneMark[] } {
   const total = input.game.achievements.length;
   if (total === 0) return { rows: [], marks: [] };
-  const marks: MilestoneMark[] = [];
+  const passings: Passing[] = [];
   const counts = new Map<boolean, number>();
   for (const hardcore of [false, true]) {
-    const times = unlockTimes(input, hardcore);
-    counts.set(hardcore, times.length);
+    const unlocks = unlocksInOrder(input, hardcore);
+    // A hardcore line moves with hardcore unlocks (upgrades included); an either-mode line with first unlocks.
+    const fresh = new Set(
+      input.detection.unlocks
+        .filter((u) => (hardcore ? u.hardcore : !u.upgrade))
+        .map((u) => u.achievement.id),
+    );
+    counts.set(hardcore, unlocks.length);
     for (const percent of MILESTONE_PERCENTS) {
-      const need = Math.ceil((total * percent) / 100);
-      const at = times[need - 1];
-      if (at !== undefined && !input.passed.has(milestoneKey(hardcore, percent))) {
-        marks.push({ hardcore, percent, at });
+      const crossing = unlocks[Math.ceil((total * percent) / 100) - 1];
+      if (crossing !== undefined && !input.passed.has(milestoneKey(hardcore, percent))) {
+        passings.push({ hardcore, percent, at: crossing.at, fresh: fresh.has(crossing.id) });
       }
     }
   }
@@ -72,8 +84,8 @@ export function planMilestones(input: MilestoneInput): { rows: OutboxInput[]; ma
     const earned = counts.get(hardcore) ?? 0;
     if (earned >= total) continue;
     const start = input.trackingStart(subscription);
-    const best = marks
-      .filter((mark) => mark.hardcore === hardcore && mark.at >= start)
+    const best = passings
+      .filter((p) => p.hardcore === hardcore && p.fresh && p.at >= start)
       .sort((a, b) => b.percent - a.percent)[0];
     const channelId = resolveChannel('milestones', {
       routes: subscription.routes ?? {},
@@ -88,19 +100,19 @@ export function planMilestones(input: MilestoneInput): { rows: OutboxInput[]; ma
     };
     rows.push({ guildId: subscription.guildId, channelId, payload });
   }
-  return { rows, marks };
+  return { rows, marks: passings.map(({ hardcore, percent, at }) => ({ hardcore, percent, at })) };
 }
 
-/** The user's unlock times (epoch ms, oldest first) of the achievements in the current set. */
-function unlockTimes(input: MilestoneInput, hardcore: boolean): number[] {
-  const times: number[] = [];
+/** The user's unlocks (epoch ms, oldest first) of the achievements in the current set. */
+function unlocksInOrder(input: MilestoneInput, hardcore: boolean): { id: number; at: number }[] {
+  const unlocks: { id: number; at: number }[] = [];
   for (const achievement of input.game.achievements) {
     const earned = input.detection.nextState.earned.get(achievement.id);
     if (!earned) continue;
     const at = hardcore ? earned.hardcoreAt : minOf(earned.softcoreAt, earned.hardcoreAt);
-    if (at !== null) times.push(at);
+    if (at !== null) unlocks.push({ id: achievement.id, at });
   }
-  return times.sort((a, b) => a - b);
+  return unlocks.sort((a, b) => a.at - b.at || a.id - b.id);
 }
 
 function minOf(a: number | null, b: number | null): number | null {

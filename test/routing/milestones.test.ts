@@ -7,16 +7,20 @@ import { type AchievementSpec, at, game, subscription, USER } from '../tracking/
 
 const NOW = at(600);
 
+/** 8 achievements, the first ones earned (softcore) at the given minutes. */
+function specsAt(earnedAt: (number | undefined)[]): AchievementSpec[] {
+  return Array.from({ length: 8 }, (_, i) => {
+    const minute = earnedAt[i];
+    return minute === undefined ? { id: i + 1 } : { id: i + 1, soft: minute };
+  });
+}
+
 /** Milestone posts for one guild tracking since minute `since`, with 8 achievements earned at the given minutes. */
 function plan(
   earnedAt: (number | undefined)[],
   options: { since?: number; passed?: string[]; hardcoreOnly?: boolean } = {},
 ) {
-  const specs: AchievementSpec[] = Array.from({ length: 8 }, (_, i) => {
-    const minute = earnedAt[i];
-    return minute === undefined ? { id: i + 1 } : { id: i + 1, soft: minute };
-  });
-  const progress = game(specs);
+  const progress = game(specsAt(earnedAt));
   const detection = detectGameChanges(null, progress, NOW);
   const sub = {
     ...subscription('g1', options.since ?? 0),
@@ -58,6 +62,34 @@ describe('planMilestones', () => {
       [],
     );
     expect(plan([1, 2, 3, 4, 5, 6, 7, 8]).rows).toEqual([]);
+  });
+
+  it('records silently a line passed by an unlock seen in an earlier poll', () => {
+    const before = detectGameChanges(null, game(specsAt([1, 2, 3])), NOW).nextState;
+    // The 4th unlock (50%) is new; the 25% line was passed by an unlock stored before.
+    const progress = game(specsAt([1, 2, 3, 4]));
+    const detection = detectGameChanges(before, progress, NOW);
+    const result = planMilestones({
+      detection,
+      game: progress,
+      base: payloadBase(USER, progress),
+      subscriptions: [{ ...subscription('g1', 0), milestones: true }],
+      passed: new Set(),
+      trackingStart,
+    });
+    expect(percents(result)).toEqual([50]);
+    expect(result.marks.map((m) => m.percent)).toEqual([25, 50]);
+    // Nothing new at all (e.g. the game re-read for a pending award): nothing posted, lines recorded.
+    const again = planMilestones({
+      detection: detectGameChanges(before, game(specsAt([1, 2, 3])), NOW),
+      game: game(specsAt([1, 2, 3])),
+      base: payloadBase(USER, progress),
+      subscriptions: [{ ...subscription('g1', 0), milestones: true }],
+      passed: new Set(),
+      trackingStart,
+    });
+    expect(again.rows).toEqual([]);
+    expect(again.marks.map((m) => m.percent)).toEqual([25]);
   });
 
   it('counts hardcore unlocks only for a hardcore-only guild', () => {
