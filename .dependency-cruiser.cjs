@@ -3,6 +3,7 @@
  *
  *   util, log, config, version   the ground floor: no project imports but each other
  *   domain/                      the domain's own types (payloads, detections, subscriptions)
+ *   i18n/                        the message catalogue and locale choice: imports only the ground floor
  *   ra/                          RetroAchievements: HTTP client, rate gate, normalize, media
  *   store/                       SQLite: the only place that writes SQL
  *   render/                      pure: data in, Discord payloads out (no store, no network)
@@ -12,7 +13,9 @@
  */
 const LOWER = '^src/(ra|store|domain)/';
 const GROUND = '^src/(util/|log\\.ts$|config\\.ts$|version\\.ts$)';
-const HIGHER = '^(src/(tracking|community|catalogue|render|discord|metrics)/|commands/|src/[^/]+\\.ts$)';
+// Every other folder of src/ is a feature (tracking, community, catalogue, routing, metrics, ...),
+// render/ or the Discord shell: higher floors, whatever new one is added.
+const HIGHER = '^(src/(?!(ra|store|domain|util|i18n)/)[^/]+/|commands/|src/[^/]+\\.ts$)';
 
 module.exports = {
   forbidden: [
@@ -47,12 +50,20 @@ module.exports = {
       to: { path: '^(src|commands)/', pathNot: GROUND },
     },
     {
+      name: 'i18n-stands-alone',
+      severity: 'error',
+      comment:
+        'i18n/ holds the catalogue and locale rules; render/ and commands/ import it, it imports no floor but the ground.',
+      from: { path: '^src/i18n/' },
+      to: { path: '^(src|commands)/', pathNot: `${GROUND}|^src/i18n/` },
+    },
+    {
       name: 'render-is-pure',
       severity: 'error',
       comment: 'render/ turns data into payloads: no database, no network, no Discord client, no features.',
       from: { path: '^src/render/' },
       to: {
-        path: '^(src/(store|tracking|community|catalogue|discord|metrics)/|src/ra/(client|gate|lanes|media)|commands/)',
+        path: '^(src/(?!(ra|domain|util|i18n|render)/)[^/]+/|src/ra/(client|gate|lanes|media)|commands/)',
       },
     },
     {

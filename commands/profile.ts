@@ -4,6 +4,7 @@ import type { Command, CommandContext } from '../src/discord/command.js';
 import type { UserAwards, UserSummary } from '../src/ra/types.js';
 import { renderProfileCard } from '../src/render/profile.js';
 import { TtlCache } from '../src/util/ttl-cache.js';
+import { replyMessages } from './shared/locale.js';
 import { userChoices, userOption, userOrLink } from './shared/who.js';
 
 /** A card is at most this old: RA's summary is heavy (rank per call), so repeats are served from here. */
@@ -51,6 +52,7 @@ export function createProfileCommand(): Command {
         summary,
         awards,
         urls: ctx.urls,
+        messages: replyMessages(interaction, ctx),
         linkedMemberId: member,
       }),
       allowedMentions: { parse: [] },

@@ -7,10 +7,14 @@ import {
 } from 'discord.js';
 import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
 import { renderSettings } from '../src/render/admin.js';
+import { renderRoutesEmbed } from '../src/render/routes.js';
 import { botAccount, renderSpeedEmbed } from '../src/render/speed.js';
 import { GAME_FAILING_WARN_MS } from '../src/tracking/poller.js';
 import { membersSettings } from './settings-members.js';
+import { filterSubcommand, routeSubcommand, setFilters, setRoute } from './settings-route.js';
+import { testPosts } from './settings-test.js';
 import { requireAnnounceChannel, requireGuild, requireManager } from './shared/guards.js';
+import { replyMessages } from './shared/locale.js';
 
 /** `/settings retry` sends again what failed this recently. */
 const RETRY_WINDOW_MS = 7 * 24 * 60 * 60_000;
@@ -51,7 +55,15 @@ const data = new SlashCommandBuilder()
       .addBooleanOption((o) =>
         o.setName('awards').setDescription('Announce beaten/completed/mastered awards'),
       )
-      .addBooleanOption((o) => o.setName('softcore').setDescription('Also announce softcore unlocks')),
+      .addBooleanOption((o) => o.setName('softcore').setDescription('Also announce softcore unlocks'))
+      .addBooleanOption((o) =>
+        o.setName('milestones').setDescription('Announce 25%, 50% and 75% of a set (off by default)'),
+      ),
+  )
+  .addSubcommand(routeSubcommand)
+  .addSubcommand(filterSubcommand)
+  .addSubcommand((sub) =>
+    sub.setName('test').setDescription('Post a marked sample of each enabled kind where it would go'),
   )
   .addSubcommand((sub) =>
     sub
@@ -104,9 +116,27 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
     };
     const updated = ctx.store.updateGuildSettings(guild.id, patch, now);
     const onOff = (v: boolean) => (v ? 'on' : 'off');
+    const milestones = interaction.options.getBoolean('milestones') ?? undefined;
+    const m = replyMessages(interaction, ctx);
+    const filters =
+      milestones === undefined
+        ? ctx.store.routes.filters(guild.id)
+        : ctx.store.routes.updateFilters(guild.id, { milestones }, now);
     await interaction.editReply(
-      `Announcements: unlocks **${onOff(updated.announceUnlocks)}**, awards **${onOff(updated.announceAwards)}**, softcore unlocks **${onOff(updated.announceSoftcore)}**.`,
+      `Announcements: unlocks **${onOff(updated.announceUnlocks)}**, awards **${onOff(updated.announceAwards)}**, softcore unlocks **${onOff(updated.announceSoftcore)}**.\n${m.t('routes.milestones')}: **${filters.milestones ? m.t('routes.milestonesOn') : m.t('routes.milestonesOff')}**`,
     );
+    return;
+  }
+  if (sub === 'route') {
+    await interaction.editReply(await setRoute(interaction, ctx, guild, replyMessages(interaction, ctx)));
+    return;
+  }
+  if (sub === 'test') {
+    await interaction.editReply({ embeds: [await testPosts(interaction, ctx, guild)] });
+    return;
+  }
+  if (sub === 'filter') {
+    await interaction.editReply(setFilters(interaction, ctx, guild.id, replyMessages(interaction, ctx)));
     return;
   }
   if (sub === 'members') {
@@ -136,8 +166,18 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
         failingGames: ctx.store.gameFailuresOf(guild.id, now.getTime() - GAME_FAILING_WARN_MS),
       }),
       speedEmbed(ctx, guild.id, tracked, now),
+      routesEmbed(interaction, ctx, guild.id),
     ],
   });
+}
+
+/** Issue 20's routes, unlock filters and milestones switch. */
+function routesEmbed(interaction: ChatInputCommandInteraction, ctx: CommandContext, guildId: string) {
+  const { milestones, ...filters } = ctx.store.routes.filters(guildId);
+  return renderRoutesEmbed(
+    { routes: ctx.store.routes.routes(guildId), filters, milestones },
+    replyMessages(interaction, ctx),
+  );
 }
 
 /** Unlock-to-post over 24 hours, how often this server's users are polled, who is watched. */

@@ -118,6 +118,7 @@ async function assemble(config: Config, logger: Logger, now: () => Date, overrid
     logger,
     now,
     rest: discord.client.rest,
+    guildLocale: (guildId) => discord.client.guilds.cache.get(guildId)?.preferredLocale,
     urls,
     observer: observability.dispatchObserver,
   });

@@ -88,7 +88,8 @@ export function createAotwService(options: AotwServiceOptions) {
     const { unlocks: _unlocks, ...shown } = current;
     const posts = store.community.guildsWithAotw().map((guild) => ({
       guildId: guild.guildId,
-      channelId: guild.aotwChannelId!,
+      // An aotw route (/settings route aotw) wins over the channel given to /aotw.
+      channelId: store.routes.routes(guild.guildId).aotw ?? guild.aotwChannelId!,
       kind: 'aotw' as const,
       payload: { version: 1, kind: 'aotw', aotw: shown } satisfies AotwPayload,
     }));

@@ -65,12 +65,9 @@ export function queueDueDigests(
       const window = dueDigest(schedule, guild.digestLastPeriod, now.getTime());
       if (window === null) continue;
       const payload = buildDigest(store, guild.guildId, window, schedule.timeZone);
-      const post = {
-        guildId: guild.guildId,
-        channelId: schedule.channelId,
-        kind: 'digest' as const,
-        payload,
-      };
+      // A digest route (/settings route digest) wins over the channel given to /digest.
+      const channelId = store.routes.routes(guild.guildId).digest ?? schedule.channelId;
+      const post = { guildId: guild.guildId, channelId, kind: 'digest' as const, payload };
       if (store.community.queueDigest(guild.guildId, window.to, post, now)) queued++;
     } catch (error) {
       failed(guild.guildId, error);

@@ -80,7 +80,7 @@ export function createAnnouncementExtras(options: ExtrasOptions): AnnouncementEx
         if (payload.kind === 'award') {
           const milestone = milestones.get(awardKey(payload));
           if (milestone) payload.award.milestone = milestone;
-        } else if (aotw !== null) {
+        } else if (aotw !== null && payload.kind !== 'milestone') {
           const list = payload.kind === 'unlock' ? [payload.achievement] : payload.achievements;
           for (const a of list) {
             // RA counts AotW unlocks from its start: an older (backdated) unlock isn't one.

@@ -5,6 +5,7 @@
  * an upgrade of the renderer. Keep changes additive; bump `PAYLOAD_VERSION` on a breaking one.
  */
 import type { AchievementType, AwardKind } from '../ra/types.js';
+import type { Routes, UnlockFilters } from './routing.js';
 
 /** Rows written by an older/newer build carry their version so a renderer can refuse them. */
 export const PAYLOAD_VERSION = 1;
@@ -115,9 +116,29 @@ export interface AwardMilestone {
   year: number;
 }
 
-export type AnnouncementPayload = UnlockPayload | UnlockBundlePayload | AwardPayload;
+/** A tracked user passed 25%, 50% or 75% of a game's set (issue 20; posted once per line, ever). */
+export interface MilestonePayload extends PayloadBase {
+  kind: 'milestone';
+  milestone: {
+    percent: number;
+    /** Counted in hardcore (the guild posts hardcore only), else in either mode. */
+    hardcore: boolean;
+    /** Achievements earned in that mode, of `total` in the set, right after the change. */
+    earned: number;
+    total: number;
+    /** ISO 8601: the unlock that passed the line. */
+    at: string;
+  };
+}
+
+export type AnnouncementPayload = UnlockPayload | UnlockBundlePayload | AwardPayload | MilestonePayload;
 export type AnnouncementKind = AnnouncementPayload['kind'];
-export const ANNOUNCEMENT_KINDS: readonly AnnouncementKind[] = ['unlock', 'unlock-bundle', 'award'];
+export const ANNOUNCEMENT_KINDS: readonly AnnouncementKind[] = [
+  'unlock',
+  'unlock-bundle',
+  'award',
+  'milestone',
+];
 
 /** A guild's announcement switches (guild_settings). */
 export interface AnnounceToggles {
@@ -135,6 +156,12 @@ export interface Subscription {
   /** Epoch ms; events older than this are never announced to this guild. */
   trackedSince: number;
   toggles: AnnounceToggles;
+  /** The guild's per-kind channels (issue 20); a routed kind ignores `channelId`. */
+  routes?: Routes;
+  /** Which unlocks the guild posts (issue 20); awards are never filtered. */
+  filters?: UnlockFilters;
+  /** The guild posts progress milestones (issue 20; off by default). */
+  milestones?: boolean;
 }
 
 /** One outbox row to write; the store adds the id, nonce, status and timestamps. */

@@ -25,7 +25,8 @@ export interface BotMetrics {
 /** The newest unlock (or the award) an announcement is about, epoch ms; null if unreadable. */
 export function announcedAt(row: Pick<OutboxRow, 'payload'>): number | null {
   const payload = parseAnnouncementPayload(row.payload);
-  if (payload === null) return null;
+  // A milestone repeats the time of the unlock that passed it: counting it would count that unlock twice.
+  if (payload === null || payload.kind === 'milestone') return null;
   const dates =
     payload.kind === 'award'
       ? [payload.award.at]

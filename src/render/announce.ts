@@ -13,15 +13,14 @@ import type {
   UnlockBundlePayload,
   UnlockPayload,
 } from '../domain/announcements.js';
+import { type Messages, messagesFor } from '../i18n/index.js';
 import { isHardcoreAward } from '../ra/types.js';
 import type { RaUrls } from '../ra/urls.js';
+import { renderMilestone } from './milestone.js';
 import {
   AWARD_COLORS,
   AWARD_EMOJI,
-  AWARD_LABELS,
-  AWARD_VERBS,
   discordTimestamp,
-  formatCount,
   formatPercent,
   formatRarity,
   humanizeDuration,
@@ -51,73 +50,83 @@ export interface AnnouncementOptions {
   maxListed?: number;
   /** The linked Discord member, named beside the RA name (a mention the post never pings). */
   memberId?: string | null;
+  /** The server's language (default English). */
+  messages?: Messages;
 }
 
-const FOOTER = 'RetroAchievements';
-const AOTW_MARK = '⭐ Achievement of the Week';
+const ENGLISH = messagesFor('en-US');
 
 // ---------------------------------------------------------------------------------------------
 // Shared pieces
 // ---------------------------------------------------------------------------------------------
 
-function author(payload: PayloadBase, urls: RaUrls, suffix: string): NonNullable<APIEmbed['author']> {
-  const name = plainText(payload.user.displayName, EMBED_LIMITS.authorName - suffix.length, 'Someone');
+/** The author line: the name, fitted so `sentence` (e.g. "{{name}} unlocked an achievement") stays whole. */
+function author(
+  payload: PayloadBase,
+  urls: RaUrls,
+  m: Messages,
+  sentence: (name: string) => string = (name) => name,
+): NonNullable<APIEmbed['author']> {
+  const room = EMBED_LIMITS.authorName - sentence('').length;
+  const name = plainText(payload.user.displayName, room, m.t('common.someone'));
   return {
-    name: `${name}${suffix}`,
+    name: sentence(name),
     icon_url: urls.avatar(payload.user.userPic || payload.user.displayName),
     url: urls.userById(payload.user.ulid),
   };
 }
 
-function gameLink(payload: PayloadBase, urls: RaUrls, titleMax = 150): string {
+function gameLink(payload: PayloadBase, urls: RaUrls, m: Messages, titleMax = 150): string {
   const title = safeText(payload.game.title, titleMax, {
     singleLine: true,
-    fallback: `Game ${payload.game.id}`,
+    fallback: m.t('common.game', { id: payload.game.id }),
   });
   return `[**${title}**](${urls.game(payload.game.id)})`;
 }
 
-function consoleName(payload: PayloadBase): string {
-  return safeText(payload.game.consoleName, 60, { singleLine: true, fallback: 'Unknown console' });
+function consoleName(payload: PayloadBase, m: Messages): string {
+  return safeText(payload.game.consoleName, 60, { singleLine: true, fallback: m.t('common.unknownConsole') });
 }
 
 /** `▰▰▱▱ 12/23 · 52% (hardcore 10/23)` plus the points held, after the announced change. */
-function progressValue(progress: PayloadProgress, game: PayloadBase['game']): string {
+function progressValue(progress: PayloadProgress, game: PayloadBase['game'], m: Messages): string {
   const total = game.numAchievements;
-  if (!(total > 0)) return 'No achievements in this set';
+  if (!(total > 0)) return m.t('announce.noSet');
   const earned = progress.numAwardedToUser;
   const hardcore = progress.numAwardedToUserHardcore;
   const lines = [
-    `${progressBar(earned / total)} ${formatCount(earned)}/${formatCount(total)} · ${formatPercent(earned, total)}` +
-      (hardcore > 0 ? ` (hardcore ${formatCount(hardcore)}/${formatCount(total)})` : ''),
+    `${progressBar(earned / total)} ${m.count(earned)}/${m.count(total)} · ${formatPercent(earned, total, m)}` +
+      (hardcore > 0 ? m.t('announce.progressHardcore', { earned: hardcore, total }) : ''),
   ];
   if (game.totalPoints > 0) {
     lines.push(
-      `${formatCount(progress.pointsEarned)}/${formatCount(game.totalPoints)} points` +
+      m.t('announce.pointsProgress', { earned: progress.pointsEarned, total: game.totalPoints }) +
         (progress.pointsEarnedHardcore > 0
-          ? ` (hardcore ${formatCount(progress.pointsEarnedHardcore)})`
+          ? m.t('announce.pointsHardcore', { points: progress.pointsEarnedHardcore })
           : ''),
     );
   }
   return lines.join('\n');
 }
 
-function modeOf(a: PayloadAchievement): 'hardcore' | 'softcore' | 'upgraded to hardcore' {
-  if (a.upgrade) return 'upgraded to hardcore';
+type Mode = 'hardcore' | 'softcore' | 'upgraded';
+
+function modeOf(a: PayloadAchievement): Mode {
+  if (a.upgrade) return 'upgraded';
   return a.hardcore ? 'hardcore' : 'softcore';
 }
 
-function pointsText(points: number): string {
-  return `${formatCount(points)} point${points === 1 ? '' : 's'}`;
+function pointsText(points: number, m: Messages): string {
+  return m.t('announce.points', { count: points });
 }
 
 /** `3.2% of players (1.1% hardcore)`; null when the player count is unknown. */
-function rarityText(a: PayloadAchievement): string | null {
+function rarityText(a: PayloadAchievement, m: Messages): string | null {
   const players = a.numDistinctPlayers;
-  const all = formatRarity(a.numAwarded, players);
+  const all = formatRarity(a.numAwarded, players, m);
   if (!all) return null;
-  const hardcore = formatRarity(a.numAwardedHardcore, players);
-  return `${all} of players${hardcore ? ` (${hardcore} hardcore)` : ''}`;
+  const hardcore = formatRarity(a.numAwardedHardcore, players, m);
+  return hardcore ? m.t('announce.rarityHardcore', { all, hardcore }) : m.t('announce.rarity', { all });
 }
 
 function isoOrUndefined(iso: string | null | undefined): string | undefined {
@@ -125,44 +134,46 @@ function isoOrUndefined(iso: string | null | undefined): string | undefined {
 }
 
 /** The user's avatar-free plain name for running text (content, descriptions). */
-function boldName(payload: PayloadBase, max = 64): string {
-  return `**${safeText(payload.user.displayName, max, { singleLine: true, fallback: 'Someone' })}**`;
+function boldName(payload: PayloadBase, m: Messages, max = 64): string {
+  return `**${safeText(payload.user.displayName, max, { singleLine: true, fallback: m.t('common.someone') })}**`;
 }
 
 // ---------------------------------------------------------------------------------------------
 // One unlock
 // ---------------------------------------------------------------------------------------------
 
-function renderUnlock(payload: UnlockPayload, urls: RaUrls): AnnouncementMessage {
+function renderUnlock(payload: UnlockPayload, urls: RaUrls, m: Messages): AnnouncementMessage {
   const a = payload.achievement;
   const mode = modeOf(a);
   const description = safeText(a.description, 1000);
   const fields: NonNullable<APIEmbed['fields']> = [
     {
-      name: 'Points',
-      value: `**${pointsText(a.points)}**\n${formatCount(a.retroPoints)} RetroPoints`,
+      name: m.t('announce.fieldPoints'),
+      value: `**${pointsText(a.points, m)}**\n${m.t('announce.retroPoints', { points: a.retroPoints })}`,
       inline: true,
     },
-    {
-      name: 'Mode',
-      value: mode === 'softcore' ? 'Softcore' : mode === 'hardcore' ? 'Hardcore' : 'Upgraded to hardcore',
-      inline: true,
-    },
+    { name: m.t('announce.fieldMode'), value: m.t(`announce.modeTitle.${mode}`), inline: true },
   ];
-  const rarity = rarityText(a);
-  if (rarity) fields.push({ name: 'Rarity', value: rarity, inline: true });
-  if (a.aotw) fields.push({ name: AOTW_MARK, value: 'This week’s Achievement of the Week!', inline: true });
-  fields.push({ name: 'Progress', value: progressValue(payload.progress, payload.game) });
+  const rarity = rarityText(a, m);
+  if (rarity) fields.push({ name: m.t('announce.fieldRarity'), value: rarity, inline: true });
+  if (a.aotw) fields.push({ name: m.t('announce.aotw'), value: m.t('announce.aotwValue'), inline: true });
+  fields.push({
+    name: m.t('announce.fieldProgress'),
+    value: progressValue(payload.progress, payload.game, m),
+  });
 
   const embed: APIEmbed = {
-    author: author(payload, urls, ' unlocked an achievement'),
-    title: safeText(a.title, EMBED_LIMITS.title, { singleLine: true, fallback: `Achievement ${a.id}` }),
+    author: author(payload, urls, m, (name) => m.t('announce.unlockedOne', { name })),
+    title: safeText(a.title, EMBED_LIMITS.title, {
+      singleLine: true,
+      fallback: m.t('common.achievement', { id: a.id }),
+    }),
     url: urls.achievement(a.id),
-    description: `${description ? `${description}\n\n` : ''}${gameLink(payload, urls)} · ${consoleName(payload)}`,
+    description: `${description ? `${description}\n\n` : ''}${gameLink(payload, urls, m)} · ${consoleName(payload, m)}`,
     thumbnail: { url: urls.badge(a.badgeName) },
     color: a.hardcore ? UNLOCK_COLORS.hardcore : UNLOCK_COLORS.softcore,
     fields,
-    footer: { text: FOOTER },
+    footer: { text: m.t('common.retroachievements') },
   };
   const at = isoOrUndefined(a.at);
   if (at) embed.timestamp = at;
@@ -176,15 +187,23 @@ function renderUnlock(payload: UnlockPayload, urls: RaUrls): AnnouncementMessage
 const BUNDLE_TITLE_MAX = 80;
 const BUNDLE_DESCRIPTION_MAX = 100;
 
-function bundleLine(a: PayloadAchievement, urls: RaUrls): string {
-  const title = safeText(a.title, BUNDLE_TITLE_MAX, { singleLine: true, fallback: `Achievement ${a.id}` });
-  const rarity = formatRarity(a.hardcore ? a.numAwardedHardcore : a.numAwarded, a.numDistinctPlayers);
-  const head = `${a.hardcore ? '🏆' : '🔓'} [**${title}**](${urls.achievement(a.id)}) · ${pointsText(a.points)} · ${modeOf(a)}${rarity ? ` · ${rarity}` : ''}${a.aotw ? ` · ${AOTW_MARK}` : ''}`;
+function bundleLine(a: PayloadAchievement, urls: RaUrls, m: Messages): string {
+  const title = safeText(a.title, BUNDLE_TITLE_MAX, {
+    singleLine: true,
+    fallback: m.t('common.achievement', { id: a.id }),
+  });
+  const rarity = formatRarity(a.hardcore ? a.numAwardedHardcore : a.numAwarded, a.numDistinctPlayers, m);
+  const head = `${a.hardcore ? '🏆' : '🔓'} [**${title}**](${urls.achievement(a.id)}) · ${pointsText(a.points, m)} · ${m.t(`announce.mode.${modeOf(a)}`)}${rarity ? ` · ${rarity}` : ''}${a.aotw ? ` · ${m.t('announce.aotw')}` : ''}`;
   const description = safeText(a.description, BUNDLE_DESCRIPTION_MAX, { singleLine: true });
   return description ? `${head}\n*${description}*` : head;
 }
 
-function renderBundle(payload: UnlockBundlePayload, urls: RaUrls, maxListed: number): AnnouncementMessage {
+function renderBundle(
+  payload: UnlockBundlePayload,
+  urls: RaUrls,
+  maxListed: number,
+  m: Messages,
+): AnnouncementMessage {
   const list = payload.achievements;
   const count = list.length;
   const points = list.reduce((sum, a) => sum + a.points, 0);
@@ -196,24 +215,24 @@ function renderBundle(payload: UnlockBundlePayload, urls: RaUrls, maxListed: num
     .reduce<Date | null>((max, d) => (d && (!max || d > max) ? d : max), null);
 
   const embed: APIEmbed = {
-    author: author(payload, urls, ` unlocked ${formatCount(count)} achievement${count === 1 ? '' : 's'}`),
+    author: author(payload, urls, m, (name) => m.t('announce.unlockedMany', { name, count })),
     title: safeText(payload.game.title, EMBED_LIMITS.title, {
       singleLine: true,
-      fallback: `Game ${payload.game.id}`,
+      fallback: m.t('common.game', { id: payload.game.id }),
     }),
     url: urls.game(payload.game.id),
     thumbnail: { url: urls.image(payload.game.imageIcon) },
     color: anyHardcore ? UNLOCK_COLORS.hardcore : UNLOCK_COLORS.softcore,
     fields: [
       {
-        name: 'Earned',
-        value: `**+${pointsText(points)}**${retroPoints > 0 ? ` · +${formatCount(retroPoints)} RetroPoints` : ''}`,
+        name: m.t('announce.fieldEarned'),
+        value: `${m.t('announce.bundleEarned', { points: pointsText(points, m) })}${retroPoints > 0 ? m.t('announce.bundleRetro', { points: retroPoints }) : ''}`,
         inline: true,
       },
-      { name: 'Console', value: consoleName(payload), inline: true },
-      { name: 'Progress', value: progressValue(payload.progress, payload.game) },
+      { name: m.t('announce.fieldConsole'), value: consoleName(payload, m), inline: true },
+      { name: m.t('announce.fieldProgress'), value: progressValue(payload.progress, payload.game, m) },
     ],
-    footer: { text: FOOTER },
+    footer: { text: m.t('common.retroachievements') },
   };
   if (latest) embed.timestamp = latest.toISOString();
 
@@ -221,9 +240,9 @@ function renderBundle(payload: UnlockBundlePayload, urls: RaUrls, maxListed: num
   const budget = Math.min(EMBED_LIMITS.description, EMBED_LIMITS.total - embedLength(embed));
   const listed = list.slice(0, Math.max(1, maxListed));
   embed.description = joinLinesWithin(
-    listed.map((a) => bundleLine(a, urls)),
+    listed.map((a) => bundleLine(a, urls, m)),
     budget,
-    (hidden) => `+${formatCount(hidden)} more`,
+    (hidden) => m.t('common.moreLines', { count: hidden }),
     count - listed.length,
   );
   if (!embed.description) delete embed.description;
@@ -238,28 +257,29 @@ function renderBundle(payload: UnlockBundlePayload, urls: RaUrls, maxListed: num
  * "**Game** mastered by **Name**": passive voice puts the exact award word ("mastered",
  * "completed", "beaten (hardcore)", "beaten (softcore)") in the sentence and reads well for all four.
  */
-function awardSentence(payload: AwardPayload, game: string): string {
-  const again = payload.award.again ? ' again' : '';
-  return `${game} ${AWARD_VERBS[payload.award.kind]}${again} by ${boldName(payload)}`;
+function awardSentence(payload: AwardPayload, game: string, m: Messages): string {
+  const kind = payload.award.kind;
+  const name = boldName(payload, m);
+  return payload.award.again
+    ? m.t(`announce.awardAgain.${kind}`, { game, name })
+    : m.t(`announce.award.${kind}`, { game, name });
 }
 
-const MILESTONE_NOUNS: Readonly<Record<AwardPayload['award']['kind'], string>> = {
-  mastered: 'mastery',
-  completed: 'completion',
-  'beaten-hardcore': 'game beaten',
-  'beaten-softcore': 'game beaten in softcore',
-};
-
-/** `their 37th mastery, 12th this year` (null without counts). */
-function milestoneText(payload: AwardPayload): string | null {
-  const m = payload.award.milestone;
-  if (!m || !(m.count >= 1)) return null;
-  const noun = MILESTONE_NOUNS[payload.award.kind];
-  const year = m.yearCount >= 1 ? `, ${ordinal(m.yearCount)} in ${m.year}` : '';
-  return `their ${ordinal(m.count)} ${noun}${year}`;
+/** `their 37th mastery, 12th in 2024` (null without counts). */
+function milestoneText(payload: AwardPayload, m: Messages): string | null {
+  const mile = payload.award.milestone;
+  if (!mile || !(mile.count >= 1)) return null;
+  const text = m.t(`announce.milestone.${payload.award.kind}`, { nth: ordinal(mile.count, m) });
+  return mile.yearCount >= 1
+    ? m.t('announce.milestoneYear', {
+        milestone: text,
+        nth: ordinal(mile.yearCount, m),
+        year: String(mile.year),
+      })
+    : text;
 }
 
-function renderAward(payload: AwardPayload, urls: RaUrls): AnnouncementMessage {
+function renderAward(payload: AwardPayload, urls: RaUrls, m: Messages): AnnouncementMessage {
   const { award, game, progress } = payload;
   const kind = award.kind;
   const awardedAt = parseIsoDate(award.at);
@@ -269,45 +289,51 @@ function renderAward(payload: AwardPayload, urls: RaUrls): AnnouncementMessage {
   const earned = hardcoreAward ? progress.numAwardedToUserHardcore : progress.numAwardedToUser;
 
   const fields: NonNullable<APIEmbed['fields']> = [
-    { name: 'Award', value: `${AWARD_EMOJI[kind]} ${AWARD_LABELS[kind]}`, inline: true },
     {
-      name: 'Achievements',
-      value: game.numAchievements > 0 ? `${formatCount(earned)}/${formatCount(game.numAchievements)}` : '—',
+      name: m.t('announce.fieldAward'),
+      value: `${AWARD_EMOJI[kind]} ${m.t(`award.label.${kind}`)}`,
       inline: true,
     },
     {
-      name: 'Set',
-      value: `${pointsText(game.totalPoints)} · ${formatCount(game.totalRetroPoints)} RetroPoints`,
+      name: m.t('announce.fieldAchievements'),
+      value: game.numAchievements > 0 ? `${m.count(earned)}/${m.count(game.numAchievements)}` : '—',
+      inline: true,
+    },
+    {
+      name: m.t('announce.fieldSet'),
+      value: `${pointsText(game.totalPoints, m)} · ${m.t('announce.retroPoints', { points: game.totalRetroPoints })}`,
       inline: true,
     },
   ];
-  if (took !== null) fields.push({ name: 'Time taken', value: humanizeDuration(took), inline: true });
+  if (took !== null) {
+    fields.push({ name: m.t('announce.fieldTimeTaken'), value: humanizeDuration(took, m), inline: true });
+  }
   const awardedText = discordTimestamp(awardedAt, 'D');
-  if (awardedText) fields.push({ name: 'Awarded', value: awardedText, inline: true });
+  if (awardedText) fields.push({ name: m.t('announce.fieldAwarded'), value: awardedText, inline: true });
 
-  const milestone = milestoneText(payload);
-  if (milestone) fields.push({ name: 'Milestone', value: milestone, inline: true });
+  const milestone = milestoneText(payload, m);
+  if (milestone) fields.push({ name: m.t('announce.fieldMilestone'), value: milestone, inline: true });
 
+  const label = `${AWARD_EMOJI[kind]} ${m.t(`award.label.${kind}`)}: `;
+  const sentence = awardSentence(payload, gameLink(payload, urls, m), m);
   const embed: APIEmbed = {
-    author: author(payload, urls, ''),
-    title: `${AWARD_EMOJI[kind]} ${AWARD_LABELS[kind]}: ${safeText(game.title, EMBED_LIMITS.title - 32, { singleLine: true, fallback: `Game ${game.id}` })}`,
+    author: author(payload, urls, m),
+    title: `${label}${safeText(game.title, EMBED_LIMITS.title - label.length, { singleLine: true, fallback: m.t('common.game', { id: game.id }) })}`,
     url: urls.game(game.id),
-    description:
-      `${awardSentence(payload, gameLink(payload, urls))}${took !== null ? ` in ${humanizeDuration(took)}` : ''}!\n` +
-      consoleName(payload),
+    description: `${took !== null ? m.t('announce.awardIn', { sentence, duration: humanizeDuration(took, m) }) : m.t('announce.awardDone', { sentence })}\n${consoleName(payload, m)}`,
     color: AWARD_COLORS[kind],
     thumbnail: { url: urls.image(game.imageIcon) },
     fields,
-    footer: { text: FOOTER },
+    footer: { text: m.t('common.retroachievements') },
   };
   // Box art makes an award stand out; without it the icon thumbnail alone will do.
   if (game.imageBoxArt.trim()) embed.image = { url: urls.image(game.imageBoxArt) };
   const at = awardedAt?.toISOString();
   if (at) embed.timestamp = at;
 
-  const plainGame = `**${safeText(game.title, 150, { singleLine: true, fallback: `Game ${game.id}` })}**`;
+  const plainGame = `**${safeText(game.title, 150, { singleLine: true, fallback: m.t('common.game', { id: game.id }) })}**`;
   return {
-    content: `${AWARD_EMOJI[kind]} ${awardSentence(payload, plainGame)}!${milestone ? ` That’s ${milestone}.` : ''}`,
+    content: `${AWARD_EMOJI[kind]} ${m.t('announce.awardDone', { sentence: awardSentence(payload, plainGame, m) })}${milestone ? m.t('announce.thatIs', { milestone }) : ''}`,
     embeds: fitEmbeds([embed]),
   };
 }
@@ -318,22 +344,26 @@ export function renderAnnouncement(
   urls: RaUrls,
   options: AnnouncementOptions = {},
 ): AnnouncementMessage {
-  const message = renderKind(payload, urls, options);
-  return options.memberId ? withMember(message, payload, options.memberId) : message;
+  const m = options.messages ?? ENGLISH;
+  const message = renderKind(payload, urls, options, m);
+  return options.memberId ? withMember(message, payload, options.memberId, m) : message;
 }
 
 function renderKind(
   payload: AnnouncementPayload,
   urls: RaUrls,
   options: AnnouncementOptions,
+  m: Messages,
 ): AnnouncementMessage {
   switch (payload.kind) {
     case 'unlock':
-      return renderUnlock(payload, urls);
+      return renderUnlock(payload, urls, m);
     case 'unlock-bundle':
-      return renderBundle(payload, urls, Math.floor(options.maxListed ?? 10));
+      return renderBundle(payload, urls, Math.floor(options.maxListed ?? 10), m);
     case 'award':
-      return renderAward(payload, urls);
+      return renderAward(payload, urls, m);
+    case 'milestone':
+      return renderMilestone(payload, urls, m);
   }
 }
 
@@ -345,9 +375,10 @@ function withMember(
   message: AnnouncementMessage,
   payload: AnnouncementPayload,
   memberId: string,
+  m: Messages,
 ): AnnouncementMessage {
   if (!/^\d{17,20}$/.test(memberId)) return message;
-  const name = boldName(payload);
+  const name = boldName(payload, m);
   const named = `${name} (<@${memberId}>)`;
   const content = message.content?.includes(name) ? message.content.replace(name, () => named) : named;
   return { ...message, content };

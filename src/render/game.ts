@@ -2,13 +2,17 @@
  * `/game`: a set's card (from RA) and who in this server plays it (from what the bot stored),
  * plus the "which game did you mean?" picker every game option uses.
  */
+
 import { type APIEmbed, ButtonStyle, ComponentType } from 'discord.js';
 import type { GamePlayer } from '../domain/community.js';
+import { messagesFor } from '../i18n/index.js';
 import { awardRank, type GameDetails } from '../ra/types.js';
 import type { RaUrls } from '../ra/urls.js';
 import type { MessageActionRow } from './progress.js';
-import { AWARD_COLORS, AWARD_EMOJI, AWARD_LABELS, formatCount, formatPercent } from './style.js';
+import { AWARD_COLORS, AWARD_EMOJI, formatCount, formatPercent } from './style.js';
 import { joinLinesWithin, plainText, safeText } from './text.js';
+
+const ENGLISH = messagesFor('en-US');
 
 /** Players listed before "+N more". */
 const PLAYERS_SHOWN = 15;
@@ -36,7 +40,9 @@ export function rankPlayers(players: readonly GamePlayer[]): GamePlayer[] {
 
 function playerLine(p: GamePlayer, total: number, urls: RaUrls): string {
   const name = `[${safeText(p.displayName, 40, { singleLine: true })}](${urls.userById(p.ulid)})`;
-  const award = p.highestAward ? ` · ${AWARD_EMOJI[p.highestAward]} ${AWARD_LABELS[p.highestAward]}` : '';
+  const award = p.highestAward
+    ? ` · ${AWARD_EMOJI[p.highestAward]} ${ENGLISH.t(`award.label.${p.highestAward}`)}`
+    : '';
   const hardcore = p.earnedHardcore > 0 ? ` (${p.earnedHardcore} hardcore)` : '';
   return `${name}: ${p.earned}/${total} · ${formatPercent(p.earned, total)}${hardcore}${award}`;
 }

@@ -14,16 +14,10 @@ import {
   ButtonStyle,
   ComponentType,
 } from 'discord.js';
+import { type Messages, messagesFor } from '../i18n/index.js';
 import { type Achievement, type GameProgress, isEarned, type UserProfile } from '../ra/types.js';
 import type { RaUrls } from '../ra/urls.js';
-import {
-  AWARD_COLORS,
-  AWARD_EMOJI,
-  AWARD_LABELS,
-  discordTimestamp,
-  formatCount,
-  formatPercent,
-} from './style.js';
+import { AWARD_COLORS, AWARD_EMOJI, discordTimestamp, formatPercent } from './style.js';
 import { EMBED_LIMITS, fitEmbeds, joinLinesWithin, plainText, progressBar, safeText } from './text.js';
 
 export { AWARD_COLORS } from './style.js';
@@ -176,7 +170,11 @@ export interface ProgressInput {
   invokerId: string;
   /** Whether a grid image will be attached as `attachment://badges.png`. */
   badgeGrid: boolean;
+  /** The reader's language (default English). */
+  messages?: Messages;
 }
+
+const ENGLISH = messagesFor('en-US');
 
 export interface ProgressReply {
   embeds: APIEmbed[];
@@ -191,16 +189,16 @@ function lastUnlockAt(a: Achievement): Date | null {
   return times.length === 0 ? null : new Date(Math.max(...times.map((d) => d.getTime())));
 }
 
-function authorOf(profile: UserProfile, urls: RaUrls): NonNullable<APIEmbed['author']> {
+function authorOf(profile: UserProfile, urls: RaUrls, m: Messages): NonNullable<APIEmbed['author']> {
   return {
-    name: plainText(profile.user, EMBED_LIMITS.authorName, 'RetroAchievements user'),
+    name: plainText(profile.user, EMBED_LIMITS.authorName, m.t('profile.anonymousUser')),
     icon_url: urls.avatar(profile.userPic || profile.user),
     url: profile.ulid ? urls.userById(profile.ulid) : urls.user(profile.user),
   };
 }
 
-function gameTitle(game: GameProgress, max: number): string {
-  return safeText(game.title, max, { singleLine: true, fallback: `Game ${game.id}` });
+function gameTitle(game: GameProgress, max: number, m: Messages): string {
+  return safeText(game.title, max, { singleLine: true, fallback: m.t('common.game', { id: game.id }) });
 }
 
 /** Which user string goes into custom_ids: the ULID survives renames. */
@@ -213,19 +211,13 @@ function unixSeconds(now: Date): number {
   return Number.isSafeInteger(t) && t >= 0 ? t : 0;
 }
 
-function pointsLabel(points: number): string {
-  return `${formatCount(points)} pt${points === 1 ? '' : 's'}`;
+function pointsLabel(points: number, m: Messages): string {
+  return m.t('common.points', { count: points });
 }
 
-function modeMarker(a: Achievement): string {
-  return a.earnedHardcoreAt ? 'hardcore' : 'softcore';
+function modeMarker(a: Achievement, m: Messages): string {
+  return m.t(a.earnedHardcoreAt ? 'common.hardcore' : 'common.softcore');
 }
-
-const TYPE_LABELS: Readonly<Record<NonNullable<Achievement['type']>, string>> = {
-  progression: 'progression',
-  win_condition: 'win condition',
-  missable: 'missable',
-};
 
 function button(
   customId: string,
@@ -287,75 +279,81 @@ function totalsOf(achievements: readonly Achievement[]): Totals {
   return t;
 }
 
-function progressValue(earned: number, total: number): string {
-  return `${progressBar(total > 0 ? earned / total : 0)}\n${formatCount(earned)}/${formatCount(total)} · ${formatPercent(earned, total)}`;
+function progressValue(earned: number, total: number, m: Messages): string {
+  return `${progressBar(total > 0 ? earned / total : 0)}\n${m.count(earned)}/${m.count(total)} · ${formatPercent(earned, total, m)}`;
 }
 
-function awardValue(game: GameProgress): string {
-  if (!game.highestAwardKind) return 'None yet';
+function awardValue(game: GameProgress, m: Messages): string {
+  if (!game.highestAwardKind) return m.t('progress.noAward');
   const when = discordTimestamp(game.highestAwardDate, 'D');
-  return `${AWARD_EMOJI[game.highestAwardKind]} **${AWARD_LABELS[game.highestAwardKind]}**${when ? `\n${when}` : ''}`;
+  return `${AWARD_EMOJI[game.highestAwardKind]} **${m.t(`award.label.${game.highestAwardKind}`)}**${when ? `\n${when}` : ''}`;
 }
 
-function achievementLink(a: Achievement, urls: RaUrls, titleMax: number): string {
-  const title = safeText(a.title, titleMax, { singleLine: true, fallback: `Achievement ${a.id}` });
+function achievementLink(a: Achievement, urls: RaUrls, titleMax: number, m: Messages): string {
+  const title = safeText(a.title, titleMax, {
+    singleLine: true,
+    fallback: m.t('common.achievement', { id: a.id }),
+  });
   return `[**${title}**](${urls.achievement(a.id)})`;
 }
 
 const LIST_TITLE_MAX = 80;
 const LIST_LENGTH = 5;
 
-function latestUnlocksValue(achievements: readonly Achievement[], urls: RaUrls): string {
+function latestUnlocksValue(achievements: readonly Achievement[], urls: RaUrls, m: Messages): string {
   const recent = achievements
     .filter(isEarned)
     .map((a) => ({ a, at: lastUnlockAt(a)?.getTime() ?? 0 }))
     .sort((x, y) => y.at - x.at || x.a.displayOrder - y.a.displayOrder)
     .slice(0, LIST_LENGTH);
-  if (recent.length === 0) return 'No unlocks yet';
+  if (recent.length === 0) return m.t('progress.noLatest');
   const lines = recent.map(({ a }) => {
     const when = discordTimestamp(lastUnlockAt(a), 'R');
-    return `• ${achievementLink(a, urls, LIST_TITLE_MAX)} · ${pointsLabel(a.points)} · ${modeMarker(a)}${when ? ` · ${when}` : ''}`;
+    return `• ${achievementLink(a, urls, LIST_TITLE_MAX, m)} · ${pointsLabel(a.points, m)} · ${modeMarker(a, m)}${when ? ` · ${when}` : ''}`;
   });
   return joinLinesWithin(lines, EMBED_LIMITS.fieldValue);
 }
 
-function nextLockedValue(achievements: readonly Achievement[], urls: RaUrls): string {
+function nextLockedValue(achievements: readonly Achievement[], urls: RaUrls, m: Messages): string {
   const locked = achievements.filter((a) => !isEarned(a));
-  if (locked.length === 0) return 'Nothing left: every achievement is unlocked!';
+  if (locked.length === 0) return m.t('progress.allUnlocked');
   const lines = locked.slice(0, LIST_LENGTH).map((a) => {
-    const tag = a.type ? ` · ${TYPE_LABELS[a.type]}` : '';
-    return `• ${achievementLink(a, urls, LIST_TITLE_MAX)} · ${pointsLabel(a.points)}${tag}`;
+    const tag = a.type ? ` · ${m.t(`progress.type.${a.type}`)}` : '';
+    return `• ${achievementLink(a, urls, LIST_TITLE_MAX, m)} · ${pointsLabel(a.points, m)}${tag}`;
   });
   return joinLinesWithin(
     lines,
     EMBED_LIMITS.fieldValue,
-    (hidden) => `+${formatCount(hidden)} more locked`,
+    (hidden) => m.t('progress.moreLocked', { count: hidden }),
     locked.length - lines.length,
   );
 }
 
-function summaryDescription(game: GameProgress, achievements: readonly Achievement[], total: number): string {
+function summaryDescription(
+  game: GameProgress,
+  achievements: readonly Achievement[],
+  total: number,
+  m: Messages,
+): string {
   const players =
-    game.numDistinctPlayers > 0
-      ? ` · ${formatCount(game.numDistinctPlayers)} player${game.numDistinctPlayers === 1 ? '' : 's'}`
-      : '';
-  const consoleLine = `${safeText(game.consoleName, 100, { singleLine: true, fallback: 'Unknown console' })}${players}`;
-  if (total === 0) return `${consoleLine}\n\nNo achievements yet: this game has no achievement set.`;
+    game.numDistinctPlayers > 0 ? ` · ${m.t('progress.players', { count: game.numDistinctPlayers })}` : '';
+  const consoleLine = `${safeText(game.consoleName, 100, { singleLine: true, fallback: m.t('common.unknownConsole') })}${players}`;
+  if (total === 0) return `${consoleLine}\n\n${m.t('progress.noSet')}`;
   const last = achievements
     .map(lastUnlockAt)
     .reduce<Date | null>((max, d) => (d && (!max || d > max) ? d : max), null);
   const lastText = discordTimestamp(last, 'R');
-  return `${consoleLine}\n${lastText ? `Last unlock ${lastText} (${discordTimestamp(last, 'f')})` : 'No achievements unlocked yet.'}`;
+  return `${consoleLine}\n${lastText ? m.t('progress.lastUnlock', { relative: lastText, date: discordTimestamp(last, 'f') ?? '' }) : m.t('progress.noUnlocksYet')}`;
 }
 
-function summaryButtons(input: ProgressInput): MessageActionRow | null {
+function summaryButtons(input: ProgressInput, m: Messages): MessageActionRow | null {
   const { profile, game, invokerId, now } = input;
   if (game.achievements.length === 0) return null;
   const base = { invokerId, user: browseUser(profile), gameId: game.id, page: 0, issuedAt: unixSeconds(now) };
   const filters: [BrowseFilter, string][] = [
-    ['all', 'Browse achievements'],
-    ['earned', 'Earned'],
-    ['locked', 'Locked'],
+    ['all', m.t('progress.browse')],
+    ['earned', m.t('progress.filter.earned')],
+    ['locked', m.t('progress.filter.locked')],
   ];
   const buttons: APIButtonComponent[] = [];
   for (const [filter, label] of filters) {
@@ -374,39 +372,38 @@ function summaryButtons(input: ProgressInput): MessageActionRow | null {
 /** The /progress summary: progress bars, points, award, latest and next unlocks. */
 export function renderProgress(input: ProgressInput): ProgressReply {
   const { profile, game, urls, now, badgeGrid } = input;
+  const m = input.messages ?? ENGLISH;
   const achievements = game.achievements;
   const t = totalsOf(achievements);
   const total = Math.max(achievements.length, game.numAchievements);
 
   const embed: APIEmbed = {
-    author: authorOf(profile, urls),
-    title: gameTitle(game, EMBED_LIMITS.title),
+    author: authorOf(profile, urls, m),
+    title: gameTitle(game, EMBED_LIMITS.title, m),
     url: urls.game(game.id),
-    description: summaryDescription(game, achievements, total),
+    description: summaryDescription(game, achievements, total, m),
     color: AWARD_COLORS[game.highestAwardKind ?? 'none'],
     thumbnail: { url: urls.image(game.imageIcon) },
-    footer: { text: `RetroAchievements · game ${game.id}` },
+    footer: { text: m.t('progress.footer', { id: String(game.id) }) },
     timestamp: now.toISOString(),
   };
 
   if (total > 0) {
     embed.fields = [
-      { name: 'Softcore', value: progressValue(t.earned, total), inline: true },
-      { name: 'Hardcore', value: progressValue(t.earnedHardcore, total), inline: true },
-      { name: 'Award', value: awardValue(game), inline: true },
+      { name: m.t('progress.fieldSoftcore'), value: progressValue(t.earned, total, m), inline: true },
+      { name: m.t('progress.fieldHardcore'), value: progressValue(t.earnedHardcore, total, m), inline: true },
+      { name: m.t('progress.fieldAward'), value: awardValue(game, m), inline: true },
       {
-        name: 'Points',
-        value:
-          `**${formatCount(t.pointsEarned)}** / ${formatCount(t.points)} points (hardcore ${formatCount(t.pointsHardcore)})\n` +
-          `**${formatCount(t.retroPointsEarned)}** / ${formatCount(t.retroPoints)} RetroPoints`,
+        name: m.t('progress.fieldPoints'),
+        value: `${m.t('progress.pointsLine', { earned: t.pointsEarned, total: t.points, hardcore: t.pointsHardcore })}\n${m.t('progress.retroLine', { earned: t.retroPointsEarned, total: t.retroPoints })}`,
       },
-      { name: 'Latest unlocks', value: latestUnlocksValue(achievements, urls) },
-      { name: 'Next to unlock', value: nextLockedValue(achievements, urls) },
+      { name: m.t('progress.fieldLatest'), value: latestUnlocksValue(achievements, urls, m) },
+      { name: m.t('progress.fieldNext'), value: nextLockedValue(achievements, urls, m) },
     ];
     if (badgeGrid) embed.image = { url: `attachment://${BADGE_GRID_ATTACHMENT}` };
   }
 
-  const buttons = summaryButtons(input);
+  const buttons = summaryButtons(input, m);
   return {
     embeds: fitEmbeds([embed]),
     components: buttons ? [buttons] : [],
@@ -431,6 +428,8 @@ export interface AchievementPageInput {
    * handler renders the summary for that action instead of a page.
    */
   summaryButton?: boolean;
+  /** The reader's language (default English). */
+  messages?: Messages;
 }
 
 export interface AchievementPageReply {
@@ -438,23 +437,17 @@ export interface AchievementPageReply {
   components: MessageActionRow[];
 }
 
-const FILTER_LABELS: Readonly<Record<BrowseFilter, string>> = {
-  all: 'All',
-  earned: 'Earned',
-  locked: 'Locked',
-};
-
 function applyFilter(achievements: readonly Achievement[], filter: BrowseFilter): Achievement[] {
   if (filter === 'earned') return achievements.filter(isEarned);
   if (filter === 'locked') return achievements.filter((a) => !isEarned(a));
   return [...achievements];
 }
 
-function emptyPageText(filter: BrowseFilter, setSize: number): string {
-  if (setSize === 0) return 'No achievements yet: this game has no achievement set.';
-  if (filter === 'earned') return 'No achievements unlocked yet.';
-  if (filter === 'locked') return 'Nothing left to unlock: every achievement is earned!';
-  return 'No achievements.';
+function emptyPageText(filter: BrowseFilter, setSize: number, m: Messages): string {
+  if (setSize === 0) return m.t('progress.noSet');
+  if (filter === 'earned') return m.t('progress.emptyEarned');
+  if (filter === 'locked') return m.t('progress.emptyLocked');
+  return m.t('progress.emptyAll');
 }
 
 /**
@@ -462,14 +455,17 @@ function emptyPageText(filter: BrowseFilter, setSize: number): string {
  * description in italics. The entry gets an equal share of the description limit, split between
  * title and description, so a page of 300-character titles still fits.
  */
-function pageEntry(a: Achievement, urls: RaUrls, budget: number): string {
+function pageEntry(a: Achievement, urls: RaUrls, budget: number, m: Messages): string {
   const titleMax = Math.max(16, Math.min(100, Math.floor(budget * 0.3)));
-  const parts = [`${isEarned(a) ? '✅' : '🔒'} ${achievementLink(a, urls, titleMax)}`, pointsLabel(a.points)];
+  const parts = [
+    `${isEarned(a) ? '✅' : '🔒'} ${achievementLink(a, urls, titleMax, m)}`,
+    pointsLabel(a.points, m),
+  ];
   if (isEarned(a)) {
     const when = discordTimestamp(lastUnlockAt(a), 'd');
-    parts.push(when ? `${modeMarker(a)} ${when}` : modeMarker(a));
+    parts.push(when ? `${modeMarker(a, m)} ${when}` : modeMarker(a, m));
   }
-  if (a.type) parts.push(TYPE_LABELS[a.type]);
+  if (a.type) parts.push(m.t(`progress.type.${a.type}`));
   const head = parts.join(' · ');
   const descMax = Math.min(200, budget - head.length - 3);
   const description = descMax >= 12 ? safeText(a.description, descMax, { singleLine: true }) : '';
@@ -482,6 +478,7 @@ function pageButtons(
   lastPage: number,
   issuedAt: number,
   summaryButton: boolean,
+  m: Messages,
 ): MessageActionRow[] {
   const at = (p: number, filter: BrowseFilter = state.filter): BrowseState => ({
     ...state,
@@ -491,22 +488,24 @@ function pageButtons(
   });
   if (!isEncodable(at(lastPage))) return [];
   const navButtons = [
-    button(encodeBrowseId(at(0), 'first'), '⏮ First', { disabled: page === 0 }),
-    button(encodeBrowseId(at(Math.max(0, page - 1)), 'prev'), '◀ Prev', { disabled: page === 0 }),
-    button(encodeBrowseId(at(Math.min(lastPage, page + 1)), 'next'), 'Next ▶', {
+    button(encodeBrowseId(at(0), 'first'), m.t('progress.first'), { disabled: page === 0 }),
+    button(encodeBrowseId(at(Math.max(0, page - 1)), 'prev'), m.t('progress.prev'), { disabled: page === 0 }),
+    button(encodeBrowseId(at(Math.min(lastPage, page + 1)), 'next'), m.t('progress.next'), {
       disabled: page >= lastPage,
     }),
-    button(encodeBrowseId(at(lastPage), 'last'), 'Last ⏭', { disabled: page >= lastPage }),
+    button(encodeBrowseId(at(lastPage), 'last'), m.t('progress.last'), { disabled: page >= lastPage }),
   ];
   if (summaryButton) {
     navButtons.push(
-      button(encodeBrowseId(at(page), 'summary'), 'Back to summary', { style: ButtonStyle.Primary }),
+      button(encodeBrowseId(at(page), 'summary'), m.t('progress.backToSummary'), {
+        style: ButtonStyle.Primary,
+      }),
     );
   }
   const nav = row(navButtons);
   const filters = row(
     (['all', 'earned', 'locked'] as const).map((filter) =>
-      button(encodeBrowseId(at(0, filter), filter), FILTER_LABELS[filter], {
+      button(encodeBrowseId(at(0, filter), filter), m.t(`progress.filter.${filter}`), {
         style: filter === state.filter ? ButtonStyle.Success : ButtonStyle.Secondary,
         disabled: filter === state.filter,
       }),
@@ -518,6 +517,7 @@ function pageButtons(
 /** One page of the achievement list behind the summary's "Browse" buttons. */
 export function renderAchievementPage(input: AchievementPageInput): AchievementPageReply {
   const { profile, game, urls, state, now } = input;
+  const m = input.messages ?? ENGLISH;
   const pageSize = Math.min(25, Math.max(1, Math.floor(input.pageSize ?? 10)));
   const list = applyFilter(game.achievements, state.filter);
   const pageCount = Math.max(1, Math.ceil(list.length / pageSize));
@@ -529,28 +529,35 @@ export function renderAchievementPage(input: AchievementPageInput): AchievementP
   const budget = Math.floor(EMBED_LIMITS.description / pageSize) - 2;
   const description =
     shown.length === 0
-      ? emptyPageText(state.filter, game.achievements.length)
+      ? emptyPageText(state.filter, game.achievements.length, m)
       : joinLinesWithin(
-          shown.map((a) => pageEntry(a, urls, budget)),
+          shown.map((a) => pageEntry(a, urls, budget, m)),
           EMBED_LIMITS.description,
-          (hidden) => `+${hidden} more on this page did not fit`,
+          (hidden) => m.t('progress.moreOnPage', { count: hidden }),
         );
 
   const earned = game.achievements.filter(isEarned).length;
   const embed: APIEmbed = {
-    author: authorOf(profile, urls),
-    title: gameTitle(game, EMBED_LIMITS.title),
+    author: authorOf(profile, urls, m),
+    title: gameTitle(game, EMBED_LIMITS.title, m),
     url: urls.game(game.id),
     description,
     color: AWARD_COLORS[game.highestAwardKind ?? 'none'],
     thumbnail: { url: urls.image(game.imageIcon) },
     footer: {
-      text: `Page ${page + 1}/${pageCount} · ${FILTER_LABELS[state.filter]} (${formatCount(list.length)}) · ${formatCount(earned)}/${formatCount(game.achievements.length)} unlocked`,
+      text: m.t('progress.pageFooter', {
+        page: page + 1,
+        pages: pageCount,
+        filter: m.t(`progress.filter.${state.filter}`),
+        listed: list.length,
+        earned,
+        total: game.achievements.length,
+      }),
     },
   };
 
   return {
     embeds: fitEmbeds([embed]),
-    components: pageButtons(state, page, lastPage, unixSeconds(now), input.summaryButton ?? false),
+    components: pageButtons(state, page, lastPage, unixSeconds(now), input.summaryButton ?? false, m),
   };
 }

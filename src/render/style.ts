@@ -2,9 +2,13 @@
  * The bot's look, shared by every renderer: colors, award wording, number and time formats.
  * Kept apart so /progress and announcements can't drift apart (a mastery is the same gold in both).
  */
+import { type Messages, messagesFor } from '../i18n/index.js';
 import type { AwardKind } from '../ra/types.js';
 
 export type AwardState = AwardKind | 'none';
+
+/** The default reader: English, for callers that don't pass a `Messages`. */
+const ENGLISH = messagesFor('en-US');
 
 /** Embed color per award state, distinct at a glance. */
 export const AWARD_COLORS: Readonly<Record<AwardState, number>> = {
@@ -20,22 +24,6 @@ export const UNLOCK_COLORS = {
   hardcore: 0xc27c0e, // dark gold, apart from the mastery gold
   softcore: 0x3498db, // blue
 } as const;
-
-/** Title-case label, e.g. for a field value. */
-export const AWARD_LABELS: Readonly<Record<AwardKind, string>> = {
-  'beaten-softcore': 'Beaten (softcore)',
-  'beaten-hardcore': 'Beaten (hardcore)',
-  completed: 'Completed',
-  mastered: 'Mastered',
-};
-
-/** The word for what was earned, used in running text ("X mastered Y"). */
-export const AWARD_VERBS: Readonly<Record<AwardKind, string>> = {
-  'beaten-softcore': 'beaten (softcore)',
-  'beaten-hardcore': 'beaten (hardcore)',
-  completed: 'completed',
-  mastered: 'mastered',
-};
 
 export const AWARD_EMOJI: Readonly<Record<AwardKind, string>> = {
   'beaten-softcore': '🏁',
@@ -62,54 +50,52 @@ export function parseIsoDate(iso: string | null | undefined): Date | null {
   return isValidDate(date) ? date : null;
 }
 
-const integerFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-
-/** `1,234` (fixed locale: the bot serves mixed-locale servers and the text must be stable for tests). */
-export function formatCount(n: number): string {
-  return integerFormat.format(Number.isFinite(n) ? n : 0);
+/** `1,234` in the reader's locale (English when no `Messages` is given). */
+export function formatCount(n: number, m: Messages = ENGLISH): string {
+  return m.count(n);
 }
 
 /** Whole percent that reads honestly: 100% only when complete, `<1%` rather than `0%` for a start. */
-export function formatPercent(part: number, whole: number): string {
-  if (!(whole > 0) || !(part > 0)) return '0%';
-  if (part >= whole) return '100%';
+export function formatPercent(part: number, whole: number, m: Messages = ENGLISH): string {
+  if (!(whole > 0) || !(part > 0)) return m.percent(0);
+  if (part >= whole) return m.percent(100);
   const pct = (part / whole) * 100;
-  return pct < 1 ? '<1%' : `${Math.min(99, Math.floor(pct))}%`;
+  return pct < 1 ? `<${m.percent(1)}` : m.percent(Math.min(99, Math.floor(pct)));
 }
 
 /** Share of players as a rarity figure: one decimal below 10%, e.g. `3.2%`; null when unknown. */
-export function formatRarity(numAwarded: number, numPlayers: number): string | null {
+export function formatRarity(numAwarded: number, numPlayers: number, m: Messages = ENGLISH): string | null {
   if (!(numPlayers > 0) || !(numAwarded >= 0)) return null;
   const pct = Math.min(100, (numAwarded / numPlayers) * 100);
-  if (pct > 0 && pct < 0.1) return '<0.1%';
-  return pct < 10 ? `${pct.toFixed(1)}%` : `${Math.round(pct)}%`;
+  if (pct > 0 && pct < 0.1) return `<${m.percent(0.1, 1)}`;
+  return pct < 10 ? m.percent(Math.round(pct * 10) / 10, 1) : m.percent(Math.round(pct));
 }
 
-const DURATION_UNITS: readonly [name: string, ms: number][] = [
-  ['year', 365 * 24 * 3600_000],
-  ['day', 24 * 3600_000],
-  ['hour', 3600_000],
-  ['minute', 60_000],
-];
+const DURATION_UNITS = [
+  ['duration.years', 365 * 24 * 3600_000],
+  ['duration.days', 24 * 3600_000],
+  ['duration.hours', 3600_000],
+  ['duration.minutes', 60_000],
+] as const;
 
 /** `3 days 4 hours`: the two largest non-zero units; `under a minute` for less. */
-export function humanizeDuration(ms: number): string {
-  if (!(ms >= 60_000)) return 'under a minute';
+export function humanizeDuration(ms: number, m: Messages = ENGLISH): string {
+  if (!(ms >= 60_000)) return m.t('duration.underAMinute');
   const parts: string[] = [];
   let rest = ms;
-  for (const [name, size] of DURATION_UNITS) {
+  for (const [key, size] of DURATION_UNITS) {
     const count = Math.floor(rest / size);
     rest -= count * size;
-    if (count > 0) parts.push(`${count} ${name}${count === 1 ? '' : 's'}`);
+    if (count > 0) parts.push(m.t(key, { count }));
     else if (parts.length > 0) break; // "1 day 0 hours 5 minutes" reads worse than "1 day"
     if (parts.length === 2) break;
   }
-  return parts.join(' ');
+  return parts.length === 2
+    ? m.t('duration.pair', { first: parts[0] ?? '', second: parts[1] ?? '' })
+    : (parts[0] ?? '');
 }
 
-/** `1st`, `2nd`, `3rd`, `11th`, `22nd`, `1,001st`. */
-export function ordinal(n: number): string {
-  const mod100 = n % 100;
-  const suffix = mod100 >= 11 && mod100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
-  return `${formatCount(n)}${suffix}`;
+/** `1st`, `2nd`, `3rd`, `11th`, `22nd`, `1,001st` (`1.`, `1º`, `1er` ...: CLDR's ordinal rules of the locale). */
+export function ordinal(n: number, m: Messages = ENGLISH): string {
+  return m.ordinal(n);
 }

@@ -37,6 +37,8 @@ export class GuildSettingsTable {
   private readonly selectOne;
   private readonly upsert;
   private readonly updateInTransaction;
+  private readonly selectLanguage;
+  private readonly upsertLanguage;
 
   constructor(db: Database) {
     this.selectOne = db.prepare<[string], GuildSettingsRow>(
@@ -51,6 +53,14 @@ export class GuildSettingsTable {
          manager_role_id = excluded.manager_role_id, announce_unlocks = excluded.announce_unlocks,
          announce_awards = excluded.announce_awards, announce_softcore = excluded.announce_softcore,
          updated_at = excluded.updated_at`,
+    );
+    this.selectLanguage = db
+      .prepare<[string], string | null>('SELECT language FROM guild_settings WHERE guild_id = ?')
+      .pluck();
+    // A new row takes the defaults of every other column; an existing row keeps them.
+    this.upsertLanguage = db.prepare<[{ guild_id: string; language: string | null; updated_at: number }]>(
+      `INSERT INTO guild_settings (guild_id, language, updated_at) VALUES (@guild_id, @language, @updated_at)
+       ON CONFLICT (guild_id) DO UPDATE SET language = excluded.language, updated_at = excluded.updated_at`,
     );
     this.updateInTransaction = db.transaction((guildId: string, patch: GuildSettingsPatch, now: number) => {
       const next = { ...this.get(guildId), ...definedOnly(patch), updatedAt: now };
@@ -78,6 +88,16 @@ export class GuildSettingsTable {
 
   update(guildId: string, patch: GuildSettingsPatch, now: Instant): GuildSettings {
     return this.updateInTransaction(guildId, patch, toMs(now));
+  }
+
+  /** The language the server chose for its posts (a Discord locale id); null when it never chose. */
+  language(guildId: string): string | null {
+    return this.selectLanguage.get(guildId) ?? null;
+  }
+
+  /** Sets (or with null, forgets) the server's language. */
+  setLanguage(guildId: string, language: string | null, now: Instant): void {
+    this.upsertLanguage.run({ guild_id: guildId, language, updated_at: toMs(now) });
   }
 }
 

@@ -6,6 +6,7 @@
 
 import type { OutboxInput, Subscription } from '../domain/announcements.js';
 import type { Detection, StoredGameState } from '../domain/detection.js';
+import { type RouteKind, resolveChannel } from '../domain/routing.js';
 import type { GameProgress } from '../ra/types.js';
 import { CatalogueTables } from './catalogue.js';
 import { CommunityTables } from './community.js';
@@ -20,6 +21,7 @@ import { MetaTable } from './meta.js';
 import { type ChannelFailure, type GuildOutboxStatus, type OutboxRow, OutboxTable } from './outbox.js';
 import { OutboxAdminStatements } from './outbox-admin.js';
 import { ProgressTables } from './progress.js';
+import { RoutesTables } from './routes.js';
 import type { Database } from './shared.js';
 import { type Instant, randomNonce, toMs } from './shared.js';
 import {
@@ -37,6 +39,7 @@ export type { GameFailure, GameFailureRun } from './game-failures.js';
 export type { GuildSettings, GuildSettingsPatch } from './guilds.js';
 export type { AccountLink, MemberSettings, MemberSettingsPatch } from './links.js';
 export type { ChannelFailure, GuildOutboxStatus, OutboxRow } from './outbox.js';
+export type { RoutesTables } from './routes.js';
 export type { Database, Instant } from './shared.js';
 export type { PollState, PollTarget, TrackedUser, TrackUserInput, TrackUserResult } from './users.js';
 
@@ -62,8 +65,16 @@ export interface ApplyGameDetectionInput {
 /** Every game diffed in one poll of a user, with all their outbox rows in the order to post them. */
 export interface ApplyUserDetectionsInput {
   ulid: string;
-  /** `game`: RA's answer the detection came from; its catalogue and award dates feed leaderboards/digests. */
-  games: readonly { gameId: number; detection: Detection; game?: GameProgress }[];
+  /**
+   * `game`: RA's answer the detection came from; its catalogue and award dates feed leaderboards/digests.
+   * `milestones`: progress milestones passed in this poll, recorded with the rows (routing/milestones.ts).
+   */
+  games: readonly {
+    gameId: number;
+    detection: Detection;
+    game?: GameProgress;
+    milestones?: readonly { hardcore: boolean; percent: number; at: number }[];
+  }[];
   rows: readonly OutboxInput[];
   now: Instant;
 }
@@ -103,6 +114,8 @@ export class Store {
   readonly leaderboard: LeaderboardTables;
   /** Digest/AotW settings and their outbox posts: see community.ts. */
   readonly community: CommunityTables;
+  /** Per-kind channels, unlock filters and progress milestones (issue 20): see routes.ts. */
+  readonly routes: RoutesTables;
 
   constructor(
     readonly db: Database,
@@ -124,6 +137,7 @@ export class Store {
     this.gamePlayers = new GamePlayersQuery(db);
     this.leaderboard = new LeaderboardTables(db);
     this.community = new CommunityTables(db, options.nonce ?? randomNonce);
+    this.routes = new RoutesTables(db);
     this.applyInTransaction = db.transaction((input: ApplyGameDetectionInput) => this.applyNow(input));
     this.applyUserInTransaction = db.transaction((input: ApplyUserDetectionsInput) =>
       this.applyUserNow(input),
@@ -137,6 +151,7 @@ export class Store {
       deleteGuildSettings.run(guildId);
       this.links.forgetGuild(guildId);
       this.community.forgetGuild(guildId);
+      this.routes.forgetGuild(guildId);
       return users.length;
     });
   }
@@ -152,6 +167,15 @@ export class Store {
     const settings = this.guilds.update(guildId, patch, now);
     if (patch.defaultChannelId) this.outboxAdmin.rerouteDefault(guildId, patch.defaultChannelId, now);
     return settings;
+  }
+
+  /** The language chosen for the server's posts (a Discord locale id); null when never chosen. */
+  guildLanguage(guildId: string): string | null {
+    return this.guilds.language(guildId);
+  }
+
+  setGuildLanguage(guildId: string, language: string | null, now: Instant): void {
+    this.guilds.setLanguage(guildId, language, now);
   }
 
   // --- tracked users ------------------------------------------------------------------------
@@ -233,8 +257,39 @@ export class Store {
    * Every guild's subscription to the user as it is NOW (the poller reads it right before it
    * plans and writes a diff, so a guild that started or stopped tracking mid-cycle is honoured).
    */
+  /** With each guild's routes and unlock filters, so fan-out stays a pure function of them. */
   subscriptionsOf(ulid: string): Subscription[] {
-    return this.users.subscriptionsOf(ulid);
+    return this.users.subscriptionsOf(ulid).map((subscription) => {
+      const { hardcoreOnly, minPoints, rarerThanPercent, milestones } = this.routes.filters(
+        subscription.guildId,
+      );
+      return {
+        ...subscription,
+        routes: this.routes.routes(subscription.guildId),
+        filters: { hardcoreOnly, minPoints, rarerThanPercent },
+        milestones,
+      };
+    });
+  }
+
+  /** Progress milestones (issue 20) this (user, game) passed already, in either mode. */
+  milestonesPassed(ulid: string, gameId: number): { hardcore: boolean; percent: number }[] {
+    const userId = this.progress.userId(ulid);
+    return userId === null ? [] : this.routes.milestonesPassed(userId, gameId);
+  }
+
+  /**
+   * The channel for one kind of post in a guild (for `ulid`'s posts: their own channel counts),
+   * by `resolveChannel`'s precedence; null when the guild set nowhere. The competitions code
+   * (challenge, arcade) asks this where to post.
+   */
+  channelFor(guildId: string, kind: RouteKind, ulid?: string): string | null {
+    const user = ulid === undefined ? null : this.users.find(guildId, ulid);
+    return resolveChannel(kind, {
+      routes: this.routes.routes(guildId),
+      userChannelId: user?.channelId ?? null,
+      defaultChannelId: this.guilds.get(guildId).defaultChannelId,
+    });
   }
 
   /**
@@ -287,7 +342,8 @@ export class Store {
 
     let earnedUpserted = 0;
     let earnedDeleted = 0;
-    for (const { gameId, detection, game } of input.games) {
+    for (const { gameId, detection, game, milestones } of input.games) {
+      if (milestones) this.routes.recordMilestones(userId, gameId, milestones);
       const recheckRemaining = this.nextRecheck(userId, gameId, detection);
       const stats = this.progress.writeGame(userId, gameId, detection.nextState.earned, {
         highestAward: detection.nextState.highestAward,

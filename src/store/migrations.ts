@@ -6,6 +6,7 @@
  */
 
 import { migrateCommunity } from './migrate-community.js';
+import { migrateRoutes } from './routes.js';
 import type { Database } from './shared.js';
 
 export type Migration = string | ((db: Database) => void);
@@ -245,6 +246,12 @@ CREATE INDEX outbox_pending_channel ON outbox (channel_id, id) WHERE status = 'p
  */
 const COMMUNITY: Migration = migrateCommunity;
 
+/** Issue 19: the language of a server's posts; null follows Discord's preferred locale of the server. */
+const LANGUAGE = 'ALTER TABLE guild_settings ADD COLUMN language TEXT;';
+
+/** Issue 20: per-kind channels, unlock filters, progress milestones (see routes.ts). */
+const ROUTES: Migration = migrateRoutes;
+
 export const MIGRATIONS: readonly Migration[] = [
   V1,
   V2,
@@ -255,4 +262,6 @@ export const MIGRATIONS: readonly Migration[] = [
   RELIABILITY,
   COMMUNITY,
   FOLLOWING,
+  LANGUAGE,
+  ROUTES,
 ];

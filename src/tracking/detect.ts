@@ -34,6 +34,7 @@ import type {
   StoredGameState,
   UnlockChange,
 } from '../domain/detection.js';
+import { NO_FILTERS, passesFilters, resolveChannel } from '../domain/routing.js';
 import {
   type Achievement,
   type AwardKind,
@@ -254,12 +255,7 @@ export function planFanOut(input: FanOutInput): OutboxInput[] {
   const { detection, subscriptions } = input;
   if (detection.unlocks.length === 0 && detection.award === null) return [];
   const threshold = input.collapseThreshold ?? DEFAULT_COLLAPSE_THRESHOLD;
-  const base: PayloadBase = {
-    version: PAYLOAD_VERSION,
-    user: { ulid: input.user.ulid, displayName: input.user.displayName, userPic: input.user.userPic },
-    game: payloadGame(input.game),
-    progress: payloadProgress(input.game),
-  };
+  const base = payloadBase(input.user, input.game);
   const award = detection.award;
   const awardPayload: AwardPayload | null = award && {
     ...base,
@@ -274,23 +270,40 @@ export function planFanOut(input: FanOutInput): OutboxInput[] {
 
   const rows: OutboxInput[] = [];
   for (const subscription of subscriptions) {
-    const { channelId } = subscription;
-    if (channelId === null) continue; // nowhere to post in this guild
-    const unlocks = detection.unlocks.filter((u) => wantsUnlock(subscription, u));
-    for (const payload of unlockPayloads(base, unlocks, input.game, threshold)) {
-      rows.push({ guildId: subscription.guildId, channelId, payload });
+    // A kind's route wins over the user's channel and the default (domain/routing.ts).
+    const where = { routes: subscription.routes ?? {}, defaultChannelId: subscription.channelId };
+    const unlockChannel = resolveChannel('unlocks', where);
+    if (unlockChannel !== null) {
+      const unlocks = detection.unlocks.filter((u) => wantsUnlock(subscription, u, input.game));
+      // Filtered out before collapsing: a collapsed post counts only the unlocks it shows.
+      for (const payload of unlockPayloads(base, unlocks, input.game, threshold)) {
+        rows.push({ guildId: subscription.guildId, channelId: unlockChannel, payload });
+      }
     }
-    if (awardPayload && award && wantsAward(subscription, award)) {
-      rows.push({ guildId: subscription.guildId, channelId, payload: awardPayload });
+    const awardChannel = resolveChannel('awards', where);
+    if (awardPayload && award && awardChannel !== null && wantsAward(subscription, award)) {
+      rows.push({ guildId: subscription.guildId, channelId: awardChannel, payload: awardPayload });
     }
   }
   return rows;
 }
 
-function wantsUnlock(subscription: Subscription, unlock: UnlockChange): boolean {
+function wantsUnlock(subscription: Subscription, unlock: UnlockChange, game: GameProgress): boolean {
   const { toggles } = subscription;
   if (!toggles.announceUnlocks) return false;
   if (!unlock.hardcore && !toggles.announceSoftcore) return false;
+  const filters = subscription.filters ?? NO_FILTERS;
+  const { points, numAwarded } = unlock.achievement;
+  if (
+    !passesFilters(filters, {
+      hardcore: unlock.hardcore,
+      points,
+      numAwarded,
+      numDistinctPlayers: game.numDistinctPlayers,
+    })
+  ) {
+    return false;
+  }
   return unlock.at.getTime() >= trackingStart(subscription);
 }
 
@@ -304,6 +317,16 @@ function wantsAward(subscription: Subscription, award: AwardChange): boolean {
  */
 export function trackingStart(subscription: Pick<Subscription, 'trackedSince'>): number {
   return Math.floor(subscription.trackedSince / 1000) * 1000;
+}
+
+/** What every announcement about `user` in `game` carries (progress right after the change). */
+export function payloadBase(user: PayloadUser, game: GameProgress): PayloadBase {
+  return {
+    version: PAYLOAD_VERSION,
+    user: { ulid: user.ulid, displayName: user.displayName, userPic: user.userPic },
+    game: payloadGame(game),
+    progress: payloadProgress(game),
+  };
 }
 
 function unlockPayloads(

@@ -2,6 +2,7 @@ import type { REST } from '@discordjs/rest';
 import { DiscordAPIError, type RESTPostAPIChannelMessageResult, Routes } from 'discord.js';
 import { parseAnnouncementPayload } from '../domain/announcements.js';
 import { ANNOUNCE_PERMISSION_NAMES } from '../domain/permissions.js';
+import { messagesFor, serverLocale } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import type { RaUrls } from '../ra/urls.js';
 import { renderAnnouncement } from '../render/announce.js';
@@ -79,6 +80,8 @@ export interface DispatcherOptions {
   concurrency?: number;
   /** Optional instrumentation (metrics); the dispatcher works the same without it. */
   observer?: DispatchObserver;
+  /** The server's Discord preferred locale (from the gateway), the language of its posts unless `/settings language` chose one. */
+  guildLocale?: (guildId: string) => string | null | undefined;
 }
 
 export interface DispatchObserver {
@@ -123,12 +126,20 @@ export function createDispatcher(options: DispatcherOptions) {
   const permissionTrouble = new Map<string, { since: number; block: ChannelBlock }>();
 
   function render(row: OutboxRow) {
-    const community = renderCommunityPost(row.kind, row.payload, urls);
+    // Rows hold data and are rendered when posted, in the server's language at that moment: a
+    // changed language changes the next posts, and nothing already posted.
+    const messages = messagesFor(
+      serverLocale(store.guildLanguage(row.guildId), options.guildLocale?.(row.guildId)),
+    );
+    const community = renderCommunityPost(row.kind, row.payload, urls, messages);
     if (community) return community;
     const payload = parseAnnouncementPayload(row.payload);
     if (payload === null) throw new Error(`payload of kind ${row.kind} is unreadable or of another version`);
     // A linked member is named beside the RA name where the server turned that on (never a ping).
-    return renderAnnouncement(payload, urls, { memberId: store.announcedMember(row.guildId, row.ulid) });
+    return renderAnnouncement(payload, urls, {
+      memberId: store.announcedMember(row.guildId, row.ulid),
+      messages,
+    });
   }
 
   async function post(row: OutboxRow): Promise<Outcome> {

@@ -41,6 +41,8 @@ const DISPATCH_INTERVAL_MS = 15_000;
 export function createAnnouncements(options: {
   store: Store;
   rest: REST;
+  /** Discord's preferred locale of a server: its posts' language until a manager picks one. */
+  guildLocale: (guildId: string) => string | undefined;
   urls: RaUrls;
   logger: Logger;
   now: () => Date;
@@ -54,6 +56,7 @@ export function createAnnouncements(options: {
   const dispatcher = createDispatcher({
     store,
     rest: options.rest,
+    guildLocale: options.guildLocale,
     urls: options.urls,
     logger: logger.child({ component: 'dispatch' }),
     now: options.now,

@@ -4,9 +4,10 @@ import type { Logger } from '../log.js';
 import type { RaClient } from '../ra/client.js';
 import { RaError, RaNotFoundError } from '../ra/errors.js';
 import { awardRank, type GameProgress, type UnlockEvent } from '../ra/types.js';
+import { milestoneKey, planMilestones } from '../routing/milestones.js';
 import type { PollTarget, Store } from '../store/index.js';
 import { errorMessage } from '../util/error-message.js';
-import { detectGameChanges, planFanOut, trackingStart } from './detect.js';
+import { detectGameChanges, payloadBase, planFanOut, trackingStart } from './detect.js';
 import { createPollSuccesses } from './poll-successes.js';
 
 /**
@@ -276,14 +277,30 @@ export function createPoller(options: PollerOptions) {
     const subscriptions = store.subscriptionsOf(target.ulid);
     const diffs = games.map(({ gameId, progress }) => {
       const detection = detectGameChanges(store.getGameState(target.ulid, gameId), progress, at);
-      const rows = planFanOut({
+      const announced = planFanOut({
         detection,
         user,
         game: progress,
         subscriptions,
         collapseThreshold: options.collapseThreshold,
       });
-      return { gameId, detection, rows, game: progress };
+      const milestones = planMilestones({
+        detection,
+        game: progress,
+        base: payloadBase(user, progress),
+        subscriptions,
+        passed: new Set(
+          store.milestonesPassed(target.ulid, gameId).map((p) => milestoneKey(p.hardcore, p.percent)),
+        ),
+        trackingStart,
+      });
+      return {
+        gameId,
+        detection,
+        rows: [...announced, ...milestones.rows],
+        game: progress,
+        milestones: milestones.marks,
+      };
     });
     const rows = orderByEarned(diffs.map((d) => d.rows));
     return {
@@ -292,7 +309,12 @@ export function createPoller(options: PollerOptions) {
         options.extras?.decorate(rows);
         return store.applyUserDetections({
           ulid: target.ulid,
-          games: diffs.map(({ gameId, detection, game }) => ({ gameId, detection, game })),
+          games: diffs.map(({ gameId, detection, game, milestones }) => ({
+            gameId,
+            detection,
+            game,
+            milestones,
+          })),
           rows,
           now: at,
         });
@@ -505,6 +527,8 @@ function eventTime(row: OutboxInput): number {
       ? payload.achievement.at
       : payload.kind === 'unlock-bundle'
         ? payload.achievements[0]?.at
-        : payload.award.at;
+        : payload.kind === 'milestone'
+          ? payload.milestone.at
+          : payload.award.at;
   return at ? Date.parse(at) : 0;
 }

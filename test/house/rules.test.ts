@@ -71,6 +71,15 @@ describe('the house rules', () => {
     expect(found).toEqual(['lower-imports-higher: src/store/progress.ts -> src/tracking/detect.ts']);
   });
 
+  it('refuse the store importing a feature folder added later (any folder of src/ but the lower floors)', async () => {
+    const found = await violationsIn({
+      'src/competitions/points.ts': 'export const PARTICIPATION = 1;\n',
+      'src/store/challenges.ts':
+        "import { PARTICIPATION } from '../competitions/points.ts';\nexport const p = PARTICIPATION;\n",
+    });
+    expect(found).toEqual(['lower-imports-higher: src/store/challenges.ts -> src/competitions/points.ts']);
+  });
+
   it('refuse an import circle', async () => {
     const found = await violationsIn({
       'src/store/db.ts': "import { all } from './migrations.ts';\nexport const count = all.length;\n",

@@ -559,6 +559,7 @@ export class FakeDiscord {
     handle.issuedAt = this.#now();
     this.#interactions.set(id, handle);
 
+    const guildLocale = this.#state.guild(input.guildId).preferredLocale;
     const memberPermissions = this.#state.permissions(input.guildId, input.userId, channel.id);
     const appPermissions = this.#state.permissions(input.guildId, this.botUser.id, channel.id);
     const payload: JsonObject = {
@@ -568,8 +569,8 @@ export class FakeDiscord {
       token,
       version: 1,
       guild_id: input.guildId,
-      guild: { id: input.guildId, locale: 'en-US', features: [] },
-      guild_locale: 'en-US',
+      guild: { id: input.guildId, locale: guildLocale, features: [] },
+      guild_locale: guildLocale,
       channel: { ...this.#state.channelPayload(channel), permissions: memberPermissions.toString() },
       channel_id: channel.id,
       member: {

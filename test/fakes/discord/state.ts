@@ -56,6 +56,8 @@ export interface FakeGuild {
   readonly roles: Map<string, FakeRole>;
   readonly channels: Map<string, FakeChannel>;
   readonly members: Map<string, FakeMember>;
+  /** The server's Discord language (Server Settings > Community); `en-US` unless given. */
+  preferredLocale: string;
 }
 
 export interface GuildInput {
@@ -66,6 +68,8 @@ export interface GuildInput {
   everyonePermissions?: PermissionInput;
   /** Permissions of the bot's managed role (default: view, send, embed, attach, read history). */
   botPermissions?: PermissionInput;
+  /** The server's preferred locale (default `en-US`). */
+  preferredLocale?: string;
 }
 
 export interface OverwriteInput {
@@ -132,6 +136,7 @@ export class FakeState {
       roles: new Map(),
       channels: new Map(),
       members: new Map(),
+      preferredLocale: input.preferredLocale ?? 'en-US',
     };
     guild.roles.set(id, {
       id,
@@ -320,7 +325,7 @@ export class FakeState {
       safety_alerts_channel_id: null,
       vanity_url_code: null,
       application_id: null,
-      preferred_locale: 'en-US',
+      preferred_locale: guild.preferredLocale,
       max_members: 500000,
       max_video_channel_users: 25,
       features: [],
