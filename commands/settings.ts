@@ -6,11 +6,16 @@ import {
   InteractionContextType,
 } from 'discord.js';
 import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
+import { isSupportedLocale, LOCALE_NAMES, SUPPORTED_LOCALES } from '../src/i18n/index.js';
 import { renderSettings } from '../src/render/admin.js';
 import { botAccount, renderSpeedEmbed } from '../src/render/speed.js';
 import { GAME_FAILING_WARN_MS } from '../src/tracking/poller.js';
 import { membersSettings } from './settings-members.js';
 import { requireAnnounceChannel, requireGuild, requireManager } from './shared/guards.js';
+import { describe, localizedChoice, replyMessages, serverLanguageOf } from './shared/locale.js';
+
+/** `/settings language locale:auto` forgets the choice: posts follow the server's Discord language. */
+const AUTO = 'auto';
 
 /** `/settings retry` sends again what failed this recently. */
 const RETRY_WINDOW_MS = 7 * 24 * 60 * 60_000;
@@ -68,6 +73,14 @@ const data = new SlashCommandBuilder()
           .setDescription('Announcements name the linked Discord member (never a ping); off by default'),
       ),
   )
+  .addSubcommand((sub) =>
+    describe(sub.setName('language'), 'cmd.settings.language').addStringOption((o) =>
+      describe(o.setName('locale'), 'cmd.settings.language.locale').addChoices(
+        ...SUPPORTED_LOCALES.map((locale) => ({ name: LOCALE_NAMES[locale], value: locale })),
+        localizedChoice('cmd.settings.language.auto', AUTO),
+      ),
+    ),
+  )
   .toJSON();
 
 async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
@@ -109,6 +122,25 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
     );
     return;
   }
+  if (sub === 'language') {
+    const m = replyMessages(interaction, ctx);
+    const chosen = interaction.options.getString('locale');
+    if (chosen !== null) {
+      ctx.store.setGuildLanguage(guild.id, isSupportedLocale(chosen) ? chosen : null, now);
+    }
+    const language = LOCALE_NAMES[serverLanguageOf(interaction, ctx)];
+    const auto = ctx.store.guildLanguage(guild.id) === null;
+    const key =
+      chosen === null
+        ? auto
+          ? 'settings.languageIsAuto'
+          : 'settings.languageIs'
+        : auto
+          ? 'settings.languageSetAuto'
+          : 'settings.languageSet';
+    await interaction.editReply(m.t(key, { language }));
+    return;
+  }
   if (sub === 'members') {
     await interaction.editReply(membersSettings(interaction, ctx, guild.id, now));
     return;
@@ -125,9 +157,15 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
   // show
   const tracked = ctx.store.countTrackedUsers(guild.id);
   const outbox = ctx.store.outboxStatus(guild.id, now);
+  const m = replyMessages(interaction, ctx);
   await interaction.editReply({
     embeds: [
       renderSettings({
+        messages: m,
+        language: {
+          name: LOCALE_NAMES[serverLanguageOf(interaction, ctx)],
+          chosen: ctx.store.guildLanguage(guild.id) !== null,
+        },
         settings,
         tracked,
         outbox,

@@ -26,6 +26,17 @@ export type SupportedLocale = keyof typeof CATALOGUES;
 export const SUPPORTED_LOCALES = Object.keys(CATALOGUES) as SupportedLocale[];
 export const DEFAULT_LOCALE: SupportedLocale = 'en-US';
 
+/** Each language's name in itself, for `/settings language` and `/settings show`. */
+export const LOCALE_NAMES: Readonly<Record<SupportedLocale, string>> = {
+  'en-US': 'English (US)',
+  'en-GB': 'English (UK)',
+  'pt-BR': 'Português (Brasil)',
+  'es-ES': 'Español (España)',
+  'es-419': 'Español (Latinoamérica)',
+  fr: 'Français',
+  de: 'Deutsch',
+};
+
 export function isSupportedLocale(locale: string | null | undefined): locale is SupportedLocale {
   return typeof locale === 'string' && Object.hasOwn(CATALOGUES, locale);
 }

@@ -172,4 +172,65 @@ export const de: Catalogue = {
   'community.noHolders_other': 'Noch keiner der {{count, number}} verfolgten Nutzer.',
   'community.holders': 'Hier Verfolgte, die ihn haben ({{count, number}})',
   'community.readFooter': 'RetroAchievements · gelesen',
+
+  'progress.onlyInvokerPick':
+    'Nur wer dieses `/progress` ausgeführt hat, kann wählen. Führ `/progress` selbst aus.',
+  'progress.invalidButton': 'Dieser Button gilt nicht mehr. Führ `/progress` erneut aus.',
+  'progress.onlyInvokerBrowse':
+    'Nur wer dieses `/progress` ausgeführt hat, kann darin blättern. Führ `/progress` selbst aus, um zu blättern.',
+  'progress.expired':
+    'Diese Buttons sind abgelaufen (sie gelten 15 Minuten). Führ `/progress` erneut aus, um eine neue Ansicht zu bekommen.',
+
+  'admin.trackedTitle': 'Verfolgte Nutzer',
+  'admin.trackedTitleCount': 'Verfolgte Nutzer ({{count, number}})',
+  'admin.nobodyTracked':
+    'Auf diesem Server wird noch niemand verfolgt. Ein Manager kann mit `/track add` jemanden hinzufügen.',
+  'admin.trackedLine': '{{channel}} · seit {{since}}',
+  'admin.noChannel': '*kein Kanal*',
+  'admin.andMore': '… und {{count, number}} weitere',
+  'admin.moreChannels_one': '… und {{count, number}} weiterer Kanal',
+  'admin.moreChannels_other': '… und {{count, number}} weitere Kanäle',
+  'admin.moreGames_one': '… und {{count, number}} weiteres Spiel',
+  'admin.moreGames_other': '… und {{count, number}} weitere Spiele',
+  'admin.on': 'an',
+  'admin.off': 'aus',
+  'admin.code': ' (Code {{code}})',
+  'admin.nextTryNextRun': 'nächster Versuch beim nächsten Durchlauf',
+  'admin.nextTryAt': 'nächster Versuch {{when}}',
+  'admin.notTriedYet': ': noch nicht versucht',
+  'admin.waitingSince': '{{count, number}} wartend seit {{since}}, {{next}}',
+  'admin.failingGame':
+    '{{name}}, Spiel {{id}}: seit {{since}}, {{tries}} Versuche ({{error}}); die Erfolge werden angekündigt, sobald RA wieder antwortet',
+  'admin.deliveryHead': '{{pending}} wartend · {{failed}} endgültig fehlgeschlagen',
+  'admin.deliveryHint':
+    'Korrigiere die Kanalberechtigungen ({{permissions}}) oder wähle einen anderen Kanal.',
+  'admin.settingsTitle': 'cheevobot-Einstellungen',
+  'admin.channel': 'Ankündigungskanal',
+  'admin.channelNotSet': 'nicht gesetzt (`/settings channel`)',
+  'admin.managerRole': 'Manager-Rolle',
+  'admin.managerRoleNone': 'keine (nur „Server verwalten“)',
+  'admin.trackedOf': '{{tracked}} von {{cap}}',
+  'admin.announce': 'Ankündigen',
+  'admin.announceValue':
+    'Erfolge **{{unlocks}}** · Auszeichnungen **{{awards}}** · Softcore-Erfolge **{{softcore}}**',
+  'admin.language': 'Sprache der Beiträge',
+  'admin.languageChosen': '{{language}} (`/settings language`)',
+  'admin.languageDefault': '{{language}} (die Discord-Sprache des Servers)',
+  'admin.delivery': 'Zustellung',
+  'admin.waitingTitle': 'Wartet seit über 15 Minuten',
+  'admin.failingTitle': 'RetroAchievements scheitert weiterhin an',
+
+  'cmd.settings.language':
+    'Die Sprache der Beiträge dieses Servers (Antworten folgen der Sprache jedes Mitglieds)',
+  'cmd.settings.language.locale':
+    'Eine Sprache oder Automatisch für die Discord-Sprache des Servers (leer: aktuelle zeigen)',
+  'cmd.settings.language.auto': 'Automatisch (die Discord-Sprache des Servers)',
+  'settings.languageSet':
+    'Die Beiträge dieses Servers sind ab jetzt auf **{{language}}**: die nächsten Ankündigungen, Rückblicke und Beiträge zum Erfolg der Woche, nicht die schon geposteten. Antworten folgen der Discord-Sprache jedes Mitglieds, wenn ich sie spreche.',
+  'settings.languageSetAuto':
+    'Die Beiträge dieses Servers folgen ab dem nächsten Beitrag seiner Discord-Sprache, derzeit **{{language}}**. Antworten folgen der Discord-Sprache jedes Mitglieds, wenn ich sie spreche.',
+  'settings.languageIs':
+    'Die Beiträge dieses Servers sind auf **{{language}}** (gewählt mit `/settings language`).',
+  'settings.languageIsAuto':
+    'Die Beiträge dieses Servers sind auf **{{language}}**, seiner Discord-Sprache. `/settings language` wählt eine andere.',
 };

@@ -186,4 +186,64 @@ export const en = {
   'community.noHolders_other': 'None of the {{count, number}} tracked users yet.',
   'community.holders': 'Tracked here who have it ({{count, number}})',
   'community.readFooter': 'RetroAchievements · read',
+
+  // /progress replies (commands/progress.ts)
+  'progress.onlyInvokerPick': 'Only the person who ran this `/progress` can pick. Run `/progress` yourself.',
+  'progress.invalidButton': 'This button is no longer valid. Run `/progress` again.',
+  'progress.onlyInvokerBrowse':
+    'Only the person who ran this `/progress` can page through it. Run `/progress` yourself to browse.',
+  'progress.expired':
+    'These buttons have expired (they work for 15 minutes). Run `/progress` again for a fresh view.',
+
+  // /track list and /settings show (render/admin.ts)
+  'admin.trackedTitle': 'Tracked users',
+  'admin.trackedTitleCount': 'Tracked users ({{count, number}})',
+  'admin.nobodyTracked': 'Nobody is tracked on this server yet. A manager can add someone with `/track add`.',
+  'admin.trackedLine': '{{channel}} · since {{since}}',
+  'admin.noChannel': '*no channel*',
+  'admin.andMore': '… and {{count, number}} more',
+  'admin.moreChannels_one': '… and {{count, number}} more channel',
+  'admin.moreChannels_other': '… and {{count, number}} more channels',
+  'admin.moreGames_one': '… and {{count, number}} more game',
+  'admin.moreGames_other': '… and {{count, number}} more games',
+  'admin.on': 'on',
+  'admin.off': 'off',
+  'admin.code': ' (code {{code}})',
+  'admin.nextTryNextRun': 'next try on the next run',
+  'admin.nextTryAt': 'next try {{when}}',
+  'admin.notTriedYet': ': not tried yet',
+  'admin.waitingSince': '{{count, number}} waiting since {{since}}, {{next}}',
+  'admin.failingGame':
+    '{{name}}, game {{id}}: since {{since}}, {{tries}} tries ({{error}}); its unlocks are announced once RA answers for it again',
+  'admin.deliveryHead': '{{pending}} waiting · {{failed}} failed for good',
+  'admin.deliveryHint': 'Fix the channel permissions ({{permissions}}) or pick another channel.',
+  'admin.settingsTitle': 'cheevobot settings',
+  'admin.channel': 'Announcement channel',
+  'admin.channelNotSet': 'not set (`/settings channel`)',
+  'admin.managerRole': 'Manager role',
+  'admin.managerRoleNone': 'none (Manage Server only)',
+  'admin.trackedOf': '{{tracked}} of {{cap}}',
+  'admin.announce': 'Announce',
+  'admin.announceValue':
+    'unlocks **{{unlocks}}** · awards **{{awards}}** · softcore unlocks **{{softcore}}**',
+  'admin.language': 'Language of posts',
+  'admin.languageChosen': '{{language}} (`/settings language`)',
+  'admin.languageDefault': '{{language}} (the server’s Discord language)',
+  'admin.delivery': 'Delivery',
+  'admin.waitingTitle': 'Waiting over 15 minutes',
+  'admin.failingTitle': 'RetroAchievements keeps failing on',
+
+  // /settings language (commands/settings.ts)
+  'cmd.settings.language':
+    'The language of this server’s posts (replies follow each member’s Discord language)',
+  'cmd.settings.language.locale':
+    'A language, or Automatic for the server’s Discord language (omit to see the current one)',
+  'cmd.settings.language.auto': 'Automatic (the server’s Discord language)',
+  'settings.languageSet':
+    'This server’s posts will now be in **{{language}}**: the next announcements, digests and Achievement of the Week posts, not the ones already posted. Replies follow each member’s own Discord language when I speak it.',
+  'settings.languageSetAuto':
+    'This server’s posts now follow its Discord language, currently **{{language}}**, from the next post on. Replies follow each member’s own Discord language when I speak it.',
+  'settings.languageIs': 'This server’s posts are in **{{language}}** (chosen with `/settings language`).',
+  'settings.languageIsAuto':
+    'This server’s posts are in **{{language}}**, its Discord language. `/settings language` picks another.',
 } as const;

@@ -186,4 +186,64 @@ export const es: Catalogue = {
   'community.noHolders_other': 'Ninguno de los {{count, number}} usuarios seguidos todavía.',
   'community.holders': 'Seguidos aquí que lo tienen ({{count, number}})',
   'community.readFooter': 'RetroAchievements · leído',
+
+  'progress.onlyInvokerPick': 'Solo quien usó este `/progress` puede elegir. Usa `/progress` tú mismo.',
+  'progress.invalidButton': 'Este botón ya no es válido. Vuelve a usar `/progress`.',
+  'progress.onlyInvokerBrowse':
+    'Solo quien usó este `/progress` puede pasar las páginas. Usa `/progress` tú mismo para explorar.',
+  'progress.expired':
+    'Estos botones caducaron (funcionan 15 minutos). Vuelve a usar `/progress` para una vista nueva.',
+
+  'admin.trackedTitle': 'Usuarios seguidos',
+  'admin.trackedTitleCount': 'Usuarios seguidos ({{count, number}})',
+  'admin.nobodyTracked':
+    'Aún no se sigue a nadie en este servidor. Un gestor puede añadir a alguien con `/track add`.',
+  'admin.trackedLine': '{{channel}} · desde {{since}}',
+  'admin.noChannel': '*sin canal*',
+  'admin.andMore': '… y {{count, number}} más',
+  'admin.moreChannels_one': '… y {{count, number}} canal más',
+  'admin.moreChannels_many': '… y {{count, number}} canales más',
+  'admin.moreChannels_other': '… y {{count, number}} canales más',
+  'admin.moreGames_one': '… y {{count, number}} juego más',
+  'admin.moreGames_many': '… y {{count, number}} juegos más',
+  'admin.moreGames_other': '… y {{count, number}} juegos más',
+  'admin.on': 'activado',
+  'admin.off': 'desactivado',
+  'admin.code': ' (código {{code}})',
+  'admin.nextTryNextRun': 'próximo intento en la próxima ronda',
+  'admin.nextTryAt': 'próximo intento {{when}}',
+  'admin.notTriedYet': ': aún sin intentar',
+  'admin.waitingSince': '{{count, number}} en espera desde {{since}}, {{next}}',
+  'admin.failingGame':
+    '{{name}}, juego {{id}}: desde {{since}}, {{tries}} intentos ({{error}}); sus logros se anunciarán cuando RA vuelva a responder',
+  'admin.deliveryHead': '{{pending}} en espera · {{failed}} fallidos definitivamente',
+  'admin.deliveryHint': 'Corrige los permisos del canal ({{permissions}}) o elige otro canal.',
+  'admin.settingsTitle': 'Ajustes de cheevobot',
+  'admin.channel': 'Canal de anuncios',
+  'admin.channelNotSet': 'sin definir (`/settings channel`)',
+  'admin.managerRole': 'Rol de gestor',
+  'admin.managerRoleNone': 'ninguno (solo Gestionar servidor)',
+  'admin.trackedOf': '{{tracked}} de {{cap}}',
+  'admin.announce': 'Anunciar',
+  'admin.announceValue': 'logros **{{unlocks}}** · premios **{{awards}}** · logros softcore **{{softcore}}**',
+  'admin.language': 'Idioma de las publicaciones',
+  'admin.languageChosen': '{{language}} (`/settings language`)',
+  'admin.languageDefault': '{{language}} (el idioma del servidor en Discord)',
+  'admin.delivery': 'Entrega',
+  'admin.waitingTitle': 'En espera hace más de 15 minutos',
+  'admin.failingTitle': 'RetroAchievements sigue fallando en',
+
+  'cmd.settings.language':
+    'El idioma de las publicaciones del servidor (las respuestas siguen el idioma de cada miembro)',
+  'cmd.settings.language.locale':
+    'Un idioma, o Automático para el idioma del servidor en Discord (omítelo para ver el actual)',
+  'cmd.settings.language.auto': 'Automático (el idioma del servidor en Discord)',
+  'settings.languageSet':
+    'Las publicaciones de este servidor serán ahora en **{{language}}**: los próximos anuncios, resúmenes y publicaciones del Logro de la Semana, no los ya publicados. Las respuestas siguen el idioma de Discord de cada miembro cuando lo hablo.',
+  'settings.languageSetAuto':
+    'Las publicaciones de este servidor siguen ahora su idioma de Discord, ahora **{{language}}**, desde la próxima publicación. Las respuestas siguen el idioma de Discord de cada miembro cuando lo hablo.',
+  'settings.languageIs':
+    'Las publicaciones de este servidor están en **{{language}}** (elegido con `/settings language`).',
+  'settings.languageIsAuto':
+    'Las publicaciones de este servidor están en **{{language}}**, su idioma de Discord. `/settings language` elige otro.',
 };

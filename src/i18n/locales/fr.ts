@@ -185,4 +185,66 @@ export const fr: Catalogue = {
   'community.noHolders_other': 'Aucun des {{count, number}} utilisateurs suivis pour l’instant.',
   'community.holders': 'Suivis ici qui l’ont ({{count, number}})',
   'community.readFooter': 'RetroAchievements · lu',
+
+  'progress.onlyInvokerPick':
+    'Seule la personne qui a lancé ce `/progress` peut choisir. Lancez `/progress` vous-même.',
+  'progress.invalidButton': 'Ce bouton n’est plus valable. Relancez `/progress`.',
+  'progress.onlyInvokerBrowse':
+    'Seule la personne qui a lancé ce `/progress` peut le feuilleter. Lancez `/progress` vous-même pour parcourir.',
+  'progress.expired':
+    'Ces boutons ont expiré (ils marchent 15 minutes). Relancez `/progress` pour une vue à jour.',
+
+  'admin.trackedTitle': 'Utilisateurs suivis',
+  'admin.trackedTitleCount': 'Utilisateurs suivis ({{count, number}})',
+  'admin.nobodyTracked':
+    'Personne n’est encore suivi sur ce serveur. Un gestionnaire peut ajouter quelqu’un avec `/track add`.',
+  'admin.trackedLine': '{{channel}} · depuis {{since}}',
+  'admin.noChannel': '*aucun salon*',
+  'admin.andMore': '… et {{count, number}} de plus',
+  'admin.moreChannels_one': '… et {{count, number}} autre salon',
+  'admin.moreChannels_many': '… et {{count, number}} autres salons',
+  'admin.moreChannels_other': '… et {{count, number}} autres salons',
+  'admin.moreGames_one': '… et {{count, number}} autre jeu',
+  'admin.moreGames_many': '… et {{count, number}} autres jeux',
+  'admin.moreGames_other': '… et {{count, number}} autres jeux',
+  'admin.on': 'activé',
+  'admin.off': 'désactivé',
+  'admin.code': ' (code {{code}})',
+  'admin.nextTryNextRun': 'prochain essai au prochain passage',
+  'admin.nextTryAt': 'prochain essai {{when}}',
+  'admin.notTriedYet': ' : pas encore essayé',
+  'admin.waitingSince': '{{count, number}} en attente depuis {{since}}, {{next}}',
+  'admin.failingGame':
+    '{{name}}, jeu {{id}} : depuis {{since}}, {{tries}} essais ({{error}}) ; ses succès seront annoncés dès que RA répondra de nouveau',
+  'admin.deliveryHead': '{{pending}} en attente · {{failed}} en échec définitif',
+  'admin.deliveryHint': 'Corrigez les permissions du salon ({{permissions}}) ou choisissez un autre salon.',
+  'admin.settingsTitle': 'Paramètres de cheevobot',
+  'admin.channel': 'Salon des annonces',
+  'admin.channelNotSet': 'non défini (`/settings channel`)',
+  'admin.managerRole': 'Rôle gestionnaire',
+  'admin.managerRoleNone': 'aucun (Gérer le serveur uniquement)',
+  'admin.trackedOf': '{{tracked}} sur {{cap}}',
+  'admin.announce': 'Annonces',
+  'admin.announceValue':
+    'succès **{{unlocks}}** · récompenses **{{awards}}** · succès softcore **{{softcore}}**',
+  'admin.language': 'Langue des publications',
+  'admin.languageChosen': '{{language}} (`/settings language`)',
+  'admin.languageDefault': '{{language}} (la langue Discord du serveur)',
+  'admin.delivery': 'Distribution',
+  'admin.waitingTitle': 'En attente depuis plus de 15 minutes',
+  'admin.failingTitle': 'RetroAchievements échoue toujours sur',
+
+  'cmd.settings.language':
+    'La langue des publications du serveur (les réponses suivent la langue de chaque membre)',
+  'cmd.settings.language.locale':
+    'Une langue, ou Automatique pour la langue Discord du serveur (vide : voir l’actuelle)',
+  'cmd.settings.language.auto': 'Automatique (la langue Discord du serveur)',
+  'settings.languageSet':
+    'Les publications de ce serveur seront désormais en **{{language}}** : les prochaines annonces, les résumés et les publications du Succès de la semaine, pas celles déjà publiées. Les réponses suivent la langue Discord de chaque membre quand je la parle.',
+  'settings.languageSetAuto':
+    'Les publications de ce serveur suivent désormais sa langue Discord, actuellement **{{language}}**, dès la prochaine publication. Les réponses suivent la langue Discord de chaque membre quand je la parle.',
+  'settings.languageIs':
+    'Les publications de ce serveur sont en **{{language}}** (choisi avec `/settings language`).',
+  'settings.languageIsAuto':
+    'Les publications de ce serveur sont en **{{language}}**, sa langue Discord. `/settings language` en choisit une autre.',
 };

@@ -187,4 +187,65 @@ export const ptBR: Catalogue = {
   'community.noHolders_other': 'Nenhum dos {{count, number}} usuários acompanhados ainda.',
   'community.holders': 'Acompanhados aqui que já têm ({{count, number}})',
   'community.readFooter': 'RetroAchievements · lido',
+
+  'progress.onlyInvokerPick': 'Só quem usou este `/progress` pode escolher. Use `/progress` você mesmo.',
+  'progress.invalidButton': 'Este botão não vale mais. Use `/progress` de novo.',
+  'progress.onlyInvokerBrowse':
+    'Só quem usou este `/progress` pode folhear. Use `/progress` você mesmo para navegar.',
+  'progress.expired':
+    'Estes botões expiraram (funcionam por 15 minutos). Use `/progress` de novo para uma visão atualizada.',
+
+  'admin.trackedTitle': 'Usuários acompanhados',
+  'admin.trackedTitleCount': 'Usuários acompanhados ({{count, number}})',
+  'admin.nobodyTracked':
+    'Ninguém é acompanhado neste servidor ainda. Um gerente pode adicionar alguém com `/track add`.',
+  'admin.trackedLine': '{{channel}} · desde {{since}}',
+  'admin.noChannel': '*sem canal*',
+  'admin.andMore': '… e mais {{count, number}}',
+  'admin.moreChannels_one': '… e mais {{count, number}} canal',
+  'admin.moreChannels_many': '… e mais {{count, number}} canais',
+  'admin.moreChannels_other': '… e mais {{count, number}} canais',
+  'admin.moreGames_one': '… e mais {{count, number}} jogo',
+  'admin.moreGames_many': '… e mais {{count, number}} jogos',
+  'admin.moreGames_other': '… e mais {{count, number}} jogos',
+  'admin.on': 'ligado',
+  'admin.off': 'desligado',
+  'admin.code': ' (código {{code}})',
+  'admin.nextTryNextRun': 'próxima tentativa na próxima rodada',
+  'admin.nextTryAt': 'próxima tentativa {{when}}',
+  'admin.notTriedYet': ': ainda não tentado',
+  'admin.waitingSince': '{{count, number}} aguardando desde {{since}}, {{next}}',
+  'admin.failingGame':
+    '{{name}}, jogo {{id}}: desde {{since}}, {{tries}} tentativas ({{error}}); as conquistas dele serão anunciadas quando o RA voltar a responder',
+  'admin.deliveryHead': '{{pending}} aguardando · {{failed}} falharam de vez',
+  'admin.deliveryHint': 'Corrija as permissões do canal ({{permissions}}) ou escolha outro canal.',
+  'admin.settingsTitle': 'Configurações do cheevobot',
+  'admin.channel': 'Canal de anúncios',
+  'admin.channelNotSet': 'não definido (`/settings channel`)',
+  'admin.managerRole': 'Cargo de gerente',
+  'admin.managerRoleNone': 'nenhum (só Gerenciar Servidor)',
+  'admin.trackedOf': '{{tracked}} de {{cap}}',
+  'admin.announce': 'Anunciar',
+  'admin.announceValue':
+    'conquistas **{{unlocks}}** · prêmios **{{awards}}** · conquistas softcore **{{softcore}}**',
+  'admin.language': 'Idioma das postagens',
+  'admin.languageChosen': '{{language}} (`/settings language`)',
+  'admin.languageDefault': '{{language}} (o idioma do servidor no Discord)',
+  'admin.delivery': 'Entrega',
+  'admin.waitingTitle': 'Aguardando há mais de 15 minutos',
+  'admin.failingTitle': 'O RetroAchievements continua falhando em',
+
+  'cmd.settings.language':
+    'O idioma das postagens deste servidor (as respostas seguem o idioma de cada membro)',
+  'cmd.settings.language.locale':
+    'Um idioma, ou Automático para o idioma do servidor no Discord (omita para ver o atual)',
+  'cmd.settings.language.auto': 'Automático (o idioma do servidor no Discord)',
+  'settings.languageSet':
+    'As postagens deste servidor agora serão em **{{language}}**: os próximos anúncios, resumos e postagens da Conquista da Semana, não os já postados. As respostas seguem o idioma do Discord de cada membro quando eu falo esse idioma.',
+  'settings.languageSetAuto':
+    'As postagens deste servidor agora seguem o idioma dele no Discord, hoje **{{language}}**, a partir da próxima postagem. As respostas seguem o idioma do Discord de cada membro quando eu falo esse idioma.',
+  'settings.languageIs':
+    'As postagens deste servidor são em **{{language}}** (escolhido com `/settings language`).',
+  'settings.languageIsAuto':
+    'As postagens deste servidor são em **{{language}}**, o idioma dele no Discord. `/settings language` escolhe outro.',
 };
