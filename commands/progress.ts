@@ -108,7 +108,11 @@ export function createProgressCommand(): Command {
         const invoker = interaction.user.id;
         const ulid = known.ulid;
         await interaction.editReply(
-          gamePickerReply(error, (id) => encodePickId(BROWSE_ID_PREFIX, invoker, id, ulid)),
+          gamePickerReply(
+            error,
+            (id) => encodePickId(BROWSE_ID_PREFIX, invoker, id, ulid),
+            replyMessages(interaction, ctx),
+          ),
         );
         return;
       }

@@ -13,6 +13,7 @@ import type { SlashCommandStringOption } from '@discordjs/builders';
 import { bareTitle } from '../../src/catalogue/search.js';
 import { indexTitle, queryWords } from '../../src/catalogue/title.js';
 import { type CommandContext, UserFacingError } from '../../src/discord/command.js';
+import type { Messages } from '../../src/i18n/index.js';
 import type { RecentlyPlayedGame } from '../../src/ra/types.js';
 import { parseGameId } from '../../src/ra/validate.js';
 import { type PickCandidate, renderGamePicker } from '../../src/render/game.js';
@@ -51,9 +52,13 @@ export class AmbiguousGameError extends UserFacingError {
 }
 
 /** The reply for an ambiguous title: the candidates as buttons (ids built by the command). */
-export function gamePickerReply(error: AmbiguousGameError, customIdFor: (gameId: number) => string) {
+export function gamePickerReply(
+  error: AmbiguousGameError,
+  customIdFor: (gameId: number) => string,
+  messages?: Messages,
+) {
   return {
-    ...renderGamePicker(error.query, error.candidates, customIdFor),
+    ...renderGamePicker(error.query, error.candidates, customIdFor, messages),
     embeds: [],
     allowedMentions: { parse: [] as const },
   };

@@ -233,4 +233,53 @@ export const de: Catalogue = {
     'Die Beiträge dieses Servers sind auf **{{language}}** (gewählt mit `/settings language`).',
   'settings.languageIsAuto':
     'Die Beiträge dieses Servers sind auf **{{language}}**, seiner Discord-Sprache. `/settings language` wählt eine andere.',
+
+  'game.hardcoreCount': ' ({{count, number}} Hardcore)',
+  'game.subsetOf': 'Subset von {{link}}',
+  'game.gameLower': 'Spiel {{id}}',
+  'game.achievements': 'Erfolge',
+  'game.achievementsValue': '{{count, number}} · {{points}} Punkte',
+  'game.players': 'Spieler',
+  'game.playersHardcore': '{{count, number}} ({{hardcore}} Hardcore)',
+  'game.setBy': 'Set von',
+  'game.inGuild': 'In {{guild}}',
+  'game.inThisServer': 'Auf diesem Server',
+  'game.nobody': 'Noch niemand, den dieser Server verfolgt, hat hier Fortschritt.',
+  'game.summary':
+    '{{count, number}} verfolgt · {{mastered}} gemeistert oder abgeschlossen · {{beaten}} durchgespielt',
+  'game.id': 'ID {{id}}',
+  'game.pickerQuestion': '„{{query}}“ passt auf mehrere Spiele. Welches meintest du?',
+
+  'game.onlyInvokerPick': 'Nur wer dieses `/game` ausgeführt hat, kann wählen. Führ `/game` selbst aus.',
+  'game.invalidButton': 'Dieser Button gilt nicht mehr. Führ `/game` erneut aus.',
+
+  'leaderboard.unlocks_one': '{{count, number}} Erfolg',
+  'leaderboard.unlocks_other': '{{count, number}} Erfolge',
+  'leaderboard.awards': '{{mastered}} gemeistert · {{beaten}} durchgespielt',
+  'leaderboard.notRanked':
+    '{{name}} ist nicht in der Rangliste: In diesem Zeitraum wurde noch nichts gezählt.',
+  'leaderboard.notRead':
+    'Die RA-Summen der Nutzer dieses Servers wurden noch nicht gelesen; sie werden im Hintergrund geholt. Versuch es in ein paar Minuten noch einmal.',
+  'leaderboard.nothingCounted': 'In diesem Zeitraum wurde noch nichts gezählt.',
+  'leaderboard.page': 'Seite {{page}}/{{pages}}',
+  'leaderboard.unranked': '{{count, number}} weitere Verfolgte ohne Zählung',
+  'leaderboard.footerAll': 'RA-Summen, im Hintergrund aktualisiert',
+  'leaderboard.footerCounted': 'gezählt, seit jeder Nutzer hier verfolgt wird',
+  'leaderboard.title': '🏆 Rangliste · {{period}} · {{by}}',
+  'leaderboard.period.week': 'letzte 7 Tage',
+  'leaderboard.period.month': 'letzte 30 Tage',
+  'leaderboard.period.all': 'gesamt',
+  'leaderboard.by.points': 'Hardcore-Punkte',
+  'leaderboard.by.awards': 'gemeisterte und durchgespielte Spiele',
+  'leaderboard.by.unlocks': 'freigeschaltete Erfolge',
+  'leaderboard.previous': '◀ Zurück',
+
+  'leaderboard.noAllTimeUnlocks':
+    'RA bietet keine Gesamtzahl der Erfolge, die der Bot günstig lesen kann. Sortiere „gesamt“ nach Punkten oder Auszeichnungen, Erfolge nach Woche oder Monat.',
+  'leaderboard.notTracked': 'Dieser Nutzer wird auf diesem Server nicht verfolgt. Siehe `/track list`.',
+  'leaderboard.invalidButton': 'Dieser Button gilt nicht mehr. Führ `/leaderboard` erneut aus.',
+  'leaderboard.onlyInvoker':
+    'Nur wer dieses `/leaderboard` ausgeführt hat, kann darin blättern. Führ `/leaderboard` selbst aus.',
+  'leaderboard.expired':
+    'Diese Buttons sind abgelaufen (sie gelten 15 Minuten). Führ `/leaderboard` erneut aus.',
 };

@@ -246,4 +246,50 @@ export const en = {
   'settings.languageIs': 'This server’s posts are in **{{language}}** (chosen with `/settings language`).',
   'settings.languageIsAuto':
     'This server’s posts are in **{{language}}**, its Discord language. `/settings language` picks another.',
+
+  // /game and the game picker (render/game.ts)
+  'game.hardcoreCount': ' ({{count, number}} hardcore)',
+  'game.subsetOf': 'subset of {{link}}',
+  'game.gameLower': 'game {{id}}',
+  'game.achievements': 'Achievements',
+  'game.achievementsValue': '{{count, number}} · {{points}} points',
+  'game.players': 'Players',
+  'game.playersHardcore': '{{count, number}} ({{hardcore}} hardcore)',
+  'game.setBy': 'Set by',
+  'game.inGuild': 'In {{guild}}',
+  'game.inThisServer': 'In this server',
+  'game.nobody': 'Nobody this server tracks has progress here yet.',
+  'game.summary': '{{count, number}} tracked · {{mastered}} mastered or completed · {{beaten}} beaten',
+  'game.id': 'id {{id}}',
+  'game.pickerQuestion': '“{{query}}” matches several games. Which one did you mean?',
+  'game.onlyInvokerPick': 'Only the person who ran this `/game` can pick. Run `/game` yourself.',
+  'game.invalidButton': 'This button is no longer valid. Run `/game` again.',
+
+  // /leaderboard (render/leaderboard.ts)
+  'leaderboard.unlocks_one': '{{count, number}} unlock',
+  'leaderboard.unlocks_other': '{{count, number}} unlocks',
+  'leaderboard.awards': '{{mastered}} mastered · {{beaten}} beaten',
+  'leaderboard.notRanked': '{{name}} isn’t ranked: nothing counted in this period yet.',
+  'leaderboard.notRead':
+    'RA’s totals for this server’s users haven’t been read yet; they are fetched in the background. Try again in a few minutes.',
+  'leaderboard.nothingCounted': 'Nothing counted in this period yet.',
+  'leaderboard.page': 'Page {{page}}/{{pages}}',
+  'leaderboard.unranked': '{{count, number}} more tracked with nothing counted',
+  'leaderboard.footerAll': 'RA totals, refreshed in the background',
+  'leaderboard.footerCounted': 'counted since each user was tracked here',
+  'leaderboard.title': '🏆 Leaderboard · {{period}} · {{by}}',
+  'leaderboard.period.week': 'last 7 days',
+  'leaderboard.period.month': 'last 30 days',
+  'leaderboard.period.all': 'all time',
+  'leaderboard.by.points': 'hardcore points',
+  'leaderboard.by.awards': 'games mastered and beaten',
+  'leaderboard.by.unlocks': 'achievements unlocked',
+  'leaderboard.previous': '◀ Previous',
+  'leaderboard.noAllTimeUnlocks':
+    'RA has no all-time unlock count the bot can read cheaply. Rank all time by points or awards, or unlocks by week or month.',
+  'leaderboard.notTracked': 'That user isn’t tracked on this server. See `/track list`.',
+  'leaderboard.invalidButton': 'This button is no longer valid. Run `/leaderboard` again.',
+  'leaderboard.onlyInvoker':
+    'Only the person who ran this `/leaderboard` can page through it. Run `/leaderboard` yourself.',
+  'leaderboard.expired': 'These buttons have expired (they work for 15 minutes). Run `/leaderboard` again.',
 } as const;

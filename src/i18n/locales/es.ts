@@ -246,4 +246,51 @@ export const es: Catalogue = {
     'Las publicaciones de este servidor están en **{{language}}** (elegido con `/settings language`).',
   'settings.languageIsAuto':
     'Las publicaciones de este servidor están en **{{language}}**, su idioma de Discord. `/settings language` elige otro.',
+
+  'game.hardcoreCount': ' ({{count, number}} hardcore)',
+  'game.subsetOf': 'subset de {{link}}',
+  'game.gameLower': 'juego {{id}}',
+  'game.achievements': 'Logros',
+  'game.achievementsValue': '{{count, number}} · {{points}} puntos',
+  'game.players': 'Jugadores',
+  'game.playersHardcore': '{{count, number}} ({{hardcore}} hardcore)',
+  'game.setBy': 'Set creado por',
+  'game.inGuild': 'En {{guild}}',
+  'game.inThisServer': 'En este servidor',
+  'game.nobody': 'Nadie de los seguidos en este servidor tiene progreso aquí todavía.',
+  'game.summary': '{{count, number}} seguidos · {{mastered}} dominados o completados · {{beaten}} superados',
+  'game.id': 'id {{id}}',
+  'game.pickerQuestion': '“{{query}}” coincide con varios juegos. ¿Cuál querías decir?',
+
+  'game.onlyInvokerPick': 'Solo quien usó este `/game` puede elegir. Usa `/game` tú mismo.',
+  'game.invalidButton': 'Este botón ya no es válido. Vuelve a usar `/game`.',
+
+  'leaderboard.unlocks_one': '{{count, number}} logro',
+  'leaderboard.unlocks_many': '{{count, number}} logros',
+  'leaderboard.unlocks_other': '{{count, number}} logros',
+  'leaderboard.awards': '{{mastered}} dominados · {{beaten}} superados',
+  'leaderboard.notRanked': '{{name}} no está en la clasificación: aún no hay nada contado en este período.',
+  'leaderboard.notRead':
+    'Aún no se han leído los totales de RA de los usuarios de este servidor; se obtienen en segundo plano. Vuelve a intentarlo en unos minutos.',
+  'leaderboard.nothingCounted': 'Aún no hay nada contado en este período.',
+  'leaderboard.page': 'Página {{page}}/{{pages}}',
+  'leaderboard.unranked': '{{count, number}} seguidos más sin nada contado',
+  'leaderboard.footerAll': 'totales de RA, actualizados en segundo plano',
+  'leaderboard.footerCounted': 'contado desde que se sigue a cada usuario aquí',
+  'leaderboard.title': '🏆 Clasificación · {{period}} · {{by}}',
+  'leaderboard.period.week': 'últimos 7 días',
+  'leaderboard.period.month': 'últimos 30 días',
+  'leaderboard.period.all': 'histórico',
+  'leaderboard.by.points': 'puntos hardcore',
+  'leaderboard.by.awards': 'juegos dominados y superados',
+  'leaderboard.by.unlocks': 'logros desbloqueados',
+  'leaderboard.previous': '◀ Anterior',
+
+  'leaderboard.noAllTimeUnlocks':
+    'RA no ofrece un recuento histórico de logros que el bot pueda leer sin coste. Para el histórico, ordena por puntos o premios; los logros, por semana o mes.',
+  'leaderboard.notTracked': 'No se sigue a ese usuario en este servidor. Mira `/track list`.',
+  'leaderboard.invalidButton': 'Este botón ya no es válido. Vuelve a usar `/leaderboard`.',
+  'leaderboard.onlyInvoker':
+    'Solo quien usó este `/leaderboard` puede pasar las páginas. Usa `/leaderboard` tú mismo.',
+  'leaderboard.expired': 'Estos botones caducaron (funcionan 15 minutos). Vuelve a usar `/leaderboard`.',
 };

@@ -247,4 +247,51 @@ export const fr: Catalogue = {
     'Les publications de ce serveur sont en **{{language}}** (choisi avec `/settings language`).',
   'settings.languageIsAuto':
     'Les publications de ce serveur sont en **{{language}}**, sa langue Discord. `/settings language` en choisit une autre.',
+
+  'game.hardcoreCount': ' ({{count, number}} en hardcore)',
+  'game.subsetOf': 'subset de {{link}}',
+  'game.gameLower': 'jeu {{id}}',
+  'game.achievements': 'Succès',
+  'game.achievementsValue': '{{count, number}} · {{points}} points',
+  'game.players': 'Joueurs',
+  'game.playersHardcore': '{{count, number}} ({{hardcore}} en hardcore)',
+  'game.setBy': 'Set créé par',
+  'game.inGuild': 'Sur {{guild}}',
+  'game.inThisServer': 'Sur ce serveur',
+  'game.nobody': 'Personne suivi sur ce serveur n’a encore progressé ici.',
+  'game.summary': '{{count, number}} suivis · {{mastered}} maîtrisés ou complétés · {{beaten}} terminés',
+  'game.id': 'id {{id}}',
+  'game.pickerQuestion': '« {{query}} » correspond à plusieurs jeux. Lequel vouliez-vous dire ?',
+
+  'game.onlyInvokerPick': 'Seule la personne qui a lancé ce `/game` peut choisir. Lancez `/game` vous-même.',
+  'game.invalidButton': 'Ce bouton n’est plus valable. Relancez `/game`.',
+
+  'leaderboard.unlocks_one': '{{count, number}} succès',
+  'leaderboard.unlocks_many': '{{count, number}} succès',
+  'leaderboard.unlocks_other': '{{count, number}} succès',
+  'leaderboard.awards': '{{mastered}} maîtrisés · {{beaten}} terminés',
+  'leaderboard.notRanked': '{{name}} n’est pas classé : rien de compté sur cette période pour l’instant.',
+  'leaderboard.notRead':
+    'Les totaux RA des utilisateurs de ce serveur n’ont pas encore été lus ; ils sont récupérés en arrière-plan. Réessayez dans quelques minutes.',
+  'leaderboard.nothingCounted': 'Rien de compté sur cette période pour l’instant.',
+  'leaderboard.page': 'Page {{page}}/{{pages}}',
+  'leaderboard.unranked': '{{count, number}} autres suivis sans rien de compté',
+  'leaderboard.footerAll': 'totaux RA, actualisés en arrière-plan',
+  'leaderboard.footerCounted': 'compté depuis que chaque utilisateur est suivi ici',
+  'leaderboard.title': '🏆 Classement · {{period}} · {{by}}',
+  'leaderboard.period.week': '7 derniers jours',
+  'leaderboard.period.month': '30 derniers jours',
+  'leaderboard.period.all': 'depuis toujours',
+  'leaderboard.by.points': 'points hardcore',
+  'leaderboard.by.awards': 'jeux maîtrisés et terminés',
+  'leaderboard.by.unlocks': 'succès débloqués',
+  'leaderboard.previous': '◀ Précédent',
+
+  'leaderboard.noAllTimeUnlocks':
+    'RA ne fournit pas de total de succès depuis toujours que le bot puisse lire à peu de frais. Depuis toujours : classez par points ou récompenses ; les succès, par semaine ou par mois.',
+  'leaderboard.notTracked': 'Cet utilisateur n’est pas suivi sur ce serveur. Voir `/track list`.',
+  'leaderboard.invalidButton': 'Ce bouton n’est plus valable. Relancez `/leaderboard`.',
+  'leaderboard.onlyInvoker':
+    'Seule la personne qui a lancé ce `/leaderboard` peut le feuilleter. Lancez `/leaderboard` vous-même.',
+  'leaderboard.expired': 'Ces boutons ont expiré (ils marchent 15 minutes). Relancez `/leaderboard`.',
 };

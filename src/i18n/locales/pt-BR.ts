@@ -248,4 +248,51 @@ export const ptBR: Catalogue = {
     'As postagens deste servidor são em **{{language}}** (escolhido com `/settings language`).',
   'settings.languageIsAuto':
     'As postagens deste servidor são em **{{language}}**, o idioma dele no Discord. `/settings language` escolhe outro.',
+
+  'game.hardcoreCount': ' ({{count, number}} hardcore)',
+  'game.subsetOf': 'subset de {{link}}',
+  'game.gameLower': 'jogo {{id}}',
+  'game.achievements': 'Conquistas',
+  'game.achievementsValue': '{{count, number}} · {{points}} pontos',
+  'game.players': 'Jogadores',
+  'game.playersHardcore': '{{count, number}} ({{hardcore}} hardcore)',
+  'game.setBy': 'Set feito por',
+  'game.inGuild': 'Em {{guild}}',
+  'game.inThisServer': 'Neste servidor',
+  'game.nobody': 'Ninguém acompanhado neste servidor tem progresso aqui ainda.',
+  'game.summary':
+    '{{count, number}} acompanhados · {{mastered}} masterizados ou completados · {{beaten}} zerados',
+  'game.id': 'id {{id}}',
+  'game.pickerQuestion': '“{{query}}” corresponde a vários jogos. Qual deles você quis dizer?',
+
+  'game.onlyInvokerPick': 'Só quem usou este `/game` pode escolher. Use `/game` você mesmo.',
+  'game.invalidButton': 'Este botão não vale mais. Use `/game` de novo.',
+
+  'leaderboard.unlocks_one': '{{count, number}} conquista',
+  'leaderboard.unlocks_many': '{{count, number}} conquistas',
+  'leaderboard.unlocks_other': '{{count, number}} conquistas',
+  'leaderboard.awards': '{{mastered}} masterizados · {{beaten}} zerados',
+  'leaderboard.notRanked': '{{name}} não está no ranking: nada contado neste período ainda.',
+  'leaderboard.notRead':
+    'Os totais do RA dos usuários deste servidor ainda não foram lidos; eles são buscados em segundo plano. Tente de novo em alguns minutos.',
+  'leaderboard.nothingCounted': 'Nada contado neste período ainda.',
+  'leaderboard.page': 'Página {{page}}/{{pages}}',
+  'leaderboard.unranked': 'mais {{count, number}} acompanhados sem nada contado',
+  'leaderboard.footerAll': 'totais do RA, atualizados em segundo plano',
+  'leaderboard.footerCounted': 'contado desde que cada usuário passou a ser acompanhado aqui',
+  'leaderboard.title': '🏆 Ranking · {{period}} · {{by}}',
+  'leaderboard.period.week': 'últimos 7 dias',
+  'leaderboard.period.month': 'últimos 30 dias',
+  'leaderboard.period.all': 'todos os tempos',
+  'leaderboard.by.points': 'pontos hardcore',
+  'leaderboard.by.awards': 'jogos masterizados e zerados',
+  'leaderboard.by.unlocks': 'conquistas desbloqueadas',
+  'leaderboard.previous': '◀ Anterior',
+
+  'leaderboard.noAllTimeUnlocks':
+    'O RA não tem uma contagem de conquistas de todos os tempos que o bot consiga ler sem custo. Para todos os tempos, ordene por pontos ou prêmios; conquistas, por semana ou mês.',
+  'leaderboard.notTracked': 'Esse usuário não é acompanhado neste servidor. Veja `/track list`.',
+  'leaderboard.invalidButton': 'Este botão não vale mais. Use `/leaderboard` de novo.',
+  'leaderboard.onlyInvoker': 'Só quem usou este `/leaderboard` pode folhear. Use `/leaderboard` você mesmo.',
+  'leaderboard.expired': 'Estes botões expiraram (funcionam por 15 minutos). Use `/leaderboard` de novo.',
 };
