@@ -1,5 +1,4 @@
 import type { APIEmbed } from 'discord.js';
-import { ANNOUNCE_PERMISSION_NAMES } from '../domain/permissions.js';
 import { type Messages, messagesFor } from '../i18n/index.js';
 import type { RaUrls } from '../ra/urls.js';
 import { safeText } from './text.js';
@@ -168,7 +167,7 @@ export function renderSettings(input: {
       })}`,
   );
   const head = m.t('admin.deliveryHead', { pending: outbox.pending, failed: outbox.failed });
-  const hint = m.t('admin.deliveryHint', { permissions: ANNOUNCE_PERMISSION_NAMES });
+  const hint = m.t('admin.deliveryHint', { permissions: m.t('admin.announcePermissions') });
   // A field value holds 1024 characters: list as many failures as fit with the hint.
   let delivery = head;
   if (failures.length > 0) {

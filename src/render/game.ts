@@ -86,7 +86,7 @@ export function renderGameCard(input: GameCardInput): { embeds: APIEmbed[] } {
   if (authors.length > 0) {
     fields.push({
       name: m.t('game.setBy'),
-      value: joinLinesWithin([authors.join(', ')], FIELD_MAX),
+      value: joinLinesWithin([authors.join(', ')], FIELD_MAX, (n) => m.t('common.moreLines', { count: n })),
       inline: false,
     });
   }
@@ -105,7 +105,7 @@ export function renderGameCard(input: GameCardInput): { embeds: APIEmbed[] } {
         : m.t('game.summary', { count: players.length, mastered: mastered.length, beaten: beaten.length });
     fields.push({
       name: where,
-      value: joinLinesWithin([summary, ...lines], FIELD_MAX),
+      value: joinLinesWithin([summary, ...lines], FIELD_MAX, (n) => m.t('common.moreLines', { count: n })),
       inline: false,
     });
   }

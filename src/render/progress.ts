@@ -311,7 +311,7 @@ function latestUnlocksValue(achievements: readonly Achievement[], urls: RaUrls, 
     const when = discordTimestamp(lastUnlockAt(a), 'R');
     return `• ${achievementLink(a, urls, LIST_TITLE_MAX, m)} · ${pointsLabel(a.points, m)} · ${modeMarker(a, m)}${when ? ` · ${when}` : ''}`;
   });
-  return joinLinesWithin(lines, EMBED_LIMITS.fieldValue);
+  return joinLinesWithin(lines, EMBED_LIMITS.fieldValue, (n) => m.t('common.moreLines', { count: n }));
 }
 
 function nextLockedValue(achievements: readonly Achievement[], urls: RaUrls, m: Messages): string {

@@ -282,4 +282,6 @@ export const de: Catalogue = {
     'Nur wer dieses `/leaderboard` ausgeführt hat, kann darin blättern. Führ `/leaderboard` selbst aus.',
   'leaderboard.expired':
     'Diese Buttons sind abgelaufen (sie gelten 15 Minuten). Führ `/leaderboard` erneut aus.',
+
+  'admin.announcePermissions': 'Kanal ansehen, Nachrichten senden, Links einbetten, Dateien anhängen',
 };

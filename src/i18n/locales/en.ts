@@ -292,4 +292,6 @@ export const en = {
   'leaderboard.onlyInvoker':
     'Only the person who ran this `/leaderboard` can page through it. Run `/leaderboard` yourself.',
   'leaderboard.expired': 'These buttons have expired (they work for 15 minutes). Run `/leaderboard` again.',
+  // Discord's own names of the permissions the bot needs in an announcement channel, as its UI shows them
+  'admin.announcePermissions': 'View Channel, Send Messages, Embed Links, Attach Files',
 } as const;

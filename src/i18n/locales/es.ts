@@ -293,4 +293,6 @@ export const es: Catalogue = {
   'leaderboard.onlyInvoker':
     'Solo quien usó este `/leaderboard` puede pasar las páginas. Usa `/leaderboard` tú mismo.',
   'leaderboard.expired': 'Estos botones caducaron (funcionan 15 minutos). Vuelve a usar `/leaderboard`.',
+
+  'admin.announcePermissions': 'Ver canal, Enviar mensajes, Insertar enlaces, Adjuntar archivos',
 };

@@ -294,4 +294,7 @@ export const fr: Catalogue = {
   'leaderboard.onlyInvoker':
     'Seule la personne qui a lancé ce `/leaderboard` peut le feuilleter. Lancez `/leaderboard` vous-même.',
   'leaderboard.expired': 'Ces boutons ont expiré (ils marchent 15 minutes). Relancez `/leaderboard`.',
+
+  'admin.announcePermissions':
+    'Voir le salon, Envoyer des messages, Intégrer des liens, Joindre des fichiers',
 };

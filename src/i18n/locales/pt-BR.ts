@@ -295,4 +295,6 @@ export const ptBR: Catalogue = {
   'leaderboard.invalidButton': 'Este botão não vale mais. Use `/leaderboard` de novo.',
   'leaderboard.onlyInvoker': 'Só quem usou este `/leaderboard` pode folhear. Use `/leaderboard` você mesmo.',
   'leaderboard.expired': 'Estes botões expiraram (funcionam por 15 minutos). Use `/leaderboard` de novo.',
+
+  'admin.announcePermissions': 'Ver canal, Enviar mensagens, Inserir links, Anexar arquivos',
 };
