@@ -12,7 +12,7 @@ import { botAccount, renderSpeedEmbed } from '../src/render/speed.js';
 import { GAME_FAILING_WARN_MS } from '../src/tracking/poller.js';
 import { membersSettings } from './settings-members.js';
 import { requireAnnounceChannel, requireGuild, requireManager } from './shared/guards.js';
-import { describe, localizedChoice, replyMessages, serverLanguageOf } from './shared/locale.js';
+import { english, replyMessages, serverLanguageOf } from './shared/locale.js';
 
 /** `/settings language locale:auto` forgets the choice: posts follow the server's Discord language. */
 const AUTO = 'auto';
@@ -74,12 +74,18 @@ const data = new SlashCommandBuilder()
       ),
   )
   .addSubcommand((sub) =>
-    describe(sub.setName('language'), 'cmd.settings.language').addStringOption((o) =>
-      describe(o.setName('locale'), 'cmd.settings.language.locale').addChoices(
-        ...SUPPORTED_LOCALES.map((locale) => ({ name: LOCALE_NAMES[locale], value: locale })),
-        localizedChoice('cmd.settings.language.auto', AUTO),
+    sub
+      .setName('language')
+      .setDescription(english('cmd.settings.language'))
+      .addStringOption((o) =>
+        o
+          .setName('locale')
+          .setDescription(english('cmd.settings.language.locale'))
+          .addChoices(...SUPPORTED_LOCALES.map((locale) => ({ name: LOCALE_NAMES[locale], value: locale })), {
+            name: english('cmd.settings.language.locale.choice.auto'),
+            value: AUTO,
+          }),
       ),
-    ),
   )
   .toJSON();
 

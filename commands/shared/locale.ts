@@ -15,6 +15,7 @@ import {
   type SupportedLocale,
   serverLocale,
 } from '../../src/i18n/index.js';
+import { en } from '../../src/i18n/locales/en.js';
 
 /** The language of the server's posts (for an interaction outside a server: English). */
 export function serverLanguageOf(
@@ -32,8 +33,17 @@ export function replyMessages(interaction: BaseInteraction, ctx: Pick<CommandCon
 
 const ENGLISH = messagesFor(DEFAULT_LOCALE);
 
-/** A description or choice name in every language the bot speaks but English (Discord shows the reader's). */
-export function localizations(key: PlainMessageKey): LocalizationMap {
+/** A sentence of the catalogue in English (Discord's default for a command's description). */
+export function english(key: PlainMessageKey): string {
+  return ENGLISH.t(key);
+}
+
+function hasKey(key: string): key is PlainMessageKey {
+  return Object.hasOwn(en, key);
+}
+
+/** A sentence in every language the bot speaks but English (Discord shows the reader's). */
+function localizations(key: PlainMessageKey): LocalizationMap {
   const map: LocalizationMap = {};
   for (const locale of SUPPORTED_LOCALES) {
     if (locale !== DEFAULT_LOCALE) map[locale] = messagesFor(locale).t(key);
@@ -41,17 +51,37 @@ export function localizations(key: PlainMessageKey): LocalizationMap {
   return map;
 }
 
-interface Describable<T> {
-  setDescription(description: string): T;
-  setDescriptionLocalizations(localizations: LocalizationMap | null): T;
+interface OptionNode {
+  name: string;
+  description?: string;
+  description_localizations?: LocalizationMap | null;
+  options?: OptionNode[];
+  choices?: { name: string; name_localizations?: LocalizationMap | null; value: string | number }[];
 }
 
-/** Sets a builder's English description and its translations from the catalogue. */
-export function describe<T extends Describable<T>>(builder: T, key: PlainMessageKey): T {
-  return builder.setDescription(ENGLISH.t(key)).setDescriptionLocalizations(localizations(key));
-}
-
-/** A choice named from the catalogue, in every language the bot speaks. */
-export function localizedChoice<V extends string>(key: PlainMessageKey, value: V) {
-  return { name: ENGLISH.t(key), name_localizations: localizations(key), value };
+/**
+ * A command's registration body with every description and choice name taken from the
+ * catalogue, in English and every other language: `cmd.<command>[.<subcommand>][.<option>]`
+ * for descriptions, `<option's key>.choice.<value>` for choices. Names stay English (Discord
+ * matches options by name); a description or choice without a key is left as written (the
+ * languages' own names in `/settings language`).
+ */
+export function localizeCommand<T extends { name: string }>(body: T): T {
+  const copy = structuredClone(body) as T & OptionNode;
+  const walk = (node: OptionNode, path: string) => {
+    if (hasKey(path)) {
+      node.description = english(path);
+      node.description_localizations = localizations(path);
+    }
+    for (const choice of node.choices ?? []) {
+      const key = `${path}.choice.${choice.value}`;
+      if (hasKey(key)) {
+        choice.name = english(key);
+        choice.name_localizations = localizations(key);
+      }
+    }
+    for (const option of node.options ?? []) walk(option, `${path}.${option.name}`);
+  };
+  walk(copy, `cmd.${copy.name}`);
+  return copy;
 }
