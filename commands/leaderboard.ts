@@ -93,7 +93,7 @@ export function createLeaderboardCommand(): Command {
     const period = (interaction.options.getString('period') ?? 'week') as Period;
     const by = (interaction.options.getString('by') ?? 'points') as RankBy;
     if (!PERIODS.includes(period) || !RANK_BY.includes(by))
-      throw new UserFacingError('Pick a period and a ranking from the list.');
+      throw new UserFacingError(replyMessages(interaction, ctx).t('leaderboard.pickFromList'));
     const typed = interaction.options.getString('user')?.trim();
     let highlight: string | null = null;
     if (typed) {

@@ -43,7 +43,8 @@ export function renderProfileCard(input: ProfileCardInput): { embeds: APIEmbed[]
     about.push(m.t('profile.lastPlayed', { game: `${game}${console ? ` · ${console}` : ''}` }));
   }
   if (presence) about.push(`▶️ ${presence}`);
-  if (input.linkedMemberId) about.push(`Discord: <@${input.linkedMemberId}>`);
+  if (input.linkedMemberId)
+    about.push(m.t('profile.discordMember', { member: `<@${input.linkedMemberId}>` }));
 
   const rank =
     summary.rank === null

@@ -353,4 +353,7 @@ export const de: Catalogue = {
   'cmd.digest.on.timezone': 'IANA-Zeitzone, z. B. Europe/Berlin (Standard UTC)',
   'cmd.digest.off': 'Beendet den Wochenrückblick',
   'cmd.digest.show': 'Wann und wo der Rückblick gepostet wird',
+
+  'leaderboard.pickFromList': 'Wähle einen Zeitraum und eine Sortierung aus der Liste.',
+  'profile.discordMember': 'Discord: {{member}}',
 };

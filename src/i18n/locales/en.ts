@@ -362,4 +362,6 @@ export const en = {
   'cmd.digest.on.timezone': 'IANA time zone, e.g. Europe/Berlin (default UTC)',
   'cmd.digest.off': 'Stop posting the weekly digest',
   'cmd.digest.show': 'When and where the digest is posted',
+  'leaderboard.pickFromList': 'Pick a period and a ranking from the list.',
+  'profile.discordMember': 'Discord: {{member}}',
 } as const;

@@ -364,4 +364,7 @@ export const es: Catalogue = {
   'cmd.digest.on.timezone': 'Zona horaria IANA, p. ej. Europe/Madrid (por defecto UTC)',
   'cmd.digest.off': 'Deja de publicar el resumen semanal',
   'cmd.digest.show': 'Cuándo y dónde se publica el resumen',
+
+  'leaderboard.pickFromList': 'Elige un período y un criterio de la lista.',
+  'profile.discordMember': 'Discord: {{member}}',
 };

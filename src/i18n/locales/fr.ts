@@ -365,4 +365,7 @@ export const fr: Catalogue = {
   'cmd.digest.on.timezone': 'Fuseau horaire IANA, p. ex. Europe/Paris (UTC par défaut)',
   'cmd.digest.off': 'Arrête de publier le résumé hebdomadaire',
   'cmd.digest.show': 'Quand et où le résumé est publié',
+
+  'leaderboard.pickFromList': 'Choisissez une période et un classement dans la liste.',
+  'profile.discordMember': 'Discord : {{member}}',
 };

@@ -366,4 +366,7 @@ export const ptBR: Catalogue = {
   'cmd.digest.on.timezone': 'Fuso horário IANA, ex.: America/Sao_Paulo (padrão UTC)',
   'cmd.digest.off': 'Para de postar o resumo semanal',
   'cmd.digest.show': 'Quando e onde o resumo é postado',
+
+  'leaderboard.pickFromList': 'Escolha um período e um critério da lista.',
+  'profile.discordMember': 'Discord: {{member}}',
 };
