@@ -67,7 +67,7 @@ async function show(interaction: ChatInputCommandInteraction, ctx: CommandContex
 
 async function announce(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const guild = requireGuild(interaction);
-  requireManager(interaction, ctx, guild.id, 'change Achievement of the Week posts');
+  requireManager(interaction, ctx, guild.id, 'aotw');
   const channel = await requireAnnounceChannel(interaction, guild, 'channel');
   ctx.store.community.setAotwChannel(guild.id, channel?.id ?? null, ctx.now());
   await interaction.editReply(

@@ -51,7 +51,7 @@ const ts = (ms: number, style: 'F' | 'R') => `<t:${Math.floor(ms / 1000)}:${styl
 
 async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const guild = requireGuild(interaction);
-  requireManager(interaction, ctx, guild.id, 'change or view the weekly digest');
+  requireManager(interaction, ctx, guild.id, 'digest');
   const sub = interaction.options.getSubcommand();
   const now = ctx.now();
   if (sub === 'off') {

@@ -91,7 +91,7 @@ const data = new SlashCommandBuilder()
 
 async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const guild = requireGuild(interaction);
-  const settings = requireManager(interaction, ctx, guild.id, 'change or view settings');
+  const settings = requireManager(interaction, ctx, guild.id, 'settings');
   const sub = interaction.options.getSubcommand();
   const now = ctx.now();
   if (sub === 'channel') {

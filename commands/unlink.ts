@@ -15,7 +15,7 @@ const bold = (text: string) => `**${safeText(text, 64, { singleLine: true })}**`
 async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const target = interaction.options.getUser('member');
   const other = target && target.id !== interaction.user.id ? target : null;
-  if (other) requireManager(interaction, ctx, requireGuild(interaction).id, 'unlink other members');
+  if (other) requireManager(interaction, ctx, requireGuild(interaction).id, 'unlink-others');
   const memberId = other?.id ?? interaction.user.id;
   const cancelled = ctx.linkProofs.cancel(memberId);
   const removed = ctx.store.unlinkAccount(memberId);

@@ -5,15 +5,14 @@
  */
 import type { BaseInteraction, LocalizationMap } from 'discord.js';
 import type { CommandContext } from '../../src/discord/command.js';
+import { replyMessagesOf, serverLanguageOf as serverLanguageIn } from '../../src/discord/locale.js';
 import type { PlainMessageKey } from '../../src/i18n/catalogue.js';
 import {
   DEFAULT_LOCALE,
   type Messages,
   messagesFor,
-  replyLocale,
   SUPPORTED_LOCALES,
   type SupportedLocale,
-  serverLocale,
 } from '../../src/i18n/index.js';
 import { en } from '../../src/i18n/locales/en.js';
 
@@ -22,13 +21,12 @@ export function serverLanguageOf(
   interaction: BaseInteraction,
   ctx: Pick<CommandContext, 'store'>,
 ): SupportedLocale {
-  if (!interaction.guildId) return serverLocale(null, null);
-  return serverLocale(ctx.store.guildLanguage(interaction.guildId), interaction.guildLocale);
+  return serverLanguageIn(interaction, ctx.store);
 }
 
 /** The invoker's `Messages`. */
 export function replyMessages(interaction: BaseInteraction, ctx: Pick<CommandContext, 'store'>): Messages {
-  return messagesFor(replyLocale(interaction.locale, serverLanguageOf(interaction, ctx)));
+  return replyMessagesOf(interaction, ctx.store);
 }
 
 const ENGLISH = messagesFor(DEFAULT_LOCALE);

@@ -89,6 +89,12 @@ describe('who reads which language', () => {
       'Bloqueadas',
     ]);
 
+    // Refusals too: a member who isn't a manager, in Portuguese; an unknown RA user, in Portuguese.
+    const refused = await slashIn(h, h.member, 'pt-BR', 'settings', { subcommand: 'show' });
+    expect(refused.content).toBe(
+      'Só membros com **Gerenciar Servidor** (ou o cargo de gerente deste servidor) podem alterar ou ver as configurações. Nada foi alterado.',
+    );
+
     // A locale the bot doesn't speak falls back to the server's language; English Discord gets English.
     const japanese = await slashIn(h, h.member, 'ja', 'progress', { options: { user: 'Scott', game: '1' } });
     expect(japanese.embeds[0]?.fields?.[3]?.name).toBe('Punkte');

@@ -28,9 +28,6 @@ const PENDING = new Set([
   'commands/track-me.ts',
   'commands/track.ts',
   'commands/unlink.ts',
-  'commands/shared/game-option.ts',
-  'commands/shared/guards.ts',
-  'commands/shared/who.ts',
 ]);
 
 /** Calls whose string arguments are never shown to a user. */

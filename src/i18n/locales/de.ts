@@ -356,4 +356,56 @@ export const de: Catalogue = {
 
   'leaderboard.pickFromList': 'Wähle einen Zeitraum und eine Sortierung aus der Liste.',
   'profile.discordMember': 'Discord: {{member}}',
+
+  'errors.generic':
+    'Beim Ausführen dieses Befehls ist etwas schiefgelaufen. Es wurde protokolliert; bitte versuch es noch einmal.',
+  'errors.missingPermission':
+    'Mir fehlt in diesem Kanal eine Berechtigung dafür. Bitte einen Server-Admin, meine Rolle zu prüfen.',
+  'errors.unknownCommand':
+    'Diesen Befehl bietet der Bot nicht mehr an. Seine Befehlsliste ist vielleicht veraltet.',
+  'errors.staleButton':
+    'Dieser Button ist nicht mehr aktiv. Führ den Befehl erneut aus, um neue Buttons zu bekommen.',
+  'errors.raNoUser':
+    'RetroAchievements kennt keinen Nutzer namens „{{query}}“. Prüf die Schreibweise (Nutzername, Anzeigename oder ULID).',
+  'errors.raNoGame': 'RetroAchievements hat kein Spiel mit der ID {{id}}.',
+  'errors.raNothing': 'RetroAchievements hat nichts zu {{query}} gefunden. Prüf den Nutzer und die Spiel-ID.',
+  'errors.raMemberAllowance_one':
+    'Langsam: Du hast deinen Anteil an den RetroAchievements-Anfragen des Bots vorerst aufgebraucht, damit auch andere ihn nutzen können. Versuch es in {{count, number}} Sekunde erneut.',
+  'errors.raMemberAllowance_other':
+    'Langsam: Du hast deinen Anteil an den RetroAchievements-Anfragen des Bots vorerst aufgebraucht, damit auch andere ihn nutzen können. Versuch es in {{count, number}} Sekunden erneut.',
+  'errors.raRateLimited':
+    'RetroAchievements bittet den Bot, langsamer zu machen. Versuch es in einer Minute noch einmal.',
+  'errors.raUnavailable':
+    'RetroAchievements antwortet gerade nicht. Versuch es in ein paar Minuten noch einmal.',
+  'errors.raMalformed':
+    'RetroAchievements hat eine Antwort geschickt, die der Bot nicht lesen konnte. Versuch es später noch einmal.',
+  'errors.raAuth':
+    'Der RetroAchievements-API-Schlüssel des Bots wurde abgelehnt. Der Betreiber des Bots muss RA_API_KEY prüfen.',
+  'errors.guildOnly': 'Dieser Befehl funktioniert nur auf einem Server.',
+  'errors.notAnnounceChannel':
+    'Ankündigungen können nur in einen Text- oder Ankündigungskanal dieses Servers gehen.',
+  'errors.cantPost':
+    'Ich kann in {{channel}} nicht posten: Mir fehlt dort {{permissions}}. Gib meiner Rolle diese Berechtigungen in dem Kanal und versuch es dann erneut. Es wurde nichts geändert.',
+  'errors.managersOnly':
+    'Nur Mitglieder mit **Server verwalten** (oder der Manager-Rolle dieses Servers) können {{action}}. Es wurde nichts geändert.',
+  'errors.action.settings': 'die Einstellungen ändern oder ansehen',
+  'errors.action.link-others': 'Konten anderer Mitglieder verknüpfen',
+  'errors.action.see-links': 'Verknüpfungen anderer Mitglieder ansehen',
+  'errors.action.tracking': 'das Verfolgen ändern',
+  'errors.action.digest': 'den Wochenrückblick ändern oder ansehen',
+  'errors.action.aotw': 'die Beiträge zum Erfolg der Woche ändern',
+  'errors.action.unlink-others': 'andere Mitglieder trennen',
+  'errors.linkHint':
+    'Nenn einen RetroAchievements-Nutzer mit `user:` oder verknüpf dein eigenes Konto einmal mit `/link user:` und lass es danach weg.',
+  'errors.notLinked': 'Du hast kein RetroAchievements-Konto verknüpft. {{hint}}',
+  'errors.noGameGiven': 'Gib einen Spieltitel oder eine ID an.',
+  'errors.noGameMatch':
+    'Kein Spiel passt zu „{{query}}“. Versuch es mit weniger Wörtern oder nimm die Spiel-ID (die Zahl in der Adresse der Spielseite).',
+  'errors.noGameMatchNoCatalogue':
+    'Kein Spiel passt zu „{{query}}“. Der Spielekatalog ist noch nicht aufgebaut; bis dahin nimm die Spiel-ID (die Zahl in der Adresse der Spielseite).',
+  'errors.you': '{{name}} (du)',
+  'permission.ViewChannel': 'Kanal ansehen',
+  'permission.SendMessages': 'Nachrichten senden',
+  'permission.EmbedLinks': 'Links einbetten',
+  'permission.AttachFiles': 'Dateien anhängen',
 };

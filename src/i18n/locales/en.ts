@@ -364,4 +364,51 @@ export const en = {
   'cmd.digest.show': 'When and where the digest is posted',
   'leaderboard.pickFromList': 'Pick a period and a ranking from the list.',
   'profile.discordMember': 'Discord: {{member}}',
+
+  // Errors (src/discord/router.ts, commands/shared/)
+  'errors.generic': 'Something went wrong while handling that command. It has been logged; please try again.',
+  'errors.missingPermission':
+    'I’m missing a permission in this channel to do that. Ask a server admin to check my role.',
+  'errors.unknownCommand':
+    'That command is no longer supported by this bot. Its command list may be out of date.',
+  'errors.staleButton': 'This button is no longer active. Run the command again to get fresh buttons.',
+  'errors.raNoUser':
+    'RetroAchievements has no user called “{{query}}”. Check the spelling (a username, display name or ULID).',
+  'errors.raNoGame': 'RetroAchievements has no game with id {{id}}.',
+  'errors.raNothing': 'RetroAchievements found nothing for {{query}}. Check the user and the game id.',
+  'errors.raMemberAllowance_one':
+    'Slow down: you’ve used your share of the bot’s RetroAchievements requests for now, so others can use it too. Try again in {{count, number}} second.',
+  'errors.raMemberAllowance_other':
+    'Slow down: you’ve used your share of the bot’s RetroAchievements requests for now, so others can use it too. Try again in {{count, number}} seconds.',
+  'errors.raRateLimited': 'RetroAchievements is asking the bot to slow down. Please try again in a minute.',
+  'errors.raUnavailable': 'RetroAchievements isn’t answering right now. Please try again in a few minutes.',
+  'errors.raMalformed': 'RetroAchievements sent an answer the bot could not read. Please try again later.',
+  'errors.raAuth':
+    'The bot’s RetroAchievements API key was rejected. The bot owner needs to check RA_API_KEY.',
+  'errors.guildOnly': 'This command only works inside a server.',
+  'errors.notAnnounceChannel': 'Announcements can only go to a text or announcement channel of this server.',
+  'errors.cantPost':
+    'I can’t post in {{channel}}: I’m missing {{permissions}} there. Give my role those permissions in that channel, then try again. Nothing was changed.',
+  'errors.managersOnly':
+    'Only members with **Manage Server** (or this server’s manager role) can {{action}}. Nothing was changed.',
+  'errors.action.settings': 'change or view settings',
+  'errors.action.link-others': 'link other members’ accounts',
+  'errors.action.see-links': 'see other members’ links',
+  'errors.action.tracking': 'change tracking',
+  'errors.action.digest': 'change or view the weekly digest',
+  'errors.action.aotw': 'change Achievement of the Week posts',
+  'errors.action.unlink-others': 'unlink other members',
+  'errors.linkHint':
+    'Name a RetroAchievements user with `user:`, or link your own account once with `/link user:` and leave it out from then on.',
+  'errors.notLinked': 'You haven’t linked a RetroAchievements account. {{hint}}',
+  'errors.noGameGiven': 'Give a game title or id.',
+  'errors.noGameMatch':
+    'No game matches “{{query}}”. Try fewer words, or use the game id (the number in the game page’s address).',
+  'errors.noGameMatchNoCatalogue':
+    'No game matches “{{query}}”. The game catalogue isn’t built yet; until it is, use the game id (the number in the game page’s address).',
+  'errors.you': '{{name}} (you)',
+  'permission.ViewChannel': 'View Channel',
+  'permission.SendMessages': 'Send Messages',
+  'permission.EmbedLinks': 'Embed Links',
+  'permission.AttachFiles': 'Attach Files',
 } as const;

@@ -367,4 +367,56 @@ export const es: Catalogue = {
 
   'leaderboard.pickFromList': 'Elige un período y un criterio de la lista.',
   'profile.discordMember': 'Discord: {{member}}',
+
+  'errors.generic': 'Algo salió mal al procesar ese comando. Quedó registrado; vuelve a intentarlo.',
+  'errors.missingPermission':
+    'Me falta un permiso en este canal para hacer eso. Pide a un administrador del servidor que revise mi rol.',
+  'errors.unknownCommand':
+    'Este bot ya no ofrece ese comando. Su lista de comandos puede estar desactualizada.',
+  'errors.staleButton': 'Este botón ya no está activo. Vuelve a usar el comando para tener botones nuevos.',
+  'errors.raNoUser':
+    'RetroAchievements no tiene ningún usuario llamado “{{query}}”. Revisa cómo está escrito (nombre de usuario, nombre visible o ULID).',
+  'errors.raNoGame': 'RetroAchievements no tiene ningún juego con id {{id}}.',
+  'errors.raNothing':
+    'RetroAchievements no encontró nada para {{query}}. Revisa el usuario y el id del juego.',
+  'errors.raMemberAllowance_one':
+    'Más despacio: ya usaste tu parte de las consultas del bot a RetroAchievements por ahora, para que otros también puedan. Vuelve a intentarlo en {{count, number}} segundo.',
+  'errors.raMemberAllowance_many':
+    'Más despacio: ya usaste tu parte de las consultas del bot a RetroAchievements por ahora, para que otros también puedan. Vuelve a intentarlo en {{count, number}} segundos.',
+  'errors.raMemberAllowance_other':
+    'Más despacio: ya usaste tu parte de las consultas del bot a RetroAchievements por ahora, para que otros también puedan. Vuelve a intentarlo en {{count, number}} segundos.',
+  'errors.raRateLimited':
+    'RetroAchievements le pide al bot que vaya más despacio. Vuelve a intentarlo en un minuto.',
+  'errors.raUnavailable': 'RetroAchievements no responde ahora mismo. Vuelve a intentarlo en unos minutos.',
+  'errors.raMalformed':
+    'RetroAchievements envió una respuesta que el bot no pudo leer. Vuelve a intentarlo más tarde.',
+  'errors.raAuth':
+    'RetroAchievements rechazó la clave de API del bot. El dueño del bot debe revisar RA_API_KEY.',
+  'errors.guildOnly': 'Este comando solo funciona dentro de un servidor.',
+  'errors.notAnnounceChannel':
+    'Los anuncios solo pueden ir a un canal de texto o de anuncios de este servidor.',
+  'errors.cantPost':
+    'No puedo publicar en {{channel}}: me falta {{permissions}} ahí. Da esos permisos a mi rol en ese canal y vuelve a intentarlo. No se cambió nada.',
+  'errors.managersOnly':
+    'Solo los miembros con **Gestionar servidor** (o el rol de gestor de este servidor) pueden {{action}}. No se cambió nada.',
+  'errors.action.settings': 'cambiar o ver los ajustes',
+  'errors.action.link-others': 'vincular las cuentas de otros miembros',
+  'errors.action.see-links': 'ver los vínculos de otros miembros',
+  'errors.action.tracking': 'cambiar el seguimiento',
+  'errors.action.digest': 'cambiar o ver el resumen semanal',
+  'errors.action.aotw': 'cambiar las publicaciones del Logro de la Semana',
+  'errors.action.unlink-others': 'desvincular a otros miembros',
+  'errors.linkHint':
+    'Indica un usuario de RetroAchievements con `user:`, o vincula tu propia cuenta una vez con `/link user:` y omítelo desde entonces.',
+  'errors.notLinked': 'No has vinculado una cuenta de RetroAchievements. {{hint}}',
+  'errors.noGameGiven': 'Indica el título o el id de un juego.',
+  'errors.noGameMatch':
+    'Ningún juego coincide con “{{query}}”. Prueba con menos palabras o usa el id del juego (el número en la dirección de su página).',
+  'errors.noGameMatchNoCatalogue':
+    'Ningún juego coincide con “{{query}}”. El catálogo de juegos aún no está listo; mientras tanto, usa el id del juego (el número en la dirección de su página).',
+  'errors.you': '{{name}} (tú)',
+  'permission.ViewChannel': 'Ver canal',
+  'permission.SendMessages': 'Enviar mensajes',
+  'permission.EmbedLinks': 'Insertar enlaces',
+  'permission.AttachFiles': 'Adjuntar archivos',
 };

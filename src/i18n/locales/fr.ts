@@ -368,4 +368,55 @@ export const fr: Catalogue = {
 
   'leaderboard.pickFromList': 'Choisissez une période et un classement dans la liste.',
   'profile.discordMember': 'Discord : {{member}}',
+
+  'errors.generic': 'Un problème est survenu pendant cette commande. Il a été consigné ; réessayez.',
+  'errors.missingPermission':
+    'Il me manque une permission dans ce salon pour faire cela. Demandez à un admin du serveur de vérifier mon rôle.',
+  'errors.unknownCommand':
+    'Ce bot ne propose plus cette commande. Sa liste de commandes n’est peut-être pas à jour.',
+  'errors.staleButton': 'Ce bouton n’est plus actif. Relancez la commande pour avoir de nouveaux boutons.',
+  'errors.raNoUser':
+    'RetroAchievements n’a aucun utilisateur nommé « {{query}} ». Vérifiez l’orthographe (nom d’utilisateur, nom affiché ou ULID).',
+  'errors.raNoGame': 'RetroAchievements n’a aucun jeu avec l’id {{id}}.',
+  'errors.raNothing':
+    'RetroAchievements n’a rien trouvé pour {{query}}. Vérifiez l’utilisateur et l’id du jeu.',
+  'errors.raMemberAllowance_one':
+    'Doucement : vous avez utilisé votre part des requêtes du bot à RetroAchievements pour l’instant, pour que les autres puissent aussi s’en servir. Réessayez dans {{count, number}} seconde.',
+  'errors.raMemberAllowance_many':
+    'Doucement : vous avez utilisé votre part des requêtes du bot à RetroAchievements pour l’instant, pour que les autres puissent aussi s’en servir. Réessayez dans {{count, number}} secondes.',
+  'errors.raMemberAllowance_other':
+    'Doucement : vous avez utilisé votre part des requêtes du bot à RetroAchievements pour l’instant, pour que les autres puissent aussi s’en servir. Réessayez dans {{count, number}} secondes.',
+  'errors.raRateLimited': 'RetroAchievements demande au bot de ralentir. Réessayez dans une minute.',
+  'errors.raUnavailable': 'RetroAchievements ne répond pas pour l’instant. Réessayez dans quelques minutes.',
+  'errors.raMalformed':
+    'RetroAchievements a envoyé une réponse que le bot n’a pas pu lire. Réessayez plus tard.',
+  'errors.raAuth':
+    'La clé d’API RetroAchievements du bot a été refusée. Le propriétaire du bot doit vérifier RA_API_KEY.',
+  'errors.guildOnly': 'Cette commande ne fonctionne que dans un serveur.',
+  'errors.notAnnounceChannel':
+    'Les annonces ne peuvent aller que dans un salon textuel ou d’annonces de ce serveur.',
+  'errors.cantPost':
+    'Je ne peux pas publier dans {{channel}} : il me manque {{permissions}} là-bas. Donnez ces permissions à mon rôle dans ce salon, puis réessayez. Rien n’a été changé.',
+  'errors.managersOnly':
+    'Seuls les membres ayant **Gérer le serveur** (ou le rôle gestionnaire de ce serveur) peuvent {{action}}. Rien n’a été changé.',
+  'errors.action.settings': 'modifier ou voir les paramètres',
+  'errors.action.link-others': 'lier les comptes d’autres membres',
+  'errors.action.see-links': 'voir les liens d’autres membres',
+  'errors.action.tracking': 'modifier le suivi',
+  'errors.action.digest': 'modifier ou voir le résumé hebdomadaire',
+  'errors.action.aotw': 'modifier les publications du Succès de la semaine',
+  'errors.action.unlink-others': 'délier d’autres membres',
+  'errors.linkHint':
+    'Indiquez un utilisateur RetroAchievements avec `user:`, ou liez votre propre compte une fois avec `/link user:` et omettez-le ensuite.',
+  'errors.notLinked': 'Vous n’avez pas lié de compte RetroAchievements. {{hint}}',
+  'errors.noGameGiven': 'Indiquez le titre ou l’id d’un jeu.',
+  'errors.noGameMatch':
+    'Aucun jeu ne correspond à « {{query}} ». Essayez avec moins de mots, ou utilisez l’id du jeu (le nombre dans l’adresse de sa page).',
+  'errors.noGameMatchNoCatalogue':
+    'Aucun jeu ne correspond à « {{query}} ». Le catalogue de jeux n’est pas encore prêt ; en attendant, utilisez l’id du jeu (le nombre dans l’adresse de sa page).',
+  'errors.you': '{{name}} (vous)',
+  'permission.ViewChannel': 'Voir le salon',
+  'permission.SendMessages': 'Envoyer des messages',
+  'permission.EmbedLinks': 'Intégrer des liens',
+  'permission.AttachFiles': 'Joindre des fichiers',
 };

@@ -369,4 +369,56 @@ export const ptBR: Catalogue = {
 
   'leaderboard.pickFromList': 'Escolha um período e um critério da lista.',
   'profile.discordMember': 'Discord: {{member}}',
+
+  'errors.generic': 'Algo deu errado ao tratar esse comando. Isso foi registrado; tente de novo.',
+  'errors.missingPermission':
+    'Falta uma permissão minha neste canal para fazer isso. Peça a um admin do servidor para verificar meu cargo.',
+  'errors.unknownCommand':
+    'Este bot não oferece mais esse comando. A lista de comandos pode estar desatualizada.',
+  'errors.staleButton': 'Este botão não está mais ativo. Use o comando de novo para ter botões novos.',
+  'errors.raNoUser':
+    'O RetroAchievements não tem nenhum usuário chamado “{{query}}”. Confira a grafia (nome de usuário, nome de exibição ou ULID).',
+  'errors.raNoGame': 'O RetroAchievements não tem nenhum jogo com id {{id}}.',
+  'errors.raNothing':
+    'O RetroAchievements não encontrou nada para {{query}}. Confira o usuário e o id do jogo.',
+  'errors.raMemberAllowance_one':
+    'Calma: você já usou sua parte das requisições do bot ao RetroAchievements por agora, para que outros também possam usar. Tente de novo em {{count, number}} segundo.',
+  'errors.raMemberAllowance_many':
+    'Calma: você já usou sua parte das requisições do bot ao RetroAchievements por agora, para que outros também possam usar. Tente de novo em {{count, number}} segundos.',
+  'errors.raMemberAllowance_other':
+    'Calma: você já usou sua parte das requisições do bot ao RetroAchievements por agora, para que outros também possam usar. Tente de novo em {{count, number}} segundos.',
+  'errors.raRateLimited':
+    'O RetroAchievements está pedindo para o bot ir mais devagar. Tente de novo em um minuto.',
+  'errors.raUnavailable': 'O RetroAchievements não está respondendo agora. Tente de novo em alguns minutos.',
+  'errors.raMalformed':
+    'O RetroAchievements mandou uma resposta que o bot não conseguiu ler. Tente de novo mais tarde.',
+  'errors.raAuth':
+    'A chave de API do RetroAchievements do bot foi recusada. O dono do bot precisa verificar RA_API_KEY.',
+  'errors.guildOnly': 'Este comando só funciona dentro de um servidor.',
+  'errors.notAnnounceChannel':
+    'Os anúncios só podem ir para um canal de texto ou de anúncios deste servidor.',
+  'errors.cantPost':
+    'Não consigo postar em {{channel}}: me falta {{permissions}} lá. Dê essas permissões ao meu cargo nesse canal e tente de novo. Nada foi alterado.',
+  'errors.managersOnly':
+    'Só membros com **Gerenciar Servidor** (ou o cargo de gerente deste servidor) podem {{action}}. Nada foi alterado.',
+  'errors.action.settings': 'alterar ou ver as configurações',
+  'errors.action.link-others': 'vincular contas de outros membros',
+  'errors.action.see-links': 'ver os vínculos de outros membros',
+  'errors.action.tracking': 'alterar o acompanhamento',
+  'errors.action.digest': 'alterar ou ver o resumo semanal',
+  'errors.action.aotw': 'alterar as postagens da Conquista da Semana',
+  'errors.action.unlink-others': 'desvincular outros membros',
+  'errors.linkHint':
+    'Indique um usuário do RetroAchievements com `user:`, ou vincule sua própria conta uma vez com `/link user:` e deixe-o de fora daí em diante.',
+  'errors.notLinked': 'Você não vinculou uma conta do RetroAchievements. {{hint}}',
+  'errors.noGameGiven': 'Informe o título ou o id de um jogo.',
+  'errors.noGameMatch':
+    'Nenhum jogo corresponde a “{{query}}”. Tente menos palavras ou use o id do jogo (o número no endereço da página do jogo).',
+  'errors.noGameMatchNoCatalogue':
+    'Nenhum jogo corresponde a “{{query}}”. O catálogo de jogos ainda não foi montado; até lá, use o id do jogo (o número no endereço da página do jogo).',
+  'errors.you': '{{name}} (você)',
+  'permission.ViewChannel': 'Ver canal',
+  'permission.SendMessages': 'Enviar mensagens',
+  'permission.EmbedLinks': 'Inserir links',
+  'permission.AttachFiles': 'Anexar arquivos',
 };
