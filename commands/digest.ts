@@ -4,6 +4,7 @@ import { isValidTimeZone, latestSlot, nextSlot, WEEKDAYS } from '../src/communit
 import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
 import { safeText } from '../src/render/text.js';
 import { requireAnnounceChannel, requireGuild, requireManager } from './shared/guards.js';
+import { replyMessages } from './shared/locale.js';
 
 const data = new SlashCommandBuilder()
   .setName('digest')
@@ -54,27 +55,35 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
   requireManager(interaction, ctx, guild.id, 'digest');
   const sub = interaction.options.getSubcommand();
   const now = ctx.now();
+  const m = replyMessages(interaction, ctx);
+  const weekday = (day: number) => m.t(`cmd.digest.on.weekday.choice.${day as 0 | 1 | 2 | 3 | 4 | 5 | 6}`);
   if (sub === 'off') {
     ctx.store.community.setDigest(guild.id, null, null, now);
-    await interaction.editReply('The weekly digest is off for this server.');
+    await interaction.editReply(m.t('digest.off'));
     return;
   }
   if (sub === 'show') {
     const digest = ctx.store.community.get(guild.id).digest;
     await interaction.editReply(
       digest
-        ? `The weekly digest goes to <#${digest.channelId}> every ${WEEKDAYS[digest.weekday]} at ${digest.hour}:00 ${safeText(digest.timeZone, 64, { singleLine: true })}; next ${ts(nextSlot(digest, now.getTime()), 'F')} (${ts(nextSlot(digest, now.getTime()), 'R')}).`
-        : 'The weekly digest is off. Turn it on with `/digest on`.',
+        ? m.t('digest.show', {
+            channel: `<#${digest.channelId}>`,
+            weekday: weekday(digest.weekday),
+            hour: String(digest.hour),
+            zone: safeText(digest.timeZone, 64, { singleLine: true }),
+            next: ts(nextSlot(digest, now.getTime()), 'F'),
+            relative: ts(nextSlot(digest, now.getTime()), 'R'),
+          })
+        : m.t('digest.isOff'),
     );
     return;
   }
   const channel = await requireAnnounceChannel(interaction, guild, 'channel');
-  if (!channel) throw new UserFacingError('Pick a channel for the digest.');
+  if (!channel) throw new UserFacingError((t) => t.t('digest.pickChannel'));
   const timeZone = interaction.options.getString('timezone')?.trim() || 'UTC';
   if (!isValidTimeZone(timeZone)) {
-    throw new UserFacingError(
-      `“${safeText(timeZone, 64, { singleLine: true })}” isn’t a time zone I know. Use an IANA name such as \`Europe/Berlin\` or \`America/New_York\` (suggestions appear as you type). Nothing was changed.`,
-    );
+    const zone = safeText(timeZone, 64, { singleLine: true });
+    throw new UserFacingError((t) => t.t('digest.badZone', { zone }));
   }
   const schedule = {
     channelId: channel.id,
@@ -86,7 +95,14 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
   ctx.store.community.setDigest(guild.id, schedule, latestSlot(schedule, now.getTime()), now);
   const next = nextSlot(schedule, now.getTime());
   await interaction.editReply(
-    `The weekly digest will go to <#${channel.id}> every ${WEEKDAYS[schedule.weekday]} at ${schedule.hour}:00 ${safeText(timeZone, 64, { singleLine: true })}. First one: ${ts(next, 'F')} (${ts(next, 'R')}).`,
+    m.t('digest.on', {
+      channel: `<#${channel.id}>`,
+      weekday: weekday(schedule.weekday),
+      hour: String(schedule.hour),
+      zone: safeText(timeZone, 64, { singleLine: true }),
+      next: ts(next, 'F'),
+      relative: ts(next, 'R'),
+    }),
   );
 }
 

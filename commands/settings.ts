@@ -94,13 +94,12 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
   const settings = requireManager(interaction, ctx, guild.id, 'settings');
   const sub = interaction.options.getSubcommand();
   const now = ctx.now();
+  const m = replyMessages(interaction, ctx);
   if (sub === 'channel') {
     const channel = await requireAnnounceChannel(interaction, guild, 'channel');
-    if (!channel) throw new UserFacingError('Pick a channel for announcements.');
+    if (!channel) throw new UserFacingError((t) => t.t('settings.pickChannel'));
     ctx.store.updateGuildSettings(guild.id, { defaultChannelId: channel.id }, now);
-    await interaction.editReply(
-      `Announcements will go to <#${channel.id}> (unless a tracked user has their own channel).`,
-    );
+    await interaction.editReply(m.t('settings.channelSet', { channel: `<#${channel.id}>` }));
     return;
   }
   if (sub === 'manager-role') {
@@ -108,9 +107,7 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
     const roleId = role?.type === ApplicationCommandOptionType.Role ? String(role.value) : null;
     ctx.store.updateGuildSettings(guild.id, { managerRoleId: roleId }, now);
     await interaction.editReply({
-      content: roleId
-        ? `Members with <@&${roleId}> can now manage tracking and settings.`
-        : 'Manager role cleared: only members with Manage Server can manage tracking and settings.',
+      content: roleId ? m.t('settings.roleSet', { role: `<@&${roleId}>` }) : m.t('settings.roleCleared'),
       allowedMentions: { parse: [] },
     });
     return;
@@ -122,14 +119,17 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
       announceSoftcore: interaction.options.getBoolean('softcore') ?? undefined,
     };
     const updated = ctx.store.updateGuildSettings(guild.id, patch, now);
-    const onOff = (v: boolean) => (v ? 'on' : 'off');
+    const onOff = (v: boolean) => m.t(v ? 'admin.on' : 'admin.off');
     await interaction.editReply(
-      `Announcements: unlocks **${onOff(updated.announceUnlocks)}**, awards **${onOff(updated.announceAwards)}**, softcore unlocks **${onOff(updated.announceSoftcore)}**.`,
+      m.t('settings.announceSet', {
+        unlocks: onOff(updated.announceUnlocks),
+        awards: onOff(updated.announceAwards),
+        softcore: onOff(updated.announceSoftcore),
+      }),
     );
     return;
   }
   if (sub === 'language') {
-    const m = replyMessages(interaction, ctx);
     const chosen = interaction.options.getString('locale');
     if (chosen !== null) {
       ctx.store.setGuildLanguage(guild.id, isSupportedLocale(chosen) ? chosen : null, now);
@@ -153,17 +153,12 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
   }
   if (sub === 'retry') {
     const count = ctx.store.retryFailedOutbox(guild.id, now.getTime() - RETRY_WINDOW_MS, now);
-    await interaction.editReply(
-      count === 0
-        ? 'No announcement failed in the last 7 days: nothing to send again.'
-        : `${count} failed announcement${count === 1 ? '' : 's'} will be sent again now, in order, to each user’s current channel.`,
-    );
+    await interaction.editReply(count === 0 ? m.t('settings.retryNone') : m.t('settings.retried', { count }));
     return;
   }
   // show
   const tracked = ctx.store.countTrackedUsers(guild.id);
   const outbox = ctx.store.outboxStatus(guild.id, now);
-  const m = replyMessages(interaction, ctx);
   await interaction.editReply({
     embeds: [
       renderSettings({

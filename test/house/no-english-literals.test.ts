@@ -20,11 +20,7 @@ const ROOT = join(import.meta.dirname, '../..');
 const PENDING = new Set([
   'src/render/links.ts',
   'src/render/speed.ts',
-  'commands/aotw.ts',
-  'commands/digest.ts',
   'commands/link.ts',
-  'commands/settings-members.ts',
-  'commands/settings.ts',
   'commands/track-me.ts',
   'commands/track.ts',
   'commands/unlink.ts',

@@ -408,4 +408,36 @@ export const de: Catalogue = {
   'permission.SendMessages': 'Nachrichten senden',
   'permission.EmbedLinks': 'Links einbetten',
   'permission.AttachFiles': 'Dateien anhängen',
+
+  'settings.selfTracking': 'Selbst verfolgen (`/track me`): **{{state}}**.',
+  'settings.selfTrackingCapped':
+    'Selbst verfolgen (`/track me`): **{{state}}**, im Limit von {{cap}} verfolgten Nutzern.',
+  'settings.nameMembers':
+    'Verknüpfte Mitglieder in Ankündigungen nennen: **{{state}}** (neben dem RA-Namen, nie als Ping).',
+  'digest.off': 'Der Wochenrückblick ist auf diesem Server aus.',
+  'digest.isOff': 'Der Wochenrückblick ist aus. Schalte ihn mit `/digest on` ein.',
+  'digest.show':
+    'Der Wochenrückblick geht jeden {{weekday}} um {{hour}}:00 {{zone}} in {{channel}}; nächster: {{next}} ({{relative}}).',
+  'digest.on':
+    'Der Wochenrückblick geht ab jetzt jeden {{weekday}} um {{hour}}:00 {{zone}} in {{channel}}. Der erste: {{next}} ({{relative}}).',
+  'digest.pickChannel': 'Wähle einen Kanal für den Rückblick.',
+  'digest.badZone':
+    'Die Zeitzone „{{zone}}“ kenne ich nicht. Nimm einen IANA-Namen wie `Europe/Berlin` oder `Europe/Vienna` (Vorschläge erscheinen beim Tippen). Es wurde nichts geändert.',
+  'aotw.postsOn': 'Ein Beitrag geht in {{channel}}, sobald ein neuer Erfolg der Woche beginnt.',
+  'aotw.postsOff': 'Die Beiträge zum Erfolg der Woche sind auf diesem Server aus.',
+
+  'settings.pickChannel': 'Wähle einen Kanal für Ankündigungen.',
+  'settings.channelSet':
+    'Ankündigungen gehen in {{channel}} (außer ein verfolgter Nutzer hat einen eigenen Kanal).',
+  'settings.roleSet': 'Mitglieder mit {{role}} können jetzt das Verfolgen und die Einstellungen verwalten.',
+  'settings.roleCleared':
+    'Manager-Rolle entfernt: Nur Mitglieder mit „Server verwalten“ können das Verfolgen und die Einstellungen verwalten.',
+  'settings.announceSet':
+    'Ankündigungen: Erfolge **{{unlocks}}**, Auszeichnungen **{{awards}}**, Softcore-Erfolge **{{softcore}}**.',
+  'settings.retryNone':
+    'In den letzten 7 Tagen ist keine Ankündigung fehlgeschlagen: nichts erneut zu senden.',
+  'settings.retried_one':
+    '{{count, number}} fehlgeschlagene Ankündigung wird jetzt erneut gesendet, in Reihenfolge, in den aktuellen Kanal jedes Nutzers.',
+  'settings.retried_other':
+    '{{count, number}} fehlgeschlagene Ankündigungen werden jetzt erneut gesendet, in Reihenfolge, in den aktuellen Kanal jedes Nutzers.',
 };

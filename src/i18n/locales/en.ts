@@ -411,4 +411,37 @@ export const en = {
   'permission.SendMessages': 'Send Messages',
   'permission.EmbedLinks': 'Embed Links',
   'permission.AttachFiles': 'Attach Files',
+
+  // /settings members, /digest, /aotw announce
+  'settings.selfTracking': 'Self-service tracking (`/track me`): **{{state}}**.',
+  'settings.selfTrackingCapped':
+    'Self-service tracking (`/track me`): **{{state}}**, within the cap of {{cap}} tracked users.',
+  'settings.nameMembers':
+    'Name linked members in announcements: **{{state}}** (shown beside the RA name, never a ping).',
+  'digest.off': 'The weekly digest is off for this server.',
+  'digest.isOff': 'The weekly digest is off. Turn it on with `/digest on`.',
+  'digest.show':
+    'The weekly digest goes to {{channel}} every {{weekday}} at {{hour}}:00 {{zone}}; next {{next}} ({{relative}}).',
+  'digest.on':
+    'The weekly digest will go to {{channel}} every {{weekday}} at {{hour}}:00 {{zone}}. First one: {{next}} ({{relative}}).',
+  'digest.pickChannel': 'Pick a channel for the digest.',
+  'digest.badZone':
+    '“{{zone}}” isn’t a time zone I know. Use an IANA name such as `Europe/Berlin` or `America/New_York` (suggestions appear as you type). Nothing was changed.',
+  'aotw.postsOn': 'A post will go to {{channel}} whenever a new Achievement of the Week starts.',
+  'aotw.postsOff': 'Achievement of the Week posts are off for this server.',
+
+  // /settings (commands/settings.ts)
+  'settings.pickChannel': 'Pick a channel for announcements.',
+  'settings.channelSet':
+    'Announcements will go to {{channel}} (unless a tracked user has their own channel).',
+  'settings.roleSet': 'Members with {{role}} can now manage tracking and settings.',
+  'settings.roleCleared':
+    'Manager role cleared: only members with Manage Server can manage tracking and settings.',
+  'settings.announceSet':
+    'Announcements: unlocks **{{unlocks}}**, awards **{{awards}}**, softcore unlocks **{{softcore}}**.',
+  'settings.retryNone': 'No announcement failed in the last 7 days: nothing to send again.',
+  'settings.retried_one':
+    '{{count, number}} failed announcement will be sent again now, in order, to each user’s current channel.',
+  'settings.retried_other':
+    '{{count, number}} failed announcements will be sent again now, in order, to each user’s current channel.',
 } as const;

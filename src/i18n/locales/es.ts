@@ -419,4 +419,37 @@ export const es: Catalogue = {
   'permission.SendMessages': 'Enviar mensajes',
   'permission.EmbedLinks': 'Insertar enlaces',
   'permission.AttachFiles': 'Adjuntar archivos',
+
+  'settings.selfTracking': 'Seguimiento por cuenta propia (`/track me`): **{{state}}**.',
+  'settings.selfTrackingCapped':
+    'Seguimiento por cuenta propia (`/track me`): **{{state}}**, dentro del límite de {{cap}} usuarios seguidos.',
+  'settings.nameMembers':
+    'Nombrar a los miembros vinculados en los anuncios: **{{state}}** (junto al nombre en RA, nunca con mención).',
+  'digest.off': 'El resumen semanal está desactivado en este servidor.',
+  'digest.isOff': 'El resumen semanal está desactivado. Actívalo con `/digest on`.',
+  'digest.show':
+    'El resumen semanal va a {{channel}} cada {{weekday}} a las {{hour}}:00 {{zone}}; el próximo, {{next}} ({{relative}}).',
+  'digest.on':
+    'El resumen semanal irá a {{channel}} cada {{weekday}} a las {{hour}}:00 {{zone}}. El primero: {{next}} ({{relative}}).',
+  'digest.pickChannel': 'Elige un canal para el resumen.',
+  'digest.badZone':
+    'No conozco la zona horaria “{{zone}}”. Usa un nombre IANA como `Europe/Madrid` o `America/Mexico_City` (hay sugerencias mientras escribes). No se cambió nada.',
+  'aotw.postsOn': 'Se publicará en {{channel}} cada vez que empiece un nuevo Logro de la Semana.',
+  'aotw.postsOff': 'Las publicaciones del Logro de la Semana están desactivadas en este servidor.',
+
+  'settings.pickChannel': 'Elige un canal para los anuncios.',
+  'settings.channelSet':
+    'Los anuncios irán a {{channel}} (salvo que un usuario seguido tenga su propio canal).',
+  'settings.roleSet': 'Los miembros con {{role}} ya pueden gestionar el seguimiento y los ajustes.',
+  'settings.roleCleared':
+    'Rol de gestor quitado: solo los miembros con Gestionar servidor pueden gestionar el seguimiento y los ajustes.',
+  'settings.announceSet':
+    'Anuncios: logros **{{unlocks}}**, premios **{{awards}}**, logros softcore **{{softcore}}**.',
+  'settings.retryNone': 'Ningún anuncio falló en los últimos 7 días: no hay nada que reenviar.',
+  'settings.retried_one':
+    '{{count, number}} anuncio fallido se reenviará ahora, en orden, al canal actual de cada usuario.',
+  'settings.retried_many':
+    '{{count, number}} anuncios fallidos se reenviarán ahora, en orden, al canal actual de cada usuario.',
+  'settings.retried_other':
+    '{{count, number}} anuncios fallidos se reenviarán ahora, en orden, al canal actual de cada usuario.',
 };

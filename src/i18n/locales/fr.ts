@@ -419,4 +419,37 @@ export const fr: Catalogue = {
   'permission.SendMessages': 'Envoyer des messages',
   'permission.EmbedLinks': 'Intégrer des liens',
   'permission.AttachFiles': 'Joindre des fichiers',
+
+  'settings.selfTracking': 'Suivi en libre-service (`/track me`) : **{{state}}**.',
+  'settings.selfTrackingCapped':
+    'Suivi en libre-service (`/track me`) : **{{state}}**, dans la limite de {{cap}} utilisateurs suivis.',
+  'settings.nameMembers':
+    'Nommer les membres liés dans les annonces : **{{state}}** (à côté du nom RA, jamais de ping).',
+  'digest.off': 'Le résumé hebdomadaire est désactivé sur ce serveur.',
+  'digest.isOff': 'Le résumé hebdomadaire est désactivé. Activez-le avec `/digest on`.',
+  'digest.show':
+    'Le résumé hebdomadaire est publié dans {{channel}} chaque {{weekday}} à {{hour}} h 00 {{zone}} ; prochain : {{next}} ({{relative}}).',
+  'digest.on':
+    'Le résumé hebdomadaire sera publié dans {{channel}} chaque {{weekday}} à {{hour}} h 00 {{zone}}. Premier : {{next}} ({{relative}}).',
+  'digest.pickChannel': 'Choisissez un salon pour le résumé.',
+  'digest.badZone':
+    'Je ne connais pas le fuseau horaire « {{zone}} ». Utilisez un nom IANA comme `Europe/Paris` ou `America/Montreal` (des suggestions s’affichent pendant la saisie). Rien n’a été changé.',
+  'aotw.postsOn': 'Une publication ira dans {{channel}} à chaque nouveau Succès de la semaine.',
+  'aotw.postsOff': 'Les publications du Succès de la semaine sont désactivées sur ce serveur.',
+
+  'settings.pickChannel': 'Choisissez un salon pour les annonces.',
+  'settings.channelSet':
+    'Les annonces iront dans {{channel}} (sauf si un utilisateur suivi a son propre salon).',
+  'settings.roleSet': 'Les membres ayant {{role}} peuvent désormais gérer le suivi et les paramètres.',
+  'settings.roleCleared':
+    'Rôle gestionnaire retiré : seuls les membres ayant Gérer le serveur peuvent gérer le suivi et les paramètres.',
+  'settings.announceSet':
+    'Annonces : succès **{{unlocks}}**, récompenses **{{awards}}**, succès softcore **{{softcore}}**.',
+  'settings.retryNone': 'Aucune annonce n’a échoué ces 7 derniers jours : rien à renvoyer.',
+  'settings.retried_one':
+    '{{count, number}} annonce en échec va être renvoyée maintenant, dans l’ordre, dans le salon actuel de chaque utilisateur.',
+  'settings.retried_many':
+    '{{count, number}} annonces en échec vont être renvoyées maintenant, dans l’ordre, dans le salon actuel de chaque utilisateur.',
+  'settings.retried_other':
+    '{{count, number}} annonces en échec vont être renvoyées maintenant, dans l’ordre, dans le salon actuel de chaque utilisateur.',
 };

@@ -421,4 +421,37 @@ export const ptBR: Catalogue = {
   'permission.SendMessages': 'Enviar mensagens',
   'permission.EmbedLinks': 'Inserir links',
   'permission.AttachFiles': 'Anexar arquivos',
+
+  'settings.selfTracking': 'Acompanhamento por conta própria (`/track me`): **{{state}}**.',
+  'settings.selfTrackingCapped':
+    'Acompanhamento por conta própria (`/track me`): **{{state}}**, dentro do limite de {{cap}} usuários acompanhados.',
+  'settings.nameMembers':
+    'Citar membros vinculados nos anúncios: **{{state}}** (ao lado do nome no RA, nunca com ping).',
+  'digest.off': 'O resumo semanal está desligado neste servidor.',
+  'digest.isOff': 'O resumo semanal está desligado. Ligue com `/digest on`.',
+  'digest.show':
+    'O resumo semanal vai para {{channel}} toda semana ({{weekday}}) às {{hour}}:00 {{zone}}; o próximo é {{next}} ({{relative}}).',
+  'digest.on':
+    'O resumo semanal irá para {{channel}} toda semana ({{weekday}}) às {{hour}}:00 {{zone}}. O primeiro: {{next}} ({{relative}}).',
+  'digest.pickChannel': 'Escolha um canal para o resumo.',
+  'digest.badZone':
+    'Não conheço o fuso horário “{{zone}}”. Use um nome IANA como `America/Sao_Paulo` ou `Europe/Lisbon` (há sugestões enquanto você digita). Nada foi alterado.',
+  'aotw.postsOn': 'Uma postagem irá para {{channel}} sempre que começar uma nova Conquista da Semana.',
+  'aotw.postsOff': 'As postagens da Conquista da Semana estão desligadas neste servidor.',
+
+  'settings.pickChannel': 'Escolha um canal para os anúncios.',
+  'settings.channelSet':
+    'Os anúncios irão para {{channel}} (a menos que um usuário acompanhado tenha o próprio canal).',
+  'settings.roleSet': 'Membros com {{role}} agora podem gerenciar o acompanhamento e as configurações.',
+  'settings.roleCleared':
+    'Cargo de gerente removido: só membros com Gerenciar Servidor podem gerenciar o acompanhamento e as configurações.',
+  'settings.announceSet':
+    'Anúncios: conquistas **{{unlocks}}**, prêmios **{{awards}}**, conquistas softcore **{{softcore}}**.',
+  'settings.retryNone': 'Nenhum anúncio falhou nos últimos 7 dias: nada para reenviar.',
+  'settings.retried_one':
+    '{{count, number}} anúncio que falhou será reenviado agora, em ordem, para o canal atual de cada usuário.',
+  'settings.retried_many':
+    '{{count, number}} anúncios que falharam serão reenviados agora, em ordem, para o canal atual de cada usuário.',
+  'settings.retried_other':
+    '{{count, number}} anúncios que falharam serão reenviados agora, em ordem, para o canal atual de cada usuário.',
 };
