@@ -6,7 +6,7 @@ import {
   InteractionContextType,
 } from 'discord.js';
 import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
-import { isSupportedLocale, LOCALE_NAMES, SUPPORTED_LOCALES } from '../src/i18n/index.js';
+import { isSupportedLocale, LOCALE_NAMES, type Messages, SUPPORTED_LOCALES } from '../src/i18n/index.js';
 import { renderSettings } from '../src/render/admin.js';
 import { botAccount, renderSpeedEmbed } from '../src/render/speed.js';
 import { GAME_FAILING_WARN_MS } from '../src/tracking/poller.js';
@@ -174,13 +174,13 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
         now: now.getTime(),
         failingGames: ctx.store.gameFailuresOf(guild.id, now.getTime() - GAME_FAILING_WARN_MS),
       }),
-      speedEmbed(ctx, guild.id, tracked, now),
+      speedEmbed(ctx, guild.id, tracked, now, m),
     ],
   });
 }
 
 /** Unlock-to-post over 24 hours, how often this server's users are polled, who follows the bot. */
-function speedEmbed(ctx: CommandContext, guildId: string, tracked: number, now: Date) {
+function speedEmbed(ctx: CommandContext, guildId: string, tracked: number, now: Date, messages: Messages) {
   const ulids = ctx.store.listTrackedUsers(guildId).map((u) => u.ulid);
   const watcher = ctx.followers;
   return renderSpeedEmbed({
@@ -191,6 +191,7 @@ function speedEmbed(ctx: CommandContext, guildId: string, tracked: number, now: 
       watcher && watcher.count !== null ? ulids.filter((u) => watcher.isFollower(u)).length : null,
     tracked,
     bot: botAccount(ctx.config.RA_USERNAME, ctx.urls),
+    messages,
   });
 }
 

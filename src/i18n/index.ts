@@ -65,6 +65,8 @@ export interface Messages {
   count(n: number): string;
   /** `42%` / `42 %` for `value` in percent (0-100), with `digits` decimals. */
   percent(value: number, digits?: 0 | 1): string;
+  /** `1.5` / `1,5`: one decimal. */
+  decimal(n: number): string;
   /** `1st` / `1.` / `1º` / `1er`: the locale's ordinal form (CLDR ordinal categories). */
   ordinal(n: number): string;
   /** The same sentence through i18next's own `t`: the reference `t` must agree with (tests only; slow). */
@@ -133,6 +135,7 @@ export function createMessages(intlLocale: string, catalogue: Catalogue | typeof
       }),
   );
   const ordinals = new Intl.PluralRules(intlLocale, { type: 'ordinal' });
+  const decimals = new Intl.NumberFormat(intlLocale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   // Intl is the costly part of a sentence: remember what small whole numbers came to.
   const categories = new Map<number, Intl.LDMLPluralRule>();
   const category = (n: number): Intl.LDMLPluralRule => {
@@ -160,6 +163,7 @@ export function createMessages(intlLocale: string, catalogue: Catalogue | typeof
   const messages: Messages = {
     locale: intlLocale,
     count,
+    decimal: (n) => decimals.format(Number.isFinite(n) ? n : 0),
     percent(value, digits = 0) {
       const v = Number.isFinite(value) ? value : 0;
       if (digits === 0 && Number.isInteger(v) && v >= 0 && v <= 100) {

@@ -4,6 +4,7 @@
  * often its users are polled. Pure: data in, text or embeds out.
  */
 import type { APIEmbed } from 'discord.js';
+import { type Messages, messagesFor } from '../i18n/index.js';
 import { ADMIN_COLOR } from './admin.js';
 import { safeText } from './text.js';
 
@@ -27,12 +28,6 @@ export function followLine(displayName: string, follows: boolean | null, bot: Bo
     return `Unlocks are announced within seconds for users who ${howToFollow(bot)}; the bot is still reading who does.`;
   }
   return `${name} doesn’t follow the bot’s RA account, so their unlocks can take minutes. To get them within seconds, ${name} can ${howToFollow(bot)}.`;
-}
-
-function formatDuration(ms: number): string {
-  if (ms <= 120_000) return `${Math.max(1, Math.round(ms / 1000))} s`;
-  if (ms < 90 * 60_000) return `${Math.round(ms / 60_000)} min`;
-  return `${(ms / 3_600_000).toFixed(1)} h`;
 }
 
 /** `/track list`: which tracked users follow the bot's RA account, and how the others can. */
@@ -74,6 +69,15 @@ export function renderFollowersEmbed(input: {
   };
 }
 
+/** `12 s`, `4 min`, `1.5 h` in the reader's language. */
+function localDuration(ms: number, m: Messages): string {
+  if (ms <= 120_000) return m.t('speed.seconds', { n: Math.max(1, Math.round(ms / 1000)) });
+  if (ms < 90 * 60_000) return m.t('speed.minutes', { n: Math.round(ms / 60_000) });
+  return m.t('speed.hours', { n: m.decimal(ms / 3_600_000) });
+}
+
+const ENGLISH = messagesFor('en-US');
+
 /** `/settings show`: this server's unlock-to-post times over 24 hours and how often it is polled. */
 export function renderSpeedEmbed(input: {
   latency: { count: number; medianMs: number | null; p95Ms: number | null };
@@ -87,37 +91,52 @@ export function renderSpeedEmbed(input: {
   trackedFollowers: number | null;
   tracked: number;
   bot: BotAccount | null;
+  /** The reader's language (default English). */
+  messages?: Messages;
 }): APIEmbed {
   const { latency, polling, bot } = input;
+  const m = input.messages ?? ENGLISH;
   const speed =
     latency.count === 0 || latency.medianMs === null || latency.p95Ms === null
-      ? 'no unlocks announced in the last 24 hours'
-      : `median **${formatDuration(latency.medianMs)}**, 95% within **${formatDuration(latency.p95Ms)}** (${latency.count} announcements, last 24 hours)`;
+      ? m.t('speed.none')
+      : m.t('speed.latency', {
+          median: localDuration(latency.medianMs, m),
+          p95: localDuration(latency.p95Ms, m),
+          count: latency.count,
+        });
   const schedule = `\`${safeText(input.pollCron, 40, { singleLine: true })}\``;
   const pollingText =
     polling === null
-      ? `every user at least once per POLL_CRON round (${schedule})`
+      ? m.t('speed.pollEveryRound', { schedule })
       : [
-          `${polling.hot} of ${polling.users} playing now: polled about every ${formatDuration(polling.hotIntervalMs)}`,
-          `the others: ${
-            polling.typicalGapMs === null
-              ? `once per POLL_CRON round (${schedule})`
-              : `about every ${formatDuration(polling.typicalGapMs)} (POLL_CRON ${schedule})`
-          }`,
+          m.t('speed.hot', {
+            hot: polling.hot,
+            users: polling.users,
+            every: localDuration(polling.hotIntervalMs, m),
+          }),
+          polling.typicalGapMs === null
+            ? m.t('speed.othersRound', { schedule })
+            : m.t('speed.othersEvery', { every: localDuration(polling.typicalGapMs, m), schedule }),
         ].join('\n');
   const followersText =
     bot === null
-      ? 'off (RA_USERNAME not set)'
+      ? m.t('speed.followersOff')
       : input.trackedFollowers === null
-        ? 'not read yet'
-        : `${input.trackedFollowers} of ${input.tracked} tracked users follow the bot: announced within seconds. Others can ${howToFollow(bot)}.`;
+        ? m.t('speed.followersUnknown')
+        : m.t('speed.followers', {
+            following: input.trackedFollowers,
+            tracked: input.tracked,
+            follow: m.t('speed.howToFollow', {
+              bot: `[${safeText(bot.name, 20, { singleLine: true })}](${bot.profileUrl})`,
+            }),
+          });
   return {
-    title: 'Announcement speed',
+    title: m.t('speed.title'),
     color: ADMIN_COLOR,
     fields: [
-      { name: 'Unlock to post', value: speed },
-      { name: 'Polling', value: pollingText },
-      { name: 'Followers', value: followersText },
+      { name: m.t('speed.unlockToPost'), value: speed },
+      { name: m.t('speed.polling'), value: pollingText },
+      { name: m.t('speed.followersTitle'), value: followersText },
     ],
   };
 }

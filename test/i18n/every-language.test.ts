@@ -19,6 +19,7 @@ import { renderGamePicker } from '../../src/render/game.js';
 import { renderLeaderboard } from '../../src/render/leaderboard.js';
 import { renderProfileCard } from '../../src/render/profile.js';
 import { type BrowseFilter, renderAchievementPage, renderProgress } from '../../src/render/progress.js';
+import { renderSpeedEmbed } from '../../src/render/speed.js';
 import { achievement, earned, game, INVOKER, NOW, profile, ULID, urls } from '../render/fixtures.js';
 import { expectWithinDiscordLimits, type RenderedMessage } from '../render/limits.js';
 
@@ -418,6 +419,49 @@ function everything(m: Messages): [string, RenderedMessage][] {
             lastError: LONG,
           })),
           language: { name: 'ドイツ語', chosen: false },
+          messages: m,
+        }),
+      ],
+    },
+  ]);
+  for (const [name, bot, followers] of [
+    ['speed', { name: 'ボット', profileUrl: 'https://ra.example/user/bot' }, 3],
+    ['speed, followers not read', { name: 'ボット', profileUrl: 'https://ra.example/user/bot' }, null],
+    ['speed, no bot account', null, null],
+  ] as const) {
+    out.push([
+      name,
+      {
+        embeds: [
+          renderSpeedEmbed({
+            latency: { count: 1234, medianMs: 5400_000, p95Ms: 90_000 },
+            polling: {
+              users: 1500,
+              hot: 3,
+              hotIntervalMs: 30_000,
+              typicalGapMs: name === 'speed' ? 600_000 : null,
+            },
+            pollCron: '*/5 * * * *',
+            trackedFollowers: followers,
+            tracked: 1500,
+            bot,
+            messages: m,
+          }),
+        ],
+      },
+    ]);
+  }
+  out.push([
+    'speed, quiet',
+    {
+      embeds: [
+        renderSpeedEmbed({
+          latency: { count: 0, medianMs: null, p95Ms: null },
+          polling: null,
+          pollCron: '* * * * *',
+          trackedFollowers: null,
+          tracked: 0,
+          bot: null,
           messages: m,
         }),
       ],

@@ -440,4 +440,24 @@ export const de: Catalogue = {
     '{{count, number}} fehlgeschlagene Ankündigung wird jetzt erneut gesendet, in Reihenfolge, in den aktuellen Kanal jedes Nutzers.',
   'settings.retried_other':
     '{{count, number}} fehlgeschlagene Ankündigungen werden jetzt erneut gesendet, in Reihenfolge, in den aktuellen Kanal jedes Nutzers.',
+
+  'speed.seconds': '{{n}} s',
+  'speed.minutes': '{{n}} min',
+  'speed.hours': '{{n}} h',
+  'speed.none': 'keine Erfolge in den letzten 24 Stunden angekündigt',
+  'speed.latency':
+    'Median **{{median}}**, 95 % innerhalb von **{{p95}}** ({{count, number}} Ankündigungen, letzte 24 Stunden)',
+  'speed.pollEveryRound': 'jeder Nutzer mindestens einmal pro POLL_CRON-Runde ({{schedule}})',
+  'speed.hot': '{{hot}} von {{users}} spielen gerade: etwa alle {{every}} abgefragt',
+  'speed.othersRound': 'die anderen: einmal pro POLL_CRON-Runde ({{schedule}})',
+  'speed.othersEvery': 'die anderen: etwa alle {{every}} (POLL_CRON {{schedule}})',
+  'speed.followersOff': 'aus (RA_USERNAME nicht gesetzt)',
+  'speed.followersUnknown': 'noch nicht gelesen',
+  'speed.followers':
+    '{{following}} von {{tracked}} verfolgten Nutzern folgen dem Bot: in Sekunden angekündigt. Andere können {{follow}}.',
+  'speed.howToFollow': '{{bot}} auf RetroAchievements folgen (der Folgen-Button auf dem Profil)',
+  'speed.title': 'Tempo der Ankündigungen',
+  'speed.unlockToPost': 'Vom Erfolg zum Beitrag',
+  'speed.polling': 'Abfragen',
+  'speed.followersTitle': 'Follower',
 };

@@ -444,4 +444,25 @@ export const en = {
     '{{count, number}} failed announcement will be sent again now, in order, to each user’s current channel.',
   'settings.retried_other':
     '{{count, number}} failed announcements will be sent again now, in order, to each user’s current channel.',
+
+  // /settings show: announcement speed (render/speed.ts)
+  'speed.seconds': '{{n}} s',
+  'speed.minutes': '{{n}} min',
+  'speed.hours': '{{n}} h',
+  'speed.none': 'no unlocks announced in the last 24 hours',
+  'speed.latency':
+    'median **{{median}}**, 95% within **{{p95}}** ({{count, number}} announcements, last 24 hours)',
+  'speed.pollEveryRound': 'every user at least once per POLL_CRON round ({{schedule}})',
+  'speed.hot': '{{hot}} of {{users}} playing now: polled about every {{every}}',
+  'speed.othersRound': 'the others: once per POLL_CRON round ({{schedule}})',
+  'speed.othersEvery': 'the others: about every {{every}} (POLL_CRON {{schedule}})',
+  'speed.followersOff': 'off (RA_USERNAME not set)',
+  'speed.followersUnknown': 'not read yet',
+  'speed.followers':
+    '{{following}} of {{tracked}} tracked users follow the bot: announced within seconds. Others can {{follow}}.',
+  'speed.howToFollow': 'follow {{bot}} on RetroAchievements (the Follow button on its profile)',
+  'speed.title': 'Announcement speed',
+  'speed.unlockToPost': 'Unlock to post',
+  'speed.polling': 'Polling',
+  'speed.followersTitle': 'Followers',
 } as const;

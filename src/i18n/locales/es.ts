@@ -452,4 +452,24 @@ export const es: Catalogue = {
     '{{count, number}} anuncios fallidos se reenviarán ahora, en orden, al canal actual de cada usuario.',
   'settings.retried_other':
     '{{count, number}} anuncios fallidos se reenviarán ahora, en orden, al canal actual de cada usuario.',
+
+  'speed.seconds': '{{n}} s',
+  'speed.minutes': '{{n}} min',
+  'speed.hours': '{{n}} h',
+  'speed.none': 'ningún logro anunciado en las últimas 24 horas',
+  'speed.latency':
+    'mediana **{{median}}**, el 95 % en menos de **{{p95}}** ({{count, number}} anuncios, últimas 24 horas)',
+  'speed.pollEveryRound': 'cada usuario al menos una vez por ronda de POLL_CRON ({{schedule}})',
+  'speed.hot': '{{hot}} de {{users}} jugando ahora: consultados cada {{every}} aprox.',
+  'speed.othersRound': 'los demás: una vez por ronda de POLL_CRON ({{schedule}})',
+  'speed.othersEvery': 'los demás: cada {{every}} aprox. (POLL_CRON {{schedule}})',
+  'speed.followersOff': 'desactivado (RA_USERNAME sin definir)',
+  'speed.followersUnknown': 'aún sin leer',
+  'speed.followers':
+    '{{following}} de {{tracked}} usuarios seguidos siguen al bot: se anuncian en segundos. Los demás pueden {{follow}}.',
+  'speed.howToFollow': 'seguir a {{bot}} en RetroAchievements (el botón Seguir de su perfil)',
+  'speed.title': 'Velocidad de los anuncios',
+  'speed.unlockToPost': 'Del logro a la publicación',
+  'speed.polling': 'Consultas',
+  'speed.followersTitle': 'Seguidores',
 };

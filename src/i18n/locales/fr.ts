@@ -452,4 +452,24 @@ export const fr: Catalogue = {
     '{{count, number}} annonces en échec vont être renvoyées maintenant, dans l’ordre, dans le salon actuel de chaque utilisateur.',
   'settings.retried_other':
     '{{count, number}} annonces en échec vont être renvoyées maintenant, dans l’ordre, dans le salon actuel de chaque utilisateur.',
+
+  'speed.seconds': '{{n}} s',
+  'speed.minutes': '{{n}} min',
+  'speed.hours': '{{n}} h',
+  'speed.none': 'aucun succès annoncé ces dernières 24 heures',
+  'speed.latency':
+    'médiane **{{median}}**, 95 % en moins de **{{p95}}** ({{count, number}} annonces, dernières 24 heures)',
+  'speed.pollEveryRound': 'chaque utilisateur au moins une fois par tour de POLL_CRON ({{schedule}})',
+  'speed.hot': '{{hot}} sur {{users}} en train de jouer : interrogés environ toutes les {{every}}',
+  'speed.othersRound': 'les autres : une fois par tour de POLL_CRON ({{schedule}})',
+  'speed.othersEvery': 'les autres : environ toutes les {{every}} (POLL_CRON {{schedule}})',
+  'speed.followersOff': 'désactivé (RA_USERNAME non défini)',
+  'speed.followersUnknown': 'pas encore lu',
+  'speed.followers':
+    '{{following}} utilisateurs suivis sur {{tracked}} suivent le bot : annoncés en quelques secondes. Les autres peuvent {{follow}}.',
+  'speed.howToFollow': 'suivre {{bot}} sur RetroAchievements (le bouton Suivre de son profil)',
+  'speed.title': 'Vitesse des annonces',
+  'speed.unlockToPost': 'Du succès à la publication',
+  'speed.polling': 'Interrogations',
+  'speed.followersTitle': 'Abonnés',
 };

@@ -454,4 +454,24 @@ export const ptBR: Catalogue = {
     '{{count, number}} anúncios que falharam serão reenviados agora, em ordem, para o canal atual de cada usuário.',
   'settings.retried_other':
     '{{count, number}} anúncios que falharam serão reenviados agora, em ordem, para o canal atual de cada usuário.',
+
+  'speed.seconds': '{{n}} s',
+  'speed.minutes': '{{n}} min',
+  'speed.hours': '{{n}} h',
+  'speed.none': 'nenhuma conquista anunciada nas últimas 24 horas',
+  'speed.latency':
+    'mediana **{{median}}**, 95% em até **{{p95}}** ({{count, number}} anúncios, últimas 24 horas)',
+  'speed.pollEveryRound': 'cada usuário pelo menos uma vez por rodada do POLL_CRON ({{schedule}})',
+  'speed.hot': '{{hot}} de {{users}} jogando agora: consultados a cada {{every}} mais ou menos',
+  'speed.othersRound': 'os demais: uma vez por rodada do POLL_CRON ({{schedule}})',
+  'speed.othersEvery': 'os demais: a cada {{every}} mais ou menos (POLL_CRON {{schedule}})',
+  'speed.followersOff': 'desligado (RA_USERNAME não definido)',
+  'speed.followersUnknown': 'ainda não lido',
+  'speed.followers':
+    '{{following}} de {{tracked}} usuários acompanhados seguem o bot: anunciados em segundos. Os demais podem {{follow}}.',
+  'speed.howToFollow': 'seguir {{bot}} no RetroAchievements (o botão Seguir no perfil)',
+  'speed.title': 'Velocidade dos anúncios',
+  'speed.unlockToPost': 'Da conquista à postagem',
+  'speed.polling': 'Consultas',
+  'speed.followersTitle': 'Seguidores',
 };
