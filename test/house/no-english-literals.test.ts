@@ -23,7 +23,6 @@ const PENDING = new Set([
   'commands/link.ts',
   'commands/track-me.ts',
   'commands/track.ts',
-  'commands/unlink.ts',
 ]);
 
 /** Calls whose string arguments are never shown to a user. */

@@ -460,4 +460,13 @@ export const de: Catalogue = {
   'speed.unlockToPost': 'Vom Erfolg zum Beitrag',
   'speed.polling': 'Abfragen',
   'speed.followersTitle': 'Follower',
+
+  'unlink.removed':
+    'Deine Verknüpfung mit {{account}} ist entfernt. Das Verfolgen auf Servern bleibt, wie es ist.',
+  'unlink.removedOther':
+    'Die Verknüpfung von {{member}} mit {{account}} ist entfernt. Das Verfolgen auf Servern bleibt, wie es ist.',
+  'unlink.cancelled': 'Deine offene Verknüpfungsanfrage ist abgebrochen.',
+  'unlink.cancelledOther': 'Die offene Verknüpfungsanfrage von {{member}} ist abgebrochen.',
+  'unlink.none': 'Du hast kein RetroAchievements-Konto verknüpft. Es wurde nichts geändert.',
+  'unlink.noneOther': '{{member}} hat kein RetroAchievements-Konto verknüpft. Es wurde nichts geändert.',
 };

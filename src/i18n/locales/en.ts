@@ -465,4 +465,12 @@ export const en = {
   'speed.unlockToPost': 'Unlock to post',
   'speed.polling': 'Polling',
   'speed.followersTitle': 'Followers',
+
+  // /unlink (commands/unlink.ts)
+  'unlink.removed': 'Your link to {{account}} is removed. Tracking on servers stays as it is.',
+  'unlink.removedOther': '{{member}}’s link to {{account}} is removed. Tracking on servers stays as it is.',
+  'unlink.cancelled': 'Your pending link request is cancelled.',
+  'unlink.cancelledOther': '{{member}}’s pending link request is cancelled.',
+  'unlink.none': 'You have no linked RetroAchievements account. Nothing was changed.',
+  'unlink.noneOther': '{{member}} has no linked RetroAchievements account. Nothing was changed.',
 } as const;

@@ -472,4 +472,12 @@ export const es: Catalogue = {
   'speed.unlockToPost': 'Del logro a la publicación',
   'speed.polling': 'Consultas',
   'speed.followersTitle': 'Seguidores',
+
+  'unlink.removed': 'Se quitó tu vínculo con {{account}}. El seguimiento en los servidores sigue igual.',
+  'unlink.removedOther':
+    'Se quitó el vínculo de {{member}} con {{account}}. El seguimiento en los servidores sigue igual.',
+  'unlink.cancelled': 'Se canceló tu solicitud de vínculo pendiente.',
+  'unlink.cancelledOther': 'Se canceló la solicitud de vínculo pendiente de {{member}}.',
+  'unlink.none': 'No tienes ninguna cuenta de RetroAchievements vinculada. No se cambió nada.',
+  'unlink.noneOther': '{{member}} no tiene ninguna cuenta de RetroAchievements vinculada. No se cambió nada.',
 };

@@ -472,4 +472,12 @@ export const fr: Catalogue = {
   'speed.unlockToPost': 'Du succès à la publication',
   'speed.polling': 'Interrogations',
   'speed.followersTitle': 'Abonnés',
+
+  'unlink.removed': 'Votre lien avec {{account}} est supprimé. Le suivi sur les serveurs reste tel quel.',
+  'unlink.removedOther':
+    'Le lien de {{member}} avec {{account}} est supprimé. Le suivi sur les serveurs reste tel quel.',
+  'unlink.cancelled': 'Votre demande de lien en attente est annulée.',
+  'unlink.cancelledOther': 'La demande de lien en attente de {{member}} est annulée.',
+  'unlink.none': 'Vous n’avez aucun compte RetroAchievements lié. Rien n’a été changé.',
+  'unlink.noneOther': '{{member}} n’a aucun compte RetroAchievements lié. Rien n’a été changé.',
 };

@@ -474,4 +474,13 @@ export const ptBR: Catalogue = {
   'speed.unlockToPost': 'Da conquista à postagem',
   'speed.polling': 'Consultas',
   'speed.followersTitle': 'Seguidores',
+
+  'unlink.removed':
+    'Seu vínculo com {{account}} foi removido. O acompanhamento nos servidores continua como está.',
+  'unlink.removedOther':
+    'O vínculo de {{member}} com {{account}} foi removido. O acompanhamento nos servidores continua como está.',
+  'unlink.cancelled': 'Seu pedido de vínculo pendente foi cancelado.',
+  'unlink.cancelledOther': 'O pedido de vínculo pendente de {{member}} foi cancelado.',
+  'unlink.none': 'Você não tem uma conta do RetroAchievements vinculada. Nada foi alterado.',
+  'unlink.noneOther': '{{member}} não tem uma conta do RetroAchievements vinculada. Nada foi alterado.',
 };
