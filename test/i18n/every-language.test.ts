@@ -20,6 +20,7 @@ import { renderLeaderboard } from '../../src/render/leaderboard.js';
 import { renderProfileCard } from '../../src/render/profile.js';
 import { type BrowseFilter, renderAchievementPage, renderProgress } from '../../src/render/progress.js';
 import { renderSpeedEmbed } from '../../src/render/speed.js';
+import { describeIssues, validateCommandList, validateMessageCreate } from '../fakes/discord/validate.js';
 import { achievement, earned, game, INVOKER, NOW, profile, ULID, urls } from '../render/fixtures.js';
 import { expectWithinDiscordLimits, type RenderedMessage } from '../render/limits.js';
 
@@ -521,6 +522,23 @@ describe('every post and reply in every language', () => {
       }
     });
   }
+
+  it("passes the fake Discord's own body validation in every language", () => {
+    const refused: string[] = [];
+    for (const [locale, m] of READERS) {
+      for (const [name, message] of everything(m)) {
+        const issues = validateMessageCreate({ ...message, allowed_mentions: { parse: [] } });
+        if (issues.length > 0) refused.push(`${locale}, ${name}: ${describeIssues(issues).join('; ')}`);
+      }
+    }
+    expect(refused).toEqual([]);
+  });
+
+  it('registers every slash command, localized, as the fake Discord accepts it', async () => {
+    const { createCommands } = await import('../../commands/index.js');
+    const body = createCommands().map((c) => c.data);
+    expect(describeIssues(validateCommandList(body))).toEqual([]);
+  });
 
   it('leaves nothing untranslated: in the pseudo-locale no plain English word remains', () => {
     const leftovers = everything(pseudo)
