@@ -4,12 +4,17 @@
  * process, because importing src/render/badges.ts before discord.js breaks Discord uploads;
  * see the README in bench/.)
  */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
+import { messagesFor } from '../src/i18n/index.js';
 import type { Achievement, GameProgress, UserProfile } from '../src/ra/types.js';
 import { createRaUrls } from '../src/ra/urls.js';
 import { createBadgeGridRenderer } from '../src/render/badges.js';
 import { renderProgress } from '../src/render/progress.js';
-import { type Figure, figure, numberOption, prng, report, round, summarize } from './lib.js';
+import { type Figure, figure, numberOption, prng, ROOT_DIR, report, round, summarize } from './lib.js';
 
 const SECTION = 'progress';
 const SIZES = [20, 100, 400];
@@ -194,14 +199,91 @@ async function renderBench(): Promise<{ figures: Figure[]; details: Record<strin
   return { figures, details };
 }
 
+/** The commit before the message catalogue (issue 19): its renderProgress is the baseline. */
+const BEFORE_I18N = '5103979';
+
+/**
+ * renderProgress before the catalogue and now, in this one process, alternating runs so both
+ * see the same machine load: now in English (what tests assert) and in German (the longest
+ * language). The old code is read out of git into .bench-baseline/ (git-ignored).
+ */
+async function i18nBench(): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
+  const dir = join(ROOT_DIR, '.bench-baseline');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const archive = execFileSync('git', ['archive', BEFORE_I18N, 'src'], {
+    cwd: ROOT_DIR,
+    maxBuffer: 64 * 2 ** 20,
+  });
+  execFileSync('tar', ['-x', '-C', dir], { input: archive });
+  const before = (await import(pathToFileURL(join(dir, 'src/render/progress.ts')).href)) as {
+    renderProgress: typeof renderProgress;
+  };
+  const urls = createRaUrls({ mediaUrl: 'https://media.example', siteUrl: 'https://ra.example' });
+  const german = messagesFor('de');
+  const figures: Figure[] = [];
+  const details: Record<string, unknown> = {};
+  for (const size of SIZES) {
+    const game = gameOf(size, 50 + size);
+    const input = { profile, game, urls, now: new Date(), invokerId: '123456789012345678', badgeGrid: true };
+    const times = { before: [] as number[], english: [] as number[], german: [] as number[] };
+    const runs = [
+      ['before', () => before.renderProgress(input)],
+      ['english', () => renderProgress(input)],
+      ['german', () => renderProgress({ ...input, messages: german })],
+    ] as const;
+    for (let i = 0; i < ITERATIONS * 10; i++) {
+      const warm = i < ITERATIONS * 2; // the first fifth warms the JIT and is not counted
+      // Each round starts with another variant, so none always runs right after a GC-heavy one.
+      for (let k = 0; k < runs.length; k++) {
+        const [name, run] = runs[(i + k) % runs.length]!;
+        const started = performance.now();
+        run();
+        if (!warm) times[name].push(performance.now() - started);
+      }
+    }
+    const b = summarize(times.before);
+    const e = summarize(times.english);
+    const g = summarize(times.german);
+    const within = (p95: number) => ({
+      text: `<= ${round(b.p95 * 1.1, 3)} ms (before +10%)`,
+      ok: p95 <= b.p95 * 1.1,
+    });
+    figures.push(
+      figure(SECTION, `renderProgress only, ${size} achievements, p50 before the catalogue`, b.p50, 'ms'),
+      figure(SECTION, `renderProgress only, ${size} achievements, p50 now (English)`, e.p50, 'ms'),
+      figure(SECTION, `renderProgress only, ${size} achievements, p95 before the catalogue`, b.p95, 'ms'),
+      figure(
+        SECTION,
+        `renderProgress only, ${size} achievements, p95 now (English)`,
+        e.p95,
+        'ms',
+        within(e.p95),
+      ),
+      figure(
+        SECTION,
+        `renderProgress only, ${size} achievements, p95 now (German)`,
+        g.p95,
+        'ms',
+        within(g.p95),
+      ),
+    );
+    details[`set${size}`] = { before: b, english: e, german: g };
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return { figures, details };
+}
+
 async function main(): Promise<void> {
   const render = await renderBench();
+  const i18n = await i18nBench();
   report({
     section: SECTION,
-    figures: render.figures,
+    figures: [...render.figures, ...i18n.figures],
     details: {
       iterations: ITERATIONS,
       render: render.details,
+      renderBeforeAndAfterCatalogue: i18n.details,
       rssMb: round(process.memoryUsage.rss() / 2 ** 20, 1),
     },
   });

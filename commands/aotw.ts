@@ -4,6 +4,7 @@ import { readAotwSnapshot } from '../src/community/aotw.js';
 import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
 import { type AotwHolder, renderAotwStatus } from '../src/render/community.js';
 import { requireAnnounceChannel, requireGuild, requireManager } from './shared/guards.js';
+import { replyMessages } from './shared/locale.js';
 
 const data = new SlashCommandBuilder()
   .setName('aotw')
@@ -61,19 +62,19 @@ async function show(interaction: ChatInputCommandInteraction, ctx: CommandContex
     trackedCount: ctx.store.countTrackedUsers(guild.id),
     checkedAt: snapshot ? new Date(snapshot.checkedAt) : null,
     urls: ctx.urls,
+    messages: replyMessages(interaction, ctx),
   });
   await interaction.editReply({ embeds: [embed], allowedMentions: { parse: [] } });
 }
 
 async function announce(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const guild = requireGuild(interaction);
-  requireManager(interaction, ctx, guild.id, 'change Achievement of the Week posts');
+  requireManager(interaction, ctx, guild.id, 'aotw');
   const channel = await requireAnnounceChannel(interaction, guild, 'channel');
   ctx.store.community.setAotwChannel(guild.id, channel?.id ?? null, ctx.now());
+  const m = replyMessages(interaction, ctx);
   await interaction.editReply(
-    channel
-      ? `A post will go to <#${channel.id}> whenever a new Achievement of the Week starts.`
-      : 'Achievement of the Week posts are off for this server.',
+    channel ? m.t('aotw.postsOn', { channel: `<#${channel.id}>` }) : m.t('aotw.postsOff'),
   );
 }
 
@@ -86,6 +87,6 @@ export const aotwCommand: Command = {
     const sub = interaction.options.getSubcommand();
     if (sub === 'announce') return announce(interaction, ctx);
     if (sub === 'show') return show(interaction, ctx);
-    throw new UserFacingError('Unknown subcommand.');
+    throw new UserFacingError((m) => m.t('errors.unknownCommand'));
   },
 };

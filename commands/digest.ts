@@ -4,6 +4,7 @@ import { isValidTimeZone, latestSlot, nextDigestAt, WEEKDAYS } from '../src/comm
 import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
 import { safeText } from '../src/render/text.js';
 import { requireAnnounceChannel, requireGuild, requireManager } from './shared/guards.js';
+import { replyMessages } from './shared/locale.js';
 
 const data = new SlashCommandBuilder()
   .setName('digest')
@@ -51,12 +52,14 @@ const ts = (ms: number, style: 'F' | 'R') => `<t:${Math.floor(ms / 1000)}:${styl
 
 async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const guild = requireGuild(interaction);
-  requireManager(interaction, ctx, guild.id, 'change or view the weekly digest');
+  requireManager(interaction, ctx, guild.id, 'digest');
   const sub = interaction.options.getSubcommand();
   const now = ctx.now();
+  const m = replyMessages(interaction, ctx);
+  const weekday = (day: number) => m.t(`cmd.digest.on.weekday.choice.${day as 0 | 1 | 2 | 3 | 4 | 5 | 6}`);
   if (sub === 'off') {
     ctx.store.community.setDigest(guild.id, null, null, now);
-    await interaction.editReply('The weekly digest is off for this server.');
+    await interaction.editReply(m.t('digest.off'));
     return;
   }
   if (sub === 'show') {
@@ -64,18 +67,24 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
     const next = digest ? nextDigestAt(digest, digestLastPeriod, now.getTime()) : 0;
     await interaction.editReply(
       digest
-        ? `The weekly digest goes to <#${digest.channelId}> every ${WEEKDAYS[digest.weekday]} at ${digest.hour}:00 ${safeText(digest.timeZone, 64, { singleLine: true })}; next ${ts(next, 'F')} (${ts(next, 'R')}).`
-        : 'The weekly digest is off. Turn it on with `/digest on`.',
+        ? m.t('digest.show', {
+            channel: `<#${digest.channelId}>`,
+            weekday: weekday(digest.weekday),
+            hour: String(digest.hour),
+            zone: safeText(digest.timeZone, 64, { singleLine: true }),
+            next: ts(next, 'F'),
+            relative: ts(next, 'R'),
+          })
+        : m.t('digest.isOff'),
     );
     return;
   }
   const channel = await requireAnnounceChannel(interaction, guild, 'channel');
-  if (!channel) throw new UserFacingError('Pick a channel for the digest.');
+  if (!channel) throw new UserFacingError((t) => t.t('digest.pickChannel'));
   const timeZone = interaction.options.getString('timezone')?.trim() || 'UTC';
   if (!isValidTimeZone(timeZone)) {
-    throw new UserFacingError(
-      `“${safeText(timeZone, 64, { singleLine: true })}” isn’t a time zone I know. Use an IANA name such as \`Europe/Berlin\` or \`America/New_York\` (suggestions appear as you type). Nothing was changed.`,
-    );
+    const zone = safeText(timeZone, 64, { singleLine: true });
+    throw new UserFacingError((t) => t.t('digest.badZone', { zone }));
   }
   const schedule = {
     channelId: channel.id,
@@ -91,7 +100,14 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
   ctx.store.community.setDigest(guild.id, schedule, lastPeriod, now);
   const next = nextDigestAt(schedule, lastPeriod, now.getTime());
   await interaction.editReply(
-    `The weekly digest will go to <#${channel.id}> every ${WEEKDAYS[schedule.weekday]} at ${schedule.hour}:00 ${safeText(timeZone, 64, { singleLine: true })}. ${moved ? 'Next' : 'First'} one: ${ts(next, 'F')} (${ts(next, 'R')}).`,
+    m.t(moved ? 'digest.moved' : 'digest.on', {
+      channel: `<#${channel.id}>`,
+      weekday: weekday(schedule.weekday),
+      hour: String(schedule.hour),
+      zone: safeText(timeZone, 64, { singleLine: true }),
+      next: ts(next, 'F'),
+      relative: ts(next, 'R'),
+    }),
   );
 }
 

@@ -7,6 +7,7 @@ import {
   MessageFlags,
 } from 'discord.js';
 import type { Command, CommandContext } from '../src/discord/command.js';
+import type { Messages } from '../src/i18n/index.js';
 import type { GameDetails } from '../src/ra/types.js';
 import { renderGameCard } from '../src/render/game.js';
 import { TtlCache } from '../src/util/ttl-cache.js';
@@ -19,6 +20,7 @@ import {
   gamePickerReply,
   resolveGame,
 } from './shared/game-option.js';
+import { replyMessages } from './shared/locale.js';
 
 /** custom_id prefix of this command's picker buttons. */
 const PICK_PREFIX = 'game';
@@ -48,13 +50,20 @@ export function createGameCommand(): Command {
     gameId: number,
     guildId: string | null,
     guildName: string | null,
+    messages: Messages,
   ) {
     const game = await card(ctx, gameId);
     const players = guildId ? ctx.store.gamePlayersInGuild(guildId, gameId) : [];
     return {
       content: '',
       components: [],
-      ...renderGameCard({ game, players, urls: ctx.urls, guildName: guildId ? guildName : null }),
+      ...renderGameCard({
+        game,
+        players,
+        urls: ctx.urls,
+        guildName: guildId ? guildName : null,
+        messages,
+      }),
       allowedMentions: { parse: [] as const },
     };
   }
@@ -67,11 +76,23 @@ export function createGameCommand(): Command {
     } catch (error) {
       if (!(error instanceof AmbiguousGameError)) throw error;
       const invoker = interaction.user.id;
-      await interaction.editReply(gamePickerReply(error, (id) => encodePickId(PICK_PREFIX, invoker, id)));
+      await interaction.editReply(
+        gamePickerReply(
+          error,
+          (id) => encodePickId(PICK_PREFIX, invoker, id),
+          replyMessages(interaction, ctx),
+        ),
+      );
       return;
     }
     await interaction.editReply(
-      await reply(ctx, gameId, interaction.guildId, interaction.guild?.name ?? 'this server'),
+      await reply(
+        ctx,
+        gameId,
+        interaction.guildId,
+        interaction.guild?.name ?? '',
+        replyMessages(interaction, ctx),
+      ),
     );
   }
 
@@ -79,9 +100,7 @@ export function createGameCommand(): Command {
     const pick = decodePickId(PICK_PREFIX, interaction.customId);
     if (!pick || pick.invokerId !== interaction.user.id) {
       await interaction.reply({
-        content: pick
-          ? 'Only the person who ran this `/game` can pick. Run `/game` yourself.'
-          : 'This button is no longer valid. Run `/game` again.',
+        content: replyMessages(interaction, ctx).t(pick ? 'game.onlyInvokerPick' : 'game.invalidButton'),
         flags: MessageFlags.Ephemeral,
         allowedMentions: { parse: [] },
       });
@@ -89,7 +108,13 @@ export function createGameCommand(): Command {
     }
     await interaction.deferUpdate();
     await interaction.editReply(
-      await reply(ctx, pick.gameId, interaction.guildId, interaction.guild?.name ?? 'this server'),
+      await reply(
+        ctx,
+        pick.gameId,
+        interaction.guildId,
+        interaction.guild?.name ?? '',
+        replyMessages(interaction, ctx),
+      ),
     );
   }
 

@@ -7,12 +7,16 @@ import { linkCommand } from './link.js';
 import { createProfileCommand } from './profile.js';
 import { createProgressCommand } from './progress.js';
 import { settingsCommand } from './settings.js';
+import { localizeCommand } from './shared/locale.js';
 import { trackCommand } from './track.js';
 import { unlinkCommand } from './unlink.js';
 
-/** Every slash command the bot offers; call once per running bot (commands hold caches). */
+/**
+ * Every slash command the bot offers, its descriptions in every language the bot speaks; call
+ * once per running bot (commands hold caches).
+ */
 export function createCommands(): readonly Command[] {
-  return [
+  const commands: Command[] = [
     createProgressCommand(),
     trackCommand,
     settingsCommand,
@@ -24,4 +28,5 @@ export function createCommands(): readonly Command[] {
     aotwCommand,
     digestCommand,
   ];
+  return commands.map((command) => ({ ...command, data: localizeCommand(command.data) }));
 }

@@ -8,6 +8,7 @@ import {
 import { periodStart, rankEntries } from '../src/community/ranking.js';
 import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
 import { PERIODS, type Period, RANK_BY, type RankBy } from '../src/domain/community.js';
+import type { Messages } from '../src/i18n/index.js';
 import {
   decodeLeaderboardId,
   LEADERBOARD_ID_PREFIX,
@@ -15,6 +16,7 @@ import {
   renderLeaderboard,
 } from '../src/render/leaderboard.js';
 import { requireGuild, trackedUserChoices } from './shared/guards.js';
+import { replyMessages } from './shared/locale.js';
 
 /** Buttons work this long after the command (Discord's interaction token lives 15 minutes). */
 export const LEADERBOARD_LIFETIME_MS = 15 * 60_000;
@@ -52,11 +54,9 @@ const data = new SlashCommandBuilder()
   )
   .toJSON();
 
-function build(ctx: CommandContext, guildId: string, state: LeaderboardState) {
+function build(ctx: CommandContext, guildId: string, state: LeaderboardState, messages: Messages) {
   if (state.period === 'all' && state.by === 'unlocks') {
-    throw new UserFacingError(
-      'RA has no all-time unlock count the bot can read cheaply. Rank all time by points or awards, or unlocks by week or month.',
-    );
+    throw new UserFacingError(messages.t('leaderboard.noAllTimeUnlocks'));
   }
   const now = ctx.now();
   const entries =
@@ -72,6 +72,7 @@ function build(ctx: CommandContext, guildId: string, state: LeaderboardState) {
     urls: ctx.urls,
     trackedCount: entries.length,
     highlightName: highlighted?.displayName ?? null,
+    messages,
     ...(state.period === 'all'
       ? {
           allTime: {
@@ -94,48 +95,52 @@ export function createLeaderboardCommand(): Command {
     const period = (interaction.options.getString('period') ?? 'week') as Period;
     const by = (interaction.options.getString('by') ?? 'points') as RankBy;
     if (!PERIODS.includes(period) || !RANK_BY.includes(by))
-      throw new UserFacingError('Pick a period and a ranking from the list.');
+      throw new UserFacingError(replyMessages(interaction, ctx).t('leaderboard.pickFromList'));
     const typed = interaction.options.getString('user')?.trim();
     let highlight: string | null = null;
     if (typed) {
       const tracked = ctx.store.findTrackedUser(guild.id, typed);
-      if (!tracked) throw new UserFacingError('That user isn’t tracked on this server. See `/track list`.');
+      if (!tracked) throw new UserFacingError(replyMessages(interaction, ctx).t('leaderboard.notTracked'));
       highlight = tracked.ulid;
     } else {
       // Without `user`: the invoker's own line, through their linked RA account.
       highlight = ctx.store.linkOf(interaction.user.id)?.ulid ?? null;
     }
-    const view = build(ctx, guild.id, {
-      period,
-      by,
-      page: 0,
-      invokerId: interaction.user.id,
-      issuedAt: Math.floor(ctx.now().getTime() / 1000),
-      highlight,
-    });
+    const view = build(
+      ctx,
+      guild.id,
+      {
+        period,
+        by,
+        page: 0,
+        invokerId: interaction.user.id,
+        issuedAt: Math.floor(ctx.now().getTime() / 1000),
+        highlight,
+      },
+      replyMessages(interaction, ctx),
+    );
     await interaction.editReply({ ...view, allowedMentions: { parse: [] } });
   }
 
   async function handleButton(interaction: ButtonInteraction, ctx: CommandContext): Promise<void> {
     const state = decodeLeaderboardId(interaction.customId);
+    const m = replyMessages(interaction, ctx);
     const privately = (content: string) =>
       interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
     if (!state || !interaction.guildId) {
-      await privately('This button is no longer valid. Run `/leaderboard` again.');
+      await privately(m.t('leaderboard.invalidButton'));
       return;
     }
     if (state.invokerId !== interaction.user.id) {
-      await privately(
-        'Only the person who ran this `/leaderboard` can page through it. Run `/leaderboard` yourself.',
-      );
+      await privately(m.t('leaderboard.onlyInvoker'));
       return;
     }
     if (ctx.now().getTime() - state.issuedAt * 1000 > LEADERBOARD_LIFETIME_MS) {
-      await privately('These buttons have expired (they work for 15 minutes). Run `/leaderboard` again.');
+      await privately(m.t('leaderboard.expired'));
       return;
     }
     // Answered from SQLite at once: an update (type 7) rather than a deferral.
-    const view = build(ctx, interaction.guildId, state);
+    const view = build(ctx, interaction.guildId, state, m);
     await interaction.update({ ...view, allowedMentions: { parse: [] } });
   }
 

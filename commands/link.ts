@@ -58,7 +58,7 @@ async function linkByHand(
   input: string,
 ): Promise<void> {
   const guild = requireGuild(interaction);
-  requireManager(interaction, ctx, guild.id, 'link other members’ accounts');
+  requireManager(interaction, ctx, guild.id, 'link-others');
   if (target.bot) throw new UserFacingError('Bots can’t have a linked account. Nothing was changed.');
   const profile = await ctx.ra.getUserProfile(parseRaUser(input));
   const outcome = ctx.store.linkAccount({
@@ -143,7 +143,7 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
   const other = target && target.id !== interaction.user.id ? target : null;
   if (!input) {
     // Anyone sees their own link; another member's only a manager.
-    if (other) requireManager(interaction, ctx, requireGuild(interaction).id, 'see other members’ links');
+    if (other) requireManager(interaction, ctx, requireGuild(interaction).id, 'see-links');
     await show(interaction, ctx, other ?? interaction.user);
     return;
   }

@@ -7,6 +7,7 @@ import {
   MessageFlags,
 } from 'discord.js';
 import type { Command, CommandContext } from '../src/discord/command.js';
+import type { Messages } from '../src/i18n/index.js';
 import { RaNotFoundError } from '../src/ra/errors.js';
 import type { GameProgress, RecentlyPlayedGame, UserProfile } from '../src/ra/types.js';
 import { isRaUser, parseGameId } from '../src/ra/validate.js';
@@ -27,6 +28,7 @@ import {
   gamePickerReply,
   resolveGame,
 } from './shared/game-option.js';
+import { replyMessages } from './shared/locale.js';
 import { userChoices, userOption, userOrLink } from './shared/who.js';
 
 /** Interactions live 15 minutes; so do the buttons of a /progress reply. */
@@ -106,7 +108,11 @@ export function createProgressCommand(): Command {
         const invoker = interaction.user.id;
         const ulid = known.ulid;
         await interaction.editReply(
-          gamePickerReply(error, (id) => encodePickId(BROWSE_ID_PREFIX, invoker, id, ulid)),
+          gamePickerReply(
+            error,
+            (id) => encodePickId(BROWSE_ID_PREFIX, invoker, id, ulid),
+            replyMessages(interaction, ctx),
+          ),
         );
         return;
       }
@@ -117,7 +123,9 @@ export function createProgressCommand(): Command {
       // Also counts as the poller's periodic name check: no second GetUserProfile within the hour.
       ctx.store.renameUser(profile.ulid, profile.user, profile.userPic, ctx.now());
     }
-    await interaction.editReply(await summaryReply(ctx, profile, game, interaction.user.id, ctx.now()));
+    await interaction.editReply(
+      await summaryReply(ctx, profile, game, interaction.user.id, ctx.now(), replyMessages(interaction, ctx)),
+    );
   }
 
   /** A game picked from the "which one?" buttons: the picker message becomes the summary. */
@@ -127,17 +135,14 @@ export function createProgressCommand(): Command {
     pick: { invokerId: string; gameId: number; extra: string },
   ): Promise<void> {
     if (pick.invokerId !== interaction.user.id) {
-      await replyPrivately(
-        interaction,
-        'Only the person who ran this `/progress` can pick. Run `/progress` yourself.',
-      );
+      await replyPrivately(interaction, replyMessages(interaction, ctx).t('progress.onlyInvokerPick'));
       return;
     }
     await interaction.deferUpdate();
     const { profile, game } = await loadProgress(ctx, pick.extra, pick.gameId);
     await interaction.editReply({
       content: '',
-      ...(await summaryReply(ctx, profile, game, pick.invokerId, ctx.now())),
+      ...(await summaryReply(ctx, profile, game, pick.invokerId, ctx.now(), replyMessages(interaction, ctx))),
     });
   }
 
@@ -147,24 +152,19 @@ export function createProgressCommand(): Command {
       await handlePick(interaction, ctx, pick);
       return;
     }
+    const m = replyMessages(interaction, ctx);
     const state = decodeBrowseId(interaction.customId);
     if (!state) {
-      await replyPrivately(interaction, 'This button is no longer valid. Run `/progress` again.');
+      await replyPrivately(interaction, m.t('progress.invalidButton'));
       return;
     }
     if (state.invokerId !== interaction.user.id) {
-      await replyPrivately(
-        interaction,
-        'Only the person who ran this `/progress` can page through it. Run `/progress` yourself to browse.',
-      );
+      await replyPrivately(interaction, m.t('progress.onlyInvokerBrowse'));
       return;
     }
     const age = ctx.now().getTime() - state.issuedAt * 1000;
     if (age > BROWSE_LIFETIME_MS) {
-      await replyPrivately(
-        interaction,
-        'These buttons have expired (they work for 15 minutes). Run `/progress` again for a fresh view.',
-      );
+      await replyPrivately(interaction, m.t('progress.expired'));
       return;
     }
     await interaction.deferUpdate();
@@ -174,7 +174,7 @@ export function createProgressCommand(): Command {
     // not 15 minutes from the latest click.
     const issued = new Date(state.issuedAt * 1000);
     if (state.action === 'summary') {
-      await interaction.editReply(await summaryReply(ctx, profile, game, state.invokerId, issued));
+      await interaction.editReply(await summaryReply(ctx, profile, game, state.invokerId, issued, m));
       return;
     }
     const view = renderAchievementPage({
@@ -184,6 +184,7 @@ export function createProgressCommand(): Command {
       state,
       now: issued,
       summaryButton: true,
+      messages: m,
     });
     await interaction.editReply({
       embeds: view.embeds,
@@ -200,6 +201,7 @@ export function createProgressCommand(): Command {
     game: GameProgress,
     invokerId: string,
     issued: Date,
+    messages: Messages,
   ) {
     const png =
       game.achievements.length > 0
@@ -216,6 +218,7 @@ export function createProgressCommand(): Command {
       now: issued,
       invokerId,
       badgeGrid: png !== null,
+      messages,
     });
     return {
       embeds: view.embeds,

@@ -1,6 +1,7 @@
 /** `/settings members`: the server's switches for linked members (managers only, checked by the caller). */
 import type { ChatInputCommandInteraction } from 'discord.js';
 import type { CommandContext } from '../src/discord/command.js';
+import { replyMessages } from './shared/locale.js';
 
 export function membersSettings(
   interaction: ChatInputCommandInteraction,
@@ -16,9 +17,15 @@ export function membersSettings(
     },
     now,
   );
-  const onOff = (v: boolean) => (v ? 'on' : 'off');
+  const m = replyMessages(interaction, ctx);
+  const onOff = (v: boolean) => m.t(v ? 'admin.on' : 'admin.off');
   return [
-    `Self-service tracking (\`/track me\`): **${onOff(updated.selfTracking)}**${updated.selfTracking ? `, within the cap of ${ctx.config.MAX_TRACKED_USERS_PER_SERVER} tracked users` : ''}.`,
-    `Name linked members in announcements: **${onOff(updated.nameMembers)}** (shown beside the RA name, never a ping).`,
+    updated.selfTracking
+      ? m.t('settings.selfTrackingCapped', {
+          state: onOff(true),
+          cap: ctx.config.MAX_TRACKED_USERS_PER_SERVER,
+        })
+      : m.t('settings.selfTracking', { state: onOff(false) }),
+    m.t('settings.nameMembers', { state: onOff(updated.nameMembers) }),
   ].join('\n');
 }

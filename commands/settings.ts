@@ -6,6 +6,7 @@ import {
   InteractionContextType,
 } from 'discord.js';
 import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
+import { isSupportedLocale, LOCALE_NAMES, type Messages, SUPPORTED_LOCALES } from '../src/i18n/index.js';
 import { renderSettings } from '../src/render/admin.js';
 import { renderRoutesEmbed } from '../src/render/routes.js';
 import { botAccount, renderSpeedEmbed } from '../src/render/speed.js';
@@ -14,7 +15,10 @@ import { membersSettings } from './settings-members.js';
 import { filterSubcommand, routeSubcommand, setFilters, setRoute } from './settings-route.js';
 import { testPosts } from './settings-test.js';
 import { requireAnnounceChannel, requireGuild, requireManager } from './shared/guards.js';
-import { replyMessages } from './shared/locale.js';
+import { english, replyMessages, serverLanguageOf } from './shared/locale.js';
+
+/** `/settings language locale:auto` forgets the choice: posts follow the server's Discord language. */
+const AUTO = 'auto';
 
 /** `/settings retry` sends again what failed this recently. */
 const RETRY_WINDOW_MS = 7 * 24 * 60 * 60_000;
@@ -80,20 +84,33 @@ const data = new SlashCommandBuilder()
           .setDescription('Announcements name the linked Discord member (never a ping); off by default'),
       ),
   )
+  .addSubcommand((sub) =>
+    sub
+      .setName('language')
+      .setDescription(english('cmd.settings.language'))
+      .addStringOption((o) =>
+        o
+          .setName('locale')
+          .setDescription(english('cmd.settings.language.locale'))
+          .addChoices(...SUPPORTED_LOCALES.map((locale) => ({ name: LOCALE_NAMES[locale], value: locale })), {
+            name: english('cmd.settings.language.locale.choice.auto'),
+            value: AUTO,
+          }),
+      ),
+  )
   .toJSON();
 
 async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const guild = requireGuild(interaction);
-  const settings = requireManager(interaction, ctx, guild.id, 'change or view settings');
+  const settings = requireManager(interaction, ctx, guild.id, 'settings');
   const sub = interaction.options.getSubcommand();
   const now = ctx.now();
+  const m = replyMessages(interaction, ctx);
   if (sub === 'channel') {
     const channel = await requireAnnounceChannel(interaction, guild, 'channel');
-    if (!channel) throw new UserFacingError('Pick a channel for announcements.');
+    if (!channel) throw new UserFacingError((t) => t.t('settings.pickChannel'));
     ctx.store.updateGuildSettings(guild.id, { defaultChannelId: channel.id }, now);
-    await interaction.editReply(
-      `Announcements will go to <#${channel.id}> (unless a tracked user has their own channel).`,
-    );
+    await interaction.editReply(m.t('settings.channelSet', { channel: `<#${channel.id}>` }));
     return;
   }
   if (sub === 'manager-role') {
@@ -101,9 +118,7 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
     const roleId = role?.type === ApplicationCommandOptionType.Role ? String(role.value) : null;
     ctx.store.updateGuildSettings(guild.id, { managerRoleId: roleId }, now);
     await interaction.editReply({
-      content: roleId
-        ? `Members with <@&${roleId}> can now manage tracking and settings.`
-        : 'Manager role cleared: only members with Manage Server can manage tracking and settings.',
+      content: roleId ? m.t('settings.roleSet', { role: `<@&${roleId}>` }) : m.t('settings.roleCleared'),
       allowedMentions: { parse: [] },
     });
     return;
@@ -115,20 +130,23 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
       announceSoftcore: interaction.options.getBoolean('softcore') ?? undefined,
     };
     const updated = ctx.store.updateGuildSettings(guild.id, patch, now);
-    const onOff = (v: boolean) => (v ? 'on' : 'off');
+    const onOff = (v: boolean) => m.t(v ? 'admin.on' : 'admin.off');
     const milestones = interaction.options.getBoolean('milestones') ?? undefined;
-    const m = replyMessages(interaction, ctx);
     const filters =
       milestones === undefined
         ? ctx.store.routes.filters(guild.id)
         : ctx.store.routes.updateFilters(guild.id, { milestones }, now);
     await interaction.editReply(
-      `Announcements: unlocks **${onOff(updated.announceUnlocks)}**, awards **${onOff(updated.announceAwards)}**, softcore unlocks **${onOff(updated.announceSoftcore)}**.\n${m.t('routes.milestones')}: **${filters.milestones ? m.t('routes.milestonesOn') : m.t('routes.milestonesOff')}**`,
+      `${m.t('settings.announceSet', {
+        unlocks: onOff(updated.announceUnlocks),
+        awards: onOff(updated.announceAwards),
+        softcore: onOff(updated.announceSoftcore),
+      })}\n${m.t('routes.milestones')}: **${filters.milestones ? m.t('routes.milestonesOn') : m.t('routes.milestonesOff')}**`,
     );
     return;
   }
   if (sub === 'route') {
-    await interaction.editReply(await setRoute(interaction, ctx, guild, replyMessages(interaction, ctx)));
+    await interaction.editReply(await setRoute(interaction, ctx, guild, m));
     return;
   }
   if (sub === 'test') {
@@ -136,7 +154,25 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
     return;
   }
   if (sub === 'filter') {
-    await interaction.editReply(setFilters(interaction, ctx, guild.id, replyMessages(interaction, ctx)));
+    await interaction.editReply(setFilters(interaction, ctx, guild.id, m));
+    return;
+  }
+  if (sub === 'language') {
+    const chosen = interaction.options.getString('locale');
+    if (chosen !== null) {
+      ctx.store.setGuildLanguage(guild.id, isSupportedLocale(chosen) ? chosen : null, now);
+    }
+    const language = LOCALE_NAMES[serverLanguageOf(interaction, ctx)];
+    const auto = ctx.store.guildLanguage(guild.id) === null;
+    const key =
+      chosen === null
+        ? auto
+          ? 'settings.languageIsAuto'
+          : 'settings.languageIs'
+        : auto
+          ? 'settings.languageSetAuto'
+          : 'settings.languageSet';
+    await interaction.editReply(m.t(key, { language }));
     return;
   }
   if (sub === 'members') {
@@ -145,11 +181,7 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
   }
   if (sub === 'retry') {
     const count = ctx.store.retryFailedOutbox(guild.id, now.getTime() - RETRY_WINDOW_MS, now);
-    await interaction.editReply(
-      count === 0
-        ? 'No announcement failed in the last 7 days: nothing to send again.'
-        : `${count} failed announcement${count === 1 ? '' : 's'} will be sent again now, in order, to each user’s current channel.`,
-    );
+    await interaction.editReply(count === 0 ? m.t('settings.retryNone') : m.t('settings.retried', { count }));
     return;
   }
   // show
@@ -158,6 +190,11 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
   await interaction.editReply({
     embeds: [
       renderSettings({
+        messages: m,
+        language: {
+          name: LOCALE_NAMES[serverLanguageOf(interaction, ctx)],
+          chosen: ctx.store.guildLanguage(guild.id) !== null,
+        },
         settings,
         tracked,
         outbox,
@@ -165,7 +202,7 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: CommandCon
         now: now.getTime(),
         failingGames: ctx.store.gameFailuresOf(guild.id, now.getTime() - GAME_FAILING_WARN_MS),
       }),
-      speedEmbed(ctx, guild.id, tracked, now),
+      speedEmbed(ctx, guild.id, tracked, now, m),
       routesEmbed(interaction, ctx, guild.id),
     ],
   });
@@ -181,7 +218,7 @@ function routesEmbed(interaction: ChatInputCommandInteraction, ctx: CommandConte
 }
 
 /** Unlock-to-post over 24 hours, how often this server's users are polled, who is watched. */
-function speedEmbed(ctx: CommandContext, guildId: string, tracked: number, now: Date) {
+function speedEmbed(ctx: CommandContext, guildId: string, tracked: number, now: Date, messages: Messages) {
   const ulids = ctx.store.listTrackedUsers(guildId).map((u) => u.ulid);
   const { followers, following } = ctx;
   const watched =
@@ -199,6 +236,7 @@ function speedEmbed(ctx: CommandContext, guildId: string, tracked: number, now: 
     watched,
     tracked,
     bot: botAccount(ctx.config.RA_USERNAME, ctx.urls),
+    messages,
   });
 }
 

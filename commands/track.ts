@@ -64,7 +64,7 @@ const bold = (text: string) => `**${safeText(text, 64, { singleLine: true })}**`
 
 async function add(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const guild = requireGuild(interaction);
-  const settings = requireManager(interaction, ctx, guild.id, 'change tracking');
+  const settings = requireManager(interaction, ctx, guild.id, 'tracking');
   const user = parseRaUser(interaction.options.getString('user', true));
   const picked = await requireAnnounceChannel(interaction, guild, 'channel');
   const noChannel = new UserFacingError(
@@ -116,7 +116,7 @@ async function add(interaction: ChatInputCommandInteraction, ctx: CommandContext
 
 async function remove(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const guild = requireGuild(interaction);
-  requireManager(interaction, ctx, guild.id, 'change tracking');
+  requireManager(interaction, ctx, guild.id, 'tracking');
   const input = interaction.options.getString('user', true).trim();
   const tracked = ctx.store.findTrackedUser(guild.id, input);
   if (!tracked) {

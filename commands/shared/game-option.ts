@@ -13,10 +13,12 @@ import type { SlashCommandStringOption } from '@discordjs/builders';
 import { bareTitle } from '../../src/catalogue/search.js';
 import { indexTitle, queryWords } from '../../src/catalogue/title.js';
 import { type CommandContext, UserFacingError } from '../../src/discord/command.js';
+import type { Messages } from '../../src/i18n/index.js';
 import type { RecentlyPlayedGame } from '../../src/ra/types.js';
 import { parseGameId } from '../../src/ra/validate.js';
 import { type PickCandidate, renderGamePicker } from '../../src/render/game.js';
 import { plainText, safeText } from '../../src/render/text.js';
+import { english } from './locale.js';
 
 /** Discord's limit on choices. */
 const MAX_CHOICES = 25;
@@ -25,7 +27,7 @@ const PICKER_SIZE = 5;
 
 export function gameOption(
   option: SlashCommandStringOption,
-  description = 'Game title (suggested as you type), abbreviation like ff7, or id',
+  description = english('cmd.game.game'),
 ): SlashCommandStringOption {
   return option
     .setName('game')
@@ -45,15 +47,19 @@ export class AmbiguousGameError extends UserFacingError {
     readonly query: string,
     readonly candidates: readonly PickCandidate[],
   ) {
-    super(`“${safeText(query, 80, { singleLine: true })}” matches several games.`);
+    super((m) => m.t('game.pickerQuestion', { query: safeText(query, 80, { singleLine: true }) }));
     this.name = 'AmbiguousGameError';
   }
 }
 
 /** The reply for an ambiguous title: the candidates as buttons (ids built by the command). */
-export function gamePickerReply(error: AmbiguousGameError, customIdFor: (gameId: number) => string) {
+export function gamePickerReply(
+  error: AmbiguousGameError,
+  customIdFor: (gameId: number) => string,
+  messages?: Messages,
+) {
   return {
-    ...renderGamePicker(error.query, error.candidates, customIdFor),
+    ...renderGamePicker(error.query, error.candidates, customIdFor, messages),
     embeds: [],
     allowedMentions: { parse: [] as const },
   };
@@ -83,7 +89,7 @@ export function gameChoices(
   const push = (gameId: number, label: string) => {
     if (seen.has(gameId) || choices.length >= MAX_CHOICES) return;
     seen.add(gameId);
-    choices.push({ name: plainText(label, 100, `Game ${gameId}`), value: String(gameId) });
+    choices.push({ name: plainText(label, 100, String(gameId)), value: String(gameId) });
   };
   for (const g of recent) {
     if (recentMatches(g, ws) || (id !== null && String(g.gameId).startsWith(String(id)))) {
@@ -112,7 +118,7 @@ export function resolveGame(
   const id = parseGameId(text);
   if (id !== null) return id;
   const ws = queryWords(text);
-  if (ws.length === 0) throw new UserFacingError('Give a game title or id.');
+  if (ws.length === 0) throw new UserFacingError((m) => m.t('errors.noGameGiven'));
 
   const wanted = folded(text);
   const byLabel = recent.find((g) => folded(gameLabel(g)) === wanted);
@@ -146,11 +152,9 @@ export function resolveGame(
   const candidates = exact.length > 1 ? exact : [...recentHits, ...found];
   const unique = [...new Map(candidates.map((c) => [c.id, c])).values()].slice(0, PICKER_SIZE);
   if (unique.length > 0) throw new AmbiguousGameError(text, unique);
-  const building =
-    ctx.catalogue.size() === 0
-      ? ' The game catalogue isn’t built yet; until it is, use the game id (the number in the game page’s address).'
-      : ' Try fewer words, or use the game id (the number in the game page’s address).';
-  throw new UserFacingError(`No game matches “${safeText(text, 80, { singleLine: true })}”.${building}`);
+  const query = safeText(text, 80, { singleLine: true });
+  const key = ctx.catalogue.size() === 0 ? 'errors.noGameMatchNoCatalogue' : 'errors.noGameMatch';
+  throw new UserFacingError((m) => m.t(key, { query }));
 }
 
 /** `<prefix>:pick:<invokerId>:<gameId>[:<extra>]` for a picker button (extra: e.g. an RA user). */

@@ -2,13 +2,32 @@ import type { ChatInputCommandInteraction, Guild } from 'discord.js';
 import { channelAccessOf } from '../../src/discord/channel-access.js';
 import { type CommandContext, UserFacingError } from '../../src/discord/command.js';
 import { isManager } from '../../src/discord/permissions.js';
+import type { PlainMessageKey } from '../../src/i18n/catalogue.js';
 import type { UserProfile } from '../../src/ra/types.js';
 import { plainText } from '../../src/render/text.js';
 import type { GuildSettings } from '../../src/store/index.js';
 
+/** Discord's permission names (as its UI shows them) by the English name `missingAnnouncePermissions` gives. */
+const PERMISSION_KEYS: Readonly<Record<string, PlainMessageKey>> = {
+  'View Channel': 'permission.ViewChannel',
+  'Send Messages': 'permission.SendMessages',
+  'Embed Links': 'permission.EmbedLinks',
+  'Attach Files': 'permission.AttachFiles',
+};
+
+/** What only managers may do, as the refusal names it. */
+export type ManagerAction =
+  | 'settings'
+  | 'link-others'
+  | 'see-links'
+  | 'tracking'
+  | 'digest'
+  | 'aotw'
+  | 'unlink-others';
+
 export function requireGuild(interaction: ChatInputCommandInteraction): Guild {
   if (!interaction.inCachedGuild() || !interaction.guild) {
-    throw new UserFacingError('This command only works inside a server.');
+    throw new UserFacingError((m) => m.t('errors.guildOnly'));
   }
   return interaction.guild;
 }
@@ -31,11 +50,20 @@ export async function checkAnnounceChannel(guild: Guild, channelId: string): Pro
   // Asked of Discord now (the client keeps no channels or roles): see src/discord/channel-access.ts.
   const verdict = await channelAccessOf(guild.client).check(guild, channelId);
   if (verdict.kind === 'not-announceable') {
-    throw new UserFacingError('Announcements can only go to a text or announcement channel of this server.');
+    throw new UserFacingError((m) => m.t('errors.notAnnounceChannel'));
   }
-  if (verdict.missing.length > 0) {
-    throw new UserFacingError(
-      `I can’t post in <#${channelId}>: I’m missing **${verdict.missing.join('**, **')}** there. Give my role those permissions in that channel, then try again. Nothing was changed.`,
+  const { missing } = verdict;
+  if (missing.length > 0) {
+    throw new UserFacingError((m) =>
+      m.t('errors.cantPost', {
+        channel: `<#${channelId}>`,
+        permissions: missing
+          .map((name) => {
+            const key = PERMISSION_KEYS[name];
+            return `**${key ? m.t(key) : name}**`;
+          })
+          .join(', '),
+      }),
     );
   }
   return { id: channelId };
@@ -50,13 +78,11 @@ export function requireManager(
   interaction: ChatInputCommandInteraction,
   ctx: CommandContext,
   guildId: string,
-  what: string,
+  what: ManagerAction,
 ): GuildSettings {
   const settings = ctx.store.getGuildSettings(guildId);
   if (!isManager(interaction, settings.managerRoleId)) {
-    throw new UserFacingError(
-      `Only members with **Manage Server** (or this server’s manager role) can ${what}. Nothing was changed.`,
-    );
+    throw new UserFacingError((m) => m.t('errors.managersOnly', { action: m.t(`errors.action.${what}`) }));
   }
   return settings;
 }

@@ -8,19 +8,15 @@ import { type CommandContext, UserFacingError } from '../../src/discord/command.
 import { isRaUser, parseRaUser } from '../../src/ra/validate.js';
 import { plainText } from '../../src/render/text.js';
 import { trackedUserChoices } from './guards.js';
+import { english, replyMessages } from './locale.js';
 
 /** Said to an unlinked member who left `user` out. */
-export const LINK_HINT =
-  'Name a RetroAchievements user with `user:`, or link your own account once with `/link user:` and leave it out from then on.';
+export const LINK_HINT = english('errors.linkHint');
 
 /** The typed `user` (checked), or the invoker's linked RA account (its ULID). */
 /** The optional `user` option of commands that default to the invoker's linked account. */
 export function userOption(o: SlashCommandStringOption): SlashCommandStringOption {
-  return o
-    .setName('user')
-    .setDescription('RA username, display name or ULID (default: your linked account)')
-    .setAutocomplete(true)
-    .setMaxLength(40);
+  return o.setName('user').setDescription(english('cmd.profile.user')).setAutocomplete(true).setMaxLength(40);
 }
 
 export function userOrLink(
@@ -31,7 +27,9 @@ export function userOrLink(
   const typed = interaction.options.getString(option);
   if (typed?.trim()) return parseRaUser(typed);
   const link = ctx.store.linkOf(interaction.user.id);
-  if (!link) throw new UserFacingError(`You haven’t linked a RetroAchievements account. ${LINK_HINT}`);
+  if (!link) {
+    throw new UserFacingError((m) => m.t('errors.notLinked', { hint: m.t('errors.linkHint') }));
+  }
   return link.ulid;
 }
 
@@ -46,14 +44,14 @@ export function userChoices(
   const typed = interaction.options.getFocused().trim();
   const lower = typed.toLowerCase();
   const link = ctx.store.linkOf(interaction.user.id);
+  const you = (name: string) => replyMessages(interaction, ctx).t('errors.you', { name });
   const own = link?.displayName.toLowerCase().includes(lower)
-    ? [{ name: plainText(`${link.displayName} (you)`, 100, link.ulid), value: link.ulid }]
+    ? [{ name: plainText(you(link.displayName), 100, link.ulid), value: link.ulid }]
     : [];
   const tracked = trackedUserChoices(ctx, interaction.guildId, typed);
   const known = [...own, ...tracked];
-  const echo =
-    isRaUser(typed) && !known.some((c) => c.name.toLowerCase().replace(/ \(you\)$/, '') === lower)
-      ? [{ name: typed, value: typed }]
-      : [];
+  const isKnown = (c: { name: string; value: string }) =>
+    c.name.toLowerCase() === lower || (c.value === link?.ulid && link.displayName.toLowerCase() === lower);
+  const echo = isRaUser(typed) && !known.some(isKnown) ? [{ name: typed, value: typed }] : [];
   return [...echo, ...known];
 }

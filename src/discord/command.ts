@@ -7,6 +7,7 @@ import type {
 } from 'discord.js';
 import type { Catalogue } from '../catalogue/search.js';
 import type { Config } from '../config.js';
+import { DEFAULT_LOCALE, type Messages, messagesFor } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import type { RaCatalogueApi, RaClient } from '../ra/client.js';
 import type { RaUrls } from '../ra/urls.js';
@@ -54,10 +55,17 @@ export interface Command {
   handleButton?(interaction: ButtonInteraction, ctx: CommandContext): Promise<void>;
 }
 
-/** An error whose message is meant for the Discord user as-is (already safe text). */
+/**
+ * An error whose message is meant for the Discord user as-is (already safe text). Given a
+ * function, it is said in the reader's language (the router passes the invoker's `Messages`);
+ * `message` is then the English, for logs.
+ */
 export class UserFacingError extends Error {
-  constructor(message: string) {
-    super(message);
+  readonly say: (messages: Messages) => string;
+  constructor(message: string | ((messages: Messages) => string)) {
+    const say = typeof message === 'string' ? () => message : message;
+    super(say(messagesFor(DEFAULT_LOCALE)));
     this.name = 'UserFacingError';
+    this.say = say;
   }
 }

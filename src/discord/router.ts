@@ -6,25 +6,50 @@ import {
   type Interaction,
   MessageFlags,
 } from 'discord.js';
-import { RaError } from '../ra/errors.js';
+import { DEFAULT_LOCALE, type Messages, messagesFor } from '../i18n/index.js';
+import {
+  RaAuthError,
+  RaError,
+  RaMalformedResponseError,
+  RaMemberAllowanceError,
+  RaNotFoundError,
+  RaRateLimitedError,
+  RaUnavailableError,
+} from '../ra/errors.js';
 import { truncate } from '../render/text.js';
 import { orAfter } from '../util/deadline.js';
 import { type Command, type CommandContext, UserFacingError } from './command.js';
+import { replyMessagesOf } from './locale.js';
 
 /** Autocomplete must answer within 3 s and can't be deferred: leave room for the round trip. */
 export const AUTOCOMPLETE_BUDGET_MS = 2_500;
 
-const GENERIC_FAILURE =
-  'Something went wrong while handling that command. It has been logged; please try again.';
+/** What RA's errors say, in the reader's language (RaError's own `userMessage` is the English). */
+function raMessage(error: RaError, m: Messages): string {
+  if (error instanceof RaNotFoundError) {
+    if (error.what === 'user') return m.t('errors.raNoUser', { query: error.query });
+    if (error.what === 'game') return m.t('errors.raNoGame', { id: error.query });
+    return m.t('errors.raNothing', { query: error.query });
+  }
+  if (error instanceof RaMemberAllowanceError) {
+    return m.t('errors.raMemberAllowance', { count: Math.max(1, Math.ceil(error.retryAfterMs / 1000)) });
+  }
+  if (error instanceof RaRateLimitedError) return m.t('errors.raRateLimited');
+  if (error instanceof RaUnavailableError) return m.t('errors.raUnavailable');
+  if (error instanceof RaMalformedResponseError) return m.t('errors.raMalformed');
+  if (error instanceof RaAuthError) return m.t('errors.raAuth');
+  // Invalid input: its detail comes from ra/validate, in English for now.
+  return error.userMessage;
+}
 
 /** The message a user sees for an error: typed errors explain themselves, others stay generic. */
-export function userMessageFor(error: unknown): string {
-  if (error instanceof UserFacingError) return error.message;
-  if (error instanceof RaError) return error.userMessage;
+export function userMessageFor(error: unknown, m: Messages = messagesFor(DEFAULT_LOCALE)): string {
+  if (error instanceof UserFacingError) return error.say(m);
+  if (error instanceof RaError) return raMessage(error, m);
   if (error instanceof DiscordAPIError && (error.code === 50013 || error.code === 50001)) {
-    return 'I’m missing a permission in this channel to do that. Ask a server admin to check my role.';
+    return m.t('errors.missingPermission');
   }
-  return GENERIC_FAILURE;
+  return m.t('errors.generic');
 }
 
 export function createInteractionRouter(commands: readonly Command[], ctx: CommandContext) {
@@ -37,7 +62,7 @@ export function createInteractionRouter(commands: readonly Command[], ctx: Comma
     const command = byName.get(interaction.commandName);
     if (!command) {
       await interaction.reply({
-        content: 'That command is no longer supported by this bot. Its command list may be out of date.',
+        content: replyMessagesOf(interaction, ctx.store).t('errors.unknownCommand'),
         flags: MessageFlags.Ephemeral,
         allowedMentions: { parse: [] },
       });
@@ -54,7 +79,11 @@ export function createInteractionRouter(commands: readonly Command[], ctx: Comma
       await ctx.ra.runAsMember(interaction.user.id, () => command.execute(interaction, ctx));
     } catch (error) {
       logFailure(error, interaction, `/${interaction.commandName}`);
-      await replyWithError(interaction, userMessageFor(error), mode === 'public');
+      await replyWithError(
+        interaction,
+        userMessageFor(error, replyMessagesOf(interaction, ctx.store)),
+        mode === 'public',
+      );
     }
   }
 
@@ -94,7 +123,7 @@ export function createInteractionRouter(commands: readonly Command[], ctx: Comma
     try {
       if (!command?.handleButton) {
         await interaction.reply({
-          content: 'This button is no longer active. Run the command again to get fresh buttons.',
+          content: replyMessagesOf(interaction, ctx.store).t('errors.staleButton'),
           flags: MessageFlags.Ephemeral,
           allowedMentions: { parse: [] },
         });
@@ -105,7 +134,11 @@ export function createInteractionRouter(commands: readonly Command[], ctx: Comma
       await ctx.ra.runAsMember(interaction.user.id, () => command.handleButton!(interaction, ctx));
     } catch (error) {
       logFailure(error, interaction, `button ${prefix}`);
-      await replyWithError(interaction, userMessageFor(error), false);
+      await replyWithError(
+        interaction,
+        userMessageFor(error, replyMessagesOf(interaction, ctx.store)),
+        false,
+      );
     }
   }
 

@@ -41,3 +41,8 @@ type KeyVars<K extends MessageKey> = K extends PluralBase
 export type MessageParams<K extends MessageKey> = [KeyVars<K>] extends [never]
   ? []
   : [{ readonly [V in KeyVars<K>]: V extends 'count' ? number : string | number }];
+
+/** Keys whose sentence takes no placeholder (command descriptions, labels). */
+export type PlainMessageKey = {
+  [K in MessageKey]: MessageParams<K> extends [] ? K : never;
+}[MessageKey];

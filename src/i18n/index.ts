@@ -26,6 +26,17 @@ export type SupportedLocale = keyof typeof CATALOGUES;
 export const SUPPORTED_LOCALES = Object.keys(CATALOGUES) as SupportedLocale[];
 export const DEFAULT_LOCALE: SupportedLocale = 'en-US';
 
+/** Each language's name in itself, for `/settings language` and `/settings show`. */
+export const LOCALE_NAMES: Readonly<Record<SupportedLocale, string>> = {
+  'en-US': 'English (US)',
+  'en-GB': 'English (UK)',
+  'pt-BR': 'Português (Brasil)',
+  'es-ES': 'Español (España)',
+  'es-419': 'Español (Latinoamérica)',
+  fr: 'Français',
+  de: 'Deutsch',
+};
+
 export function isSupportedLocale(locale: string | null | undefined): locale is SupportedLocale {
   return typeof locale === 'string' && Object.hasOwn(CATALOGUES, locale);
 }
@@ -54,6 +65,8 @@ export interface Messages {
   count(n: number): string;
   /** `42%` / `42 %` for `value` in percent (0-100), with `digits` decimals. */
   percent(value: number, digits?: 0 | 1): string;
+  /** `1.5` / `1,5`: one decimal. */
+  decimal(n: number): string;
   /** `1st` / `1.` / `1º` / `1er`: the locale's ordinal form (CLDR ordinal categories). */
   ordinal(n: number): string;
   /** The same sentence through i18next's own `t`: the reference `t` must agree with (tests only; slow). */
@@ -100,9 +113,19 @@ export function createMessages(intlLocale: string, catalogue: Catalogue | typeof
     returnNull: false,
   });
   const reference: TFunction = instance.getFixedT(intlLocale);
-  const plurals = instance.services.pluralResolver as { getSuffix(lng: string, count: number): string };
+  // i18next's own rule for the language (its resolver caches one Intl.PluralRules per language);
+  // asking the resolver per call would rebuild a cache key each time.
+  const plurals = (instance.services.pluralResolver as { getRule(lng: string): Intl.PluralRules }).getRule(
+    intlLocale,
+  );
   const numbers = new Intl.NumberFormat(intlLocale, { maximumFractionDigits: 0 });
-  const count = (n: number) => numbers.format(Number.isFinite(n) ? n : 0);
+  // Below 1,000 an integer reads the same in every locale whose digits are Latin and minus is
+  // "-" (checked here, not assumed): skip Intl there, it is the costliest part of a sentence.
+  const plainSmall = numbers.format(-987) === '-987' && numbers.format(10) === '10';
+  const count = (n: number) =>
+    plainSmall && Number.isInteger(n) && n > -1000 && n < 1000
+      ? String(n)
+      : numbers.format(Number.isFinite(n) ? n : 0);
   const percents = [0, 1].map(
     (digits) =>
       new Intl.NumberFormat(intlLocale, {
@@ -112,25 +135,50 @@ export function createMessages(intlLocale: string, catalogue: Catalogue | typeof
       }),
   );
   const ordinals = new Intl.PluralRules(intlLocale, { type: 'ordinal' });
-  const templates = new Map<string, readonly Part[]>();
+  const decimals = new Intl.NumberFormat(intlLocale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  // Intl is the costly part of a sentence: remember what small whole numbers came to.
+  const categories = new Map<number, Intl.LDMLPluralRule>();
+  const category = (n: number): Intl.LDMLPluralRule => {
+    if (!Number.isInteger(n) || n < 0 || n > 9999) return plurals.select(n);
+    let c = categories.get(n);
+    if (c === undefined) {
+      c = plurals.select(n);
+      categories.set(n, c);
+    }
+    return c;
+  };
+  const wholePercents = new Map<number, string>();
+  // Compiled once per key; a key the catalogue lacks (a plural form the language doesn't use, a
+  // `count` on a key without plural forms) is remembered as null, not looked up again.
+  const templates = new Map<string, readonly Part[] | null>();
   const template = (id: string): readonly Part[] | undefined => {
     let parts = templates.get(id);
-    if (!parts) {
+    if (parts === undefined) {
       const text: unknown = instance.getResource(intlLocale, 'translation', id);
-      if (typeof text !== 'string') return undefined;
-      parts = compile(text);
+      parts = typeof text === 'string' ? compile(text) : null;
       templates.set(id, parts);
     }
-    return parts;
+    return parts ?? undefined;
   };
   const messages: Messages = {
     locale: intlLocale,
     count,
-    percent: (value, digits = 0) =>
-      (percents[digits] as Intl.NumberFormat).format((Number.isFinite(value) ? value : 0) / 100),
+    decimal: (n) => decimals.format(Number.isFinite(n) ? n : 0),
+    percent(value, digits = 0) {
+      const v = Number.isFinite(value) ? value : 0;
+      if (digits === 0 && Number.isInteger(v) && v >= 0 && v <= 100) {
+        let text = wholePercents.get(v);
+        if (text === undefined) {
+          text = (percents[0] as Intl.NumberFormat).format(v / 100);
+          wholePercents.set(v, text);
+        }
+        return text;
+      }
+      return (percents[digits] as Intl.NumberFormat).format(v / 100);
+    },
     ordinal(n) {
-      const category = ordinals.select(n);
-      const key = `ordinal.${category === 'zero' || category === 'many' ? 'other' : category}` as const;
+      const form = ordinals.select(n);
+      const key = `ordinal.${form === 'zero' || form === 'many' ? 'other' : form}` as const;
       return messages.t(key, { n });
     },
     reference: (key, values) => reference(key, values ?? {}),
@@ -138,7 +186,7 @@ export function createMessages(intlLocale: string, catalogue: Catalogue | typeof
       const values = params[0] as Readonly<Record<string, string | number>> | undefined;
       let parts: readonly Part[] | undefined;
       if (typeof values?.count === 'number') {
-        parts = template(`${key}${plurals.getSuffix(intlLocale, values.count)}`) ?? template(`${key}_other`);
+        parts = template(`${key}_${category(values.count)}`) ?? template(`${key}_other`);
       }
       parts ??= template(key);
       if (!parts) return key;

@@ -1,10 +1,11 @@
 import type { APIEmbed } from 'discord.js';
-import { ANNOUNCE_PERMISSION_NAMES } from '../domain/permissions.js';
+import { type Messages, messagesFor } from '../i18n/index.js';
 import type { RaUrls } from '../ra/urls.js';
 import { safeText } from './text.js';
 
 export const ADMIN_COLOR = 0x5865f2;
 const FIELD_VALUE_MAX = 1024;
+const ENGLISH = messagesFor('en-US');
 
 export interface TrackedUserView {
   ulid: string;
@@ -18,12 +19,15 @@ export function renderTrackList(input: {
   users: readonly TrackedUserView[];
   defaultChannelId: string | null;
   urls: RaUrls;
+  /** The reader's language (default English). */
+  messages?: Messages;
 }): APIEmbed {
   const { users, defaultChannelId, urls } = input;
+  const m = input.messages ?? ENGLISH;
   if (users.length === 0) {
     return {
-      title: 'Tracked users',
-      description: 'Nobody is tracked on this server yet. A manager can add someone with `/track add`.',
+      title: m.t('admin.trackedTitle'),
+      description: m.t('admin.nobodyTracked'),
       color: ADMIN_COLOR,
     };
   }
@@ -31,10 +35,14 @@ export function renderTrackList(input: {
   let length = 0;
   for (const [index, user] of users.entries()) {
     const channel = user.channelId ?? defaultChannelId;
-    const line = `• [${safeText(user.displayName, 40, { singleLine: true })}](${urls.userById(user.ulid)}) → ${
-      channel ? `<#${channel}>` : '*no channel*'
-    } · since <t:${Math.floor(user.trackedSince / 1000)}:d>`;
-    const more = `\n… and ${users.length - index} more`;
+    const line = `• [${safeText(user.displayName, 40, { singleLine: true })}](${urls.userById(user.ulid)}) → ${m.t(
+      'admin.trackedLine',
+      {
+        channel: channel ? `<#${channel}>` : m.t('admin.noChannel'),
+        since: `<t:${Math.floor(user.trackedSince / 1000)}:d>`,
+      },
+    )}`;
+    const more = `\n${m.t('admin.andMore', { count: users.length - index })}`;
     if (length + line.length + 1 + more.length > 4000) {
       lines.push(more.trim());
       break;
@@ -43,7 +51,7 @@ export function renderTrackList(input: {
     length += line.length + 1;
   }
   return {
-    title: `Tracked users (${users.length})`,
+    title: m.t('admin.trackedTitleCount', { count: users.length }),
     description: lines.join('\n'),
     color: ADMIN_COLOR,
   };
@@ -93,15 +101,15 @@ function relative(ms: number): string {
 }
 
 /** As many `lines` as fit in one field value, then "… and K more <noun>". */
-function fitLines(lines: readonly string[], noun: string): string {
+function fitLines(lines: readonly string[], more: (left: number) => string): string {
   const shown: string[] = [];
   let length = 0;
   for (const [index, line] of lines.entries()) {
     const left = lines.length - index;
-    const more = `… and ${left} more ${noun}${left === 1 ? '' : 's'}`;
+    const moreText = more(left);
     const isLast = index === lines.length - 1;
-    if (length + line.length + (isLast ? 0 : 1 + more.length) > FIELD_VALUE_MAX) {
-      shown.push(more);
+    if (length + line.length + (isLast ? 0 : 1 + moreText.length) > FIELD_VALUE_MAX) {
+      shown.push(moreText);
       break;
     }
     shown.push(line);
@@ -123,28 +131,43 @@ export function renderSettings(input: {
   now?: number;
   /** Games RA has been failing on for a day or more (their unlocks wait until they read again). */
   failingGames?: readonly FailingGameView[];
+  /** The language of the server's posts, and whether a manager chose it (else Discord's server language). */
+  language?: { name: string; chosen: boolean };
+  /** The reader's language (default English). */
+  messages?: Messages;
 }): APIEmbed {
   const { settings, tracked, cap, outbox } = input;
-  const onOff = (v: boolean) => (v ? 'on' : 'off');
+  const m = input.messages ?? ENGLISH;
+  const onOff = (v: boolean) => m.t(v ? 'admin.on' : 'admin.off');
   const failures = outbox.recentFailures
     .slice(0, 5)
     .map(
       (f) =>
-        `• <#${f.channelId}> ${(f.count ?? 1) > 1 ? `${f.count}× ` : ''}${relative(f.at)}: ${safeText(f.reason, 150, { singleLine: true })}${f.code ? ` (code ${f.code})` : ''}`,
+        `• <#${f.channelId}> ${(f.count ?? 1) > 1 ? `${f.count}× ` : ''}${relative(f.at)}: ${safeText(f.reason, 150, { singleLine: true })}${f.code ? m.t('admin.code', { code: String(f.code) }) : ''}`,
     );
   const now = input.now ?? Date.now();
   const delayedLines = (outbox.delayed ?? []).map((d) => {
     const next =
-      d.nextAttemptAt <= now ? 'next try on the next run' : `next try ${relative(d.nextAttemptAt)}`;
-    const error = d.lastError ? `: ${safeText(d.lastError, 160, { singleLine: true })}` : ': not tried yet';
-    return `• <#${d.channelId}> ${d.count} waiting since ${relative(d.since)}, ${next}${error}`;
+      d.nextAttemptAt <= now
+        ? m.t('admin.nextTryNextRun')
+        : m.t('admin.nextTryAt', { when: relative(d.nextAttemptAt) });
+    const error = d.lastError
+      ? `: ${safeText(d.lastError, 160, { singleLine: true })}`
+      : m.t('admin.notTriedYet');
+    return `• <#${d.channelId}> ${m.t('admin.waitingSince', { count: d.count, since: relative(d.since), next })}${error}`;
   });
   const failingLines = (input.failingGames ?? []).map(
     (g) =>
-      `• **${safeText(g.displayName, 40, { singleLine: true })}**, game ${g.gameId}: since ${relative(g.since)}, ${g.failures} tries (${safeText(g.lastError, 120, { singleLine: true })}); its unlocks are announced once RA answers for it again`,
+      `• ${m.t('admin.failingGame', {
+        name: `**${safeText(g.displayName, 40, { singleLine: true })}**`,
+        id: String(g.gameId),
+        since: relative(g.since),
+        tries: g.failures,
+        error: safeText(g.lastError, 120, { singleLine: true }),
+      })}`,
   );
-  const head = `${outbox.pending} waiting · ${outbox.failed} failed for good`;
-  const hint = `Fix the channel permissions (${ANNOUNCE_PERMISSION_NAMES}) or pick another channel.`;
+  const head = m.t('admin.deliveryHead', { pending: outbox.pending, failed: outbox.failed });
+  const hint = m.t('admin.deliveryHint', { permissions: m.t('admin.announcePermissions') });
   // A field value holds 1024 characters: list as many failures as fit with the hint.
   let delivery = head;
   if (failures.length > 0) {
@@ -156,35 +179,57 @@ export function renderSettings(input: {
     delivery = [head, ...shown, hint].join('\n');
   }
   return {
-    title: 'cheevobot settings',
+    title: m.t('admin.settingsTitle'),
     color: ADMIN_COLOR,
     fields: [
       {
-        name: 'Announcement channel',
-        value: settings.defaultChannelId
-          ? `<#${settings.defaultChannelId}>`
-          : 'not set (`/settings channel`)',
+        name: m.t('admin.channel'),
+        value: settings.defaultChannelId ? `<#${settings.defaultChannelId}>` : m.t('admin.channelNotSet'),
         inline: true,
       },
       {
-        name: 'Manager role',
-        value: settings.managerRoleId ? `<@&${settings.managerRoleId}>` : 'none (Manage Server only)',
+        name: m.t('admin.managerRole'),
+        value: settings.managerRoleId ? `<@&${settings.managerRoleId}>` : m.t('admin.managerRoleNone'),
         inline: true,
       },
-      { name: 'Tracked users', value: `${tracked} of ${cap}`, inline: true },
+      { name: m.t('admin.trackedTitle'), value: m.t('admin.trackedOf', { tracked, cap }), inline: true },
       {
-        name: 'Announce',
-        value: `unlocks **${onOff(settings.announceUnlocks)}** · awards **${onOff(settings.announceAwards)}** · softcore unlocks **${onOff(settings.announceSoftcore)}**`,
+        name: m.t('admin.announce'),
+        value: m.t('admin.announceValue', {
+          unlocks: onOff(settings.announceUnlocks),
+          awards: onOff(settings.announceAwards),
+          softcore: onOff(settings.announceSoftcore),
+        }),
       },
+      ...(input.language
+        ? [
+            {
+              name: m.t('admin.language'),
+              value: m.t(input.language.chosen ? 'admin.languageChosen' : 'admin.languageDefault', {
+                language: input.language.name,
+              }),
+            },
+          ]
+        : []),
       {
-        name: 'Delivery',
+        name: m.t('admin.delivery'),
         value: delivery,
       },
       ...(delayedLines.length > 0
-        ? [{ name: 'Waiting over 15 minutes', value: fitLines(delayedLines, 'channel') }]
+        ? [
+            {
+              name: m.t('admin.waitingTitle'),
+              value: fitLines(delayedLines, (count) => m.t('admin.moreChannels', { count })),
+            },
+          ]
         : []),
       ...(failingLines.length > 0
-        ? [{ name: 'RetroAchievements keeps failing on', value: fitLines(failingLines, 'game') }]
+        ? [
+            {
+              name: m.t('admin.failingTitle'),
+              value: fitLines(failingLines, (count) => m.t('admin.moreGames', { count })),
+            },
+          ]
         : []),
     ],
   };

@@ -190,7 +190,7 @@ const BUNDLE_DESCRIPTION_MAX = 100;
 function bundleLine(a: PayloadAchievement, urls: RaUrls, m: Messages): string {
   const title = safeText(a.title, BUNDLE_TITLE_MAX, {
     singleLine: true,
-    fallback: m.t('common.achievement', { id: a.id }),
+    fallback: () => m.t('common.achievement', { id: a.id }),
   });
   const rarity = formatRarity(a.hardcore ? a.numAwardedHardcore : a.numAwarded, a.numDistinctPlayers, m);
   const head = `${a.hardcore ? '🏆' : '🔓'} [**${title}**](${urls.achievement(a.id)}) · ${pointsText(a.points, m)} · ${m.t(`announce.mode.${modeOf(a)}`)}${rarity ? ` · ${rarity}` : ''}${a.aotw ? ` · ${m.t('announce.aotw')}` : ''}`;

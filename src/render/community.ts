@@ -38,7 +38,9 @@ export function renderDigest(
   );
   fields.push({
     name: m.t('community.topGainers'),
-    value: joinLinesWithin(gainers, 1024) || m.t('community.noGainers'),
+    value:
+      joinLinesWithin(gainers, 1024, (n) => m.t('common.moreLines', { count: n })) ||
+      m.t('community.noGainers'),
   });
   const awards = payload.awards.map(
     (a) =>
@@ -164,7 +166,8 @@ export function renderAotwStatus(input: {
   const value =
     input.trackedCount === 0
       ? m.t('community.nobodyTracked')
-      : joinLinesWithin(lines, 1024) || m.t('community.noHolders', { count: input.trackedCount });
+      : joinLinesWithin(lines, 1024, (n) => m.t('common.moreLines', { count: n })) ||
+        m.t('community.noHolders', { count: input.trackedCount });
   embed.fields = [
     ...(embed.fields ?? []),
     { name: m.t('community.holders', { count: input.holders.length }), value },

@@ -5,11 +5,11 @@
 
 import { type APIEmbed, ButtonStyle, ComponentType } from 'discord.js';
 import type { GamePlayer } from '../domain/community.js';
-import { messagesFor } from '../i18n/index.js';
+import { type Messages, messagesFor } from '../i18n/index.js';
 import { awardRank, type GameDetails } from '../ra/types.js';
 import type { RaUrls } from '../ra/urls.js';
 import type { MessageActionRow } from './progress.js';
-import { AWARD_COLORS, AWARD_EMOJI, formatCount, formatPercent } from './style.js';
+import { AWARD_COLORS, AWARD_EMOJI, formatPercent } from './style.js';
 import { joinLinesWithin, plainText, safeText } from './text.js';
 
 const ENGLISH = messagesFor('en-US');
@@ -25,6 +25,8 @@ export interface GameCardInput {
   urls: RaUrls;
   /** Null outside a server. */
   guildName: string | null;
+  /** The reader's language (default English). */
+  messages?: Messages;
 }
 
 /** Best first: highest award, then most earned, then name. */
@@ -38,72 +40,85 @@ export function rankPlayers(players: readonly GamePlayer[]): GamePlayer[] {
   );
 }
 
-function playerLine(p: GamePlayer, total: number, urls: RaUrls): string {
+function playerLine(p: GamePlayer, total: number, urls: RaUrls, m: Messages): string {
   const name = `[${safeText(p.displayName, 40, { singleLine: true })}](${urls.userById(p.ulid)})`;
   const award = p.highestAward
-    ? ` · ${AWARD_EMOJI[p.highestAward]} ${ENGLISH.t(`award.label.${p.highestAward}`)}`
+    ? ` · ${AWARD_EMOJI[p.highestAward]} ${m.t(`award.label.${p.highestAward}`)}`
     : '';
-  const hardcore = p.earnedHardcore > 0 ? ` (${p.earnedHardcore} hardcore)` : '';
-  return `${name}: ${p.earned}/${total} · ${formatPercent(p.earned, total)}${hardcore}${award}`;
+  const hardcore = p.earnedHardcore > 0 ? m.t('game.hardcoreCount', { count: p.earnedHardcore }) : '';
+  return `${name}: ${m.count(p.earned)}/${m.count(total)} · ${formatPercent(p.earned, total, m)}${hardcore}${award}`;
 }
 
 export function renderGameCard(input: GameCardInput): { embeds: APIEmbed[] } {
   const { game, urls } = input;
+  const m = input.messages ?? ENGLISH;
   const players = rankPlayers(input.players);
   const facts = [
-    safeText(game.consoleName || 'Unknown console', 60, { singleLine: true }),
-    game.parentGameId ? `subset of [game ${game.parentGameId}](${urls.game(game.parentGameId)})` : null,
+    safeText(game.consoleName || m.t('common.unknownConsole'), 60, { singleLine: true }),
+    game.parentGameId
+      ? m.t('game.subsetOf', {
+          link: `[${m.t('game.gameLower', { id: String(game.parentGameId) })}](${urls.game(game.parentGameId)})`,
+        })
+      : null,
     game.released ? safeText(game.released, 30, { singleLine: true }) : null,
   ].filter(Boolean);
   const authors = game.authors.map(
-    (a) => `${safeText(a.name, 30, { singleLine: true })} (${formatCount(a.achievements)})`,
+    (a) => `${safeText(a.name, 30, { singleLine: true })} (${m.count(a.achievements)})`,
   );
   const fields: NonNullable<APIEmbed['fields']> = [
     {
-      name: 'Achievements',
-      value: `${formatCount(game.numAchievements)} · ${formatCount(game.points)} points`,
+      name: m.t('game.achievements'),
+      value: m.t('game.achievementsValue', { count: game.numAchievements, points: game.points }),
       inline: true,
     },
     {
-      name: 'Players',
+      name: m.t('game.players'),
       value:
         game.numDistinctPlayersHardcore > 0 && game.numDistinctPlayersHardcore !== game.numDistinctPlayers
-          ? `${formatCount(game.numDistinctPlayers)} (${formatCount(game.numDistinctPlayersHardcore)} hardcore)`
-          : formatCount(game.numDistinctPlayers),
+          ? m.t('game.playersHardcore', {
+              count: game.numDistinctPlayers,
+              hardcore: game.numDistinctPlayersHardcore,
+            })
+          : m.count(game.numDistinctPlayers),
       inline: true,
     },
   ];
   if (authors.length > 0) {
-    fields.push({ name: 'Set by', value: joinLinesWithin([authors.join(', ')], FIELD_MAX), inline: false });
+    fields.push({
+      name: m.t('game.setBy'),
+      value: joinLinesWithin([authors.join(', ')], FIELD_MAX, (n) => m.t('common.moreLines', { count: n })),
+      inline: false,
+    });
   }
   const where = input.guildName
-    ? `In ${safeText(input.guildName, 60, { singleLine: true })}`
-    : 'In this server';
+    ? m.t('game.inGuild', { guild: safeText(input.guildName, 60, { singleLine: true }) })
+    : m.t('game.inThisServer');
   if (input.guildName !== null) {
-    const lines = players.slice(0, PLAYERS_SHOWN).map((p) => playerLine(p, game.numAchievements, urls));
-    if (players.length > PLAYERS_SHOWN) lines.push(`+${players.length - PLAYERS_SHOWN} more`);
+    const lines = players.slice(0, PLAYERS_SHOWN).map((p) => playerLine(p, game.numAchievements, urls, m));
+    if (players.length > PLAYERS_SHOWN)
+      lines.push(m.t('common.moreLines', { count: players.length - PLAYERS_SHOWN }));
     const mastered = players.filter((p) => p.highestAward === 'mastered' || p.highestAward === 'completed');
     const beaten = players.filter((p) => p.highestAward?.startsWith('beaten'));
     const summary =
       players.length === 0
-        ? 'Nobody this server tracks has progress here yet.'
-        : `${players.length} tracked · ${mastered.length} mastered or completed · ${beaten.length} beaten`;
+        ? m.t('game.nobody')
+        : m.t('game.summary', { count: players.length, mastered: mastered.length, beaten: beaten.length });
     fields.push({
       name: where,
-      value: joinLinesWithin([summary, ...lines], FIELD_MAX),
+      value: joinLinesWithin([summary, ...lines], FIELD_MAX, (n) => m.t('common.moreLines', { count: n })),
       inline: false,
     });
   }
   const best = players[0]?.highestAward ?? null;
   const embed: APIEmbed = {
-    title: plainText(game.title, 256, `Game ${game.id}`),
+    title: plainText(game.title, 256, m.t('common.game', { id: game.id })),
     url: urls.game(game.id),
     description: facts.join(' · '),
     thumbnail: { url: urls.image(game.imageIcon) },
     image: { url: urls.image(game.imageBoxArt) },
     color: AWARD_COLORS[best ?? 'none'],
     fields,
-    footer: { text: `Game ${game.id}` },
+    footer: { text: m.t('common.game', { id: String(game.id) }) },
   };
   return { embeds: [embed] };
 }
@@ -119,20 +134,21 @@ export function renderGamePicker(
   query: string,
   candidates: readonly PickCandidate[],
   customIdFor: (gameId: number) => string,
+  m: Messages = ENGLISH,
 ): { content: string; components: MessageActionRow[] } {
   const shown = safeText(query, 80, { singleLine: true });
   const lines = candidates.map(
     (c) =>
-      `• ${safeText(c.title, 80, { singleLine: true })} (${safeText(c.consoleName, 40, { singleLine: true })}) · id ${c.id}`,
+      `• ${safeText(c.title, 80, { singleLine: true })} (${safeText(c.consoleName, 40, { singleLine: true })}) · ${m.t('game.id', { id: String(c.id) })}`,
   );
   const buttons = candidates.slice(0, 5).map((c) => ({
     type: ComponentType.Button as const,
     style: ButtonStyle.Secondary as const,
     custom_id: customIdFor(c.id),
-    label: plainText(`${c.title} · ${c.consoleName}`, 80, `Game ${c.id}`),
+    label: plainText(`${c.title} · ${c.consoleName}`, 80, m.t('common.game', { id: String(c.id) })),
   }));
   return {
-    content: `“${shown}” matches several games. Which one did you mean?\n${lines.join('\n')}`,
+    content: `${m.t('game.pickerQuestion', { query: shown })}\n${lines.join('\n')}`,
     components: buttons.length > 0 ? [{ type: ComponentType.ActionRow, components: buttons }] : [],
   };
 }

@@ -1,13 +1,14 @@
 /** `/leaderboard`: one page of ranked tracked users, paging buttons, and the invoker's own line. */
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
 import { type Period, RANK_BY, type RankBy, type RankedEntry } from '../domain/community.js';
+import { type Messages, messagesFor } from '../i18n/index.js';
 import type { RaUrls } from '../ra/urls.js';
-import { formatCount } from './style.js';
 import { safeText } from './text.js';
 
 export const LEADERBOARD_PAGE_SIZE = 10;
 export const LEADERBOARD_ID_PREFIX = 'lb';
 const COLOR = 0xf1c40f;
+const ENGLISH = messagesFor('en-US');
 const MEDALS = ['🥇', '🥈', '🥉'];
 
 /** What a leaderboard button carries (all of it, so a click needs no server-side state). */
@@ -62,19 +63,16 @@ export function decodeLeaderboardId(customId: string): LeaderboardState | null {
   };
 }
 
-function scoreText(entry: RankedEntry, by: RankBy): string {
-  if (by === 'points') return `${formatCount(entry.points)} point${entry.points === 1 ? '' : 's'}`;
-  if (by === 'unlocks') {
-    const n = entry.unlocks ?? 0;
-    return `${formatCount(n)} unlock${n === 1 ? '' : 's'}`;
-  }
-  return `${formatCount(entry.masteries)} mastered · ${formatCount(entry.beaten)} beaten`;
+function scoreText(entry: RankedEntry, by: RankBy, m: Messages): string {
+  if (by === 'points') return m.t('announce.points', { count: entry.points });
+  if (by === 'unlocks') return m.t('leaderboard.unlocks', { count: entry.unlocks ?? 0 });
+  return m.t('leaderboard.awards', { mastered: entry.masteries, beaten: entry.beaten });
 }
 
-function line(entry: RankedEntry, by: RankBy, urls: RaUrls, highlighted: boolean): string {
+function line(entry: RankedEntry, by: RankBy, urls: RaUrls, highlighted: boolean, m: Messages): string {
   const rank = entry.rank <= 3 ? MEDALS[entry.rank - 1]! : `\`#${entry.rank}\``;
-  const name = `[${safeText(entry.displayName, 40, { singleLine: true, fallback: 'Someone' })}](${urls.userById(entry.ulid)})`;
-  const text = `${rank} ${name} · ${scoreText(entry, by)}`;
+  const name = `[${safeText(entry.displayName, 40, { singleLine: true, fallback: m.t('common.someone') })}](${urls.userById(entry.ulid)})`;
+  const text = `${rank} ${name} · ${scoreText(entry, by, m)}`;
   return highlighted ? `**${text}** ◀` : text;
 }
 
@@ -88,6 +86,8 @@ export interface LeaderboardView {
   highlightName: string | null;
   /** All time: when the oldest totals shown were read (epoch ms), and how many are not read yet. */
   allTime?: { oldestRefresh: number | null; notLoaded: number };
+  /** The reader's language (default English). */
+  messages?: Messages;
 }
 
 export function pageCount(rankedCount: number): number {
@@ -99,36 +99,42 @@ export function renderLeaderboard(view: LeaderboardView): {
   components: APIActionRowComponent<APIButtonComponent>[];
 } {
   const { ranked, state, urls } = view;
+  const m = view.messages ?? ENGLISH;
   const pages = pageCount(ranked.length);
   const page = Math.min(Math.max(0, state.page), pages - 1);
   const shown = ranked.slice(page * LEADERBOARD_PAGE_SIZE, (page + 1) * LEADERBOARD_PAGE_SIZE);
-  const lines = shown.map((e) => line(e, state.by, urls, e.ulid === state.highlight));
+  const lines = shown.map((e) => line(e, state.by, urls, e.ulid === state.highlight, m));
   if (state.highlight && !shown.some((e) => e.ulid === state.highlight)) {
     const own = ranked.find((e) => e.ulid === state.highlight);
-    if (own) lines.push('…', line(own, state.by, urls, true));
+    if (own) lines.push('…', line(own, state.by, urls, true, m));
     else if (view.highlightName) {
       lines.push(
         '',
-        `**${safeText(view.highlightName, 40, { singleLine: true })}** isn’t ranked: nothing counted in this period yet.`,
+        m.t('leaderboard.notRanked', {
+          name: `**${safeText(view.highlightName, 40, { singleLine: true })}**`,
+        }),
       );
     }
   }
   if (ranked.length === 0) {
     lines.unshift(
       view.trackedCount === 0
-        ? 'Nobody is tracked on this server yet. A manager can add someone with `/track add`.'
+        ? m.t('admin.nobodyTracked')
         : state.period === 'all' && (view.allTime?.notLoaded ?? 0) > 0
-          ? 'RA’s totals for this server’s users haven’t been read yet; they are fetched in the background. Try again in a few minutes.'
-          : 'Nothing counted in this period yet.',
+          ? m.t('leaderboard.notRead')
+          : m.t('leaderboard.nothingCounted'),
     );
   }
   const unranked = view.trackedCount - ranked.length;
-  const footer = [`Page ${page + 1}/${pages}`];
-  if (unranked > 0 && ranked.length > 0) footer.push(`${unranked} more tracked with nothing counted`);
-  if (state.period === 'all') footer.push('RA totals, refreshed in the background');
-  else footer.push('counted since each user was tracked here');
+  const footer = [m.t('leaderboard.page', { page: page + 1, pages })];
+  if (unranked > 0 && ranked.length > 0) footer.push(m.t('leaderboard.unranked', { count: unranked }));
+  if (state.period === 'all') footer.push(m.t('leaderboard.footerAll'));
+  else footer.push(m.t('leaderboard.footerCounted'));
   const embed: APIEmbed = {
-    title: `🏆 Leaderboard · ${PERIOD_LABELS[state.period]} · ${RANK_BY_LABELS[state.by]}`,
+    title: m.t('leaderboard.title', {
+      period: m.t(`leaderboard.period.${state.period}`),
+      by: m.t(`leaderboard.by.${state.by}`),
+    }),
     description: lines.join('\n'),
     color: COLOR,
     footer: { text: footer.join(' · ') },
@@ -140,8 +146,8 @@ export function renderLeaderboard(view: LeaderboardView): {
           {
             type: 1,
             components: [
-              button('◀ Previous', { ...state, page: page - 1 }, page === 0),
-              button('Next ▶', { ...state, page: page + 1 }, page >= pages - 1),
+              button(m.t('leaderboard.previous'), { ...state, page: page - 1 }, page === 0),
+              button(m.t('progress.next'), { ...state, page: page + 1 }, page >= pages - 1),
             ],
           },
         ]
@@ -159,15 +165,3 @@ function button(label: string, state: LeaderboardState, disabled: boolean): APIB
     disabled,
   };
 }
-
-export const PERIOD_LABELS: Readonly<Record<Period, string>> = {
-  week: 'last 7 days',
-  month: 'last 30 days',
-  all: 'all time',
-};
-
-export const RANK_BY_LABELS: Readonly<Record<RankBy, string>> = {
-  points: 'hardcore points',
-  awards: 'games mastered and beaten',
-  unlocks: 'achievements unlocked',
-};

@@ -43,7 +43,8 @@ export function renderProfileCard(input: ProfileCardInput): { embeds: APIEmbed[]
     about.push(m.t('profile.lastPlayed', { game: `${game}${console ? ` · ${console}` : ''}` }));
   }
   if (presence) about.push(`▶️ ${presence}`);
-  if (input.linkedMemberId) about.push(`Discord: <@${input.linkedMemberId}>`);
+  if (input.linkedMemberId)
+    about.push(m.t('profile.discordMember', { member: `<@${input.linkedMemberId}>` }));
 
   const rank =
     summary.rank === null
@@ -78,7 +79,10 @@ export function renderProfileCard(input: ProfileCardInput): { embeds: APIEmbed[]
     return `${u.hardcore ? '🏆' : '🔓'} [**${line(u.title) || m.t('common.achievement', { id: u.achievementId })}**](${urls.achievement(u.achievementId)}) · ${line(u.gameTitle) || m.t('common.game', { id: u.gameId })} · ${m.t('common.points', { count: u.points })} ${when}`.trim();
   });
   if (unlocks.length > 0) {
-    fields.push({ name: m.t('profile.latestUnlocks'), value: joinLinesWithin(unlocks, FIELD_MAX) });
+    fields.push({
+      name: m.t('profile.latestUnlocks'),
+      value: joinLinesWithin(unlocks, FIELD_MAX, (n) => m.t('common.moreLines', { count: n })),
+    });
   }
   // RA lists awards in the user's display order: newest first here.
   const newest = [...awards.visible].sort((a, b) => b.awardedAt.getTime() - a.awardedAt.getTime());
@@ -87,7 +91,10 @@ export function renderProfileCard(input: ProfileCardInput): { embeds: APIEmbed[]
     return `${AWARD_EMOJI[a.kind]} ${m.t(`award.label.${a.kind}`)} · [**${line(a.title) || m.t('common.game', { id: a.gameId })}**](${urls.game(a.gameId)}) ${when}`.trim();
   });
   if (latestAwards.length > 0) {
-    fields.push({ name: m.t('profile.latestAwards'), value: joinLinesWithin(latestAwards, FIELD_MAX) });
+    fields.push({
+      name: m.t('profile.latestAwards'),
+      value: joinLinesWithin(latestAwards, FIELD_MAX, (n) => m.t('common.moreLines', { count: n })),
+    });
   }
   const since = discordTimestamp(summary.memberSince, 'D');
   if (since) fields.push({ name: m.t('profile.memberSince'), value: since, inline: true });
@@ -107,6 +114,9 @@ export function renderProfileCard(input: ProfileCardInput): { embeds: APIEmbed[]
     fields,
     footer: { text: m.t('common.retroachievements') },
   };
-  if (about.length > 0) embed.description = joinLinesWithin(about, EMBED_LIMITS.description);
+  if (about.length > 0)
+    embed.description = joinLinesWithin(about, EMBED_LIMITS.description, (n) =>
+      m.t('common.moreLines', { count: n }),
+    );
   return { embeds: fitEmbeds([embed]) };
 }

@@ -191,14 +191,14 @@ function lastUnlockAt(a: Achievement): Date | null {
 
 function authorOf(profile: UserProfile, urls: RaUrls, m: Messages): NonNullable<APIEmbed['author']> {
   return {
-    name: plainText(profile.user, EMBED_LIMITS.authorName, m.t('profile.anonymousUser')),
+    name: plainText(profile.user, EMBED_LIMITS.authorName, () => m.t('profile.anonymousUser')),
     icon_url: urls.avatar(profile.userPic || profile.user),
     url: profile.ulid ? urls.userById(profile.ulid) : urls.user(profile.user),
   };
 }
 
 function gameTitle(game: GameProgress, max: number, m: Messages): string {
-  return safeText(game.title, max, { singleLine: true, fallback: m.t('common.game', { id: game.id }) });
+  return safeText(game.title, max, { singleLine: true, fallback: () => m.t('common.game', { id: game.id }) });
 }
 
 /** Which user string goes into custom_ids: the ULID survives renames. */
@@ -292,7 +292,7 @@ function awardValue(game: GameProgress, m: Messages): string {
 function achievementLink(a: Achievement, urls: RaUrls, titleMax: number, m: Messages): string {
   const title = safeText(a.title, titleMax, {
     singleLine: true,
-    fallback: m.t('common.achievement', { id: a.id }),
+    fallback: () => m.t('common.achievement', { id: a.id }),
   });
   return `[**${title}**](${urls.achievement(a.id)})`;
 }
@@ -311,7 +311,7 @@ function latestUnlocksValue(achievements: readonly Achievement[], urls: RaUrls, 
     const when = discordTimestamp(lastUnlockAt(a), 'R');
     return `• ${achievementLink(a, urls, LIST_TITLE_MAX, m)} · ${pointsLabel(a.points, m)} · ${modeMarker(a, m)}${when ? ` · ${when}` : ''}`;
   });
-  return joinLinesWithin(lines, EMBED_LIMITS.fieldValue);
+  return joinLinesWithin(lines, EMBED_LIMITS.fieldValue, (n) => m.t('common.moreLines', { count: n }));
 }
 
 function nextLockedValue(achievements: readonly Achievement[], urls: RaUrls, m: Messages): string {
@@ -337,7 +337,7 @@ function summaryDescription(
 ): string {
   const players =
     game.numDistinctPlayers > 0 ? ` · ${m.t('progress.players', { count: game.numDistinctPlayers })}` : '';
-  const consoleLine = `${safeText(game.consoleName, 100, { singleLine: true, fallback: m.t('common.unknownConsole') })}${players}`;
+  const consoleLine = `${safeText(game.consoleName, 100, { singleLine: true, fallback: () => m.t('common.unknownConsole') })}${players}`;
   if (total === 0) return `${consoleLine}\n\n${m.t('progress.noSet')}`;
   const last = achievements
     .map(lastUnlockAt)

@@ -4,6 +4,7 @@
  * often its users are polled. Pure: data in, text or embeds out.
  */
 import type { APIEmbed } from 'discord.js';
+import { type Messages, messagesFor } from '../i18n/index.js';
 import { ADMIN_COLOR } from './admin.js';
 import { safeText } from './text.js';
 
@@ -51,12 +52,6 @@ export function followLine(displayName: string, state: WatchState, bot: BotAccou
     return `Unlocks are announced within seconds for watched users: those who ${howToFollow(bot)}, or whom ${howToFollowFromBot(bot, 'on the website')}. The bot is still reading who is watched.`;
   }
   return `${name} isn’t watched, so their unlocks can take minutes. Two ways to get them within seconds: ${name} can ${howToFollow(bot)}, or ${howToFollowFromBot(bot, name)} on the website (no need to ask them).`;
-}
-
-function formatDuration(ms: number): string {
-  if (ms <= 120_000) return `${Math.max(1, Math.round(ms / 1000))} s`;
-  if (ms < 90 * 60_000) return `${Math.round(ms / 60_000)} min`;
-  return `${(ms / 3_600_000).toFixed(1)} h`;
 }
 
 /** `/track list`: which tracked users are watched and why, who isn't, and the two ways. */
@@ -113,7 +108,21 @@ export function renderFollowersEmbed(input: {
   };
 }
 
+/** `12 s`, `4 min`, `1.5 h` in the reader's language. */
+function localDuration(ms: number, m: Messages): string {
+  if (ms <= 120_000) return m.t('speed.seconds', { n: Math.max(1, Math.round(ms / 1000)) });
+  if (ms < 90 * 60_000) return m.t('speed.minutes', { n: Math.round(ms / 60_000) });
+  return m.t('speed.hours', { n: m.decimal(ms / 3_600_000) });
+}
+
+const ENGLISH = messagesFor('en-US');
+
 /** `/settings show`: this server's unlock-to-post times over 24 hours and how often it is polled. */
+/** The bot's RA account as a markdown link. */
+function botLink(bot: BotAccount): string {
+  return `[${safeText(bot.name, 20, { singleLine: true })}](${bot.profileUrl})`;
+}
+
 export function renderSpeedEmbed(input: {
   latency: { count: number; medianMs: number | null; p95Ms: number | null };
   polling: {
@@ -127,38 +136,54 @@ export function renderSpeedEmbed(input: {
   watched: { follows: number; followed: number; either: number } | null;
   tracked: number;
   bot: BotAccount | null;
+  /** The reader's language (default English). */
+  messages?: Messages;
 }): APIEmbed {
   const { latency, polling, bot } = input;
+  const m = input.messages ?? ENGLISH;
   const speed =
     latency.count === 0 || latency.medianMs === null || latency.p95Ms === null
-      ? 'no unlocks announced in the last 24 hours'
-      : `median **${formatDuration(latency.medianMs)}**, 95% within **${formatDuration(latency.p95Ms)}** (${latency.count} announcements, last 24 hours)`;
+      ? m.t('speed.none')
+      : m.t('speed.latency', {
+          median: localDuration(latency.medianMs, m),
+          p95: localDuration(latency.p95Ms, m),
+          count: latency.count,
+        });
   const schedule = `\`${safeText(input.pollCron, 40, { singleLine: true })}\``;
   const pollingText =
     polling === null
-      ? `every user at least once per POLL_CRON round (${schedule})`
+      ? m.t('speed.pollEveryRound', { schedule })
       : [
-          `${polling.hot} of ${polling.users} playing now: polled about every ${formatDuration(polling.hotIntervalMs)}`,
-          `the others: ${
-            polling.typicalGapMs === null
-              ? `once per POLL_CRON round (${schedule})`
-              : `about every ${formatDuration(polling.typicalGapMs)} (POLL_CRON ${schedule})`
-          }`,
+          m.t('speed.hot', {
+            hot: polling.hot,
+            users: polling.users,
+            every: localDuration(polling.hotIntervalMs, m),
+          }),
+          polling.typicalGapMs === null
+            ? m.t('speed.othersRound', { schedule })
+            : m.t('speed.othersEvery', { every: localDuration(polling.typicalGapMs, m), schedule }),
         ].join('\n');
   const w = input.watched;
   const followersText =
     bot === null
-      ? 'off (RA_USERNAME not set)'
+      ? m.t('speed.followersOff')
       : w === null
-        ? 'not read yet'
-        : `${w.either} of ${input.tracked} tracked users are watched (${w.follows} follow the bot’s RA account, it follows ${w.followed}): announced within seconds. To watch another: they ${howToFollow(bot)}, or ${howToFollowFromBot(bot, 'them on the website')}.`;
+        ? m.t('speed.followersUnknown')
+        : m.t('speed.followers', {
+            either: w.either,
+            follows: w.follows,
+            followed: w.followed,
+            tracked: input.tracked,
+            follow: m.t('speed.howToFollow', { bot: botLink(bot) }),
+            followFromBot: m.t('speed.howToFollowFromBot', { bot: botLink(bot) }),
+          });
   return {
-    title: 'Announcement speed',
+    title: m.t('speed.title'),
     color: ADMIN_COLOR,
     fields: [
-      { name: 'Unlock to post', value: speed },
-      { name: 'Polling', value: pollingText },
-      { name: 'Watched users', value: followersText },
+      { name: m.t('speed.unlockToPost'), value: speed },
+      { name: m.t('speed.polling'), value: pollingText },
+      { name: m.t('speed.followersTitle'), value: followersText },
     ],
   };
 }

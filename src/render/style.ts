@@ -50,11 +50,6 @@ export function parseIsoDate(iso: string | null | undefined): Date | null {
   return isValidDate(date) ? date : null;
 }
 
-/** `1,234` in the reader's locale (English when no `Messages` is given). */
-export function formatCount(n: number, m: Messages = ENGLISH): string {
-  return m.count(n);
-}
-
 /** Whole percent that reads honestly: 100% only when complete, `<1%` rather than `0%` for a start. */
 export function formatPercent(part: number, whole: number, m: Messages = ENGLISH): string {
   if (!(whole > 0) || !(part > 0)) return m.percent(0);

@@ -124,8 +124,11 @@ export interface SafeTextOptions {
    * footer), where a backslash would be displayed.
    */
   markdown?: boolean;
-  /** Returned when nothing visible is left (Discord rejects empty field values). Default ''. */
-  fallback?: string;
+  /**
+   * Returned when nothing visible is left (Discord rejects empty field values). Default ''. A
+   * function is only called then (a translated fallback costs a catalogue lookup).
+   */
+  fallback?: string | (() => string);
 }
 
 /**
@@ -141,14 +144,18 @@ export function safeText(
   const { singleLine = false, markdown = true, fallback = '' } = options;
   let out = stripControlChars(text ?? '');
   out = collapseNewlines(out, singleLine).trim();
-  if (out.length === 0) return truncate(fallback, max);
+  if (out.length === 0) return truncate(typeof fallback === 'function' ? fallback() : fallback, max);
   if (markdown) out = escapeMarkdown(out);
   out = neutralizeMentions(out);
   return truncateEscaped(out, max);
 }
 
 /** Shorthand for slots Discord renders without markdown (embed author name, footer text). */
-export function plainText(text: string | null | undefined, max: number, fallback = ''): string {
+export function plainText(
+  text: string | null | undefined,
+  max: number,
+  fallback: string | (() => string) = '',
+): string {
   return safeText(text, max, { singleLine: true, markdown: false, fallback });
 }
 

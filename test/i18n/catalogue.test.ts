@@ -139,3 +139,44 @@ describe('who reads which language', () => {
     expect(serverLocale('xx', null)).toBe('en-US');
   });
 });
+
+describe('slash commands', () => {
+  it('carry a description in every supported language for every command, option and choice', async () => {
+    const { createCommands } = await import('../../commands/index.js');
+    const LANGUAGE_NAMES = new Set<string>(SUPPORTED_LOCALES);
+    const missing: string[] = [];
+    type Node = {
+      name: string;
+      description?: string;
+      description_localizations?: Record<string, string> | null;
+      options?: Node[];
+      choices?: {
+        name: string;
+        value: string | number;
+        name_localizations?: Record<string, string> | null;
+      }[];
+    };
+    const others = SUPPORTED_LOCALES.filter((l) => l !== 'en-US').sort();
+    const walk = (node: Node, path: string) => {
+      if (
+        Object.keys(node.description_localizations ?? {})
+          .sort()
+          .join() !== others.join()
+      )
+        missing.push(path);
+      for (const c of node.choices ?? []) {
+        // The languages of /settings language are named in themselves, the same for every reader.
+        if (LANGUAGE_NAMES.has(String(c.value))) continue;
+        if (
+          Object.keys(c.name_localizations ?? {})
+            .sort()
+            .join() !== others.join()
+        )
+          missing.push(`${path}=${c.value}`);
+      }
+      for (const o of node.options ?? []) walk(o, `${path} ${o.name}`);
+    };
+    for (const command of createCommands()) walk(command.data as unknown as Node, `/${command.data.name}`);
+    expect(missing).toEqual([]);
+  });
+});

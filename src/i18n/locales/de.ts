@@ -173,6 +173,307 @@ export const de: Catalogue = {
   'community.holders': 'Hier Verfolgte, die ihn haben ({{count, number}})',
   'community.readFooter': 'RetroAchievements · gelesen',
 
+  'progress.onlyInvokerPick':
+    'Nur wer dieses `/progress` ausgeführt hat, kann wählen. Führ `/progress` selbst aus.',
+  'progress.invalidButton': 'Dieser Button gilt nicht mehr. Führ `/progress` erneut aus.',
+  'progress.onlyInvokerBrowse':
+    'Nur wer dieses `/progress` ausgeführt hat, kann darin blättern. Führ `/progress` selbst aus, um zu blättern.',
+  'progress.expired':
+    'Diese Buttons sind abgelaufen (sie gelten 15 Minuten). Führ `/progress` erneut aus, um eine neue Ansicht zu bekommen.',
+
+  'admin.trackedTitle': 'Verfolgte Nutzer',
+  'admin.trackedTitleCount': 'Verfolgte Nutzer ({{count, number}})',
+  'admin.nobodyTracked':
+    'Auf diesem Server wird noch niemand verfolgt. Ein Manager kann mit `/track add` jemanden hinzufügen.',
+  'admin.trackedLine': '{{channel}} · seit {{since}}',
+  'admin.noChannel': '*kein Kanal*',
+  'admin.andMore': '… und {{count, number}} weitere',
+  'admin.moreChannels_one': '… und {{count, number}} weiterer Kanal',
+  'admin.moreChannels_other': '… und {{count, number}} weitere Kanäle',
+  'admin.moreGames_one': '… und {{count, number}} weiteres Spiel',
+  'admin.moreGames_other': '… und {{count, number}} weitere Spiele',
+  'admin.on': 'an',
+  'admin.off': 'aus',
+  'admin.code': ' (Code {{code}})',
+  'admin.nextTryNextRun': 'nächster Versuch beim nächsten Durchlauf',
+  'admin.nextTryAt': 'nächster Versuch {{when}}',
+  'admin.notTriedYet': ': noch nicht versucht',
+  'admin.waitingSince': '{{count, number}} wartend seit {{since}}, {{next}}',
+  'admin.failingGame':
+    '{{name}}, Spiel {{id}}: seit {{since}}, {{tries}} Versuche ({{error}}); die Erfolge werden angekündigt, sobald RA wieder antwortet',
+  'admin.deliveryHead': '{{pending}} wartend · {{failed}} endgültig fehlgeschlagen',
+  'admin.deliveryHint':
+    'Korrigiere die Kanalberechtigungen ({{permissions}}) oder wähle einen anderen Kanal.',
+  'admin.settingsTitle': 'cheevobot-Einstellungen',
+  'admin.channel': 'Ankündigungskanal',
+  'admin.channelNotSet': 'nicht gesetzt (`/settings channel`)',
+  'admin.managerRole': 'Manager-Rolle',
+  'admin.managerRoleNone': 'keine (nur „Server verwalten“)',
+  'admin.trackedOf': '{{tracked}} von {{cap}}',
+  'admin.announce': 'Ankündigen',
+  'admin.announceValue':
+    'Erfolge **{{unlocks}}** · Auszeichnungen **{{awards}}** · Softcore-Erfolge **{{softcore}}**',
+  'admin.language': 'Sprache der Beiträge',
+  'admin.languageChosen': '{{language}} (`/settings language`)',
+  'admin.languageDefault': '{{language}} (die Discord-Sprache des Servers)',
+  'admin.delivery': 'Zustellung',
+  'admin.waitingTitle': 'Wartet seit über 15 Minuten',
+  'admin.failingTitle': 'RetroAchievements scheitert weiterhin an',
+
+  'cmd.settings.language':
+    'Die Sprache der Beiträge dieses Servers (Antworten folgen der Sprache jedes Mitglieds)',
+  'cmd.settings.language.locale':
+    'Eine Sprache oder Automatisch für die Discord-Sprache des Servers (leer: aktuelle zeigen)',
+  'cmd.settings.language.locale.choice.auto': 'Automatisch (die Discord-Sprache des Servers)',
+  'settings.languageSet':
+    'Die Beiträge dieses Servers sind ab jetzt auf **{{language}}**: die nächsten Ankündigungen, Rückblicke und Beiträge zum Erfolg der Woche, nicht die schon geposteten. Antworten folgen der Discord-Sprache jedes Mitglieds, wenn ich sie spreche.',
+  'settings.languageSetAuto':
+    'Die Beiträge dieses Servers folgen ab dem nächsten Beitrag seiner Discord-Sprache, derzeit **{{language}}**. Antworten folgen der Discord-Sprache jedes Mitglieds, wenn ich sie spreche.',
+  'settings.languageIs':
+    'Die Beiträge dieses Servers sind auf **{{language}}** (gewählt mit `/settings language`).',
+  'settings.languageIsAuto':
+    'Die Beiträge dieses Servers sind auf **{{language}}**, seiner Discord-Sprache. `/settings language` wählt eine andere.',
+
+  'game.hardcoreCount': ' ({{count, number}} Hardcore)',
+  'game.subsetOf': 'Subset von {{link}}',
+  'game.gameLower': 'Spiel {{id}}',
+  'game.achievements': 'Erfolge',
+  'game.achievementsValue': '{{count, number}} · {{points}} Punkte',
+  'game.players': 'Spieler',
+  'game.playersHardcore': '{{count, number}} ({{hardcore}} Hardcore)',
+  'game.setBy': 'Set von',
+  'game.inGuild': 'In {{guild}}',
+  'game.inThisServer': 'Auf diesem Server',
+  'game.nobody': 'Noch niemand, den dieser Server verfolgt, hat hier Fortschritt.',
+  'game.summary':
+    '{{count, number}} verfolgt · {{mastered}} gemeistert oder abgeschlossen · {{beaten}} durchgespielt',
+  'game.id': 'ID {{id}}',
+  'game.pickerQuestion': '„{{query}}“ passt auf mehrere Spiele. Welches meintest du?',
+
+  'game.onlyInvokerPick': 'Nur wer dieses `/game` ausgeführt hat, kann wählen. Führ `/game` selbst aus.',
+  'game.invalidButton': 'Dieser Button gilt nicht mehr. Führ `/game` erneut aus.',
+
+  'leaderboard.unlocks_one': '{{count, number}} Erfolg',
+  'leaderboard.unlocks_other': '{{count, number}} Erfolge',
+  'leaderboard.awards': '{{mastered}} gemeistert · {{beaten}} durchgespielt',
+  'leaderboard.notRanked':
+    '{{name}} ist nicht in der Rangliste: In diesem Zeitraum wurde noch nichts gezählt.',
+  'leaderboard.notRead':
+    'Die RA-Summen der Nutzer dieses Servers wurden noch nicht gelesen; sie werden im Hintergrund geholt. Versuch es in ein paar Minuten noch einmal.',
+  'leaderboard.nothingCounted': 'In diesem Zeitraum wurde noch nichts gezählt.',
+  'leaderboard.page': 'Seite {{page}}/{{pages}}',
+  'leaderboard.unranked': '{{count, number}} weitere Verfolgte ohne Zählung',
+  'leaderboard.footerAll': 'RA-Summen, im Hintergrund aktualisiert',
+  'leaderboard.footerCounted': 'gezählt, seit jeder Nutzer hier verfolgt wird',
+  'leaderboard.title': '🏆 Rangliste · {{period}} · {{by}}',
+  'leaderboard.period.week': 'letzte 7 Tage',
+  'leaderboard.period.month': 'letzte 30 Tage',
+  'leaderboard.period.all': 'gesamt',
+  'leaderboard.by.points': 'Hardcore-Punkte',
+  'leaderboard.by.awards': 'gemeisterte und durchgespielte Spiele',
+  'leaderboard.by.unlocks': 'freigeschaltete Erfolge',
+  'leaderboard.previous': '◀ Zurück',
+
+  'leaderboard.noAllTimeUnlocks':
+    'RA bietet keine Gesamtzahl der Erfolge, die der Bot günstig lesen kann. Sortiere „gesamt“ nach Punkten oder Auszeichnungen, Erfolge nach Woche oder Monat.',
+  'leaderboard.notTracked': 'Dieser Nutzer wird auf diesem Server nicht verfolgt. Siehe `/track list`.',
+  'leaderboard.invalidButton': 'Dieser Button gilt nicht mehr. Führ `/leaderboard` erneut aus.',
+  'leaderboard.onlyInvoker':
+    'Nur wer dieses `/leaderboard` ausgeführt hat, kann darin blättern. Führ `/leaderboard` selbst aus.',
+  'leaderboard.expired':
+    'Diese Buttons sind abgelaufen (sie gelten 15 Minuten). Führ `/leaderboard` erneut aus.',
+
+  'admin.announcePermissions': 'Kanal ansehen, Nachrichten senden, Links einbetten, Dateien anhängen',
+
+  'cmd.progress': 'Zeigt den Fortschritt eines RetroAchievements-Nutzers in einem Spiel',
+  'cmd.progress.game': 'Spieltitel (die letzten Spiele des Nutzers zuerst), Kürzel wie ff7 oder ID',
+  'cmd.progress.user': 'RA-Nutzername, Anzeigename oder ULID (Standard: dein verknüpftes Konto)',
+  'cmd.track': 'Wähle, welchen RetroAchievements-Nutzern dieser Server folgt',
+  'cmd.track.add': 'Kündigt neue Erfolge und Auszeichnungen dieses RetroAchievements-Nutzers an',
+  'cmd.track.add.user': 'RA-Nutzername, Anzeigename oder ULID',
+  'cmd.track.add.channel': 'Wo angekündigt wird (Standard: der Ankündigungskanal des Servers)',
+  'cmd.track.remove': 'Beendet die Ankündigungen für einen verfolgten Nutzer',
+  'cmd.track.remove.user': 'Ein verfolgter Nutzer',
+  'cmd.track.list': 'Zeigt die Nutzer, die dieser Server verfolgt',
+  'cmd.track.me': 'Kündigt hier dein eigenes verknüpftes RA-Konto an (wenn der Server es erlaubt)',
+  'cmd.track.me.remove': 'Stattdessen die Ankündigungen deines Kontos beenden',
+  'cmd.settings': 'Wo und was dieser Server ankündigt',
+  'cmd.settings.channel': 'Legt den Standardkanal für Ankündigungen fest',
+  'cmd.settings.channel.channel': 'Text- oder Ankündigungskanal',
+  'cmd.settings.show': 'Zeigt die Einstellungen des Servers und Zustellprobleme',
+  'cmd.settings.retry': 'Sendet die Ankündigungen der letzten 7 Tage erneut, die fehlgeschlagen sind',
+  'cmd.settings.manager-role':
+    'Mitglieder mit dieser Rolle verwalten das Verfolgen (ohne Rolle: zurücksetzen)',
+  'cmd.settings.manager-role.role': 'Die Manager-Rolle',
+  'cmd.settings.announce': 'Wähle, was angekündigt wird',
+  'cmd.settings.announce.unlocks': 'Freigeschaltete Erfolge ankündigen',
+  'cmd.settings.announce.awards': 'Auszeichnungen ankündigen (durchgespielt/abgeschlossen/gemeistert)',
+  'cmd.settings.announce.softcore': 'Auch Softcore-Erfolge ankündigen',
+  'cmd.settings.members': 'Was verknüpfte Mitglieder hier dürfen (ohne Optionen: aktuelle Wahl zeigen)',
+  'cmd.settings.members.self-tracking':
+    'Verknüpfte Mitglieder dürfen /track me (im Limit); standardmäßig aus',
+  'cmd.settings.members.name-members':
+    'Ankündigungen nennen das verknüpfte Mitglied (nie ein Ping); standardmäßig aus',
+  'cmd.link': 'Verknüpft dein Discord-Konto mit deinem RetroAchievements-Konto (oder zeigt es)',
+  'cmd.link.user': 'Dein RA-Nutzername (leer lassen, um deine Verknüpfung zu sehen)',
+  'cmd.link.member': 'Manager: dieses Mitglied von Hand verknüpfen, ohne den Folgen-Nachweis',
+  'cmd.unlink': 'Entfernt die Verknüpfung zwischen deinem Discord- und RetroAchievements-Konto',
+  'cmd.unlink.member': 'Manager: stattdessen dieses Mitglied trennen',
+  'cmd.profile': 'Eine RetroAchievements-Spielerkarte (deine, wenn du dein Konto verknüpft hast)',
+  'cmd.profile.user': 'RA-Nutzername, Anzeigename oder ULID (Standard: dein verknüpftes Konto)',
+  'cmd.game': 'Ein RetroAchievements-Set: seine Karte und wer es auf diesem Server spielt',
+  'cmd.game.game': 'Spieltitel (Vorschläge beim Tippen), Kürzel wie ff7 oder ID',
+  'cmd.leaderboard': 'Rangliste der verfolgten Nutzer dieses Servers',
+  'cmd.leaderboard.period': 'Letzte 7 Tage (Standard), letzte 30 Tage oder gesamt',
+  'cmd.leaderboard.period.choice.week': 'Woche (letzte 7 Tage)',
+  'cmd.leaderboard.period.choice.month': 'Monat (letzte 30 Tage)',
+  'cmd.leaderboard.period.choice.all': 'gesamt',
+  'cmd.leaderboard.by': 'Wonach sortiert wird (Standard: Hardcore-Punkte)',
+  'cmd.leaderboard.by.choice.points': 'Hardcore-Punkte',
+  'cmd.leaderboard.by.choice.awards': 'Auszeichnungen (gemeistert, durchgespielt)',
+  'cmd.leaderboard.by.choice.unlocks': 'Erfolge',
+  'cmd.leaderboard.user':
+    'Ein verfolgter Nutzer, dessen Platz gezeigt wird (Standard: deiner, falls bekannt)',
+  'cmd.aotw': 'Der Erfolg der Woche von RetroAchievements',
+  'cmd.aotw.show': 'Der aktuelle Erfolg der Woche und wer ihn hier hat',
+  'cmd.aotw.announce': 'Hier posten, wenn ein neuer Erfolg der Woche beginnt (ohne Kanal: beenden)',
+  'cmd.aotw.announce.channel': 'Text- oder Ankündigungskanal',
+  'cmd.digest': 'Ein Wochenrückblick der verfolgten Nutzer dieses Servers',
+  'cmd.digest.on': 'Postet den Wochenrückblick an diesem Tag zu dieser Stunde',
+  'cmd.digest.on.channel': 'Text- oder Ankündigungskanal',
+  'cmd.digest.on.weekday': 'Wochentag',
+  'cmd.digest.on.weekday.choice.0': 'Sonntag',
+  'cmd.digest.on.weekday.choice.1': 'Montag',
+  'cmd.digest.on.weekday.choice.2': 'Dienstag',
+  'cmd.digest.on.weekday.choice.3': 'Mittwoch',
+  'cmd.digest.on.weekday.choice.4': 'Donnerstag',
+  'cmd.digest.on.weekday.choice.5': 'Freitag',
+  'cmd.digest.on.weekday.choice.6': 'Samstag',
+  'cmd.digest.on.hour': 'Stunde des Tages, 0-23',
+  'cmd.digest.on.timezone': 'IANA-Zeitzone, z. B. Europe/Berlin (Standard UTC)',
+  'cmd.digest.off': 'Beendet den Wochenrückblick',
+  'cmd.digest.show': 'Wann und wo der Rückblick gepostet wird',
+
+  'leaderboard.pickFromList': 'Wähle einen Zeitraum und eine Sortierung aus der Liste.',
+  'profile.discordMember': 'Discord: {{member}}',
+
+  'errors.generic':
+    'Beim Ausführen dieses Befehls ist etwas schiefgelaufen. Es wurde protokolliert; bitte versuch es noch einmal.',
+  'errors.missingPermission':
+    'Mir fehlt in diesem Kanal eine Berechtigung dafür. Bitte einen Server-Admin, meine Rolle zu prüfen.',
+  'errors.unknownCommand':
+    'Diesen Befehl bietet der Bot nicht mehr an. Seine Befehlsliste ist vielleicht veraltet.',
+  'errors.staleButton':
+    'Dieser Button ist nicht mehr aktiv. Führ den Befehl erneut aus, um neue Buttons zu bekommen.',
+  'errors.raNoUser':
+    'RetroAchievements kennt keinen Nutzer namens „{{query}}“. Prüf die Schreibweise (Nutzername, Anzeigename oder ULID).',
+  'errors.raNoGame': 'RetroAchievements hat kein Spiel mit der ID {{id}}.',
+  'errors.raNothing': 'RetroAchievements hat nichts zu {{query}} gefunden. Prüf den Nutzer und die Spiel-ID.',
+  'errors.raMemberAllowance_one':
+    'Langsam: Du hast deinen Anteil an den RetroAchievements-Anfragen des Bots vorerst aufgebraucht, damit auch andere ihn nutzen können. Versuch es in {{count, number}} Sekunde erneut.',
+  'errors.raMemberAllowance_other':
+    'Langsam: Du hast deinen Anteil an den RetroAchievements-Anfragen des Bots vorerst aufgebraucht, damit auch andere ihn nutzen können. Versuch es in {{count, number}} Sekunden erneut.',
+  'errors.raRateLimited':
+    'RetroAchievements bittet den Bot, langsamer zu machen. Versuch es in einer Minute noch einmal.',
+  'errors.raUnavailable':
+    'RetroAchievements antwortet gerade nicht. Versuch es in ein paar Minuten noch einmal.',
+  'errors.raMalformed':
+    'RetroAchievements hat eine Antwort geschickt, die der Bot nicht lesen konnte. Versuch es später noch einmal.',
+  'errors.raAuth':
+    'Der RetroAchievements-API-Schlüssel des Bots wurde abgelehnt. Der Betreiber des Bots muss RA_API_KEY prüfen.',
+  'errors.guildOnly': 'Dieser Befehl funktioniert nur auf einem Server.',
+  'errors.notAnnounceChannel':
+    'Ankündigungen können nur in einen Text- oder Ankündigungskanal dieses Servers gehen.',
+  'errors.cantPost':
+    'Ich kann in {{channel}} nicht posten: Mir fehlt dort {{permissions}}. Gib meiner Rolle diese Berechtigungen in dem Kanal und versuch es dann erneut. Es wurde nichts geändert.',
+  'errors.managersOnly':
+    'Nur Mitglieder mit **Server verwalten** (oder der Manager-Rolle dieses Servers) können {{action}}. Es wurde nichts geändert.',
+  'errors.action.settings': 'die Einstellungen ändern oder ansehen',
+  'errors.action.link-others': 'Konten anderer Mitglieder verknüpfen',
+  'errors.action.see-links': 'Verknüpfungen anderer Mitglieder ansehen',
+  'errors.action.tracking': 'das Verfolgen ändern',
+  'errors.action.digest': 'den Wochenrückblick ändern oder ansehen',
+  'errors.action.aotw': 'die Beiträge zum Erfolg der Woche ändern',
+  'errors.action.unlink-others': 'andere Mitglieder trennen',
+  'errors.linkHint':
+    'Nenn einen RetroAchievements-Nutzer mit `user:` oder verknüpf dein eigenes Konto einmal mit `/link user:` und lass es danach weg.',
+  'errors.notLinked': 'Du hast kein RetroAchievements-Konto verknüpft. {{hint}}',
+  'errors.noGameGiven': 'Gib einen Spieltitel oder eine ID an.',
+  'errors.noGameMatch':
+    'Kein Spiel passt zu „{{query}}“. Versuch es mit weniger Wörtern oder nimm die Spiel-ID (die Zahl in der Adresse der Spielseite).',
+  'errors.noGameMatchNoCatalogue':
+    'Kein Spiel passt zu „{{query}}“. Der Spielekatalog ist noch nicht aufgebaut; bis dahin nimm die Spiel-ID (die Zahl in der Adresse der Spielseite).',
+  'errors.you': '{{name}} (du)',
+  'permission.ViewChannel': 'Kanal ansehen',
+  'permission.SendMessages': 'Nachrichten senden',
+  'permission.EmbedLinks': 'Links einbetten',
+  'permission.AttachFiles': 'Dateien anhängen',
+
+  'settings.selfTracking': 'Selbst verfolgen (`/track me`): **{{state}}**.',
+  'settings.selfTrackingCapped':
+    'Selbst verfolgen (`/track me`): **{{state}}**, im Limit von {{cap}} verfolgten Nutzern.',
+  'settings.nameMembers':
+    'Verknüpfte Mitglieder in Ankündigungen nennen: **{{state}}** (neben dem RA-Namen, nie als Ping).',
+  'digest.off': 'Der Wochenrückblick ist auf diesem Server aus.',
+  'digest.isOff': 'Der Wochenrückblick ist aus. Schalte ihn mit `/digest on` ein.',
+  'digest.show':
+    'Der Wochenrückblick geht jeden {{weekday}} um {{hour}}:00 {{zone}} in {{channel}}; nächster: {{next}} ({{relative}}).',
+  'digest.on':
+    'Der Wochenrückblick geht ab jetzt jeden {{weekday}} um {{hour}}:00 {{zone}} in {{channel}}. Der erste: {{next}} ({{relative}}).',
+  'digest.moved':
+    'Der Wochenrückblick geht ab jetzt jeden {{weekday}} um {{hour}}:00 {{zone}} in {{channel}}. Der nächste: {{next}} ({{relative}}).',
+  'digest.pickChannel': 'Wähle einen Kanal für den Rückblick.',
+  'digest.badZone':
+    'Die Zeitzone „{{zone}}“ kenne ich nicht. Nimm einen IANA-Namen wie `Europe/Berlin` oder `Europe/Vienna` (Vorschläge erscheinen beim Tippen). Es wurde nichts geändert.',
+  'aotw.postsOn': 'Ein Beitrag geht in {{channel}}, sobald ein neuer Erfolg der Woche beginnt.',
+  'aotw.postsOff': 'Die Beiträge zum Erfolg der Woche sind auf diesem Server aus.',
+
+  'settings.pickChannel': 'Wähle einen Kanal für Ankündigungen.',
+  'settings.channelSet':
+    'Ankündigungen gehen in {{channel}} (außer ein verfolgter Nutzer hat einen eigenen Kanal).',
+  'settings.roleSet': 'Mitglieder mit {{role}} können jetzt das Verfolgen und die Einstellungen verwalten.',
+  'settings.roleCleared':
+    'Manager-Rolle entfernt: Nur Mitglieder mit „Server verwalten“ können das Verfolgen und die Einstellungen verwalten.',
+  'settings.announceSet':
+    'Ankündigungen: Erfolge **{{unlocks}}**, Auszeichnungen **{{awards}}**, Softcore-Erfolge **{{softcore}}**.',
+  'settings.retryNone':
+    'In den letzten 7 Tagen ist keine Ankündigung fehlgeschlagen: nichts erneut zu senden.',
+  'settings.retried_one':
+    '{{count, number}} fehlgeschlagene Ankündigung wird jetzt erneut gesendet, in Reihenfolge, in den aktuellen Kanal jedes Nutzers.',
+  'settings.retried_other':
+    '{{count, number}} fehlgeschlagene Ankündigungen werden jetzt erneut gesendet, in Reihenfolge, in den aktuellen Kanal jedes Nutzers.',
+
+  'speed.seconds': '{{n}} s',
+  'speed.minutes': '{{n}} min',
+  'speed.hours': '{{n}} h',
+  'speed.none': 'keine Erfolge in den letzten 24 Stunden angekündigt',
+  'speed.latency':
+    'Median **{{median}}**, 95 % innerhalb von **{{p95}}** ({{count, number}} Ankündigungen, letzte 24 Stunden)',
+  'speed.pollEveryRound': 'jeder Nutzer mindestens einmal pro POLL_CRON-Runde ({{schedule}})',
+  'speed.hot': '{{hot}} von {{users}} spielen gerade: etwa alle {{every}} abgefragt',
+  'speed.othersRound': 'die anderen: einmal pro POLL_CRON-Runde ({{schedule}})',
+  'speed.othersEvery': 'die anderen: etwa alle {{every}} (POLL_CRON {{schedule}})',
+  'speed.followersOff': 'aus (RA_USERNAME nicht gesetzt)',
+  'speed.followersUnknown': 'noch nicht gelesen',
+  'speed.followers':
+    '{{either}} von {{tracked}} verfolgten Nutzern werden beobachtet ({{follows}} folgen dem RA-Konto des Bots, es folgt {{followed}}): in Sekunden angekündigt. Um weitere zu beobachten: Sie {{follow}}, oder {{followFromBot}}.',
+  'speed.howToFollowFromBot':
+    'ein Admin, der auf RetroAchievements als {{bot}} angemeldet ist, folgt ihnen auf der Website',
+  'speed.howToFollow': '{{bot}} auf RetroAchievements folgen (der Folgen-Button auf dem Profil)',
+  'speed.title': 'Tempo der Ankündigungen',
+  'speed.unlockToPost': 'Vom Erfolg zum Beitrag',
+  'speed.polling': 'Abfragen',
+  'speed.followersTitle': 'Beobachtete Nutzer',
+
+  'unlink.removed':
+    'Deine Verknüpfung mit {{account}} ist entfernt. Das Verfolgen auf Servern bleibt, wie es ist.',
+  'unlink.removedOther':
+    'Die Verknüpfung von {{member}} mit {{account}} ist entfernt. Das Verfolgen auf Servern bleibt, wie es ist.',
+  'unlink.cancelled': 'Deine offene Verknüpfungsanfrage ist abgebrochen.',
+  'unlink.cancelledOther': 'Die offene Verknüpfungsanfrage von {{member}} ist abgebrochen.',
+  'unlink.none': 'Du hast kein RetroAchievements-Konto verknüpft. Es wurde nichts geändert.',
+  'unlink.noneOther': '{{member}} hat kein RetroAchievements-Konto verknüpft. Es wurde nichts geändert.',
+
   // Routes, filters, milestones and the test post (issue 20: /settings route|filter|test)
   'route.kind.unlocks': 'Freischaltungen',
   'route.kind.awards': 'Auszeichnungen (durchgespielt, abgeschlossen, gemeistert)',

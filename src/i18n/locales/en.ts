@@ -187,6 +187,297 @@ export const en = {
   'community.holders': 'Tracked here who have it ({{count, number}})',
   'community.readFooter': 'RetroAchievements · read',
 
+  // /progress replies (commands/progress.ts)
+  'progress.onlyInvokerPick': 'Only the person who ran this `/progress` can pick. Run `/progress` yourself.',
+  'progress.invalidButton': 'This button is no longer valid. Run `/progress` again.',
+  'progress.onlyInvokerBrowse':
+    'Only the person who ran this `/progress` can page through it. Run `/progress` yourself to browse.',
+  'progress.expired':
+    'These buttons have expired (they work for 15 minutes). Run `/progress` again for a fresh view.',
+
+  // /track list and /settings show (render/admin.ts)
+  'admin.trackedTitle': 'Tracked users',
+  'admin.trackedTitleCount': 'Tracked users ({{count, number}})',
+  'admin.nobodyTracked': 'Nobody is tracked on this server yet. A manager can add someone with `/track add`.',
+  'admin.trackedLine': '{{channel}} · since {{since}}',
+  'admin.noChannel': '*no channel*',
+  'admin.andMore': '… and {{count, number}} more',
+  'admin.moreChannels_one': '… and {{count, number}} more channel',
+  'admin.moreChannels_other': '… and {{count, number}} more channels',
+  'admin.moreGames_one': '… and {{count, number}} more game',
+  'admin.moreGames_other': '… and {{count, number}} more games',
+  'admin.on': 'on',
+  'admin.off': 'off',
+  'admin.code': ' (code {{code}})',
+  'admin.nextTryNextRun': 'next try on the next run',
+  'admin.nextTryAt': 'next try {{when}}',
+  'admin.notTriedYet': ': not tried yet',
+  'admin.waitingSince': '{{count, number}} waiting since {{since}}, {{next}}',
+  'admin.failingGame':
+    '{{name}}, game {{id}}: since {{since}}, {{tries}} tries ({{error}}); its unlocks are announced once RA answers for it again',
+  'admin.deliveryHead': '{{pending}} waiting · {{failed}} failed for good',
+  'admin.deliveryHint': 'Fix the channel permissions ({{permissions}}) or pick another channel.',
+  'admin.settingsTitle': 'cheevobot settings',
+  'admin.channel': 'Announcement channel',
+  'admin.channelNotSet': 'not set (`/settings channel`)',
+  'admin.managerRole': 'Manager role',
+  'admin.managerRoleNone': 'none (Manage Server only)',
+  'admin.trackedOf': '{{tracked}} of {{cap}}',
+  'admin.announce': 'Announce',
+  'admin.announceValue':
+    'unlocks **{{unlocks}}** · awards **{{awards}}** · softcore unlocks **{{softcore}}**',
+  'admin.language': 'Language of posts',
+  'admin.languageChosen': '{{language}} (`/settings language`)',
+  'admin.languageDefault': '{{language}} (the server’s Discord language)',
+  'admin.delivery': 'Delivery',
+  'admin.waitingTitle': 'Waiting over 15 minutes',
+  'admin.failingTitle': 'RetroAchievements keeps failing on',
+
+  // /settings language (commands/settings.ts)
+  'cmd.settings.language':
+    'The language of this server’s posts (replies follow each member’s Discord language)',
+  'cmd.settings.language.locale':
+    'A language, or Automatic for the server’s Discord language (omit to see the current one)',
+  'cmd.settings.language.locale.choice.auto': 'Automatic (the server’s Discord language)',
+  'settings.languageSet':
+    'This server’s posts will now be in **{{language}}**: the next announcements, digests and Achievement of the Week posts, not the ones already posted. Replies follow each member’s own Discord language when I speak it.',
+  'settings.languageSetAuto':
+    'This server’s posts now follow its Discord language, currently **{{language}}**, from the next post on. Replies follow each member’s own Discord language when I speak it.',
+  'settings.languageIs': 'This server’s posts are in **{{language}}** (chosen with `/settings language`).',
+  'settings.languageIsAuto':
+    'This server’s posts are in **{{language}}**, its Discord language. `/settings language` picks another.',
+
+  // /game and the game picker (render/game.ts)
+  'game.hardcoreCount': ' ({{count, number}} hardcore)',
+  'game.subsetOf': 'subset of {{link}}',
+  'game.gameLower': 'game {{id}}',
+  'game.achievements': 'Achievements',
+  'game.achievementsValue': '{{count, number}} · {{points}} points',
+  'game.players': 'Players',
+  'game.playersHardcore': '{{count, number}} ({{hardcore}} hardcore)',
+  'game.setBy': 'Set by',
+  'game.inGuild': 'In {{guild}}',
+  'game.inThisServer': 'In this server',
+  'game.nobody': 'Nobody this server tracks has progress here yet.',
+  'game.summary': '{{count, number}} tracked · {{mastered}} mastered or completed · {{beaten}} beaten',
+  'game.id': 'id {{id}}',
+  'game.pickerQuestion': '“{{query}}” matches several games. Which one did you mean?',
+  'game.onlyInvokerPick': 'Only the person who ran this `/game` can pick. Run `/game` yourself.',
+  'game.invalidButton': 'This button is no longer valid. Run `/game` again.',
+
+  // /leaderboard (render/leaderboard.ts)
+  'leaderboard.unlocks_one': '{{count, number}} unlock',
+  'leaderboard.unlocks_other': '{{count, number}} unlocks',
+  'leaderboard.awards': '{{mastered}} mastered · {{beaten}} beaten',
+  'leaderboard.notRanked': '{{name}} isn’t ranked: nothing counted in this period yet.',
+  'leaderboard.notRead':
+    'RA’s totals for this server’s users haven’t been read yet; they are fetched in the background. Try again in a few minutes.',
+  'leaderboard.nothingCounted': 'Nothing counted in this period yet.',
+  'leaderboard.page': 'Page {{page}}/{{pages}}',
+  'leaderboard.unranked': '{{count, number}} more tracked with nothing counted',
+  'leaderboard.footerAll': 'RA totals, refreshed in the background',
+  'leaderboard.footerCounted': 'counted since each user was tracked here',
+  'leaderboard.title': '🏆 Leaderboard · {{period}} · {{by}}',
+  'leaderboard.period.week': 'last 7 days',
+  'leaderboard.period.month': 'last 30 days',
+  'leaderboard.period.all': 'all time',
+  'leaderboard.by.points': 'hardcore points',
+  'leaderboard.by.awards': 'games mastered and beaten',
+  'leaderboard.by.unlocks': 'achievements unlocked',
+  'leaderboard.previous': '◀ Previous',
+  'leaderboard.noAllTimeUnlocks':
+    'RA has no all-time unlock count the bot can read cheaply. Rank all time by points or awards, or unlocks by week or month.',
+  'leaderboard.notTracked': 'That user isn’t tracked on this server. See `/track list`.',
+  'leaderboard.invalidButton': 'This button is no longer valid. Run `/leaderboard` again.',
+  'leaderboard.onlyInvoker':
+    'Only the person who ran this `/leaderboard` can page through it. Run `/leaderboard` yourself.',
+  'leaderboard.expired': 'These buttons have expired (they work for 15 minutes). Run `/leaderboard` again.',
+  // Discord's own names of the permissions the bot needs in an announcement channel, as its UI shows them
+  'admin.announcePermissions': 'View Channel, Send Messages, Embed Links, Attach Files',
+
+  // Slash command descriptions and choices, keyed by their path (commands/shared/locale.ts)
+  'cmd.progress': 'Show a RetroAchievements user’s progress in a game',
+  'cmd.progress.game':
+    'Game title (the user’s recent games are suggested first), abbreviation like ff7, or id',
+  'cmd.progress.user': 'RA username, display name or ULID (default: your linked account)',
+  'cmd.track': 'Choose which RetroAchievements users this server follows',
+  'cmd.track.add': 'Announce this RetroAchievements user’s new unlocks and awards',
+  'cmd.track.add.user': 'RA username, display name or ULID',
+  'cmd.track.add.channel': 'Where to announce (defaults to the server’s announcement channel)',
+  'cmd.track.remove': 'Stop announcing a tracked user',
+  'cmd.track.remove.user': 'A tracked user',
+  'cmd.track.list': 'Show the users this server tracks',
+  'cmd.track.me': 'Announce your own linked RA account here (if this server allows it)',
+  'cmd.track.me.remove': 'Stop announcing your account instead',
+  'cmd.settings': 'Where and what this server announces',
+  'cmd.settings.channel': 'Set the default channel for announcements',
+  'cmd.settings.channel.channel': 'Text or announcement channel',
+  'cmd.settings.show': 'Show this server’s settings and delivery problems',
+  'cmd.settings.retry': 'Send again the announcements that failed in the last 7 days',
+  'cmd.settings.manager-role': 'Let members with this role manage tracking (omit the role to clear)',
+  'cmd.settings.manager-role.role': 'The manager role',
+  'cmd.settings.announce': 'Choose what gets announced',
+  'cmd.settings.announce.unlocks': 'Announce achievement unlocks',
+  'cmd.settings.announce.awards': 'Announce beaten/completed/mastered awards',
+  'cmd.settings.announce.softcore': 'Also announce softcore unlocks',
+  'cmd.settings.members': 'What linked members may do here (omit both to see the current choice)',
+  'cmd.settings.members.self-tracking': 'Linked members may /track me (within the cap); off by default',
+  'cmd.settings.members.name-members':
+    'Announcements name the linked Discord member (never a ping); off by default',
+  'cmd.link': 'Tie your Discord account to your RetroAchievements account (or see your link)',
+  'cmd.link.user': 'Your RA username (leave out to see your current link)',
+  'cmd.link.member': 'Managers: link this member by hand, without the follow proof',
+  'cmd.unlink': 'Remove the link between your Discord and RetroAchievements accounts',
+  'cmd.unlink.member': 'Managers: unlink this member instead',
+  'cmd.profile': 'A RetroAchievements player card (yours if you linked your account)',
+  'cmd.profile.user': 'RA username, display name or ULID (default: your linked account)',
+  'cmd.game': 'A RetroAchievements set: its card, and who in this server plays it',
+  'cmd.game.game': 'Game title (suggested as you type), abbreviation like ff7, or id',
+  'cmd.leaderboard': 'Rank this server’s tracked users',
+  'cmd.leaderboard.period': 'Last 7 days (default), last 30 days, or all time',
+  'cmd.leaderboard.period.choice.week': 'week (last 7 days)',
+  'cmd.leaderboard.period.choice.month': 'month (last 30 days)',
+  'cmd.leaderboard.period.choice.all': 'all time',
+  'cmd.leaderboard.by': 'What to rank by (default: hardcore points)',
+  'cmd.leaderboard.by.choice.points': 'hardcore points',
+  'cmd.leaderboard.by.choice.awards': 'awards (mastered, beaten)',
+  'cmd.leaderboard.by.choice.unlocks': 'unlocks',
+  'cmd.leaderboard.user': 'A tracked user whose position to show (default: yours, if known)',
+  'cmd.aotw': 'RetroAchievements’ Achievement of the Week',
+  'cmd.aotw.show': 'The current Achievement of the Week and who here has it',
+  'cmd.aotw.announce': 'Post here when a new Achievement of the Week starts (omit the channel to stop)',
+  'cmd.aotw.announce.channel': 'Text or announcement channel',
+  'cmd.digest': 'A weekly recap of this server’s tracked users',
+  'cmd.digest.on': 'Post the weekly digest on this day and hour',
+  'cmd.digest.on.channel': 'Text or announcement channel',
+  'cmd.digest.on.weekday': 'Day of the week',
+  'cmd.digest.on.weekday.choice.0': 'Sunday',
+  'cmd.digest.on.weekday.choice.1': 'Monday',
+  'cmd.digest.on.weekday.choice.2': 'Tuesday',
+  'cmd.digest.on.weekday.choice.3': 'Wednesday',
+  'cmd.digest.on.weekday.choice.4': 'Thursday',
+  'cmd.digest.on.weekday.choice.5': 'Friday',
+  'cmd.digest.on.weekday.choice.6': 'Saturday',
+  'cmd.digest.on.hour': 'Hour of the day, 0-23',
+  'cmd.digest.on.timezone': 'IANA time zone, e.g. Europe/Berlin (default UTC)',
+  'cmd.digest.off': 'Stop posting the weekly digest',
+  'cmd.digest.show': 'When and where the digest is posted',
+  'leaderboard.pickFromList': 'Pick a period and a ranking from the list.',
+  'profile.discordMember': 'Discord: {{member}}',
+
+  // Errors (src/discord/router.ts, commands/shared/)
+  'errors.generic': 'Something went wrong while handling that command. It has been logged; please try again.',
+  'errors.missingPermission':
+    'I’m missing a permission in this channel to do that. Ask a server admin to check my role.',
+  'errors.unknownCommand':
+    'That command is no longer supported by this bot. Its command list may be out of date.',
+  'errors.staleButton': 'This button is no longer active. Run the command again to get fresh buttons.',
+  'errors.raNoUser':
+    'RetroAchievements has no user called “{{query}}”. Check the spelling (a username, display name or ULID).',
+  'errors.raNoGame': 'RetroAchievements has no game with id {{id}}.',
+  'errors.raNothing': 'RetroAchievements found nothing for {{query}}. Check the user and the game id.',
+  'errors.raMemberAllowance_one':
+    'Slow down: you’ve used your share of the bot’s RetroAchievements requests for now, so others can use it too. Try again in {{count, number}} second.',
+  'errors.raMemberAllowance_other':
+    'Slow down: you’ve used your share of the bot’s RetroAchievements requests for now, so others can use it too. Try again in {{count, number}} seconds.',
+  'errors.raRateLimited': 'RetroAchievements is asking the bot to slow down. Please try again in a minute.',
+  'errors.raUnavailable': 'RetroAchievements isn’t answering right now. Please try again in a few minutes.',
+  'errors.raMalformed': 'RetroAchievements sent an answer the bot could not read. Please try again later.',
+  'errors.raAuth':
+    'The bot’s RetroAchievements API key was rejected. The bot owner needs to check RA_API_KEY.',
+  'errors.guildOnly': 'This command only works inside a server.',
+  'errors.notAnnounceChannel': 'Announcements can only go to a text or announcement channel of this server.',
+  'errors.cantPost':
+    'I can’t post in {{channel}}: I’m missing {{permissions}} there. Give my role those permissions in that channel, then try again. Nothing was changed.',
+  'errors.managersOnly':
+    'Only members with **Manage Server** (or this server’s manager role) can {{action}}. Nothing was changed.',
+  'errors.action.settings': 'change or view settings',
+  'errors.action.link-others': 'link other members’ accounts',
+  'errors.action.see-links': 'see other members’ links',
+  'errors.action.tracking': 'change tracking',
+  'errors.action.digest': 'change or view the weekly digest',
+  'errors.action.aotw': 'change Achievement of the Week posts',
+  'errors.action.unlink-others': 'unlink other members',
+  'errors.linkHint':
+    'Name a RetroAchievements user with `user:`, or link your own account once with `/link user:` and leave it out from then on.',
+  'errors.notLinked': 'You haven’t linked a RetroAchievements account. {{hint}}',
+  'errors.noGameGiven': 'Give a game title or id.',
+  'errors.noGameMatch':
+    'No game matches “{{query}}”. Try fewer words, or use the game id (the number in the game page’s address).',
+  'errors.noGameMatchNoCatalogue':
+    'No game matches “{{query}}”. The game catalogue isn’t built yet; until it is, use the game id (the number in the game page’s address).',
+  'errors.you': '{{name}} (you)',
+  'permission.ViewChannel': 'View Channel',
+  'permission.SendMessages': 'Send Messages',
+  'permission.EmbedLinks': 'Embed Links',
+  'permission.AttachFiles': 'Attach Files',
+
+  // /settings members, /digest, /aotw announce
+  'settings.selfTracking': 'Self-service tracking (`/track me`): **{{state}}**.',
+  'settings.selfTrackingCapped':
+    'Self-service tracking (`/track me`): **{{state}}**, within the cap of {{cap}} tracked users.',
+  'settings.nameMembers':
+    'Name linked members in announcements: **{{state}}** (shown beside the RA name, never a ping).',
+  'digest.off': 'The weekly digest is off for this server.',
+  'digest.isOff': 'The weekly digest is off. Turn it on with `/digest on`.',
+  'digest.show':
+    'The weekly digest goes to {{channel}} every {{weekday}} at {{hour}}:00 {{zone}}; next {{next}} ({{relative}}).',
+  'digest.on':
+    'The weekly digest will go to {{channel}} every {{weekday}} at {{hour}}:00 {{zone}}. First one: {{next}} ({{relative}}).',
+  'digest.moved':
+    'The weekly digest will go to {{channel}} every {{weekday}} at {{hour}}:00 {{zone}}. Next one: {{next}} ({{relative}}).',
+  'digest.pickChannel': 'Pick a channel for the digest.',
+  'digest.badZone':
+    '“{{zone}}” isn’t a time zone I know. Use an IANA name such as `Europe/Berlin` or `America/New_York` (suggestions appear as you type). Nothing was changed.',
+  'aotw.postsOn': 'A post will go to {{channel}} whenever a new Achievement of the Week starts.',
+  'aotw.postsOff': 'Achievement of the Week posts are off for this server.',
+
+  // /settings (commands/settings.ts)
+  'settings.pickChannel': 'Pick a channel for announcements.',
+  'settings.channelSet':
+    'Announcements will go to {{channel}} (unless a tracked user has their own channel).',
+  'settings.roleSet': 'Members with {{role}} can now manage tracking and settings.',
+  'settings.roleCleared':
+    'Manager role cleared: only members with Manage Server can manage tracking and settings.',
+  'settings.announceSet':
+    'Announcements: unlocks **{{unlocks}}**, awards **{{awards}}**, softcore unlocks **{{softcore}}**.',
+  'settings.retryNone': 'No announcement failed in the last 7 days: nothing to send again.',
+  'settings.retried_one':
+    '{{count, number}} failed announcement will be sent again now, in order, to each user’s current channel.',
+  'settings.retried_other':
+    '{{count, number}} failed announcements will be sent again now, in order, to each user’s current channel.',
+
+  // /settings show: announcement speed (render/speed.ts)
+  'speed.seconds': '{{n}} s',
+  'speed.minutes': '{{n}} min',
+  'speed.hours': '{{n}} h',
+  'speed.none': 'no unlocks announced in the last 24 hours',
+  'speed.latency':
+    'median **{{median}}**, 95% within **{{p95}}** ({{count, number}} announcements, last 24 hours)',
+  'speed.pollEveryRound': 'every user at least once per POLL_CRON round ({{schedule}})',
+  'speed.hot': '{{hot}} of {{users}} playing now: polled about every {{every}}',
+  'speed.othersRound': 'the others: once per POLL_CRON round ({{schedule}})',
+  'speed.othersEvery': 'the others: about every {{every}} (POLL_CRON {{schedule}})',
+  'speed.followersOff': 'off (RA_USERNAME not set)',
+  'speed.followersUnknown': 'not read yet',
+  'speed.followers':
+    '{{either}} of {{tracked}} tracked users are watched ({{follows}} follow the bot’s RA account, it follows {{followed}}): announced within seconds. To watch another: they {{follow}}, or {{followFromBot}}.',
+  'speed.howToFollowFromBot':
+    'an admin signed in to RetroAchievements as {{bot}} follows them on the website',
+  'speed.howToFollow': 'follow {{bot}} on RetroAchievements (the Follow button on its profile)',
+  'speed.title': 'Announcement speed',
+  'speed.unlockToPost': 'Unlock to post',
+  'speed.polling': 'Polling',
+  'speed.followersTitle': 'Watched users',
+
+  // /unlink (commands/unlink.ts)
+  'unlink.removed': 'Your link to {{account}} is removed. Tracking on servers stays as it is.',
+  'unlink.removedOther': '{{member}}’s link to {{account}} is removed. Tracking on servers stays as it is.',
+  'unlink.cancelled': 'Your pending link request is cancelled.',
+  'unlink.cancelledOther': '{{member}}’s pending link request is cancelled.',
+  'unlink.none': 'You have no linked RetroAchievements account. Nothing was changed.',
+  'unlink.noneOther': '{{member}} has no linked RetroAchievements account. Nothing was changed.',
+
   // Routes, filters, milestones and the test post (issue 20: /settings route|filter|test)
   'route.kind.unlocks': 'Unlocks',
   'route.kind.awards': 'Awards (beaten, completed, mastered)',

@@ -187,6 +187,304 @@ export const es: Catalogue = {
   'community.holders': 'Seguidos aquí que lo tienen ({{count, number}})',
   'community.readFooter': 'RetroAchievements · leído',
 
+  'progress.onlyInvokerPick': 'Solo quien usó este `/progress` puede elegir. Usa `/progress` tú mismo.',
+  'progress.invalidButton': 'Este botón ya no es válido. Vuelve a usar `/progress`.',
+  'progress.onlyInvokerBrowse':
+    'Solo quien usó este `/progress` puede pasar las páginas. Usa `/progress` tú mismo para explorar.',
+  'progress.expired':
+    'Estos botones caducaron (funcionan 15 minutos). Vuelve a usar `/progress` para una vista nueva.',
+
+  'admin.trackedTitle': 'Usuarios seguidos',
+  'admin.trackedTitleCount': 'Usuarios seguidos ({{count, number}})',
+  'admin.nobodyTracked':
+    'Aún no se sigue a nadie en este servidor. Un gestor puede añadir a alguien con `/track add`.',
+  'admin.trackedLine': '{{channel}} · desde {{since}}',
+  'admin.noChannel': '*sin canal*',
+  'admin.andMore': '… y {{count, number}} más',
+  'admin.moreChannels_one': '… y {{count, number}} canal más',
+  'admin.moreChannels_many': '… y {{count, number}} canales más',
+  'admin.moreChannels_other': '… y {{count, number}} canales más',
+  'admin.moreGames_one': '… y {{count, number}} juego más',
+  'admin.moreGames_many': '… y {{count, number}} juegos más',
+  'admin.moreGames_other': '… y {{count, number}} juegos más',
+  'admin.on': 'activado',
+  'admin.off': 'desactivado',
+  'admin.code': ' (código {{code}})',
+  'admin.nextTryNextRun': 'próximo intento en la próxima ronda',
+  'admin.nextTryAt': 'próximo intento {{when}}',
+  'admin.notTriedYet': ': aún sin intentar',
+  'admin.waitingSince': '{{count, number}} en espera desde {{since}}, {{next}}',
+  'admin.failingGame':
+    '{{name}}, juego {{id}}: desde {{since}}, {{tries}} intentos ({{error}}); sus logros se anunciarán cuando RA vuelva a responder',
+  'admin.deliveryHead': '{{pending}} en espera · {{failed}} fallidos definitivamente',
+  'admin.deliveryHint': 'Corrige los permisos del canal ({{permissions}}) o elige otro canal.',
+  'admin.settingsTitle': 'Ajustes de cheevobot',
+  'admin.channel': 'Canal de anuncios',
+  'admin.channelNotSet': 'sin definir (`/settings channel`)',
+  'admin.managerRole': 'Rol de gestor',
+  'admin.managerRoleNone': 'ninguno (solo Gestionar servidor)',
+  'admin.trackedOf': '{{tracked}} de {{cap}}',
+  'admin.announce': 'Anunciar',
+  'admin.announceValue': 'logros **{{unlocks}}** · premios **{{awards}}** · logros softcore **{{softcore}}**',
+  'admin.language': 'Idioma de las publicaciones',
+  'admin.languageChosen': '{{language}} (`/settings language`)',
+  'admin.languageDefault': '{{language}} (el idioma del servidor en Discord)',
+  'admin.delivery': 'Entrega',
+  'admin.waitingTitle': 'En espera hace más de 15 minutos',
+  'admin.failingTitle': 'RetroAchievements sigue fallando en',
+
+  'cmd.settings.language':
+    'El idioma de las publicaciones del servidor (las respuestas siguen el idioma de cada miembro)',
+  'cmd.settings.language.locale':
+    'Un idioma, o Automático para el idioma del servidor en Discord (omítelo para ver el actual)',
+  'cmd.settings.language.locale.choice.auto': 'Automático (el idioma del servidor en Discord)',
+  'settings.languageSet':
+    'Las publicaciones de este servidor serán ahora en **{{language}}**: los próximos anuncios, resúmenes y publicaciones del Logro de la Semana, no los ya publicados. Las respuestas siguen el idioma de Discord de cada miembro cuando lo hablo.',
+  'settings.languageSetAuto':
+    'Las publicaciones de este servidor siguen ahora su idioma de Discord, ahora **{{language}}**, desde la próxima publicación. Las respuestas siguen el idioma de Discord de cada miembro cuando lo hablo.',
+  'settings.languageIs':
+    'Las publicaciones de este servidor están en **{{language}}** (elegido con `/settings language`).',
+  'settings.languageIsAuto':
+    'Las publicaciones de este servidor están en **{{language}}**, su idioma de Discord. `/settings language` elige otro.',
+
+  'game.hardcoreCount': ' ({{count, number}} hardcore)',
+  'game.subsetOf': 'subset de {{link}}',
+  'game.gameLower': 'juego {{id}}',
+  'game.achievements': 'Logros',
+  'game.achievementsValue': '{{count, number}} · {{points}} puntos',
+  'game.players': 'Jugadores',
+  'game.playersHardcore': '{{count, number}} ({{hardcore}} hardcore)',
+  'game.setBy': 'Set creado por',
+  'game.inGuild': 'En {{guild}}',
+  'game.inThisServer': 'En este servidor',
+  'game.nobody': 'Nadie de los seguidos en este servidor tiene progreso aquí todavía.',
+  'game.summary': '{{count, number}} seguidos · {{mastered}} dominados o completados · {{beaten}} superados',
+  'game.id': 'id {{id}}',
+  'game.pickerQuestion': '“{{query}}” coincide con varios juegos. ¿Cuál querías decir?',
+
+  'game.onlyInvokerPick': 'Solo quien usó este `/game` puede elegir. Usa `/game` tú mismo.',
+  'game.invalidButton': 'Este botón ya no es válido. Vuelve a usar `/game`.',
+
+  'leaderboard.unlocks_one': '{{count, number}} logro',
+  'leaderboard.unlocks_many': '{{count, number}} logros',
+  'leaderboard.unlocks_other': '{{count, number}} logros',
+  'leaderboard.awards': '{{mastered}} dominados · {{beaten}} superados',
+  'leaderboard.notRanked': '{{name}} no está en la clasificación: aún no hay nada contado en este período.',
+  'leaderboard.notRead':
+    'Aún no se han leído los totales de RA de los usuarios de este servidor; se obtienen en segundo plano. Vuelve a intentarlo en unos minutos.',
+  'leaderboard.nothingCounted': 'Aún no hay nada contado en este período.',
+  'leaderboard.page': 'Página {{page}}/{{pages}}',
+  'leaderboard.unranked': '{{count, number}} seguidos más sin nada contado',
+  'leaderboard.footerAll': 'totales de RA, actualizados en segundo plano',
+  'leaderboard.footerCounted': 'contado desde que se sigue a cada usuario aquí',
+  'leaderboard.title': '🏆 Clasificación · {{period}} · {{by}}',
+  'leaderboard.period.week': 'últimos 7 días',
+  'leaderboard.period.month': 'últimos 30 días',
+  'leaderboard.period.all': 'histórico',
+  'leaderboard.by.points': 'puntos hardcore',
+  'leaderboard.by.awards': 'juegos dominados y superados',
+  'leaderboard.by.unlocks': 'logros desbloqueados',
+  'leaderboard.previous': '◀ Anterior',
+
+  'leaderboard.noAllTimeUnlocks':
+    'RA no ofrece un recuento histórico de logros que el bot pueda leer sin coste. Para el histórico, ordena por puntos o premios; los logros, por semana o mes.',
+  'leaderboard.notTracked': 'No se sigue a ese usuario en este servidor. Mira `/track list`.',
+  'leaderboard.invalidButton': 'Este botón ya no es válido. Vuelve a usar `/leaderboard`.',
+  'leaderboard.onlyInvoker':
+    'Solo quien usó este `/leaderboard` puede pasar las páginas. Usa `/leaderboard` tú mismo.',
+  'leaderboard.expired': 'Estos botones caducaron (funcionan 15 minutos). Vuelve a usar `/leaderboard`.',
+
+  'admin.announcePermissions': 'Ver canal, Enviar mensajes, Insertar enlaces, Adjuntar archivos',
+
+  'cmd.progress': 'Muestra el progreso de un usuario de RetroAchievements en un juego',
+  'cmd.progress.game':
+    'Título del juego (primero los juegos recientes del usuario), abreviatura como ff7 o id',
+  'cmd.progress.user': 'Nombre de usuario, nombre visible o ULID en RA (por defecto: tu cuenta vinculada)',
+  'cmd.track': 'Elige a qué usuarios de RetroAchievements sigue este servidor',
+  'cmd.track.add': 'Anuncia los nuevos logros y premios de este usuario de RetroAchievements',
+  'cmd.track.add.user': 'Nombre de usuario, nombre visible o ULID en RA',
+  'cmd.track.add.channel': 'Dónde anunciar (por defecto, el canal de anuncios del servidor)',
+  'cmd.track.remove': 'Deja de anunciar a un usuario seguido',
+  'cmd.track.remove.user': 'Un usuario seguido',
+  'cmd.track.list': 'Muestra los usuarios que sigue este servidor',
+  'cmd.track.me': 'Anuncia aquí tu propia cuenta de RA vinculada (si el servidor lo permite)',
+  'cmd.track.me.remove': 'Dejar de anunciar tu cuenta',
+  'cmd.settings': 'Dónde y qué anuncia este servidor',
+  'cmd.settings.channel': 'Define el canal de anuncios por defecto',
+  'cmd.settings.channel.channel': 'Canal de texto o de anuncios',
+  'cmd.settings.show': 'Muestra los ajustes del servidor y los problemas de entrega',
+  'cmd.settings.retry': 'Reenvía los anuncios que fallaron en los últimos 7 días',
+  'cmd.settings.manager-role':
+    'Permite a los miembros con este rol gestionar el seguimiento (sin rol: se quita)',
+  'cmd.settings.manager-role.role': 'El rol de gestor',
+  'cmd.settings.announce': 'Elige qué se anuncia',
+  'cmd.settings.announce.unlocks': 'Anunciar logros desbloqueados',
+  'cmd.settings.announce.awards': 'Anunciar premios de superado/completado/dominado',
+  'cmd.settings.announce.softcore': 'Anunciar también los logros en softcore',
+  'cmd.settings.members': 'Qué pueden hacer aquí los miembros vinculados (omite ambos para ver la elección)',
+  'cmd.settings.members.self-tracking':
+    'Los miembros vinculados pueden usar /track me (dentro del límite); desactivado',
+  'cmd.settings.members.name-members':
+    'Los anuncios nombran al miembro de Discord vinculado (sin mención); desactivado',
+  'cmd.link': 'Vincula tu cuenta de Discord con la de RetroAchievements (o mira tu vínculo)',
+  'cmd.link.user': 'Tu nombre de usuario en RA (omítelo para ver tu vínculo actual)',
+  'cmd.link.member': 'Gestores: vincular a este miembro a mano, sin la prueba de seguimiento',
+  'cmd.unlink': 'Quita el vínculo entre tus cuentas de Discord y RetroAchievements',
+  'cmd.unlink.member': 'Gestores: desvincular a este miembro',
+  'cmd.profile': 'Una ficha de jugador de RetroAchievements (la tuya, si vinculaste tu cuenta)',
+  'cmd.profile.user': 'Nombre de usuario, nombre visible o ULID en RA (por defecto: tu cuenta vinculada)',
+  'cmd.game': 'Un set de RetroAchievements: su ficha y quién lo juega en este servidor',
+  'cmd.game.game': 'Título del juego (se sugiere al escribir), abreviatura como ff7 o id',
+  'cmd.leaderboard': 'Clasifica a los usuarios seguidos de este servidor',
+  'cmd.leaderboard.period': 'Últimos 7 días (por defecto), últimos 30 días o histórico',
+  'cmd.leaderboard.period.choice.week': 'semana (últimos 7 días)',
+  'cmd.leaderboard.period.choice.month': 'mes (últimos 30 días)',
+  'cmd.leaderboard.period.choice.all': 'histórico',
+  'cmd.leaderboard.by': 'Por qué clasificar (por defecto: puntos hardcore)',
+  'cmd.leaderboard.by.choice.points': 'puntos hardcore',
+  'cmd.leaderboard.by.choice.awards': 'premios (dominados, superados)',
+  'cmd.leaderboard.by.choice.unlocks': 'logros',
+  'cmd.leaderboard.user': 'Un usuario seguido cuya posición mostrar (por defecto: la tuya, si se conoce)',
+  'cmd.aotw': 'El Logro de la Semana de RetroAchievements',
+  'cmd.aotw.show': 'El Logro de la Semana actual y quién lo tiene aquí',
+  'cmd.aotw.announce': 'Publica aquí cuando empiece un nuevo Logro de la Semana (sin canal: se detiene)',
+  'cmd.aotw.announce.channel': 'Canal de texto o de anuncios',
+  'cmd.digest': 'Un resumen semanal de los usuarios seguidos de este servidor',
+  'cmd.digest.on': 'Publica el resumen semanal este día y a esta hora',
+  'cmd.digest.on.channel': 'Canal de texto o de anuncios',
+  'cmd.digest.on.weekday': 'Día de la semana',
+  'cmd.digest.on.weekday.choice.0': 'domingo',
+  'cmd.digest.on.weekday.choice.1': 'lunes',
+  'cmd.digest.on.weekday.choice.2': 'martes',
+  'cmd.digest.on.weekday.choice.3': 'miércoles',
+  'cmd.digest.on.weekday.choice.4': 'jueves',
+  'cmd.digest.on.weekday.choice.5': 'viernes',
+  'cmd.digest.on.weekday.choice.6': 'sábado',
+  'cmd.digest.on.hour': 'Hora del día, 0-23',
+  'cmd.digest.on.timezone': 'Zona horaria IANA, p. ej. Europe/Madrid (por defecto UTC)',
+  'cmd.digest.off': 'Deja de publicar el resumen semanal',
+  'cmd.digest.show': 'Cuándo y dónde se publica el resumen',
+
+  'leaderboard.pickFromList': 'Elige un período y un criterio de la lista.',
+  'profile.discordMember': 'Discord: {{member}}',
+
+  'errors.generic': 'Algo salió mal al procesar ese comando. Quedó registrado; vuelve a intentarlo.',
+  'errors.missingPermission':
+    'Me falta un permiso en este canal para hacer eso. Pide a un administrador del servidor que revise mi rol.',
+  'errors.unknownCommand':
+    'Este bot ya no ofrece ese comando. Su lista de comandos puede estar desactualizada.',
+  'errors.staleButton': 'Este botón ya no está activo. Vuelve a usar el comando para tener botones nuevos.',
+  'errors.raNoUser':
+    'RetroAchievements no tiene ningún usuario llamado “{{query}}”. Revisa cómo está escrito (nombre de usuario, nombre visible o ULID).',
+  'errors.raNoGame': 'RetroAchievements no tiene ningún juego con id {{id}}.',
+  'errors.raNothing':
+    'RetroAchievements no encontró nada para {{query}}. Revisa el usuario y el id del juego.',
+  'errors.raMemberAllowance_one':
+    'Más despacio: ya usaste tu parte de las consultas del bot a RetroAchievements por ahora, para que otros también puedan. Vuelve a intentarlo en {{count, number}} segundo.',
+  'errors.raMemberAllowance_many':
+    'Más despacio: ya usaste tu parte de las consultas del bot a RetroAchievements por ahora, para que otros también puedan. Vuelve a intentarlo en {{count, number}} segundos.',
+  'errors.raMemberAllowance_other':
+    'Más despacio: ya usaste tu parte de las consultas del bot a RetroAchievements por ahora, para que otros también puedan. Vuelve a intentarlo en {{count, number}} segundos.',
+  'errors.raRateLimited':
+    'RetroAchievements le pide al bot que vaya más despacio. Vuelve a intentarlo en un minuto.',
+  'errors.raUnavailable': 'RetroAchievements no responde ahora mismo. Vuelve a intentarlo en unos minutos.',
+  'errors.raMalformed':
+    'RetroAchievements envió una respuesta que el bot no pudo leer. Vuelve a intentarlo más tarde.',
+  'errors.raAuth':
+    'RetroAchievements rechazó la clave de API del bot. El dueño del bot debe revisar RA_API_KEY.',
+  'errors.guildOnly': 'Este comando solo funciona dentro de un servidor.',
+  'errors.notAnnounceChannel':
+    'Los anuncios solo pueden ir a un canal de texto o de anuncios de este servidor.',
+  'errors.cantPost':
+    'No puedo publicar en {{channel}}: me falta {{permissions}} ahí. Da esos permisos a mi rol en ese canal y vuelve a intentarlo. No se cambió nada.',
+  'errors.managersOnly':
+    'Solo los miembros con **Gestionar servidor** (o el rol de gestor de este servidor) pueden {{action}}. No se cambió nada.',
+  'errors.action.settings': 'cambiar o ver los ajustes',
+  'errors.action.link-others': 'vincular las cuentas de otros miembros',
+  'errors.action.see-links': 'ver los vínculos de otros miembros',
+  'errors.action.tracking': 'cambiar el seguimiento',
+  'errors.action.digest': 'cambiar o ver el resumen semanal',
+  'errors.action.aotw': 'cambiar las publicaciones del Logro de la Semana',
+  'errors.action.unlink-others': 'desvincular a otros miembros',
+  'errors.linkHint':
+    'Indica un usuario de RetroAchievements con `user:`, o vincula tu propia cuenta una vez con `/link user:` y omítelo desde entonces.',
+  'errors.notLinked': 'No has vinculado una cuenta de RetroAchievements. {{hint}}',
+  'errors.noGameGiven': 'Indica el título o el id de un juego.',
+  'errors.noGameMatch':
+    'Ningún juego coincide con “{{query}}”. Prueba con menos palabras o usa el id del juego (el número en la dirección de su página).',
+  'errors.noGameMatchNoCatalogue':
+    'Ningún juego coincide con “{{query}}”. El catálogo de juegos aún no está listo; mientras tanto, usa el id del juego (el número en la dirección de su página).',
+  'errors.you': '{{name}} (tú)',
+  'permission.ViewChannel': 'Ver canal',
+  'permission.SendMessages': 'Enviar mensajes',
+  'permission.EmbedLinks': 'Insertar enlaces',
+  'permission.AttachFiles': 'Adjuntar archivos',
+
+  'settings.selfTracking': 'Seguimiento por cuenta propia (`/track me`): **{{state}}**.',
+  'settings.selfTrackingCapped':
+    'Seguimiento por cuenta propia (`/track me`): **{{state}}**, dentro del límite de {{cap}} usuarios seguidos.',
+  'settings.nameMembers':
+    'Nombrar a los miembros vinculados en los anuncios: **{{state}}** (junto al nombre en RA, nunca con mención).',
+  'digest.off': 'El resumen semanal está desactivado en este servidor.',
+  'digest.isOff': 'El resumen semanal está desactivado. Actívalo con `/digest on`.',
+  'digest.show':
+    'El resumen semanal va a {{channel}} cada {{weekday}} a las {{hour}}:00 {{zone}}; el próximo, {{next}} ({{relative}}).',
+  'digest.on':
+    'El resumen semanal irá a {{channel}} cada {{weekday}} a las {{hour}}:00 {{zone}}. El primero: {{next}} ({{relative}}).',
+  'digest.moved':
+    'El resumen semanal irá a {{channel}} cada {{weekday}} a las {{hour}}:00 {{zone}}. El próximo: {{next}} ({{relative}}).',
+  'digest.pickChannel': 'Elige un canal para el resumen.',
+  'digest.badZone':
+    'No conozco la zona horaria “{{zone}}”. Usa un nombre IANA como `Europe/Madrid` o `America/Mexico_City` (hay sugerencias mientras escribes). No se cambió nada.',
+  'aotw.postsOn': 'Se publicará en {{channel}} cada vez que empiece un nuevo Logro de la Semana.',
+  'aotw.postsOff': 'Las publicaciones del Logro de la Semana están desactivadas en este servidor.',
+
+  'settings.pickChannel': 'Elige un canal para los anuncios.',
+  'settings.channelSet':
+    'Los anuncios irán a {{channel}} (salvo que un usuario seguido tenga su propio canal).',
+  'settings.roleSet': 'Los miembros con {{role}} ya pueden gestionar el seguimiento y los ajustes.',
+  'settings.roleCleared':
+    'Rol de gestor quitado: solo los miembros con Gestionar servidor pueden gestionar el seguimiento y los ajustes.',
+  'settings.announceSet':
+    'Anuncios: logros **{{unlocks}}**, premios **{{awards}}**, logros softcore **{{softcore}}**.',
+  'settings.retryNone': 'Ningún anuncio falló en los últimos 7 días: no hay nada que reenviar.',
+  'settings.retried_one':
+    '{{count, number}} anuncio fallido se reenviará ahora, en orden, al canal actual de cada usuario.',
+  'settings.retried_many':
+    '{{count, number}} anuncios fallidos se reenviarán ahora, en orden, al canal actual de cada usuario.',
+  'settings.retried_other':
+    '{{count, number}} anuncios fallidos se reenviarán ahora, en orden, al canal actual de cada usuario.',
+
+  'speed.seconds': '{{n}} s',
+  'speed.minutes': '{{n}} min',
+  'speed.hours': '{{n}} h',
+  'speed.none': 'ningún logro anunciado en las últimas 24 horas',
+  'speed.latency':
+    'mediana **{{median}}**, el 95 % en menos de **{{p95}}** ({{count, number}} anuncios, últimas 24 horas)',
+  'speed.pollEveryRound': 'cada usuario al menos una vez por ronda de POLL_CRON ({{schedule}})',
+  'speed.hot': '{{hot}} de {{users}} jugando ahora: consultados cada {{every}} aprox.',
+  'speed.othersRound': 'los demás: una vez por ronda de POLL_CRON ({{schedule}})',
+  'speed.othersEvery': 'los demás: cada {{every}} aprox. (POLL_CRON {{schedule}})',
+  'speed.followersOff': 'desactivado (RA_USERNAME sin definir)',
+  'speed.followersUnknown': 'aún sin leer',
+  'speed.followers':
+    '{{either}} de {{tracked}} usuarios seguidos están vigilados ({{follows}} siguen la cuenta de RA del bot, y ella sigue a {{followed}}): se anuncian en segundos. Para vigilar a otro: que {{follow}}, o que {{followFromBot}}.',
+  'speed.howToFollowFromBot':
+    'un admin con sesión iniciada en RetroAchievements como {{bot}} lo siga en la web',
+  'speed.howToFollow': 'seguir a {{bot}} en RetroAchievements (el botón Seguir de su perfil)',
+  'speed.title': 'Velocidad de los anuncios',
+  'speed.unlockToPost': 'Del logro a la publicación',
+  'speed.polling': 'Consultas',
+  'speed.followersTitle': 'Usuarios vigilados',
+
+  'unlink.removed': 'Se quitó tu vínculo con {{account}}. El seguimiento en los servidores sigue igual.',
+  'unlink.removedOther':
+    'Se quitó el vínculo de {{member}} con {{account}}. El seguimiento en los servidores sigue igual.',
+  'unlink.cancelled': 'Se canceló tu solicitud de vínculo pendiente.',
+  'unlink.cancelledOther': 'Se canceló la solicitud de vínculo pendiente de {{member}}.',
+  'unlink.none': 'No tienes ninguna cuenta de RetroAchievements vinculada. No se cambió nada.',
+  'unlink.noneOther': '{{member}} no tiene ninguna cuenta de RetroAchievements vinculada. No se cambió nada.',
+
   // Routes, filters, milestones and the test post (issue 20: /settings route|filter|test)
   'route.kind.unlocks': 'Desbloqueos',
   'route.kind.awards': 'Premios (superado, completado, dominado)',

@@ -186,6 +186,305 @@ export const fr: Catalogue = {
   'community.holders': 'Suivis ici qui l’ont ({{count, number}})',
   'community.readFooter': 'RetroAchievements · lu',
 
+  'progress.onlyInvokerPick':
+    'Seule la personne qui a lancé ce `/progress` peut choisir. Lancez `/progress` vous-même.',
+  'progress.invalidButton': 'Ce bouton n’est plus valable. Relancez `/progress`.',
+  'progress.onlyInvokerBrowse':
+    'Seule la personne qui a lancé ce `/progress` peut le feuilleter. Lancez `/progress` vous-même pour parcourir.',
+  'progress.expired':
+    'Ces boutons ont expiré (ils marchent 15 minutes). Relancez `/progress` pour une vue à jour.',
+
+  'admin.trackedTitle': 'Utilisateurs suivis',
+  'admin.trackedTitleCount': 'Utilisateurs suivis ({{count, number}})',
+  'admin.nobodyTracked':
+    'Personne n’est encore suivi sur ce serveur. Un gestionnaire peut ajouter quelqu’un avec `/track add`.',
+  'admin.trackedLine': '{{channel}} · depuis {{since}}',
+  'admin.noChannel': '*aucun salon*',
+  'admin.andMore': '… et {{count, number}} de plus',
+  'admin.moreChannels_one': '… et {{count, number}} autre salon',
+  'admin.moreChannels_many': '… et {{count, number}} autres salons',
+  'admin.moreChannels_other': '… et {{count, number}} autres salons',
+  'admin.moreGames_one': '… et {{count, number}} autre jeu',
+  'admin.moreGames_many': '… et {{count, number}} autres jeux',
+  'admin.moreGames_other': '… et {{count, number}} autres jeux',
+  'admin.on': 'activé',
+  'admin.off': 'désactivé',
+  'admin.code': ' (code {{code}})',
+  'admin.nextTryNextRun': 'prochain essai au prochain passage',
+  'admin.nextTryAt': 'prochain essai {{when}}',
+  'admin.notTriedYet': ' : pas encore essayé',
+  'admin.waitingSince': '{{count, number}} en attente depuis {{since}}, {{next}}',
+  'admin.failingGame':
+    '{{name}}, jeu {{id}} : depuis {{since}}, {{tries}} essais ({{error}}) ; ses succès seront annoncés dès que RA répondra de nouveau',
+  'admin.deliveryHead': '{{pending}} en attente · {{failed}} en échec définitif',
+  'admin.deliveryHint': 'Corrigez les permissions du salon ({{permissions}}) ou choisissez un autre salon.',
+  'admin.settingsTitle': 'Paramètres de cheevobot',
+  'admin.channel': 'Salon des annonces',
+  'admin.channelNotSet': 'non défini (`/settings channel`)',
+  'admin.managerRole': 'Rôle gestionnaire',
+  'admin.managerRoleNone': 'aucun (Gérer le serveur uniquement)',
+  'admin.trackedOf': '{{tracked}} sur {{cap}}',
+  'admin.announce': 'Annonces',
+  'admin.announceValue':
+    'succès **{{unlocks}}** · récompenses **{{awards}}** · succès softcore **{{softcore}}**',
+  'admin.language': 'Langue des publications',
+  'admin.languageChosen': '{{language}} (`/settings language`)',
+  'admin.languageDefault': '{{language}} (la langue Discord du serveur)',
+  'admin.delivery': 'Distribution',
+  'admin.waitingTitle': 'En attente depuis plus de 15 minutes',
+  'admin.failingTitle': 'RetroAchievements échoue toujours sur',
+
+  'cmd.settings.language':
+    'La langue des publications du serveur (les réponses suivent la langue de chaque membre)',
+  'cmd.settings.language.locale':
+    'Une langue, ou Automatique pour la langue Discord du serveur (vide : voir l’actuelle)',
+  'cmd.settings.language.locale.choice.auto': 'Automatique (la langue Discord du serveur)',
+  'settings.languageSet':
+    'Les publications de ce serveur seront désormais en **{{language}}** : les prochaines annonces, les résumés et les publications du Succès de la semaine, pas celles déjà publiées. Les réponses suivent la langue Discord de chaque membre quand je la parle.',
+  'settings.languageSetAuto':
+    'Les publications de ce serveur suivent désormais sa langue Discord, actuellement **{{language}}**, dès la prochaine publication. Les réponses suivent la langue Discord de chaque membre quand je la parle.',
+  'settings.languageIs':
+    'Les publications de ce serveur sont en **{{language}}** (choisi avec `/settings language`).',
+  'settings.languageIsAuto':
+    'Les publications de ce serveur sont en **{{language}}**, sa langue Discord. `/settings language` en choisit une autre.',
+
+  'game.hardcoreCount': ' ({{count, number}} en hardcore)',
+  'game.subsetOf': 'subset de {{link}}',
+  'game.gameLower': 'jeu {{id}}',
+  'game.achievements': 'Succès',
+  'game.achievementsValue': '{{count, number}} · {{points}} points',
+  'game.players': 'Joueurs',
+  'game.playersHardcore': '{{count, number}} ({{hardcore}} en hardcore)',
+  'game.setBy': 'Set créé par',
+  'game.inGuild': 'Sur {{guild}}',
+  'game.inThisServer': 'Sur ce serveur',
+  'game.nobody': 'Personne suivi sur ce serveur n’a encore progressé ici.',
+  'game.summary': '{{count, number}} suivis · {{mastered}} maîtrisés ou complétés · {{beaten}} terminés',
+  'game.id': 'id {{id}}',
+  'game.pickerQuestion': '« {{query}} » correspond à plusieurs jeux. Lequel vouliez-vous dire ?',
+
+  'game.onlyInvokerPick': 'Seule la personne qui a lancé ce `/game` peut choisir. Lancez `/game` vous-même.',
+  'game.invalidButton': 'Ce bouton n’est plus valable. Relancez `/game`.',
+
+  'leaderboard.unlocks_one': '{{count, number}} succès',
+  'leaderboard.unlocks_many': '{{count, number}} succès',
+  'leaderboard.unlocks_other': '{{count, number}} succès',
+  'leaderboard.awards': '{{mastered}} maîtrisés · {{beaten}} terminés',
+  'leaderboard.notRanked': '{{name}} n’est pas classé : rien de compté sur cette période pour l’instant.',
+  'leaderboard.notRead':
+    'Les totaux RA des utilisateurs de ce serveur n’ont pas encore été lus ; ils sont récupérés en arrière-plan. Réessayez dans quelques minutes.',
+  'leaderboard.nothingCounted': 'Rien de compté sur cette période pour l’instant.',
+  'leaderboard.page': 'Page {{page}}/{{pages}}',
+  'leaderboard.unranked': '{{count, number}} autres suivis sans rien de compté',
+  'leaderboard.footerAll': 'totaux RA, actualisés en arrière-plan',
+  'leaderboard.footerCounted': 'compté depuis que chaque utilisateur est suivi ici',
+  'leaderboard.title': '🏆 Classement · {{period}} · {{by}}',
+  'leaderboard.period.week': '7 derniers jours',
+  'leaderboard.period.month': '30 derniers jours',
+  'leaderboard.period.all': 'depuis toujours',
+  'leaderboard.by.points': 'points hardcore',
+  'leaderboard.by.awards': 'jeux maîtrisés et terminés',
+  'leaderboard.by.unlocks': 'succès débloqués',
+  'leaderboard.previous': '◀ Précédent',
+
+  'leaderboard.noAllTimeUnlocks':
+    'RA ne fournit pas de total de succès depuis toujours que le bot puisse lire à peu de frais. Depuis toujours : classez par points ou récompenses ; les succès, par semaine ou par mois.',
+  'leaderboard.notTracked': 'Cet utilisateur n’est pas suivi sur ce serveur. Voir `/track list`.',
+  'leaderboard.invalidButton': 'Ce bouton n’est plus valable. Relancez `/leaderboard`.',
+  'leaderboard.onlyInvoker':
+    'Seule la personne qui a lancé ce `/leaderboard` peut le feuilleter. Lancez `/leaderboard` vous-même.',
+  'leaderboard.expired': 'Ces boutons ont expiré (ils marchent 15 minutes). Relancez `/leaderboard`.',
+
+  'admin.announcePermissions':
+    'Voir le salon, Envoyer des messages, Intégrer des liens, Joindre des fichiers',
+
+  'cmd.progress': 'Affiche la progression d’un utilisateur RetroAchievements dans un jeu',
+  'cmd.progress.game':
+    'Titre du jeu (les jeux récents de l’utilisateur d’abord), abréviation comme ff7, ou id',
+  'cmd.progress.user': 'Nom d’utilisateur, nom affiché ou ULID RA (par défaut : votre compte lié)',
+  'cmd.track': 'Choisir les utilisateurs RetroAchievements que ce serveur suit',
+  'cmd.track.add': 'Annonce les nouveaux succès et récompenses de cet utilisateur RetroAchievements',
+  'cmd.track.add.user': 'Nom d’utilisateur, nom affiché ou ULID RA',
+  'cmd.track.add.channel': 'Où annoncer (par défaut : le salon d’annonces du serveur)',
+  'cmd.track.remove': 'Arrête d’annoncer un utilisateur suivi',
+  'cmd.track.remove.user': 'Un utilisateur suivi',
+  'cmd.track.list': 'Affiche les utilisateurs que ce serveur suit',
+  'cmd.track.me': 'Annonce ici votre propre compte RA lié (si ce serveur le permet)',
+  'cmd.track.me.remove': 'Arrêter plutôt d’annoncer votre compte',
+  'cmd.settings': 'Où et quoi ce serveur annonce',
+  'cmd.settings.channel': 'Définit le salon d’annonces par défaut',
+  'cmd.settings.channel.channel': 'Salon textuel ou d’annonces',
+  'cmd.settings.show': 'Affiche les paramètres du serveur et les problèmes de distribution',
+  'cmd.settings.retry': 'Renvoie les annonces en échec ces 7 derniers jours',
+  'cmd.settings.manager-role': 'Les membres ayant ce rôle gèrent le suivi (sans rôle : le retirer)',
+  'cmd.settings.manager-role.role': 'Le rôle gestionnaire',
+  'cmd.settings.announce': 'Choisir ce qui est annoncé',
+  'cmd.settings.announce.unlocks': 'Annoncer les succès débloqués',
+  'cmd.settings.announce.awards': 'Annoncer les récompenses terminé/complété/maîtrisé',
+  'cmd.settings.announce.softcore': 'Annoncer aussi les succès en softcore',
+  'cmd.settings.members': 'Ce que les membres liés peuvent faire ici (sans option : voir le choix actuel)',
+  'cmd.settings.members.self-tracking':
+    'Les membres liés peuvent faire /track me (dans la limite) ; désactivé par défaut',
+  'cmd.settings.members.name-members':
+    'Les annonces nomment le membre Discord lié (sans ping) ; désactivé par défaut',
+  'cmd.link': 'Lie votre compte Discord à votre compte RetroAchievements (ou voir votre lien)',
+  'cmd.link.user': 'Votre nom d’utilisateur RA (vide : voir votre lien actuel)',
+  'cmd.link.member': 'Gestionnaires : lier ce membre à la main, sans la preuve par abonnement',
+  'cmd.unlink': 'Supprime le lien entre vos comptes Discord et RetroAchievements',
+  'cmd.unlink.member': 'Gestionnaires : délier plutôt ce membre',
+  'cmd.profile': 'Une carte de joueur RetroAchievements (la vôtre si vous avez lié votre compte)',
+  'cmd.profile.user': 'Nom d’utilisateur, nom affiché ou ULID RA (par défaut : votre compte lié)',
+  'cmd.game': 'Un set RetroAchievements : sa fiche et qui y joue sur ce serveur',
+  'cmd.game.game': 'Titre du jeu (suggéré à la saisie), abréviation comme ff7, ou id',
+  'cmd.leaderboard': 'Classe les utilisateurs suivis de ce serveur',
+  'cmd.leaderboard.period': '7 derniers jours (par défaut), 30 derniers jours ou depuis toujours',
+  'cmd.leaderboard.period.choice.week': 'semaine (7 derniers jours)',
+  'cmd.leaderboard.period.choice.month': 'mois (30 derniers jours)',
+  'cmd.leaderboard.period.choice.all': 'depuis toujours',
+  'cmd.leaderboard.by': 'Critère de classement (par défaut : points hardcore)',
+  'cmd.leaderboard.by.choice.points': 'points hardcore',
+  'cmd.leaderboard.by.choice.awards': 'récompenses (maîtrisés, terminés)',
+  'cmd.leaderboard.by.choice.unlocks': 'succès débloqués',
+  'cmd.leaderboard.user': 'Un utilisateur suivi dont afficher la position (par défaut : la vôtre)',
+  'cmd.aotw': 'Le Succès de la semaine de RetroAchievements',
+  'cmd.aotw.show': 'Le Succès de la semaine actuel et qui l’a ici',
+  'cmd.aotw.announce': 'Publier ici quand un nouveau Succès de la semaine commence (sans salon : arrêter)',
+  'cmd.aotw.announce.channel': 'Salon textuel ou d’annonces',
+  'cmd.digest': 'Un récapitulatif hebdomadaire des utilisateurs suivis de ce serveur',
+  'cmd.digest.on': 'Publie le résumé hebdomadaire ce jour et à cette heure',
+  'cmd.digest.on.channel': 'Salon textuel ou d’annonces',
+  'cmd.digest.on.weekday': 'Jour de la semaine',
+  'cmd.digest.on.weekday.choice.0': 'dimanche',
+  'cmd.digest.on.weekday.choice.1': 'lundi',
+  'cmd.digest.on.weekday.choice.2': 'mardi',
+  'cmd.digest.on.weekday.choice.3': 'mercredi',
+  'cmd.digest.on.weekday.choice.4': 'jeudi',
+  'cmd.digest.on.weekday.choice.5': 'vendredi',
+  'cmd.digest.on.weekday.choice.6': 'samedi',
+  'cmd.digest.on.hour': 'Heure de la journée, 0-23',
+  'cmd.digest.on.timezone': 'Fuseau horaire IANA, p. ex. Europe/Paris (UTC par défaut)',
+  'cmd.digest.off': 'Arrête de publier le résumé hebdomadaire',
+  'cmd.digest.show': 'Quand et où le résumé est publié',
+
+  'leaderboard.pickFromList': 'Choisissez une période et un classement dans la liste.',
+  'profile.discordMember': 'Discord : {{member}}',
+
+  'errors.generic': 'Un problème est survenu pendant cette commande. Il a été consigné ; réessayez.',
+  'errors.missingPermission':
+    'Il me manque une permission dans ce salon pour faire cela. Demandez à un admin du serveur de vérifier mon rôle.',
+  'errors.unknownCommand':
+    'Ce bot ne propose plus cette commande. Sa liste de commandes n’est peut-être pas à jour.',
+  'errors.staleButton': 'Ce bouton n’est plus actif. Relancez la commande pour avoir de nouveaux boutons.',
+  'errors.raNoUser':
+    'RetroAchievements n’a aucun utilisateur nommé « {{query}} ». Vérifiez l’orthographe (nom d’utilisateur, nom affiché ou ULID).',
+  'errors.raNoGame': 'RetroAchievements n’a aucun jeu avec l’id {{id}}.',
+  'errors.raNothing':
+    'RetroAchievements n’a rien trouvé pour {{query}}. Vérifiez l’utilisateur et l’id du jeu.',
+  'errors.raMemberAllowance_one':
+    'Doucement : vous avez utilisé votre part des requêtes du bot à RetroAchievements pour l’instant, pour que les autres puissent aussi s’en servir. Réessayez dans {{count, number}} seconde.',
+  'errors.raMemberAllowance_many':
+    'Doucement : vous avez utilisé votre part des requêtes du bot à RetroAchievements pour l’instant, pour que les autres puissent aussi s’en servir. Réessayez dans {{count, number}} secondes.',
+  'errors.raMemberAllowance_other':
+    'Doucement : vous avez utilisé votre part des requêtes du bot à RetroAchievements pour l’instant, pour que les autres puissent aussi s’en servir. Réessayez dans {{count, number}} secondes.',
+  'errors.raRateLimited': 'RetroAchievements demande au bot de ralentir. Réessayez dans une minute.',
+  'errors.raUnavailable': 'RetroAchievements ne répond pas pour l’instant. Réessayez dans quelques minutes.',
+  'errors.raMalformed':
+    'RetroAchievements a envoyé une réponse que le bot n’a pas pu lire. Réessayez plus tard.',
+  'errors.raAuth':
+    'La clé d’API RetroAchievements du bot a été refusée. Le propriétaire du bot doit vérifier RA_API_KEY.',
+  'errors.guildOnly': 'Cette commande ne fonctionne que dans un serveur.',
+  'errors.notAnnounceChannel':
+    'Les annonces ne peuvent aller que dans un salon textuel ou d’annonces de ce serveur.',
+  'errors.cantPost':
+    'Je ne peux pas publier dans {{channel}} : il me manque {{permissions}} là-bas. Donnez ces permissions à mon rôle dans ce salon, puis réessayez. Rien n’a été changé.',
+  'errors.managersOnly':
+    'Seuls les membres ayant **Gérer le serveur** (ou le rôle gestionnaire de ce serveur) peuvent {{action}}. Rien n’a été changé.',
+  'errors.action.settings': 'modifier ou voir les paramètres',
+  'errors.action.link-others': 'lier les comptes d’autres membres',
+  'errors.action.see-links': 'voir les liens d’autres membres',
+  'errors.action.tracking': 'modifier le suivi',
+  'errors.action.digest': 'modifier ou voir le résumé hebdomadaire',
+  'errors.action.aotw': 'modifier les publications du Succès de la semaine',
+  'errors.action.unlink-others': 'délier d’autres membres',
+  'errors.linkHint':
+    'Indiquez un utilisateur RetroAchievements avec `user:`, ou liez votre propre compte une fois avec `/link user:` et omettez-le ensuite.',
+  'errors.notLinked': 'Vous n’avez pas lié de compte RetroAchievements. {{hint}}',
+  'errors.noGameGiven': 'Indiquez le titre ou l’id d’un jeu.',
+  'errors.noGameMatch':
+    'Aucun jeu ne correspond à « {{query}} ». Essayez avec moins de mots, ou utilisez l’id du jeu (le nombre dans l’adresse de sa page).',
+  'errors.noGameMatchNoCatalogue':
+    'Aucun jeu ne correspond à « {{query}} ». Le catalogue de jeux n’est pas encore prêt ; en attendant, utilisez l’id du jeu (le nombre dans l’adresse de sa page).',
+  'errors.you': '{{name}} (vous)',
+  'permission.ViewChannel': 'Voir le salon',
+  'permission.SendMessages': 'Envoyer des messages',
+  'permission.EmbedLinks': 'Intégrer des liens',
+  'permission.AttachFiles': 'Joindre des fichiers',
+
+  'settings.selfTracking': 'Suivi en libre-service (`/track me`) : **{{state}}**.',
+  'settings.selfTrackingCapped':
+    'Suivi en libre-service (`/track me`) : **{{state}}**, dans la limite de {{cap}} utilisateurs suivis.',
+  'settings.nameMembers':
+    'Nommer les membres liés dans les annonces : **{{state}}** (à côté du nom RA, jamais de ping).',
+  'digest.off': 'Le résumé hebdomadaire est désactivé sur ce serveur.',
+  'digest.isOff': 'Le résumé hebdomadaire est désactivé. Activez-le avec `/digest on`.',
+  'digest.show':
+    'Le résumé hebdomadaire est publié dans {{channel}} chaque {{weekday}} à {{hour}} h 00 {{zone}} ; prochain : {{next}} ({{relative}}).',
+  'digest.on':
+    'Le résumé hebdomadaire sera publié dans {{channel}} chaque {{weekday}} à {{hour}} h 00 {{zone}}. Premier : {{next}} ({{relative}}).',
+  'digest.moved':
+    'Le résumé hebdomadaire sera publié dans {{channel}} chaque {{weekday}} à {{hour}} h 00 {{zone}}. Prochain : {{next}} ({{relative}}).',
+  'digest.pickChannel': 'Choisissez un salon pour le résumé.',
+  'digest.badZone':
+    'Je ne connais pas le fuseau horaire « {{zone}} ». Utilisez un nom IANA comme `Europe/Paris` ou `America/Montreal` (des suggestions s’affichent pendant la saisie). Rien n’a été changé.',
+  'aotw.postsOn': 'Une publication ira dans {{channel}} à chaque nouveau Succès de la semaine.',
+  'aotw.postsOff': 'Les publications du Succès de la semaine sont désactivées sur ce serveur.',
+
+  'settings.pickChannel': 'Choisissez un salon pour les annonces.',
+  'settings.channelSet':
+    'Les annonces iront dans {{channel}} (sauf si un utilisateur suivi a son propre salon).',
+  'settings.roleSet': 'Les membres ayant {{role}} peuvent désormais gérer le suivi et les paramètres.',
+  'settings.roleCleared':
+    'Rôle gestionnaire retiré : seuls les membres ayant Gérer le serveur peuvent gérer le suivi et les paramètres.',
+  'settings.announceSet':
+    'Annonces : succès **{{unlocks}}**, récompenses **{{awards}}**, succès softcore **{{softcore}}**.',
+  'settings.retryNone': 'Aucune annonce n’a échoué ces 7 derniers jours : rien à renvoyer.',
+  'settings.retried_one':
+    '{{count, number}} annonce en échec va être renvoyée maintenant, dans l’ordre, dans le salon actuel de chaque utilisateur.',
+  'settings.retried_many':
+    '{{count, number}} annonces en échec vont être renvoyées maintenant, dans l’ordre, dans le salon actuel de chaque utilisateur.',
+  'settings.retried_other':
+    '{{count, number}} annonces en échec vont être renvoyées maintenant, dans l’ordre, dans le salon actuel de chaque utilisateur.',
+
+  'speed.seconds': '{{n}} s',
+  'speed.minutes': '{{n}} min',
+  'speed.hours': '{{n}} h',
+  'speed.none': 'aucun succès annoncé ces dernières 24 heures',
+  'speed.latency':
+    'médiane **{{median}}**, 95 % en moins de **{{p95}}** ({{count, number}} annonces, dernières 24 heures)',
+  'speed.pollEveryRound': 'chaque utilisateur au moins une fois par tour de POLL_CRON ({{schedule}})',
+  'speed.hot': '{{hot}} sur {{users}} en train de jouer : interrogés environ toutes les {{every}}',
+  'speed.othersRound': 'les autres : une fois par tour de POLL_CRON ({{schedule}})',
+  'speed.othersEvery': 'les autres : environ toutes les {{every}} (POLL_CRON {{schedule}})',
+  'speed.followersOff': 'désactivé (RA_USERNAME non défini)',
+  'speed.followersUnknown': 'pas encore lu',
+  'speed.followers':
+    '{{either}} utilisateurs suivis sur {{tracked}} sont surveillés ({{follows}} suivent le compte RA du bot, il en suit {{followed}}) : annoncés en quelques secondes. Pour en surveiller un autre : qu’il {{follow}}, ou qu’{{followFromBot}}.',
+  'speed.howToFollowFromBot':
+    'un admin connecté à RetroAchievements en tant que {{bot}} le suive sur le site',
+  'speed.howToFollow': 'suivre {{bot}} sur RetroAchievements (le bouton Suivre de son profil)',
+  'speed.title': 'Vitesse des annonces',
+  'speed.unlockToPost': 'Du succès à la publication',
+  'speed.polling': 'Interrogations',
+  'speed.followersTitle': 'Utilisateurs surveillés',
+
+  'unlink.removed': 'Votre lien avec {{account}} est supprimé. Le suivi sur les serveurs reste tel quel.',
+  'unlink.removedOther':
+    'Le lien de {{member}} avec {{account}} est supprimé. Le suivi sur les serveurs reste tel quel.',
+  'unlink.cancelled': 'Votre demande de lien en attente est annulée.',
+  'unlink.cancelledOther': 'La demande de lien en attente de {{member}} est annulée.',
+  'unlink.none': 'Vous n’avez aucun compte RetroAchievements lié. Rien n’a été changé.',
+  'unlink.noneOther': '{{member}} n’a aucun compte RetroAchievements lié. Rien n’a été changé.',
+
   // Routes, filters, milestones and the test post (issue 20: /settings route|filter|test)
   'route.kind.unlocks': 'Déblocages',
   'route.kind.awards': 'Récompenses (terminé, complété, maîtrisé)',

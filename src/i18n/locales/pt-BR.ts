@@ -188,6 +188,305 @@ export const ptBR: Catalogue = {
   'community.holders': 'Acompanhados aqui que já têm ({{count, number}})',
   'community.readFooter': 'RetroAchievements · lido',
 
+  'progress.onlyInvokerPick': 'Só quem usou este `/progress` pode escolher. Use `/progress` você mesmo.',
+  'progress.invalidButton': 'Este botão não vale mais. Use `/progress` de novo.',
+  'progress.onlyInvokerBrowse':
+    'Só quem usou este `/progress` pode folhear. Use `/progress` você mesmo para navegar.',
+  'progress.expired':
+    'Estes botões expiraram (funcionam por 15 minutos). Use `/progress` de novo para uma visão atualizada.',
+
+  'admin.trackedTitle': 'Usuários acompanhados',
+  'admin.trackedTitleCount': 'Usuários acompanhados ({{count, number}})',
+  'admin.nobodyTracked':
+    'Ninguém é acompanhado neste servidor ainda. Um gerente pode adicionar alguém com `/track add`.',
+  'admin.trackedLine': '{{channel}} · desde {{since}}',
+  'admin.noChannel': '*sem canal*',
+  'admin.andMore': '… e mais {{count, number}}',
+  'admin.moreChannels_one': '… e mais {{count, number}} canal',
+  'admin.moreChannels_many': '… e mais {{count, number}} canais',
+  'admin.moreChannels_other': '… e mais {{count, number}} canais',
+  'admin.moreGames_one': '… e mais {{count, number}} jogo',
+  'admin.moreGames_many': '… e mais {{count, number}} jogos',
+  'admin.moreGames_other': '… e mais {{count, number}} jogos',
+  'admin.on': 'ligado',
+  'admin.off': 'desligado',
+  'admin.code': ' (código {{code}})',
+  'admin.nextTryNextRun': 'próxima tentativa na próxima rodada',
+  'admin.nextTryAt': 'próxima tentativa {{when}}',
+  'admin.notTriedYet': ': ainda não tentado',
+  'admin.waitingSince': '{{count, number}} aguardando desde {{since}}, {{next}}',
+  'admin.failingGame':
+    '{{name}}, jogo {{id}}: desde {{since}}, {{tries}} tentativas ({{error}}); as conquistas dele serão anunciadas quando o RA voltar a responder',
+  'admin.deliveryHead': '{{pending}} aguardando · {{failed}} falharam de vez',
+  'admin.deliveryHint': 'Corrija as permissões do canal ({{permissions}}) ou escolha outro canal.',
+  'admin.settingsTitle': 'Configurações do cheevobot',
+  'admin.channel': 'Canal de anúncios',
+  'admin.channelNotSet': 'não definido (`/settings channel`)',
+  'admin.managerRole': 'Cargo de gerente',
+  'admin.managerRoleNone': 'nenhum (só Gerenciar Servidor)',
+  'admin.trackedOf': '{{tracked}} de {{cap}}',
+  'admin.announce': 'Anunciar',
+  'admin.announceValue':
+    'conquistas **{{unlocks}}** · prêmios **{{awards}}** · conquistas softcore **{{softcore}}**',
+  'admin.language': 'Idioma das postagens',
+  'admin.languageChosen': '{{language}} (`/settings language`)',
+  'admin.languageDefault': '{{language}} (o idioma do servidor no Discord)',
+  'admin.delivery': 'Entrega',
+  'admin.waitingTitle': 'Aguardando há mais de 15 minutos',
+  'admin.failingTitle': 'O RetroAchievements continua falhando em',
+
+  'cmd.settings.language':
+    'O idioma das postagens deste servidor (as respostas seguem o idioma de cada membro)',
+  'cmd.settings.language.locale':
+    'Um idioma, ou Automático para o idioma do servidor no Discord (omita para ver o atual)',
+  'cmd.settings.language.locale.choice.auto': 'Automático (o idioma do servidor no Discord)',
+  'settings.languageSet':
+    'As postagens deste servidor agora serão em **{{language}}**: os próximos anúncios, resumos e postagens da Conquista da Semana, não os já postados. As respostas seguem o idioma do Discord de cada membro quando eu falo esse idioma.',
+  'settings.languageSetAuto':
+    'As postagens deste servidor agora seguem o idioma dele no Discord, hoje **{{language}}**, a partir da próxima postagem. As respostas seguem o idioma do Discord de cada membro quando eu falo esse idioma.',
+  'settings.languageIs':
+    'As postagens deste servidor são em **{{language}}** (escolhido com `/settings language`).',
+  'settings.languageIsAuto':
+    'As postagens deste servidor são em **{{language}}**, o idioma dele no Discord. `/settings language` escolhe outro.',
+
+  'game.hardcoreCount': ' ({{count, number}} hardcore)',
+  'game.subsetOf': 'subset de {{link}}',
+  'game.gameLower': 'jogo {{id}}',
+  'game.achievements': 'Conquistas',
+  'game.achievementsValue': '{{count, number}} · {{points}} pontos',
+  'game.players': 'Jogadores',
+  'game.playersHardcore': '{{count, number}} ({{hardcore}} hardcore)',
+  'game.setBy': 'Set feito por',
+  'game.inGuild': 'Em {{guild}}',
+  'game.inThisServer': 'Neste servidor',
+  'game.nobody': 'Ninguém acompanhado neste servidor tem progresso aqui ainda.',
+  'game.summary':
+    '{{count, number}} acompanhados · {{mastered}} masterizados ou completados · {{beaten}} zerados',
+  'game.id': 'id {{id}}',
+  'game.pickerQuestion': '“{{query}}” corresponde a vários jogos. Qual deles você quis dizer?',
+
+  'game.onlyInvokerPick': 'Só quem usou este `/game` pode escolher. Use `/game` você mesmo.',
+  'game.invalidButton': 'Este botão não vale mais. Use `/game` de novo.',
+
+  'leaderboard.unlocks_one': '{{count, number}} conquista',
+  'leaderboard.unlocks_many': '{{count, number}} conquistas',
+  'leaderboard.unlocks_other': '{{count, number}} conquistas',
+  'leaderboard.awards': '{{mastered}} masterizados · {{beaten}} zerados',
+  'leaderboard.notRanked': '{{name}} não está no ranking: nada contado neste período ainda.',
+  'leaderboard.notRead':
+    'Os totais do RA dos usuários deste servidor ainda não foram lidos; eles são buscados em segundo plano. Tente de novo em alguns minutos.',
+  'leaderboard.nothingCounted': 'Nada contado neste período ainda.',
+  'leaderboard.page': 'Página {{page}}/{{pages}}',
+  'leaderboard.unranked': 'mais {{count, number}} acompanhados sem nada contado',
+  'leaderboard.footerAll': 'totais do RA, atualizados em segundo plano',
+  'leaderboard.footerCounted': 'contado desde que cada usuário passou a ser acompanhado aqui',
+  'leaderboard.title': '🏆 Ranking · {{period}} · {{by}}',
+  'leaderboard.period.week': 'últimos 7 dias',
+  'leaderboard.period.month': 'últimos 30 dias',
+  'leaderboard.period.all': 'todos os tempos',
+  'leaderboard.by.points': 'pontos hardcore',
+  'leaderboard.by.awards': 'jogos masterizados e zerados',
+  'leaderboard.by.unlocks': 'conquistas desbloqueadas',
+  'leaderboard.previous': '◀ Anterior',
+
+  'leaderboard.noAllTimeUnlocks':
+    'O RA não tem uma contagem de conquistas de todos os tempos que o bot consiga ler sem custo. Para todos os tempos, ordene por pontos ou prêmios; conquistas, por semana ou mês.',
+  'leaderboard.notTracked': 'Esse usuário não é acompanhado neste servidor. Veja `/track list`.',
+  'leaderboard.invalidButton': 'Este botão não vale mais. Use `/leaderboard` de novo.',
+  'leaderboard.onlyInvoker': 'Só quem usou este `/leaderboard` pode folhear. Use `/leaderboard` você mesmo.',
+  'leaderboard.expired': 'Estes botões expiraram (funcionam por 15 minutos). Use `/leaderboard` de novo.',
+
+  'admin.announcePermissions': 'Ver canal, Enviar mensagens, Inserir links, Anexar arquivos',
+
+  'cmd.progress': 'Mostra o progresso de um usuário do RetroAchievements em um jogo',
+  'cmd.progress.game':
+    'Título do jogo (os jogos recentes do usuário vêm primeiro), abreviação como ff7 ou id',
+  'cmd.progress.user': 'Nome de usuário, nome de exibição ou ULID no RA (padrão: sua conta vinculada)',
+  'cmd.track': 'Escolha quais usuários do RetroAchievements este servidor acompanha',
+  'cmd.track.add': 'Anuncia as novas conquistas e prêmios deste usuário do RetroAchievements',
+  'cmd.track.add.user': 'Nome de usuário, nome de exibição ou ULID no RA',
+  'cmd.track.add.channel': 'Onde anunciar (padrão: o canal de anúncios do servidor)',
+  'cmd.track.remove': 'Para de anunciar um usuário acompanhado',
+  'cmd.track.remove.user': 'Um usuário acompanhado',
+  'cmd.track.list': 'Mostra os usuários que este servidor acompanha',
+  'cmd.track.me': 'Anuncia aqui sua própria conta do RA vinculada (se o servidor permitir)',
+  'cmd.track.me.remove': 'Parar de anunciar sua conta',
+  'cmd.settings': 'Onde e o que este servidor anuncia',
+  'cmd.settings.channel': 'Define o canal padrão de anúncios',
+  'cmd.settings.channel.channel': 'Canal de texto ou de anúncios',
+  'cmd.settings.show': 'Mostra as configurações deste servidor e problemas de entrega',
+  'cmd.settings.retry': 'Reenvia os anúncios que falharam nos últimos 7 dias',
+  'cmd.settings.manager-role':
+    'Deixa membros com este cargo gerenciar o acompanhamento (omita o cargo para limpar)',
+  'cmd.settings.manager-role.role': 'O cargo de gerente',
+  'cmd.settings.announce': 'Escolha o que é anunciado',
+  'cmd.settings.announce.unlocks': 'Anunciar conquistas desbloqueadas',
+  'cmd.settings.announce.awards': 'Anunciar prêmios de zerado/completado/masterizado',
+  'cmd.settings.announce.softcore': 'Anunciar também conquistas em softcore',
+  'cmd.settings.members': 'O que membros vinculados podem fazer aqui (omita ambos para ver a escolha atual)',
+  'cmd.settings.members.self-tracking':
+    'Membros vinculados podem usar /track me (dentro do limite); desligado por padrão',
+  'cmd.settings.members.name-members':
+    'Os anúncios citam o membro do Discord vinculado (nunca com ping); desligado por padrão',
+  'cmd.link': 'Vincula sua conta do Discord à do RetroAchievements (ou mostra seu vínculo)',
+  'cmd.link.user': 'Seu nome de usuário no RA (omita para ver seu vínculo atual)',
+  'cmd.link.member': 'Gerentes: vincular este membro manualmente, sem a prova de seguir',
+  'cmd.unlink': 'Remove o vínculo entre suas contas do Discord e do RetroAchievements',
+  'cmd.unlink.member': 'Gerentes: desvincular este membro',
+  'cmd.profile': 'Um cartão de jogador do RetroAchievements (o seu, se vinculou sua conta)',
+  'cmd.profile.user': 'Nome de usuário, nome de exibição ou ULID no RA (padrão: sua conta vinculada)',
+  'cmd.game': 'Um set do RetroAchievements: o cartão dele e quem joga neste servidor',
+  'cmd.game.game': 'Título do jogo (sugerido enquanto você digita), abreviação como ff7 ou id',
+  'cmd.leaderboard': 'Ranking dos usuários acompanhados deste servidor',
+  'cmd.leaderboard.period': 'Últimos 7 dias (padrão), últimos 30 dias ou todos os tempos',
+  'cmd.leaderboard.period.choice.week': 'semana (últimos 7 dias)',
+  'cmd.leaderboard.period.choice.month': 'mês (últimos 30 dias)',
+  'cmd.leaderboard.period.choice.all': 'todos os tempos',
+  'cmd.leaderboard.by': 'Critério do ranking (padrão: pontos hardcore)',
+  'cmd.leaderboard.by.choice.points': 'pontos hardcore',
+  'cmd.leaderboard.by.choice.awards': 'prêmios (masterizados, zerados)',
+  'cmd.leaderboard.by.choice.unlocks': 'conquistas',
+  'cmd.leaderboard.user': 'Um usuário acompanhado cuja posição mostrar (padrão: a sua, se conhecida)',
+  'cmd.aotw': 'A Conquista da Semana do RetroAchievements',
+  'cmd.aotw.show': 'A Conquista da Semana atual e quem aqui já tem',
+  'cmd.aotw.announce': 'Posta aqui quando começa uma nova Conquista da Semana (omita o canal para parar)',
+  'cmd.aotw.announce.channel': 'Canal de texto ou de anúncios',
+  'cmd.digest': 'Um resumo semanal dos usuários acompanhados deste servidor',
+  'cmd.digest.on': 'Posta o resumo semanal neste dia e hora',
+  'cmd.digest.on.channel': 'Canal de texto ou de anúncios',
+  'cmd.digest.on.weekday': 'Dia da semana',
+  'cmd.digest.on.weekday.choice.0': 'domingo',
+  'cmd.digest.on.weekday.choice.1': 'segunda-feira',
+  'cmd.digest.on.weekday.choice.2': 'terça-feira',
+  'cmd.digest.on.weekday.choice.3': 'quarta-feira',
+  'cmd.digest.on.weekday.choice.4': 'quinta-feira',
+  'cmd.digest.on.weekday.choice.5': 'sexta-feira',
+  'cmd.digest.on.weekday.choice.6': 'sábado',
+  'cmd.digest.on.hour': 'Hora do dia, 0-23',
+  'cmd.digest.on.timezone': 'Fuso horário IANA, ex.: America/Sao_Paulo (padrão UTC)',
+  'cmd.digest.off': 'Para de postar o resumo semanal',
+  'cmd.digest.show': 'Quando e onde o resumo é postado',
+
+  'leaderboard.pickFromList': 'Escolha um período e um critério da lista.',
+  'profile.discordMember': 'Discord: {{member}}',
+
+  'errors.generic': 'Algo deu errado ao tratar esse comando. Isso foi registrado; tente de novo.',
+  'errors.missingPermission':
+    'Falta uma permissão minha neste canal para fazer isso. Peça a um admin do servidor para verificar meu cargo.',
+  'errors.unknownCommand':
+    'Este bot não oferece mais esse comando. A lista de comandos pode estar desatualizada.',
+  'errors.staleButton': 'Este botão não está mais ativo. Use o comando de novo para ter botões novos.',
+  'errors.raNoUser':
+    'O RetroAchievements não tem nenhum usuário chamado “{{query}}”. Confira a grafia (nome de usuário, nome de exibição ou ULID).',
+  'errors.raNoGame': 'O RetroAchievements não tem nenhum jogo com id {{id}}.',
+  'errors.raNothing':
+    'O RetroAchievements não encontrou nada para {{query}}. Confira o usuário e o id do jogo.',
+  'errors.raMemberAllowance_one':
+    'Calma: você já usou sua parte das requisições do bot ao RetroAchievements por agora, para que outros também possam usar. Tente de novo em {{count, number}} segundo.',
+  'errors.raMemberAllowance_many':
+    'Calma: você já usou sua parte das requisições do bot ao RetroAchievements por agora, para que outros também possam usar. Tente de novo em {{count, number}} segundos.',
+  'errors.raMemberAllowance_other':
+    'Calma: você já usou sua parte das requisições do bot ao RetroAchievements por agora, para que outros também possam usar. Tente de novo em {{count, number}} segundos.',
+  'errors.raRateLimited':
+    'O RetroAchievements está pedindo para o bot ir mais devagar. Tente de novo em um minuto.',
+  'errors.raUnavailable': 'O RetroAchievements não está respondendo agora. Tente de novo em alguns minutos.',
+  'errors.raMalformed':
+    'O RetroAchievements mandou uma resposta que o bot não conseguiu ler. Tente de novo mais tarde.',
+  'errors.raAuth':
+    'A chave de API do RetroAchievements do bot foi recusada. O dono do bot precisa verificar RA_API_KEY.',
+  'errors.guildOnly': 'Este comando só funciona dentro de um servidor.',
+  'errors.notAnnounceChannel':
+    'Os anúncios só podem ir para um canal de texto ou de anúncios deste servidor.',
+  'errors.cantPost':
+    'Não consigo postar em {{channel}}: me falta {{permissions}} lá. Dê essas permissões ao meu cargo nesse canal e tente de novo. Nada foi alterado.',
+  'errors.managersOnly':
+    'Só membros com **Gerenciar Servidor** (ou o cargo de gerente deste servidor) podem {{action}}. Nada foi alterado.',
+  'errors.action.settings': 'alterar ou ver as configurações',
+  'errors.action.link-others': 'vincular contas de outros membros',
+  'errors.action.see-links': 'ver os vínculos de outros membros',
+  'errors.action.tracking': 'alterar o acompanhamento',
+  'errors.action.digest': 'alterar ou ver o resumo semanal',
+  'errors.action.aotw': 'alterar as postagens da Conquista da Semana',
+  'errors.action.unlink-others': 'desvincular outros membros',
+  'errors.linkHint':
+    'Indique um usuário do RetroAchievements com `user:`, ou vincule sua própria conta uma vez com `/link user:` e deixe-o de fora daí em diante.',
+  'errors.notLinked': 'Você não vinculou uma conta do RetroAchievements. {{hint}}',
+  'errors.noGameGiven': 'Informe o título ou o id de um jogo.',
+  'errors.noGameMatch':
+    'Nenhum jogo corresponde a “{{query}}”. Tente menos palavras ou use o id do jogo (o número no endereço da página do jogo).',
+  'errors.noGameMatchNoCatalogue':
+    'Nenhum jogo corresponde a “{{query}}”. O catálogo de jogos ainda não foi montado; até lá, use o id do jogo (o número no endereço da página do jogo).',
+  'errors.you': '{{name}} (você)',
+  'permission.ViewChannel': 'Ver canal',
+  'permission.SendMessages': 'Enviar mensagens',
+  'permission.EmbedLinks': 'Inserir links',
+  'permission.AttachFiles': 'Anexar arquivos',
+
+  'settings.selfTracking': 'Acompanhamento por conta própria (`/track me`): **{{state}}**.',
+  'settings.selfTrackingCapped':
+    'Acompanhamento por conta própria (`/track me`): **{{state}}**, dentro do limite de {{cap}} usuários acompanhados.',
+  'settings.nameMembers':
+    'Citar membros vinculados nos anúncios: **{{state}}** (ao lado do nome no RA, nunca com ping).',
+  'digest.off': 'O resumo semanal está desligado neste servidor.',
+  'digest.isOff': 'O resumo semanal está desligado. Ligue com `/digest on`.',
+  'digest.show':
+    'O resumo semanal vai para {{channel}} toda semana ({{weekday}}) às {{hour}}:00 {{zone}}; o próximo é {{next}} ({{relative}}).',
+  'digest.on':
+    'O resumo semanal irá para {{channel}} toda semana ({{weekday}}) às {{hour}}:00 {{zone}}. O primeiro: {{next}} ({{relative}}).',
+  'digest.moved':
+    'O resumo semanal irá para {{channel}} toda semana ({{weekday}}) às {{hour}}:00 {{zone}}. O próximo: {{next}} ({{relative}}).',
+  'digest.pickChannel': 'Escolha um canal para o resumo.',
+  'digest.badZone':
+    'Não conheço o fuso horário “{{zone}}”. Use um nome IANA como `America/Sao_Paulo` ou `Europe/Lisbon` (há sugestões enquanto você digita). Nada foi alterado.',
+  'aotw.postsOn': 'Uma postagem irá para {{channel}} sempre que começar uma nova Conquista da Semana.',
+  'aotw.postsOff': 'As postagens da Conquista da Semana estão desligadas neste servidor.',
+
+  'settings.pickChannel': 'Escolha um canal para os anúncios.',
+  'settings.channelSet':
+    'Os anúncios irão para {{channel}} (a menos que um usuário acompanhado tenha o próprio canal).',
+  'settings.roleSet': 'Membros com {{role}} agora podem gerenciar o acompanhamento e as configurações.',
+  'settings.roleCleared':
+    'Cargo de gerente removido: só membros com Gerenciar Servidor podem gerenciar o acompanhamento e as configurações.',
+  'settings.announceSet':
+    'Anúncios: conquistas **{{unlocks}}**, prêmios **{{awards}}**, conquistas softcore **{{softcore}}**.',
+  'settings.retryNone': 'Nenhum anúncio falhou nos últimos 7 dias: nada para reenviar.',
+  'settings.retried_one':
+    '{{count, number}} anúncio que falhou será reenviado agora, em ordem, para o canal atual de cada usuário.',
+  'settings.retried_many':
+    '{{count, number}} anúncios que falharam serão reenviados agora, em ordem, para o canal atual de cada usuário.',
+  'settings.retried_other':
+    '{{count, number}} anúncios que falharam serão reenviados agora, em ordem, para o canal atual de cada usuário.',
+
+  'speed.seconds': '{{n}} s',
+  'speed.minutes': '{{n}} min',
+  'speed.hours': '{{n}} h',
+  'speed.none': 'nenhuma conquista anunciada nas últimas 24 horas',
+  'speed.latency':
+    'mediana **{{median}}**, 95% em até **{{p95}}** ({{count, number}} anúncios, últimas 24 horas)',
+  'speed.pollEveryRound': 'cada usuário pelo menos uma vez por rodada do POLL_CRON ({{schedule}})',
+  'speed.hot': '{{hot}} de {{users}} jogando agora: consultados a cada {{every}} mais ou menos',
+  'speed.othersRound': 'os demais: uma vez por rodada do POLL_CRON ({{schedule}})',
+  'speed.othersEvery': 'os demais: a cada {{every}} mais ou menos (POLL_CRON {{schedule}})',
+  'speed.followersOff': 'desligado (RA_USERNAME não definido)',
+  'speed.followersUnknown': 'ainda não lido',
+  'speed.followers':
+    '{{either}} de {{tracked}} usuários rastreados são observados ({{follows}} seguem a conta RA do bot, e ela segue {{followed}}): anunciados em segundos. Para observar outro: a pessoa pode {{follow}}, ou {{followFromBot}}.',
+  'speed.howToFollowFromBot': 'um admin conectado ao RetroAchievements como {{bot}} segue a pessoa no site',
+  'speed.howToFollow': 'seguir {{bot}} no RetroAchievements (o botão Seguir no perfil)',
+  'speed.title': 'Velocidade dos anúncios',
+  'speed.unlockToPost': 'Da conquista à postagem',
+  'speed.polling': 'Consultas',
+  'speed.followersTitle': 'Usuários observados',
+
+  'unlink.removed':
+    'Seu vínculo com {{account}} foi removido. O acompanhamento nos servidores continua como está.',
+  'unlink.removedOther':
+    'O vínculo de {{member}} com {{account}} foi removido. O acompanhamento nos servidores continua como está.',
+  'unlink.cancelled': 'Seu pedido de vínculo pendente foi cancelado.',
+  'unlink.cancelledOther': 'O pedido de vínculo pendente de {{member}} foi cancelado.',
+  'unlink.none': 'Você não tem uma conta do RetroAchievements vinculada. Nada foi alterado.',
+  'unlink.noneOther': '{{member}} não tem uma conta do RetroAchievements vinculada. Nada foi alterado.',
+
   // Routes, filters, milestones and the test post (issue 20: /settings route|filter|test)
   'route.kind.unlocks': 'Desbloqueios',
   'route.kind.awards': 'Prêmios (zerado, completado, masterizado)',

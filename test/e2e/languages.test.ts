@@ -1,0 +1,150 @@
+/**
+ * Languages end to end (issue 19): the real bot against the fake Discord and the fake RA. A reply
+ * follows the invoker's Discord locale; a channel post follows the server's language.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FakeMember } from '../fakes/discord/index.js';
+import type { Harness } from './harness.js';
+import { expectWithinLimits } from './progress-helpers.js';
+import { addGame, MINUTE, messageText, startTracking, track } from './tracking-helpers.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+
+function slashIn(
+  harness: Harness,
+  who: FakeMember,
+  locale: string,
+  name: string,
+  input: { subcommand?: string; options?: Record<string, string> } = {},
+) {
+  return harness.discord
+    .sendSlashCommand({
+      guildId: harness.guild.id,
+      channelId: harness.channel.id,
+      userId: who.user.id,
+      name,
+      locale,
+      ...input,
+    })
+    .waitForReply(10_000);
+}
+
+describe('who reads which language', () => {
+  it('a member with Discord in pt-BR gets /progress in Portuguese in a server whose posts are in German', async () => {
+    const s = await startTracking({
+      beforeLogin: (_discord, base) => {
+        base.guild.preferredLocale = 'de';
+      },
+    });
+    h = s.h;
+    s.world.addUser({ username: 'Scott' });
+    const [first, second] = addGame(s.world, 1, 'Sonic the Hedgehog', [
+      {
+        id: 101,
+        title: 'Ring Collector',
+        description: 'Collect 100 rings',
+        points: 1234,
+        badgeName: '00101',
+      },
+      { id: 102, title: 'Speedy', points: 5 },
+    ]);
+    await track(h, 'Scott');
+    s.clock.advance(MINUTE);
+    s.world.unlock('Scott', first!, { hardcore: true });
+    await h.pollAndDrain();
+
+    // The post: the server's Discord language (German), numbers in German format.
+    const [post] = h.discord.channelMessages(h.channel.id);
+    const posted = messageText(post!);
+    expect(post!.embeds[0]?.author?.name).toBe('Scott hat einen Erfolg freigeschaltet');
+    expect(posted).toContain('1.234 Punkte');
+    expect(post!.embeds[0]?.fields?.map((f) => f.name)).toEqual(
+      expect.arrayContaining(['Punkte', 'Modus', 'Fortschritt']),
+    );
+
+    // The reply: the invoker's Discord language (Portuguese).
+    const reply = await slashIn(h, h.member, 'pt-BR', 'progress', { options: { user: 'Scott', game: '1' } });
+    expectWithinLimits(reply);
+    const names = reply.embeds[0]?.fields?.map((f) => f.name);
+    expect(names).toEqual([
+      'Softcore',
+      'Hardcore',
+      'Prêmio',
+      'Pontos',
+      'Últimas conquistas',
+      'Próximas a desbloquear',
+    ]);
+    const shown = messageText(reply);
+    expect(shown).toContain('**1.234** / 1.239 pontos');
+    expect(shown).toContain('Speedy');
+    expect(shown).toContain('5 pts');
+    expect(second).toBe(102);
+    expect(reply.components.flatMap((row) => (row.components ?? []).map((c) => c.label))).toEqual([
+      'Ver conquistas',
+      'Desbloqueadas',
+      'Bloqueadas',
+    ]);
+
+    // Refusals too: a member who isn't a manager, in Portuguese; an unknown RA user, in Portuguese.
+    const refused = await slashIn(h, h.member, 'pt-BR', 'settings', { subcommand: 'show' });
+    expect(refused.content).toBe(
+      'Só membros com **Gerenciar Servidor** (ou o cargo de gerente deste servidor) podem alterar ou ver as configurações. Nada foi alterado.',
+    );
+
+    // A locale the bot doesn't speak falls back to the server's language; English Discord gets English.
+    const japanese = await slashIn(h, h.member, 'ja', 'progress', { options: { user: 'Scott', game: '1' } });
+    expect(japanese.embeds[0]?.fields?.[3]?.name).toBe('Punkte');
+    const english = await slashIn(h, h.member, 'en-US', 'progress', {
+      options: { user: 'Scott', game: '1' },
+    });
+    expect(english.embeds[0]?.fields?.[3]?.name).toBe('Points');
+  });
+
+  it('`/settings language fr` changes the next announcement, not the ones already posted', async () => {
+    const s = await startTracking();
+    h = s.h;
+    s.world.addUser({ username: 'Scott' });
+    const [first, second] = addGame(s.world, 1, 'Sonic the Hedgehog', 3);
+    await track(h, 'Scott');
+    s.clock.advance(MINUTE);
+    s.world.unlock('Scott', first!, { hardcore: true });
+    await h.pollAndDrain();
+    const [before] = h.discord.channelMessages(h.channel.id);
+    expect(before!.embeds[0]?.author?.name).toBe('Scott unlocked an achievement');
+    const beforeJson = JSON.stringify(before);
+
+    // The manager's reply is in the manager's own language (German Discord).
+    const set = await slashIn(h, h.admin, 'de', 'settings', {
+      subcommand: 'language',
+      options: { locale: 'fr' },
+    });
+    expect(set.content).toContain('**Français**');
+    expect(set.content).toContain('nicht die schon geposteten');
+    const show = await slashIn(h, h.admin, 'en-US', 'settings', { subcommand: 'show' });
+    expect(JSON.stringify(show.embeds)).toContain('Français (`/settings language`)');
+
+    s.clock.advance(MINUTE);
+    s.world.unlock('Scott', second!, { hardcore: false });
+    await h.pollAndDrain();
+    const posts = h.discord.channelMessages(h.channel.id);
+    expect(posts).toHaveLength(2);
+    expect(posts[1]!.embeds[0]?.author?.name).toBe('Scott a débloqué un succès');
+    expect(messageText(posts[1]!)).toContain('Progression');
+    // The post already made stays as it was: not edited, not re-sent.
+    expect(JSON.stringify(h.discord.channelMessages(h.channel.id)[0])).toBe(beforeJson);
+    expect(h.discord.requests.filter((r) => r.method === 'PATCH' && r.path.startsWith('/channels/'))).toEqual(
+      [],
+    );
+
+    // Automatic: back to the server's Discord language (English here).
+    const auto = await slashIn(h, h.admin, 'en-US', 'settings', {
+      subcommand: 'language',
+      options: { locale: 'auto' },
+    });
+    expect(auto.content).toContain('**English (US)**');
+  });
+});
