@@ -6,7 +6,7 @@
 import type { APIEmbed } from 'discord.js';
 import { type Messages, messagesFor } from '../i18n/index.js';
 import { ADMIN_COLOR } from './admin.js';
-import { safeText } from './text.js';
+import { EMBED_LIMITS, safeText, shrinkText } from './text.js';
 
 /** The bot's RA account (RA_USERNAME) and its profile page. */
 export interface BotAccount {
@@ -183,7 +183,7 @@ export function renderSpeedEmbed(input: {
     fields: [
       { name: m.t('speed.unlockToPost'), value: speed },
       { name: m.t('speed.polling'), value: pollingText },
-      { name: m.t('speed.followersTitle'), value: followersText },
+      { name: m.t('speed.followersTitle'), value: shrinkText(followersText, EMBED_LIMITS.fieldValue) },
     ],
   };
 }

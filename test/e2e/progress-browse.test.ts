@@ -198,7 +198,7 @@ describe('browsing a 400-achievement set', () => {
       notes.push(...click.followUps.map((f) => f.content));
     }
     expect(h.ra.requests.count()).toBeLessThanOrEqual(3);
-    expect(notes.at(-1)).toMatch(/Slow down.*Try again in \d+ seconds/s);
+    expect(notes.at(-1)).toMatch(/Slow down.*Try again in [\d,]+ seconds/s);
   });
 
   it('tells a stranger only the invoker can page, privately, and leaves the message alone', async () => {
