@@ -20,7 +20,7 @@
  *     beaten = all progression + any win_condition (only sets that have them); completed = all
  *     softcore, mastered = all hardcore (only sets with >= masteryMinAchievements, default 6,
  *     as on RA: `new FakeWorld({ masteryMinAchievements: 1 })` for tiny test sets).
- *   play(ref, gameId, at?)   grantAward(ref, gameId, kind, at?)
+ *   play(ref, gameId, at?)   visit(ref, at?) (site activity: first followers page)   grantAward(ref, gameId, kind, at?)
  *   follow(ref) / unfollow(ref)   the user follows the key owner (API_GetUsersFollowingMe lists
  *     followers most recently active first); world.pointsLagMs delays points totals after unlocks.
  *   now = () => Date       the clock for default unlock times and the "recent" window.

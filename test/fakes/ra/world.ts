@@ -584,6 +584,15 @@ export class FakeWorld {
   }
 
   /**
+   * Activity on the website without playing (reading pages, following someone): RA's followers
+   * list is ordered by activity, so this moves the user to its first page like play does.
+   */
+  visit(userRef: string, at: Date = this.now()): void {
+    const state = this.state.get(this.user(userRef).ulid)!;
+    state.lastActiveMs = Math.max(state.lastActiveMs, at.getTime());
+  }
+
+  /**
    * A full reset of one game, as RA does it: the user's unlocks of it (and their unlock-feed
    * rows) and their awards for it (feed rows too) are deleted. Points totals are left alone.
    */
