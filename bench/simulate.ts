@@ -5,6 +5,7 @@
  *   npm run simulate                               24 simulated hours, 5,000 users, 500 servers
  *   npm run simulate -- --hours 6 --speed 60       a shorter day, slower clock
  *   npm run simulate -- --small                    the `npm test` version (300 users, 2 hours)
+ *   npm run simulate -- --out /tmp/day.json        write the results there instead
  *   npm run simulate -- --users 1000 --servers 100 --followers 2000 --catalogue 10000 --seed 7
  *
  * The figures are measurements of one run on this machine, not a pass/fail test.
@@ -138,10 +139,14 @@ async function main(): Promise<void> {
     figures,
     report,
   };
-  const file = join(
-    BENCH_DIR,
-    process.argv.includes('--small') ? 'results.local.simulate.json' : 'results.simulate.json',
-  );
+  const outIndex = process.argv.indexOf('--out');
+  const file =
+    outIndex >= 0
+      ? process.argv[outIndex + 1]!
+      : join(
+          BENCH_DIR,
+          process.argv.includes('--small') ? 'results.local.simulate.json' : 'results.simulate.json',
+        );
   writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
   console.log(`wrote ${file}`);
 }

@@ -27,6 +27,8 @@ export interface BotProcessStats {
   stallsOver100Ms: number;
   peakRssMb: number;
   restarts: number;
+  /** Starts that failed and were tried again (see `launch`). */
+  failedStarts: number;
   /** Virtual ms of each "game catalogue refreshed" log line. */
   catalogueRefreshedAt: number[];
   /** Log lines at warn or above (counted by level), to show what the faults did. */
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
     stallsOver100Ms: 0,
     peakRssMb: 0,
     restarts: 0,
+    failedStarts: 0,
     catalogueRefreshedAt: [],
     warnings: 0,
     errors: 0,
@@ -81,7 +84,21 @@ async function main(): Promise<void> {
       },
     },
   });
-  const launch = () => startBot(config, logger, () => time.now());
+  /**
+   * Like a supervisor (Docker's restart policy): a start that fails (Discord not ready within
+   * the login timeout) is tried again 5 virtual seconds later, and counted.
+   */
+  const launch = async () => {
+    for (;;) {
+      try {
+        return await startBot(config, logger, () => time.now());
+      } catch (error) {
+        stats.failedStarts++;
+        if (stats.errorSamples.length < 10) stats.errorSamples.push(`start failed: ${String(error)}`);
+        await new Promise((resolve) => setTimeout(resolve, 5_000));
+      }
+    }
+  };
   const started = new Promise<void>((resolve) => {
     process.on('message', function onStart(raw) {
       const msg = raw as { op: string; clock?: ClockSpec };

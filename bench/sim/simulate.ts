@@ -42,7 +42,10 @@ export interface SimOptions {
   seed: number;
   /** Virtual time per real time. */
   speed: number;
-  /** Simulated hours of activity (then `graceMinutes` with no new unlocks for the posts to land). */
+  /**
+   * Simulated hours of activity, then up to `graceMinutes` with no new unlocks for the last posts
+   * to land (it ends early once every unlock made is posted).
+   */
   hours: number;
   graceMinutes: number;
   users: number;
@@ -63,6 +66,8 @@ export interface SimOptions {
   /** When the Achievement of the Week changes (virtual ms after the start). */
   aotwChangeAfterMs: number;
   lateAwards: number;
+  /** Set revisions: each demotes two achievements for 45 minutes, then promotes them again. */
+  setRevisions: number;
   /**
    * Seam for the second follow list (API_GetUsersIFollow): users watched only because the bot's
    * account follows them. The fake RA has no such endpoint yet; must be 0 until it does.
@@ -79,7 +84,7 @@ export const DAY_OPTIONS: SimOptions = {
   seed: 20261208,
   speed: 96,
   hours: 24,
-  graceMinutes: 30,
+  graceMinutes: 60,
   users: 5000,
   servers: 500,
   followers: 10_000,
@@ -92,6 +97,7 @@ export const DAY_OPTIONS: SimOptions = {
   restartEveryMs: 2 * HOUR,
   aotwChangeAfterMs: 9.5 * HOUR,
   lateAwards: 20,
+  setRevisions: 3,
   watchedByIFollow: 0,
   faults: true,
 };
@@ -101,7 +107,7 @@ export const SMALL_OPTIONS: SimOptions = {
   ...DAY_OPTIONS,
   speed: 200,
   hours: 2,
-  graceMinutes: 15,
+  graceMinutes: 45,
   users: 300,
   servers: 30,
   followers: 600,
@@ -122,6 +128,16 @@ export interface ChannelFigures {
   outOfOrder: number;
 }
 
+export interface UnlockSample {
+  channelId: string;
+  ulid: string;
+  achievementId: number;
+  /** Demoted and promoted again by a set revision during the day. */
+  revised: boolean;
+  follower: boolean;
+  earnedAfterMin: number;
+}
+
 export interface SimReport {
   options: Omit<SimOptions, 'verbose' | 'dataDir'>;
   /** Virtual ms the run covered (activity plus grace). */
@@ -138,8 +154,9 @@ export interface SimReport {
     channels: number;
     /** Channels with any loss, duplicate or disorder (the per-channel rows are in `channels`). */
     channelsWithProblems: ChannelFigures[];
-    /** The first lost ones: whose, and when earned (virtual minutes after the start). */
-    lostSamples: { channelId: string; ulid: string; follower: boolean; earnedAfterMin: number }[];
+    /** The first lost ones: whose, which, and when earned (virtual minutes after the start). */
+    lostSamples: UnlockSample[];
+    duplicateSamples: (UnlockSample & { times: number })[];
   };
   latency: {
     followers: { n: number; medianS: number; p95S: number };
@@ -236,7 +253,8 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
   const rand = prng(options.seed);
   const t0 = Date.UTC(2026, 0, 5, 0, 0, 0); // a Monday, 00:00 UTC
   const activityEnd = t0 + options.hours * HOUR;
-  const end = activityEnd + options.graceMinutes * MINUTE;
+  /** The grace period may end early: see `allLanded`. */
+  let end = activityEnd + options.graceMinutes * MINUTE;
   let clock: ClockSpec | null = null;
   const virtualNow = () => (clock ? virtualAt(clock, Date.now()) : t0);
   const now = () => new Date(virtualNow());
@@ -374,6 +392,8 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
           const hardcore = rand.next() < 0.8;
           const when = u;
           at(when, () => {
+            // An achievement demoted by a set revision can't be earned officially meanwhile.
+            if (world.isDemoted(id)) return;
             if (world.unlock(user.ulid, id, { hardcore, at: new Date(when) }) === 'new')
               unlocksMade.push({ ulid: user.ulid, achievementId: id, at: when });
           });
@@ -400,6 +420,30 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
       lateAwardsMade++;
     });
   }
+
+  // Set revisions: two achievements of a game are demoted for 45 minutes, then promoted again
+  // (back with their original unlock dates: never a new unlock).
+  const revised = new Set<number>();
+  for (let k = 0; k < options.setRevisions; k++) {
+    const when = t0 + ((k + 1) / (options.setRevisions + 1)) * options.hours * HOUR;
+    const ids = achievementsOf.get(gameIds[(k + 2) % gameIds.length]!)!.slice(0, 2);
+    for (const id of ids) revised.add(id);
+    at(when, () => {
+      for (const id of ids) world.demote(id);
+    });
+    at(when + 45 * MINUTE, () => {
+      for (const id of ids) world.promote(id);
+    });
+  }
+
+  // Awards of users deleted later: RA drops their rows from the award feed after paging, and PHP
+  // then sends the page as an object keyed by the surviving indexes.
+  const doomed = tracked.length > 0 ? [0, 1, 2].map((i) => `Fan${String(i).padStart(5, '0')}`) : [];
+  for (const name of doomed)
+    if (world.findUser(name)) world.grantAward(name, gameIds[0]!, 'mastered', new Date(t0 - 30 * MINUTE));
+  at(t0 + 0.1 * options.hours * HOUR, () => {
+    for (const name of doomed) if (world.findUser(name)) world.deleteUser(name);
+  });
 
   // The Achievement of the Week changes once.
   at(t0 + options.aotwChangeAfterMs, () => {
@@ -495,12 +539,21 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
     proof.claimedAt = virtualNow();
   };
   /**
-   * What members do on reading their /link reply: one who unfollowed follows again once the reply
-   * says the bot saw it; one whose /link got no answer within a minute (its acknowledgement was
+   * What members do on reading their /link reply (a minute after the claim): one told the account
+   * already follows unfollows, and follows again once the reply says the bot saw it; one whose /link got no answer within a minute (its acknowledgement was
    * lost), or was told RA isn't answering, runs it again, once (counted in the report).
    */
-  const retryClaims = () => {
+  const actOnReplies = () => {
     for (const proof of proofs) {
+      if (
+        !proof.unfollowed &&
+        virtualNow() - proof.claimedAt >= MINUTE &&
+        (proof.handle?.reply?.content ?? '').includes('already follows')
+      ) {
+        proof.unfollowed = true;
+        world.unfollow(proof.user.ulid);
+        world.visit(proof.user.ulid);
+      }
       if (
         proof.unfollowed &&
         !proof.refollowed &&
@@ -546,14 +599,9 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
     const start = t0 + hour * HOUR + 25 * MINUTE + inHour * 2 * MINUTE;
     proof.startAt = start;
     at(start, () => claim(proof));
-    if (already) {
-      // "unfollow, wait until this message says I saw it, then follow it again" (see retryClaims).
-      at(start + MINUTE, () => {
-        world.unfollow(user.ulid);
-        world.visit(user.ulid);
-        proof.unfollowed = true;
-      });
-    } else {
+    // An account that already follows: "unfollow, wait until this message says I saw it, then
+    // follow it again" (the member reads the reply: see `actOnReplies`).
+    if (!already) {
       at(start + 2 * MINUTE, () => {
         world.follow(user.ulid);
         world.visit(user.ulid);
@@ -582,6 +630,7 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
     );
   }
   script.sort((a, b) => a.at - b.at);
+  const trackedByUlid = new Map(tracked.map((t) => [t.ulid, t]));
   const followingAtStart = new Set(tracked.filter((u) => u.following).map((u) => u.ulid));
 
   // ---- run ----------------------------------------------------------------------------------
@@ -647,6 +696,8 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
   const exitedPromise = new Promise<number>((resolve) =>
     child.on('exit', (code) => {
       exited = code ?? -1;
+      // Nothing more will come: whoever waits for a message hears so.
+      for (const waiter of waiters.splice(0)) waiter.resolve({ type: `exit ${exited}` });
       resolve(exited);
     }),
   );
@@ -659,6 +710,18 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
   if (ready.type !== 'ready') throw new Error(`the bot did not start (${ready.type})`);
   log(`bot ready at +${round((virtualNow() - t0) / MINUTE, 1)} virtual min`);
 
+  let lastLanded = 0;
+  const allLanded = () => {
+    const posted = new Set<string>();
+    for (const guild of guilds)
+      for (const message of discord.channelMessages(guild.channelId))
+        for (const match of JSON.stringify(message.embeds).matchAll(/\/achievement\/(\d+)/g))
+          posted.add(`${guild.channelId}|${match[1]}`);
+    for (const u of unlocksMade)
+      for (const g of trackedByUlid.get(u.ulid)?.guilds ?? [])
+        if (!posted.has(`${guilds[g]!.channelId}|${u.achievementId}`)) return false;
+    return true;
+  };
   let next = 0;
   let restarting: Promise<unknown> = Promise.resolve();
   let nextRestart = t0 + options.restartEveryMs;
@@ -681,7 +744,7 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
         }
       }
       injectTimeouts();
-      retryClaims();
+      actOnReplies();
       if (v >= nextRestart && nextRestart < activityEnd) {
         nextRestart += options.restartEveryMs;
         log(`restart at +${round((v - t0) / HOUR, 2)} h`);
@@ -696,6 +759,12 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
           `+${round((v - t0) / HOUR, 1)} h: ${unlocksMade.length} unlocks, ${ra.requests.count()} RA requests`,
         );
       }
+      // After the day, the run ends as soon as every unlock made is in its channels (by the
+      // achievement links the posts carry), or at the end of the grace period.
+      if (v >= activityEnd && performance.now() - lastLanded >= 2_000) {
+        lastLanded = performance.now();
+        if (allLanded()) end = Math.min(end, v);
+      }
       if (v >= end || exited !== null) {
         clearInterval(step);
         resolve();
@@ -703,7 +772,7 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
     }, 10);
   });
   await restarting;
-  if (exited !== null) throw new Error(`the bot process exited early (${exited})`);
+  if (exited !== null) throw new Error(`the bot process exited early (${exited}): ${childOutput.join('\n')}`);
   child.send({ op: 'stop' });
   const { stats } = (await waitFor('stats')) as unknown as { stats: BotProcessStats };
   await exitedPromise;
@@ -737,7 +806,6 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
 
   const guildOfChannel = new Map(guilds.map((g, i) => [g.channelId, i]));
   const expected = new Map<string, number>(); // channel|ulid|achievement -> earned at
-  const trackedByUlid = new Map(tracked.map((t) => [t.ulid, t]));
   for (const u of unlocksMade) {
     const user = trackedByUlid.get(u.ulid);
     for (const g of user?.guilds ?? [])
@@ -798,7 +866,8 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
       if (disordered) figures.outOfOrder++;
     }
   }
-  const lostSamples: { channelId: string; ulid: string; follower: boolean; earnedAfterMin: number }[] = [];
+  const lostSamples: UnlockSample[] = [];
+  const duplicateSamples: (UnlockSample & { times: number })[] = [];
   const followerLatencies: number[] = [];
   const otherLatencies: number[] = [];
   for (const [key, earned] of expected) {
@@ -806,16 +875,19 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
     const figures = perChannel.get(channelId)!;
     figures.made++;
     const times = seen.get(key) ?? 0;
+    const sample = () => ({
+      channelId,
+      ulid,
+      achievementId: Number(key.split('|')[2]),
+      revised: revised.has(Number(key.split('|')[2])),
+      follower: followingAtStart.has(ulid),
+      earnedAfterMin: round((earned - t0) / MINUTE, 1),
+    });
     if (times === 0) {
       figures.lost++;
-      if (lostSamples.length < 20)
-        lostSamples.push({
-          channelId,
-          ulid,
-          follower: followingAtStart.has(ulid),
-          earnedAfterMin: round((earned - t0) / MINUTE, 1),
-        });
-    } else {
+      if (lostSamples.length < 20) lostSamples.push(sample());
+    } else if (times > 1 && duplicateSamples.length < 20) duplicateSamples.push({ ...sample(), times });
+    else {
       figures.announced++;
       if (times > 1) figures.duplicated += times - 1;
       const latency = (firstPostedAt.get(key)! - earned) / 1000;
@@ -867,6 +939,7 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
       channels: channels.length,
       channelsWithProblems: channels.filter((c) => c.lost + c.duplicated + c.outOfOrder > 0),
       lostSamples,
+      duplicateSamples,
     },
     latency: { followers: stat(followerLatencies), others: stat(otherLatencies) },
     awards: { posted: awardsPosted, lateAwardsMade },

@@ -14,6 +14,8 @@
  *     (ref = username, display name or ULID, case/accent-insensitive, like RA's `u`)
  *   addGame({ id, title, consoleId?, ..., achievements: [{ id, points?, type?, displayOrder?, badgeName?, ... }] })
  *   addAchievements(gameId, [...])          (a growing set keeps awards already granted)
+ *   demote(achievementId) / promote(achievementId)   a set revision: out of the game and the feeds, then
+ *     back with the users' original dates
  *   unlock(ref, achievementId, { hardcore?, at? }) -> 'new' | 'upgraded' | 'unchanged'
  *     hardcore sets both dates; a later hardcore unlock keeps the softcore date and adds a row.
  *     Awards follow automatically, dated when their condition became true:

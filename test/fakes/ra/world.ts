@@ -264,6 +264,8 @@ export class FakeWorld {
   private readonly consoles = new Map<number, FakeConsole>();
   private readonly listed = new Map<number, FakeListedGame>();
   private readonly achievementGame = new Map<number, number>();
+  /** Demoted achievements (set revisions), out of their game until promoted again. */
+  private readonly demoted = new Map<number, FakeAchievement>();
   private readonly badges = new Set<string>();
   /** Every award, ascending by date. */
   private readonly awardFeed: FakeAward[] = [];
@@ -454,6 +456,30 @@ export class FakeWorld {
     });
   }
 
+  /**
+   * A set revision: the achievement is demoted to unofficial. It vanishes from its game's list and
+   * from the unlock feeds; users keep their unlocks (stored stats still count them).
+   */
+  demote(achievementId: number): void {
+    const game = this.game(this.gameOfAchievement(achievementId));
+    const achievement = game.achievements.get(achievementId);
+    if (!achievement) throw new Error(`fake RA: achievement ${achievementId} is not official`);
+    game.achievements.delete(achievementId);
+    this.demoted.set(achievementId, achievement);
+  }
+
+  /** Promoted again: it comes back, with every user's original unlock dates. */
+  promote(achievementId: number): void {
+    const achievement = this.demoted.get(achievementId);
+    if (!achievement) throw new Error(`fake RA: achievement ${achievementId} is not demoted`);
+    this.demoted.delete(achievementId);
+    this.game(this.gameOfAchievement(achievementId)).achievements.set(achievementId, achievement);
+  }
+
+  isDemoted(achievementId: number): boolean {
+    return this.demoted.has(achievementId);
+  }
+
   /** The game an achievement belongs to. */
   gameOfAchievement(achievementId: number): number {
     const gameId = this.achievementGame.get(achievementId);
@@ -530,7 +556,8 @@ export class FakeWorld {
     const gameId = this.achievementGame.get(achievementId);
     if (gameId === undefined) throw new Error(`fake RA: no achievement ${achievementId}`);
     const game = this.game(gameId);
-    const achievement = game.achievements.get(achievementId)!;
+    const achievement = game.achievements.get(achievementId);
+    if (!achievement) throw new Error(`fake RA: achievement ${achievementId} is demoted`);
     const at = options.at ?? this.now();
     const hardcore = options.hardcore ?? false;
     const existing = state.unlocks.get(achievementId);
@@ -630,7 +657,9 @@ export class FakeWorld {
   /** Unlock rows with fromMs <= at < toMs, oldest first. */
   eventsBetween(ulid: string, fromMs: number, toMs: number): FakeUnlockEvent[] {
     const events = this.state.get(ulid)?.events ?? [];
-    return events.slice(lowerBound(events, fromMs, eventTime), lowerBound(events, toMs, eventTime));
+    const window = events.slice(lowerBound(events, fromMs, eventTime), lowerBound(events, toMs, eventTime));
+    // Demoted achievements are not in the feeds.
+    return this.demoted.size === 0 ? window : window.filter((e) => !this.demoted.has(e.achievementId));
   }
 
   /** Games the user played, most recent first. */
