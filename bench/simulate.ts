@@ -53,7 +53,7 @@ export function simulationFigures(r: SimReport): Figure[] {
   return [
     f('unlocks made (per channel, summed)', r.unlocks.made, ''),
     f('unlocks announced', r.unlocks.announced, ''),
-    f('unlocks lost', r.unlocks.lost, '', { text: '0', ok: r.unlocks.lost === 0 }),
+    f('unlocks lost (not posted by the end)', r.unlocks.lost, '', { text: '0', ok: r.unlocks.lost === 0 }),
     f('unlocks duplicated', r.unlocks.duplicated, '', { text: '0', ok: r.unlocks.duplicated === 0 }),
     f('posts out of order (per channel and user)', r.unlocks.outOfOrder, '', {
       text: '0',

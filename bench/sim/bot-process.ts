@@ -25,6 +25,8 @@ export interface BotProcessStats {
   maxStallMs: number;
   /** Stalls over 100 real ms. */
   stallsOver100Ms: number;
+  /** The ten longest of them (50 ms sampling), with the virtual time they ended. */
+  longestStalls: { atVirtualMs: number; ms: number }[];
   peakRssMb: number;
   restarts: number;
   /** Starts that failed and were tried again (see `launch`). */
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
   const stats: BotProcessStats = {
     maxStallMs: 0,
     stallsOver100Ms: 0,
+    longestStalls: [],
     peakRssMb: 0,
     restarts: 0,
     failedStarts: 0,
@@ -120,7 +123,13 @@ async function main(): Promise<void> {
     const at = time.realPerformanceNow();
     // setInterval is scaled: this runs every ~50 real ms whatever the speed.
     const late = at - lastCheck - 50;
-    if (late > 100) stats.stallsOver100Ms++;
+    if (late > 100) {
+      stats.stallsOver100Ms++;
+      // The longest ones and when (virtual), to find what stalled next to the bot's log.
+      stats.longestStalls.push({ atVirtualMs: time.now().getTime(), ms: Math.round(late) });
+      stats.longestStalls.sort((a, b) => b.ms - a.ms);
+      stats.longestStalls.length = Math.min(stats.longestStalls.length, 10);
+    }
     lastCheck = at;
     stats.peakRssMb = Math.max(stats.peakRssMb, process.memoryUsage.rss() / 2 ** 20);
   }, 50 * input.speed);
