@@ -14,13 +14,15 @@
  *     (ref = username, display name or ULID, case/accent-insensitive, like RA's `u`)
  *   addGame({ id, title, consoleId?, ..., achievements: [{ id, points?, type?, displayOrder?, badgeName?, ... }] })
  *   addAchievements(gameId, [...])          (a growing set keeps awards already granted)
+ *   demote(achievementId) / promote(achievementId)   a set revision: out of the game and the feeds, then
+ *     back with the users' original dates
  *   unlock(ref, achievementId, { hardcore?, at? }) -> 'new' | 'upgraded' | 'unchanged'
  *     hardcore sets both dates; a later hardcore unlock keeps the softcore date and adds a row.
  *     Awards follow automatically, dated when their condition became true:
  *     beaten = all progression + any win_condition (only sets that have them); completed = all
  *     softcore, mastered = all hardcore (only sets with >= masteryMinAchievements, default 6,
  *     as on RA: `new FakeWorld({ masteryMinAchievements: 1 })` for tiny test sets).
- *   play(ref, gameId, at?)   grantAward(ref, gameId, kind, at?)
+ *   play(ref, gameId, at?)   visit(ref, at?) (site activity: first followers page)   grantAward(ref, gameId, kind, at?)
  *   follow(ref) / unfollow(ref)   the user follows the key owner (API_GetUsersFollowingMe lists
  *     followers most recently active first); world.pointsLagMs delays points totals after unlocks.
  *   now = () => Date       the clock for default unlock times and the "recent" window.

@@ -264,6 +264,8 @@ export class FakeWorld {
   private readonly consoles = new Map<number, FakeConsole>();
   private readonly listed = new Map<number, FakeListedGame>();
   private readonly achievementGame = new Map<number, number>();
+  /** Demoted achievements (set revisions), out of their game until promoted again. */
+  private readonly demoted = new Map<number, FakeAchievement>();
   private readonly badges = new Set<string>();
   /** Every award, ascending by date. */
   private readonly awardFeed: FakeAward[] = [];
@@ -391,12 +393,6 @@ export class FakeWorld {
     }));
   }
 
-  /** The user is active on the site now (without playing): they move to the top of the list. */
-  visit(ref: string): void {
-    const state = this.state.get(this.user(ref).ulid)!;
-    state.lastActiveMs = Math.max(state.lastActiveMs, this.now().getTime());
-  }
-
   /**
    * Visible followers, most recently active first (ties: the ULID), with the points totals RA
    * shows now: changes younger than `pointsLagMs` are not in them yet.
@@ -486,6 +482,30 @@ export class FakeWorld {
     });
   }
 
+  /**
+   * A set revision: the achievement is demoted to unofficial. It vanishes from its game's list and
+   * from the unlock feeds; users keep their unlocks (stored stats still count them).
+   */
+  demote(achievementId: number): void {
+    const game = this.game(this.gameOfAchievement(achievementId));
+    const achievement = game.achievements.get(achievementId);
+    if (!achievement) throw new Error(`fake RA: achievement ${achievementId} is not official`);
+    game.achievements.delete(achievementId);
+    this.demoted.set(achievementId, achievement);
+  }
+
+  /** Promoted again: it comes back, with every user's original unlock dates. */
+  promote(achievementId: number): void {
+    const achievement = this.demoted.get(achievementId);
+    if (!achievement) throw new Error(`fake RA: achievement ${achievementId} is not demoted`);
+    this.demoted.delete(achievementId);
+    this.game(this.gameOfAchievement(achievementId)).achievements.set(achievementId, achievement);
+  }
+
+  isDemoted(achievementId: number): boolean {
+    return this.demoted.has(achievementId);
+  }
+
   /** The game an achievement belongs to. */
   gameOfAchievement(achievementId: number): number {
     const gameId = this.achievementGame.get(achievementId);
@@ -562,7 +582,8 @@ export class FakeWorld {
     const gameId = this.achievementGame.get(achievementId);
     if (gameId === undefined) throw new Error(`fake RA: no achievement ${achievementId}`);
     const game = this.game(gameId);
-    const achievement = game.achievements.get(achievementId)!;
+    const achievement = game.achievements.get(achievementId);
+    if (!achievement) throw new Error(`fake RA: achievement ${achievementId} is demoted`);
     const at = options.at ?? this.now();
     const hardcore = options.hardcore ?? false;
     const existing = state.unlocks.get(achievementId);
@@ -616,6 +637,15 @@ export class FakeWorld {
   }
 
   /**
+   * Activity on the website without playing (reading pages, following someone): RA's followers
+   * list is ordered by activity, so this moves the user to its first page like play does.
+   */
+  visit(userRef: string, at: Date = this.now()): void {
+    const state = this.state.get(this.user(userRef).ulid)!;
+    state.lastActiveMs = Math.max(state.lastActiveMs, at.getTime());
+  }
+
+  /**
    * A full reset of one game, as RA does it: the user's unlocks of it (and their unlock-feed
    * rows) and their awards for it (feed rows too) are deleted. Points totals are left alone.
    */
@@ -653,7 +683,9 @@ export class FakeWorld {
   /** Unlock rows with fromMs <= at < toMs, oldest first. */
   eventsBetween(ulid: string, fromMs: number, toMs: number): FakeUnlockEvent[] {
     const events = this.state.get(ulid)?.events ?? [];
-    return events.slice(lowerBound(events, fromMs, eventTime), lowerBound(events, toMs, eventTime));
+    const window = events.slice(lowerBound(events, fromMs, eventTime), lowerBound(events, toMs, eventTime));
+    // Demoted achievements are not in the feeds.
+    return this.demoted.size === 0 ? window : window.filter((e) => !this.demoted.has(e.achievementId));
   }
 
   /** Games the user played, most recent first. */

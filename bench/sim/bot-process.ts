@@ -1,0 +1,165 @@
+/**
+ * The bot's process in the simulation: the real `startBot` (everything but the gateway is the
+ * production wiring; the gateway is the fake Discord's), on a scaled clock, restarted on the same
+ * database when the simulation says so. It measures only itself: the longest event-loop stall,
+ * peak RSS, when the game catalogue finished.
+ *
+ * Parent -> child (IPC): { op: 'start', clock } | { op: 'restart' } | { op: 'stop' }
+ * Child -> parent: { type: 'loaded' | 'ready' | 'restarted' | 'catalogue' | 'stats' | 'failed', ... }
+ *
+ * The clock starts once the modules are loaded ('loaded' -> 'start'): loading them is not part of
+ * the bot's day (at 200x, 4 real seconds of module loading would be 13 virtual minutes).
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { type ClockSpec, installScaledTime } from './clock.js';
+
+export interface BotProcessInput {
+  /** Virtual start of the day and the speed; the epochs come with 'start'. */
+  virtualStartMs: number;
+  speed: number;
+  env: Record<string, string>;
+}
+
+export interface BotProcessStats {
+  /** Longest event-loop stall seen while the bot ran (real ms). */
+  maxStallMs: number;
+  /** Stalls over 100 real ms. */
+  stallsOver100Ms: number;
+  /** The ten longest of them (50 ms sampling), with the virtual time they ended. */
+  longestStalls: { atVirtualMs: number; ms: number }[];
+  peakRssMb: number;
+  restarts: number;
+  /** Starts that failed and were tried again (see `launch`). */
+  failedStarts: number;
+  /** Virtual ms of each "game catalogue refreshed" log line. */
+  catalogueRefreshedAt: number[];
+  /** Log lines at warn or above (counted by level), to show what the faults did. */
+  warnings: number;
+  errors: number;
+  /** The first few error lines, for the report. */
+  errorSamples: string[];
+}
+
+const input = JSON.parse(process.env.CHEEVOBOT_SIM_INPUT ?? '{}') as BotProcessInput;
+// Until 'start': a day earlier, so the clock only ever moves forward.
+const clock: ClockSpec = {
+  realEpochMs: Date.now(),
+  virtualEpochMs: input.virtualStartMs - 86_400_000,
+  speed: input.speed,
+};
+const time = installScaledTime(clock);
+
+const send = (msg: unknown) => process.send?.(msg);
+
+async function main(): Promise<void> {
+  // Loaded after the clock is installed, so every module sees the scaled clock and timers.
+  const { startBot } = await import('../../src/app.js');
+  const { loadConfig } = await import('../../src/config.js');
+  const { createLogger } = await import('../../src/log.js');
+  const config = loadConfig(input.env);
+  const stats: BotProcessStats = {
+    maxStallMs: 0,
+    stallsOver100Ms: 0,
+    longestStalls: [],
+    peakRssMb: 0,
+    restarts: 0,
+    failedStarts: 0,
+    catalogueRefreshedAt: [],
+    warnings: 0,
+    errors: 0,
+    errorSamples: [],
+  };
+  const logger = createLogger({
+    level: 'info',
+    secrets: [config.DISCORD_TOKEN, config.RA_API_KEY],
+    destination: {
+      write(line: string) {
+        if (line.includes('game catalogue refreshed')) {
+          stats.catalogueRefreshedAt.push(time.now().getTime());
+          send({ type: 'catalogue', at: time.now().getTime() });
+        }
+        const level = /"level":(\d+)/.exec(line)?.[1];
+        if (level === '40') stats.warnings++;
+        else if (level === '50' || level === '60') {
+          stats.errors++;
+          if (stats.errorSamples.length < 10) stats.errorSamples.push(line.slice(0, 400));
+        }
+      },
+    },
+  });
+  /**
+   * Like a supervisor (Docker's restart policy): a start that fails (Discord not ready within
+   * the login timeout) is tried again 5 virtual seconds later, and counted.
+   */
+  const launch = async () => {
+    for (;;) {
+      try {
+        return await startBot(config, logger, () => time.now());
+      } catch (error) {
+        stats.failedStarts++;
+        if (stats.errorSamples.length < 10) stats.errorSamples.push(`start failed: ${String(error)}`);
+        await new Promise((resolve) => setTimeout(resolve, 5_000));
+      }
+    }
+  };
+  const started = new Promise<void>((resolve) => {
+    process.on('message', function onStart(raw) {
+      const msg = raw as { op: string; clock?: ClockSpec };
+      if (msg.op !== 'start' || !msg.clock) return;
+      process.off('message', onStart);
+      Object.assign(clock, msg.clock);
+      resolve();
+    });
+  });
+  send({ type: 'loaded' });
+  await started;
+  let bot = await launch();
+
+  // Stalls: the native histogram is unaffected by the scaled timers (it reads the real clock).
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  let lastCheck = time.realPerformanceNow();
+  const stallWatch = setInterval(() => {
+    const at = time.realPerformanceNow();
+    // setInterval is scaled: this runs every ~50 real ms whatever the speed.
+    const late = at - lastCheck - 50;
+    if (late > 100) {
+      stats.stallsOver100Ms++;
+      // The longest ones and when (virtual), to find what stalled next to the bot's log.
+      stats.longestStalls.push({ atVirtualMs: time.now().getTime(), ms: Math.round(late) });
+      stats.longestStalls.sort((a, b) => b.ms - a.ms);
+      stats.longestStalls.length = Math.min(stats.longestStalls.length, 10);
+    }
+    lastCheck = at;
+    stats.peakRssMb = Math.max(stats.peakRssMb, process.memoryUsage.rss() / 2 ** 20);
+  }, 50 * input.speed);
+  send({ type: 'ready' });
+
+  let busy: Promise<void> = Promise.resolve();
+  process.on('message', (raw) => {
+    const msg = raw as { op: string };
+    if (msg.op === 'start') return;
+    busy = busy.then(async () => {
+      if (msg.op === 'restart') {
+        await bot.stop();
+        bot = await launch();
+        stats.restarts++;
+        send({ type: 'restarted' });
+      } else if (msg.op === 'stop') {
+        await bot.stop();
+        clearInterval(stallWatch);
+        delay.disable();
+        stats.maxStallMs = Math.max(stats.maxStallMs, delay.max / 1e6);
+        stats.peakRssMb = Math.max(stats.peakRssMb, process.resourceUsage().maxRSS / 1024);
+        send({ type: 'stats', stats });
+        setImmediate(() => process.exit(0));
+      }
+    });
+  });
+  process.on('disconnect', () => process.exit(0));
+}
+
+main().catch((error: unknown) => {
+  send({ type: 'failed', error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  setImmediate(() => process.exit(1));
+});
