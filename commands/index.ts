@@ -1,5 +1,6 @@
 import type { Command } from '../src/discord/command.js';
 import { aotwCommand } from './aotw.js';
+import { challengeCommand } from './challenge.js';
 import { digestCommand } from './digest.js';
 import { createGameCommand } from './game.js';
 import { createLeaderboardCommand } from './leaderboard.js';
@@ -23,5 +24,6 @@ export function createCommands(): readonly Command[] {
     createLeaderboardCommand(),
     aotwCommand,
     digestCommand,
+    challengeCommand,
   ];
 }

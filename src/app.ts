@@ -1,6 +1,7 @@
 import { createCommands } from '../commands/index.js';
 import { type CatalogueRefresher, createCatalogueRefresher } from './catalogue/refresh.js';
 import { createCatalogue } from './catalogue/search.js';
+import { type Challenges, createChallenges } from './challenges/feature.js';
 import { createAotwService } from './community/aotw.js';
 import { createAnnouncementExtras } from './community/extras.js';
 import { type CommunityJobs, createCommunityJobs } from './community/jobs.js';
@@ -73,6 +74,8 @@ export interface StartBotOverrides {
   cataloguePaceMs?: number;
   /** Community background tick (digests, AotW, RA totals); null: no timer (tests call `community.tick()`). */
   communityTickMs?: number | null;
+  /** Challenge tick (ended challenges' results); null: no timer (tests call `challenges.tick()`). */
+  challengeTickMs?: number | null;
 }
 
 /** How often the community background work runs (digests due, AotW hourly, a few RA totals). */
@@ -90,6 +93,7 @@ export interface RunningBot {
   readonly schedule: ScheduleRunner;
   readonly catalogue: CatalogueRefresher;
   readonly community: CommunityJobs;
+  readonly challenges: Challenges;
   /** Where /healthz and /metrics listen; null when METRICS_PORT is unset. */
   readonly metricsAddress: { host: string; port: number } | null;
 }
@@ -190,6 +194,14 @@ export async function startBot(
     );
   });
 
+  const challenges = createChallenges({
+    store,
+    logger: logger.child({ component: 'challenges' }),
+    now,
+    ...(overrides.challengeTickMs === undefined ? {} : { tickMs: overrides.challengeTickMs }),
+    onQueued: () => void drain(),
+  });
+  ctx.challenges = challenges;
   const aotw = createAotwService({ store, ra, logger: logger.child({ component: 'aotw' }), now });
   const community = createCommunityJobs({
     store,
@@ -205,19 +217,21 @@ export async function startBot(
     now,
     collapseThreshold: config.ANNOUNCE_COLLAPSE_THRESHOLD,
     userConcurrency: pollerUserConcurrency(config.RA_REQUESTS_PER_SECOND),
-    extras: createAnnouncementExtras({
-      ra,
-      logger: logger.child({ component: 'poller' }),
-      currentAotw: () => {
-        const current = aotw.current();
-        return (
-          current && {
-            achievementId: current.achievement.id,
-            startAt: current.startAt ? Date.parse(current.startAt) : null,
-          }
-        );
-      },
-    }),
+    extras: challenges.withNotes(
+      createAnnouncementExtras({
+        ra,
+        logger: logger.child({ component: 'poller' }),
+        currentAotw: () => {
+          const current = aotw.current();
+          return (
+            current && {
+              achievementId: current.achievement.id,
+              startAt: current.startAt ? Date.parse(current.startAt) : null,
+            }
+          );
+        },
+      }),
+    ),
     // runCycle (tests, tools) reports like a round of the schedule.
     observer: {
       cycleFinished(report) {
@@ -328,6 +342,7 @@ export async function startBot(
   runner.start();
   const schedule = scheduleJob(config.POLL_CRON, () => runner.tick(), logger);
   followers?.start();
+  challenges.start();
   const dispatchTimer = setInterval(drain, DISPATCH_INTERVAL_MS);
   dispatchTimer.unref();
   const communityTickMs =
@@ -368,6 +383,7 @@ export async function startBot(
     schedule: runner,
     catalogue,
     community,
+    challenges,
     metricsAddress: metricsServer ? { host: metricsServer.host, port: metricsServer.port } : null,
     async stop() {
       if (stopped) return;
@@ -375,6 +391,7 @@ export async function startBot(
       clearInterval(dispatchTimer);
       await within(followers?.stop() ?? Promise.resolve(), STOP_BUDGET_MS);
       if (communityTimer) clearInterval(communityTimer);
+      challenges.stop();
       await within(community.idle(), STOP_BUDGET_MS);
       // A poll or a post stuck on a slow RA or Discord is abandoned after a short wait: that is
       // safe (a failed poll keeps its window; an unmarked post is released at the next start and

@@ -6,6 +6,7 @@ import type {
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { Catalogue } from '../catalogue/search.js';
+import type { Challenges } from '../challenges/feature.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { RaCatalogueApi, RaClient } from '../ra/client.js';
@@ -33,6 +34,8 @@ export interface CommandContext {
   followers?: FollowerWatcher;
   /** How tracked users are being polled (tracking/schedule-runner.ts); set once the bot runs. */
   polling?: Pick<ScheduleRunner, 'summary'>;
+  /** Server challenges (ending one now; telling the feature a post was queued); set once the bot runs. */
+  challenges?: Pick<Challenges, 'endNow' | 'queued'>;
 }
 
 export type DeferMode = 'ephemeral' | 'public' | 'none';

@@ -8,6 +8,7 @@ import type { OutboxInput, Subscription } from '../domain/announcements.js';
 import type { Detection, StoredGameState } from '../domain/detection.js';
 import type { GameProgress } from '../ra/types.js';
 import { CatalogueTables } from './catalogue.js';
+import { ChallengeTables } from './challenges.js';
 import { CommunityTables } from './community.js';
 import { FollowersTable } from './followers.js';
 import { type GameFailure, type GameFailureRun, GameFailuresTable } from './game-failures.js';
@@ -101,6 +102,8 @@ export class Store {
   readonly leaderboard: LeaderboardTables;
   /** Digest/AotW settings and their outbox posts: see community.ts. */
   readonly community: CommunityTables;
+  /** Server challenges, their results and posts: see challenges.ts. */
+  readonly challenges: ChallengeTables;
 
   constructor(
     readonly db: Database,
@@ -121,6 +124,7 @@ export class Store {
     this.gamePlayers = new GamePlayersQuery(db);
     this.leaderboard = new LeaderboardTables(db);
     this.community = new CommunityTables(db, options.nonce ?? randomNonce);
+    this.challenges = new ChallengeTables(db, options.nonce ?? randomNonce);
     this.applyInTransaction = db.transaction((input: ApplyGameDetectionInput) => this.applyNow(input));
     this.applyUserInTransaction = db.transaction((input: ApplyUserDetectionsInput) =>
       this.applyUserNow(input),
@@ -134,6 +138,7 @@ export class Store {
       deleteGuildSettings.run(guildId);
       this.links.forgetGuild(guildId);
       this.community.forgetGuild(guildId);
+      this.challenges.forgetGuild(guildId);
       return users.length;
     });
   }

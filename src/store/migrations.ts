@@ -5,6 +5,7 @@
  * its children) and `foreign_key_check` must pass before they commit.
  */
 
+import { migrateChallenges } from './challenges.js';
 import { migrateCommunity } from './migrate-community.js';
 import type { Database } from './shared.js';
 
@@ -245,6 +246,9 @@ const COMMUNITY: Migration = migrateCommunity;
 /** Issue 19: the language of a server's posts; null follows Discord's preferred locale of the server. */
 const LANGUAGE = 'ALTER TABLE guild_settings ADD COLUMN language TEXT;';
 
+/** Issue 18: server challenges and their kept results (see challenges.ts). */
+const CHALLENGES: Migration = migrateChallenges;
+
 export const MIGRATIONS: readonly Migration[] = [
   V1,
   V2,
@@ -255,4 +259,5 @@ export const MIGRATIONS: readonly Migration[] = [
   RELIABILITY,
   COMMUNITY,
   LANGUAGE,
+  CHALLENGES,
 ];

@@ -45,6 +45,8 @@ describe('openDatabase', () => {
       'catalogue_fts_docsize',
       'catalogue_fts_idx',
       'catalogue_games',
+      'challenge_results',
+      'challenges',
       'earned',
       'game_failures',
       'game_info',
