@@ -6,7 +6,12 @@ import {
   InteractionContextType,
   MessageFlags,
 } from 'discord.js';
-import { competitionChannel, serverTimeZone, standingsOf } from '../src/challenges/feature.js';
+import {
+  competitionChannel,
+  readProgressAtStart,
+  serverTimeZone,
+  standingsOf,
+} from '../src/challenges/feature.js';
 import { endOfMonth, parseEnds, yearIn } from '../src/challenges/moment.js';
 import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
 import { isManager } from '../src/discord/permissions.js';
@@ -154,6 +159,7 @@ async function start(
       m.t('challenge.errRunning', { game: title(other.game), end: when(other.endsAt) }),
     );
   }
+  readProgressAtStart(ctx.store, started, nowMs);
   ctx.challenges?.queued();
   await interaction.editReply({
     content: m.t('challenge.started', { game: title(game), end: when(endsAt), channel: `<#${channelId}>` }),

@@ -57,6 +57,21 @@ export function standingsOf(store: Store, challenge: Challenge, at: number): Cha
   return rankStandings(store.challenges.facts({ ...challenge, endsAt: Math.min(challenge.endsAt, at) }));
 }
 
+/**
+ * The progress read at start: users of the server whose progress in the game the bot doesn't
+ * store get it read once, by the poller on their next poll (one request each, in the
+ * background lane); after that the poller keeps it current as they play. Returns how many.
+ */
+export function readProgressAtStart(store: Store, challenge: Challenge, now: number): number {
+  let asked = 0;
+  for (const user of store.listTrackedUsers(challenge.guildId)) {
+    if (store.getGameState(user.ulid, challenge.game.id) !== null) continue;
+    store.requestGameRecheck(user.ulid, challenge.game.id, now, 1);
+    asked++;
+  }
+  return asked;
+}
+
 function eventsOf(payload: OutboxInput['payload']): ChallengeEvent[] {
   if (payload.kind === 'award')
     return [{ kind: 'award', at: Date.parse(payload.award.at), award: payload.award.kind }];

@@ -131,6 +131,37 @@ describe('/challenge', () => {
     expect(history).toMatch(/🥇 \[Ann\][^\n]*7 points · 1 challenge · 1 win/);
   });
 
+  it('reads the progress of users it knows nothing of in the game once, on their next poll', async () => {
+    const s = await startCommunity();
+    setUp(s);
+    for (const name of ['Ann', 'Bob', 'Cid']) await track(s.h, name);
+    // Ann played the game before: the bot stores her progress in it.
+    s.clock.advance(MINUTE);
+    s.world.unlock('Ann', 703, { hardcore: true });
+    await s.h.pollAndDrain();
+    const reads = () =>
+      s.h.ra.requests.of('GetGameInfoAndUserProgress').filter((r) => r.params.g === String(GAME));
+    const readsBefore = reads().length;
+    expect(readsBefore).toBe(1);
+
+    await startChallenge(s);
+    // Nothing is read while the manager waits: the poller does it, in its lane.
+    expect(reads()).toHaveLength(readsBefore);
+    s.clock.advance(MINUTE);
+    await s.h.pollAndDrain();
+    const users = reads()
+      .slice(readsBefore)
+      .map((r) => r.params.u);
+    expect(users).toHaveLength(2);
+    expect(new Set(users).size).toBe(2);
+    s.clock.advance(MINUTE);
+    await s.h.pollAndDrain();
+    expect(reads()).toHaveLength(readsBefore + 2);
+    // The reads announce nothing and give no points.
+    const show = messageText(await s.h.slash(s.h.member, 'challenge', { subcommand: 'show' }));
+    expect(show).toContain('Nobody has scored yet');
+  });
+
   it('ends early on /challenge end, sums the yearly table over challenges, and refuses what it must', async () => {
     const s = await startCommunity();
     setUp(s);
@@ -188,5 +219,17 @@ describe('/challenge', () => {
     );
     expect(history).toMatch(/🥇 \[Ann\][^\n]*7 points · 1 challenge · 1 win/);
     expect(history).toMatch(/🥈 \[Bob\][^\n]*5 points · 2 challenges · 1 win/);
+    // A server the bot leaves loses its competitions, running and past.
+    await startChallenge(s);
+    const store = s.h.bot.store;
+    expect(store.challenges.running(s.h.guild.id)).not.toBeNull();
+    s.h.discord.removeGuild(s.h.guild.id);
+    await s.h.discord.waitUntil(
+      () => store.challenges.running(s.h.guild.id) === null,
+      5_000,
+      'the server forgotten',
+    );
+    expect(store.challenges.history(s.h.guild.id, year)).toEqual([]);
+    expect(store.challenges.yearly(s.h.guild.id, year)).toEqual([]);
   });
 });
