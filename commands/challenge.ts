@@ -15,12 +15,13 @@ import {
 import { endOfMonth, parseEnds, yearIn } from '../src/challenges/moment.js';
 import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
 import { isManager } from '../src/discord/permissions.js';
-import type { ChallengeGame, ChallengeStartPayload } from '../src/domain/challenges.js';
+import { type ChallengeGame, startPayload } from '../src/domain/challenges.js';
 import type { Messages } from '../src/i18n/index.js';
 import {
   CHALLENGE_ID_PREFIX,
   type ChallengeShowState,
   decodeChallengeShowId,
+  decodeVoteId,
   renderChallengeHistory,
   renderChallengeShow,
 } from '../src/render/challenges.js';
@@ -65,6 +66,29 @@ const data = new SlashCommandBuilder()
   )
   .addSubcommand((sub) =>
     sub
+      .setName('nominate')
+      .setDescription('Nominate a game for the next challenge (linked members; one each, replaceable)')
+      .addStringOption((o) => gameOption(o)),
+  )
+  .addSubcommandGroup((group) =>
+    group
+      .setName('vote')
+      .setDescription('A vote among the nominations for the next challenge')
+      .addSubcommand((sub) =>
+        sub
+          .setName('open')
+          .setDescription('Post the vote (managers)')
+          .addStringOption((o) =>
+            o
+              .setName('ends')
+              .setDescription('A duration (90m, 12h, 3d) or a date (2027-01-31); default: 3 days')
+              .setMaxLength(20),
+          ),
+      )
+      .addSubcommand((sub) => sub.setName('close').setDescription('Close the vote now (managers)')),
+  )
+  .addSubcommand((sub) =>
+    sub
       .setName('history')
       .setDescription('Past challenges and the yearly table')
       .addIntegerOption((o) =>
@@ -73,16 +97,41 @@ const data = new SlashCommandBuilder()
   )
   .toJSON();
 
-function requireChallengeManager(
+/** Refuses with `refusal` (changing nothing) unless the member is a manager, checked now. */
+function requireManager(
   interaction: ChatInputCommandInteraction,
   ctx: CommandContext,
   guildId: string,
-  m: Messages,
+  refusal: string,
 ) {
   if (!isManager(interaction, ctx.store.getGuildSettings(guildId).managerRoleId)) {
-    throw new UserFacingError(m.t('challenge.errManager'));
+    throw new UserFacingError(refusal);
   }
 }
+
+/** The `ends` option as an instant, or `fallback` when it is left out; a refusal says why. */
+function readEnds(
+  interaction: ChatInputCommandInteraction,
+  m: Messages,
+  nowMs: number,
+  zone: string,
+  fallback: number,
+): number {
+  const text = interaction.options.getString('ends')?.trim();
+  if (!text) return fallback;
+  const parsed = parseEnds(text, nowMs, zone);
+  if (parsed.ok) return parsed.at;
+  throw new UserFacingError(
+    parsed.why === 'format'
+      ? m.t('challenge.errEndsFormat', { text: safeText(text, 20, { singleLine: true }) })
+      : parsed.why === 'past'
+        ? m.t('challenge.errEndsPast')
+        : m.t('challenge.errEndsFar'),
+  );
+}
+
+/** How long a vote runs when `ends` is left out. */
+const DEFAULT_VOTE_MS = 3 * 86_400_000;
 
 const title = (game: ChallengeGame) => `**${safeText(game.title, 100, { singleLine: true })}**`;
 const when = (ms: number) => `<t:${Math.floor(ms / 1000)}:f>`;
@@ -93,7 +142,7 @@ async function start(
   m: Messages,
 ): Promise<void> {
   const guild = requireGuild(interaction);
-  requireChallengeManager(interaction, ctx, guild.id, m);
+  requireManager(interaction, ctx, guild.id, m.t('challenge.errManager'));
   const running = ctx.store.challenges.running(guild.id);
   if (running)
     throw new UserFacingError(
@@ -101,45 +150,13 @@ async function start(
     );
   const nowMs = ctx.now().getTime();
   const zone = serverTimeZone(ctx.store, guild.id);
-  const endsText = interaction.options.getString('ends')?.trim();
-  let endsAt = endOfMonth(nowMs, zone);
-  if (endsText) {
-    const parsed = parseEnds(endsText, nowMs, zone);
-    if (!parsed.ok) {
-      throw new UserFacingError(
-        parsed.why === 'format'
-          ? m.t('challenge.errEndsFormat', { text: safeText(endsText, 20, { singleLine: true }) })
-          : parsed.why === 'past'
-            ? m.t('challenge.errEndsPast')
-            : m.t('challenge.errEndsFar'),
-      );
-    }
-    endsAt = parsed.at;
-  }
+  const endsAt = readEnds(interaction, m, nowMs, zone, endOfMonth(nowMs, zone));
   const picked = await requireAnnounceChannel(interaction, guild, 'channel');
   const channelId = competitionChannel(ctx.store, guild.id, 'challenge', picked?.id ?? null);
   if (!channelId) throw new UserFacingError(m.t('challenge.errNoChannel'));
-  const gameId = resolveGame(ctx, interaction.options.getString('game', true));
-  // The card is read once (the person waits: the commands lane); posts render from this copy.
-  const details = await ctx.ra.getGameExtended(gameId);
-  const game: ChallengeGame = {
-    id: details.id,
-    title: details.title,
-    consoleName: details.consoleName,
-    imageIcon: details.imageIcon,
-    imageBoxArt: details.imageBoxArt,
-    numAchievements: details.numAchievements,
-    points: details.points,
-  };
+  const game = await gameCard(interaction, ctx);
   const softcore = interaction.options.getBoolean('softcore') ?? false;
-  const payload: ChallengeStartPayload = {
-    version: 1,
-    kind: 'challenge-start',
-    game,
-    startsAt: nowMs,
-    endsAt,
-    softcore,
-  };
+  const payload = startPayload(game, nowMs, endsAt, softcore);
   const started = ctx.store.challenges.start(
     {
       guildId: guild.id,
@@ -165,6 +182,131 @@ async function start(
     content: m.t('challenge.started', { game: title(game), end: when(endsAt), channel: `<#${channelId}>` }),
     allowedMentions: { parse: [] },
   });
+}
+
+/** The `game` option's card, read once (the person waits: the commands lane); posts render from this copy. */
+async function gameCard(
+  interaction: ChatInputCommandInteraction,
+  ctx: CommandContext,
+): Promise<ChallengeGame> {
+  const gameId = resolveGame(ctx, interaction.options.getString('game', true));
+  const details = await ctx.ra.getGameExtended(gameId);
+  return {
+    id: details.id,
+    title: details.title,
+    consoleName: details.consoleName,
+    imageIcon: details.imageIcon,
+    imageBoxArt: details.imageBoxArt,
+    numAchievements: details.numAchievements,
+    points: details.points,
+  };
+}
+
+async function nominate(
+  interaction: ChatInputCommandInteraction,
+  ctx: CommandContext,
+  m: Messages,
+): Promise<void> {
+  const guild = requireGuild(interaction);
+  if (!ctx.store.linkOf(interaction.user.id)) throw new UserFacingError(m.t('challenge.errNotLinked'));
+  if (ctx.store.challengeVotes.openVote(guild.id)) throw new UserFacingError(m.t('challenge.errVoteOpen'));
+  const game = await gameCard(interaction, ctx);
+  const result = ctx.store.challengeVotes.nominate(guild.id, interaction.user.id, game, ctx.now());
+  if (result === 'vote-open') throw new UserFacingError(m.t('challenge.errVoteOpen'));
+  if (result === 'same')
+    throw new UserFacingError(m.t('challenge.errAlreadyNominated', { game: title(game) }));
+  await interaction.editReply({
+    content: m.t(result === 'replaced' ? 'challenge.nominationReplaced' : 'challenge.nominated', {
+      game: title(game),
+    }),
+    allowedMentions: { parse: [] },
+  });
+}
+
+async function voteOpen(
+  interaction: ChatInputCommandInteraction,
+  ctx: CommandContext,
+  m: Messages,
+): Promise<void> {
+  const guild = requireGuild(interaction);
+  requireManager(interaction, ctx, guild.id, m.t('challenge.errManagerVote'));
+  const open = ctx.store.challengeVotes.openVote(guild.id);
+  if (open) throw new UserFacingError(m.t('challenge.errVoteAlreadyOpen', { end: when(open.endsAt) }));
+  const nowMs = ctx.now().getTime();
+  const endsAt = readEnds(
+    interaction,
+    m,
+    nowMs,
+    serverTimeZone(ctx.store, guild.id),
+    nowMs + DEFAULT_VOTE_MS,
+  );
+  // The vote goes where the challenge posts go.
+  const channelId = competitionChannel(
+    ctx.store,
+    guild.id,
+    'challenge',
+    ctx.store.challenges.running(guild.id)?.channelId ?? null,
+  );
+  if (!channelId) throw new UserFacingError(m.t('challenge.errNoChannel'));
+  const vote = ctx.store.challengeVotes.open(guild.id, channelId, endsAt, nowMs);
+  if (vote === 'empty') throw new UserFacingError(m.t('challenge.errNoNominations'));
+  if (vote === 'open') {
+    const other = ctx.store.challengeVotes.openVote(guild.id)!;
+    throw new UserFacingError(m.t('challenge.errVoteAlreadyOpen', { end: when(other.endsAt) }));
+  }
+  ctx.challenges?.queued();
+  await interaction.editReply({
+    content: m.t('challenge.voteOpened', { end: when(endsAt), channel: `<#${channelId}>` }),
+    allowedMentions: { parse: [] },
+  });
+}
+
+async function voteClose(
+  interaction: ChatInputCommandInteraction,
+  ctx: CommandContext,
+  m: Messages,
+): Promise<void> {
+  const guild = requireGuild(interaction);
+  requireManager(interaction, ctx, guild.id, m.t('challenge.errManagerVote'));
+  const closed = ctx.challenges?.closeVoteNow(guild.id) ?? null;
+  if (!closed) throw new UserFacingError(m.t('challenge.errNoVote'));
+  await interaction.editReply({
+    content: m.t('challenge.voteClosedReply', { channel: `<#${closed.channelId}>` }),
+    allowedMentions: { parse: [] },
+  });
+}
+
+/** A vote button: one vote per member, changeable until the vote closes; answered privately. */
+async function castVote(
+  interaction: ButtonInteraction,
+  ctx: CommandContext,
+  m: Messages,
+  pick: { voteId: number; gameId: number },
+): Promise<void> {
+  const privately = (content: string) =>
+    interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+  const vote = interaction.guildId ? ctx.store.challengeVotes.openVote(interaction.guildId) : null;
+  const option = vote?.id === pick.voteId ? vote.options.find((o) => o.game.id === pick.gameId) : undefined;
+  const result = option
+    ? ctx.store.challengeVotes.cast(pick.voteId, interaction.user.id, pick.gameId, ctx.now())
+    : 'closed';
+  if (result === 'closed' || result === 'not-an-option' || !option) {
+    await privately(m.t('challenge.errVoteClosed'));
+    return;
+  }
+  const game = title(option.game);
+  await privately(
+    m.t(
+      result === 'changed'
+        ? 'challenge.voteChanged'
+        : result === 'same'
+          ? 'challenge.voteSame'
+          : 'challenge.voted',
+      {
+        game,
+      },
+    ),
+  );
 }
 
 function showView(ctx: CommandContext, guildId: string, state: ChallengeShowState, m: Messages) {
@@ -214,7 +356,7 @@ async function end(
   m: Messages,
 ): Promise<void> {
   const guild = requireGuild(interaction);
-  requireChallengeManager(interaction, ctx, guild.id, m);
+  requireManager(interaction, ctx, guild.id, m.t('challenge.errManager'));
   const ended = ctx.challenges?.endNow(guild.id) ?? null;
   if (!ended) throw new UserFacingError(m.t('challenge.errNone'));
   await interaction.editReply({
@@ -244,6 +386,8 @@ async function history(
 
 async function handleButton(interaction: ButtonInteraction, ctx: CommandContext): Promise<void> {
   const m = replyMessages(interaction, ctx);
+  const pick = decodeVoteId(interaction.customId);
+  if (pick) return castVote(interaction, ctx, m, pick);
   const state = decodeChallengeShowId(interaction.customId);
   const privately = (content: string) =>
     interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
@@ -279,6 +423,9 @@ export const challengeCommand: Command = {
     if (sub === 'show') return show(interaction, ctx, m);
     if (sub === 'end') return end(interaction, ctx, m);
     if (sub === 'history') return history(interaction, ctx, m);
+    if (sub === 'nominate') return nominate(interaction, ctx, m);
+    if (sub === 'open') return voteOpen(interaction, ctx, m);
+    if (sub === 'close') return voteClose(interaction, ctx, m);
     throw new UserFacingError('Unknown subcommand.');
   },
   componentPrefix: CHALLENGE_ID_PREFIX,

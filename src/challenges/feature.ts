@@ -13,11 +13,13 @@ import type {
   ChallengeFacts,
   ChallengeResultsPayload,
   ChallengeStanding,
+  ChallengeVote,
+  ChallengeVoteResultPayload,
 } from '../domain/challenges.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
 import { errorMessage } from '../util/error-message.js';
-import { yearIn } from './moment.js';
+import { endOfMonth, yearIn } from './moment.js';
 import { type ChallengeEvent, challengeNote, rankStandings } from './scoring.js';
 
 /** How often ended challenges are looked for. */
@@ -51,6 +53,37 @@ export function competitionChannel(
   explicit: string | null,
 ): string | null {
   return explicit ?? store.getGuildSettings(guildId).defaultChannelId;
+}
+
+const WEEK_MS = 7 * 86_400_000;
+
+/**
+ * The end of a challenge a vote starts: the end of this month in the server's zone, or of the
+ * next one when less than a week of this one is left.
+ */
+export function votedChallengeEnd(at: number, timeZone: string): number {
+  const end = endOfMonth(at, timeZone);
+  return end - at >= WEEK_MS ? end : endOfMonth(end, timeZone);
+}
+
+/**
+ * A vote's result: most votes first; a tie goes to the option listed first in the vote (the most
+ * nominated, then the earliest nominated). Nobody voted: no winner.
+ */
+export function voteResult(vote: ChallengeVote, tally: ReadonlyMap<number, number>, startsNow: boolean) {
+  const counted = vote.options.map((o) => ({ game: o.game, votes: tally.get(o.game.id) ?? 0 }));
+  const ranked = [...counted].sort((a, b) => b.votes - a.votes);
+  const top = ranked[0]?.votes ?? 0;
+  const winner = top > 0 ? ranked[0]!.game : null;
+  const payload: ChallengeVoteResultPayload = {
+    version: 1,
+    kind: 'challenge-vote-result',
+    tally: ranked,
+    winner,
+    tie: top > 0 && ranked.filter((r) => r.votes === top).length > 1,
+    startsNow: winner !== null && startsNow,
+  };
+  return payload;
 }
 
 export function standingsOf(store: Store, challenge: Challenge, at: number): ChallengeStanding[] {
@@ -104,12 +137,14 @@ export function createChallenges(options: ChallengesOptions) {
         reachedAt,
       })),
     };
+    const zone = serverTimeZone(store, challenge.guildId);
     const done = store.challenges.finish(
       challenge,
       standings,
-      yearIn(end, serverTimeZone(store, challenge.guildId)),
+      yearIn(end, zone),
       payload,
       at,
+      votedChallengeEnd(at, zone),
     );
     if (done) {
       logger.info(
@@ -120,9 +155,53 @@ export function createChallenges(options: ChallengesOptions) {
     return done;
   }
 
+  /** Closes a vote: its result, and the winner started now or queued after the running challenge; once. */
+  function closeVote(vote: ChallengeVote, at: number): boolean {
+    const running = store.challenges.running(vote.guildId);
+    const result = voteResult(vote, store.challengeVotes.tally(vote.id), running === null);
+    const winner = result.winner;
+    const done = store.challengeVotes.close(
+      vote,
+      result,
+      winner === null
+        ? { kind: 'none' }
+        : running
+          ? { kind: 'next', channelId: vote.channelId, game: winner }
+          : {
+              kind: 'start',
+              input: {
+                guildId: vote.guildId,
+                channelId: vote.channelId,
+                game: winner,
+                startsAt: at,
+                endsAt: votedChallengeEnd(at, serverTimeZone(store, vote.guildId)),
+                softcore: false,
+                startedBy: 'vote',
+              },
+            },
+      at,
+    );
+    if (done)
+      logger.info(
+        { guildId: vote.guildId, vote: vote.id, winner: winner?.id ?? null },
+        'challenge vote closed',
+      );
+    return done;
+  }
+
   /** Finishes every challenge past its end (also those that ended while the bot was down). */
   function tick(): number {
     let finished = 0;
+    for (const vote of store.challengeVotes.due(now())) {
+      try {
+        if (closeVote(vote, now().getTime())) finished++;
+      } catch (error) {
+        logger.error(
+          { vote: vote.id, err: errorMessage(error) },
+          'closing a challenge vote failed; tried again next tick',
+        );
+      }
+    }
     for (const challenge of store.challenges.due(now())) {
       try {
         if (finish(challenge, now().getTime())) finished++;
@@ -194,6 +273,14 @@ export function createChallenges(options: ChallengesOptions) {
       finish(challenge, now().getTime());
       options.onQueued?.();
       return challenge;
+    },
+    /** Closes the server's open vote now; null when none is open. */
+    closeVoteNow(guildId: string): ChallengeVote | null {
+      const vote = store.challengeVotes.openVote(guildId);
+      if (!vote) return null;
+      closeVote(vote, now().getTime());
+      options.onQueued?.();
+      return vote;
     },
     /** A command queued a post: drain the outbox now rather than at the next timer. */
     queued(): void {

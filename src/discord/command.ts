@@ -35,7 +35,7 @@ export interface CommandContext {
   /** How tracked users are being polled (tracking/schedule-runner.ts); set once the bot runs. */
   polling?: Pick<ScheduleRunner, 'summary'>;
   /** Server challenges (ending one now; telling the feature a post was queued); set once the bot runs. */
-  challenges?: Pick<Challenges, 'endNow' | 'queued'>;
+  challenges?: Pick<Challenges, 'endNow' | 'closeVoteNow' | 'queued'>;
 }
 
 export type DeferMode = 'ephemeral' | 'public' | 'none';

@@ -72,6 +72,16 @@ export interface ChallengeStartPayload {
   softcore: boolean;
 }
 
+/** The start post's payload. */
+export function startPayload(
+  game: ChallengeGame,
+  startsAt: number,
+  endsAt: number,
+  softcore: boolean,
+): ChallengeStartPayload {
+  return { version: 1, kind: 'challenge-start', game, startsAt, endsAt, softcore };
+}
+
 /** Outbox payload: a challenge's results (podium and the full table). */
 export interface ChallengeResultsPayload {
   version: 1;
@@ -83,8 +93,17 @@ export interface ChallengeResultsPayload {
   standings: Pick<ChallengeStanding, 'ulid' | 'displayName' | 'rank' | 'points' | 'award' | 'reachedAt'>[];
 }
 
-export type ChallengePostKind = 'challenge-start' | 'challenge-results';
-export const CHALLENGE_POST_KINDS: readonly ChallengePostKind[] = ['challenge-start', 'challenge-results'];
+export type ChallengePostKind =
+  | 'challenge-start'
+  | 'challenge-results'
+  | 'challenge-vote'
+  | 'challenge-vote-result';
+export const CHALLENGE_POST_KINDS: readonly ChallengePostKind[] = [
+  'challenge-start',
+  'challenge-results',
+  'challenge-vote',
+  'challenge-vote-result',
+];
 
 /** A finished challenge as `/challenge history` lists it. */
 export interface ChallengeHistoryEntry {
@@ -104,4 +123,43 @@ export interface YearlyEntry {
   points: number;
   challenges: number;
   wins: number;
+}
+
+/** One option of a vote: a nominated game and how many members nominated it. */
+export interface VoteOption {
+  game: ChallengeGame;
+  nominations: number;
+}
+
+/** An open (or closed) vote among the nominations. */
+export interface ChallengeVote {
+  id: number;
+  guildId: string;
+  channelId: string;
+  endsAt: number;
+  /** Most nominated first, then the earliest nominated (at most 25: Discord's buttons). */
+  options: VoteOption[];
+  closedAt: number | null;
+}
+
+/** Outbox payload: the vote's message, with one button per option. */
+export interface ChallengeVotePayload {
+  version: 1;
+  kind: 'challenge-vote';
+  voteId: number;
+  endsAt: number;
+  options: VoteOption[];
+}
+
+/** Outbox payload: the vote's result. */
+export interface ChallengeVoteResultPayload {
+  version: 1;
+  kind: 'challenge-vote-result';
+  /** Most votes first; a tie goes to the option listed first (most nominated, then earliest). */
+  tally: { game: ChallengeGame; votes: number }[];
+  winner: ChallengeGame | null;
+  /** Several options shared the most votes. */
+  tie: boolean;
+  /** The winner starts now (no challenge was running), else when the running one ends. */
+  startsNow: boolean;
 }

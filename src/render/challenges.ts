@@ -3,13 +3,16 @@
  * `/challenge history`, and the one-line note on announcements. Pure.
  */
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
-import type {
-  ChallengeGame,
-  ChallengeHistoryEntry,
-  ChallengeResultsPayload,
-  ChallengeStanding,
-  ChallengeStartPayload,
-  YearlyEntry,
+import {
+  CHALLENGE_POST_KINDS,
+  type ChallengeGame,
+  type ChallengeHistoryEntry,
+  type ChallengeResultsPayload,
+  type ChallengeStanding,
+  type ChallengeStartPayload,
+  type ChallengeVotePayload,
+  type ChallengeVoteResultPayload,
+  type YearlyEntry,
 } from '../domain/challenges.js';
 import { type Messages, messagesFor } from '../i18n/index.js';
 import type { RaUrls } from '../ra/urls.js';
@@ -280,6 +283,68 @@ export function renderChallengeHistory(input: {
   return fitEmbeds([embed])[0]!;
 }
 
+/** `chal:v:<voteId>:<gameId>`: a vote button. */
+export function encodeVoteId(voteId: number, gameId: number): string {
+  return [CHALLENGE_ID_PREFIX, 'v', voteId, gameId].join(':');
+}
+
+export function decodeVoteId(customId: string): { voteId: number; gameId: number } | null {
+  const match = /^chal:v:(\d{1,12}):(\d{1,9})$/.exec(customId);
+  return match ? { voteId: Number(match[1]), gameId: Number(match[2]) } : null;
+}
+
+/** The vote's message: the nominations, one button each (five rows of five at most). */
+export function renderChallengeVote(
+  payload: ChallengeVotePayload,
+  urls: RaUrls,
+  m: Messages = ENGLISH,
+): AnnouncementMessage & { components: APIActionRowComponent<APIButtonComponent>[] } {
+  const lines = payload.options.map(
+    (o, i) =>
+      `${i + 1}. ${gameLine(o.game, urls, m)} · ${m.t('challenge.nominations', { count: o.nominations })}`,
+  );
+  const embed: APIEmbed = {
+    title: m.t('challenge.voteTitle'),
+    description: `${joinLinesWithin(lines, 3500)}\n\n${m.t('challenge.voteCloses', { end: ts(payload.endsAt, 'f'), relative: ts(payload.endsAt, 'R') })}`,
+    color: COLOR,
+    footer: { text: m.t('challenge.voteFooter') },
+  };
+  const buttons: APIButtonComponent[] = payload.options.slice(0, 25).map((o, i) => ({
+    type: 2,
+    style: 1,
+    label: `${i + 1}. ${safeText(o.game.title, 70, { singleLine: true, markdown: false, fallback: m.t('common.game', { id: o.game.id }) })}`,
+    custom_id: encodeVoteId(payload.voteId, o.game.id),
+  }));
+  const components: APIActionRowComponent<APIButtonComponent>[] = [];
+  for (let i = 0; i < buttons.length; i += 5)
+    components.push({ type: 1, components: buttons.slice(i, i + 5) });
+  return { content: m.t('challenge.voteContent'), embeds: fitEmbeds([embed]), components };
+}
+
+export function renderChallengeVoteResult(
+  payload: ChallengeVoteResultPayload,
+  urls: RaUrls,
+  m: Messages = ENGLISH,
+): AnnouncementMessage {
+  const lines = payload.tally.map(
+    (t) => `${gameLine(t.game, urls, m)} · ${m.t('challenge.votes', { count: t.votes })}`,
+  );
+  const verdict = payload.winner
+    ? [
+        m.t('challenge.voteWinner', { game: `**${gameTitle(m, payload.winner)}**` }),
+        ...(payload.tie ? [m.t('challenge.voteTie')] : []),
+        payload.startsNow ? m.t('challenge.voteStartsNow') : m.t('challenge.voteStartsNext'),
+      ].join(' ')
+    : m.t('challenge.voteNoVotes');
+  const embed: APIEmbed = {
+    title: m.t('challenge.voteResultTitle'),
+    description: `${verdict}\n\n${joinLinesWithin(lines, 3500)}`,
+    color: COLOR,
+  };
+  if (payload.winner) embed.thumbnail = { url: urls.image(payload.winner.imageIcon) };
+  return { content: m.t('challenge.voteResultContent'), embeds: fitEmbeds([embed]) };
+}
+
 /** Dispatcher entry for the challenge outbox kinds; null for other kinds. */
 export function renderChallengePost(
   kind: string,
@@ -287,11 +352,22 @@ export function renderChallengePost(
   urls: RaUrls,
   m: Messages = ENGLISH,
 ): AnnouncementMessage | null {
-  if (kind !== 'challenge-start' && kind !== 'challenge-results') return null;
-  const payload = JSON.parse(json) as ChallengeStartPayload | ChallengeResultsPayload;
+  if (!(CHALLENGE_POST_KINDS as readonly string[]).includes(kind)) return null;
+  const payload = JSON.parse(json) as
+    | ChallengeStartPayload
+    | ChallengeResultsPayload
+    | ChallengeVotePayload
+    | ChallengeVoteResultPayload;
   if (payload.version !== 1 || payload.kind !== kind)
     throw new Error(`payload of kind ${kind} is of another version`);
-  return payload.kind === 'challenge-start'
-    ? renderChallengeStart(payload, urls, m)
-    : renderChallengeResults(payload, urls, m);
+  switch (payload.kind) {
+    case 'challenge-start':
+      return renderChallengeStart(payload, urls, m);
+    case 'challenge-results':
+      return renderChallengeResults(payload, urls, m);
+    case 'challenge-vote':
+      return renderChallengeVote(payload, urls, m);
+    case 'challenge-vote-result':
+      return renderChallengeVoteResult(payload, urls, m);
+  }
 }

@@ -11,6 +11,7 @@ import {
   type ChallengeHistoryEntry,
   type ChallengePostKind,
   type ChallengeStanding,
+  startPayload,
   type YearlyEntry,
 } from '../domain/challenges.js';
 import { widenOutboxKinds } from './migrate-community.js';
@@ -46,6 +47,39 @@ CREATE TABLE challenge_results (
   award        TEXT CHECK (award IN ('beaten', 'mastered')),
   reached_at   INTEGER NOT NULL,
   PRIMARY KEY (challenge_id, ulid)
+) WITHOUT ROWID;
+-- Nominations of the current cycle: one per member, replaceable; cleared when a vote closes.
+CREATE TABLE challenge_nominations (
+  guild_id     TEXT NOT NULL,
+  member_id    TEXT NOT NULL,
+  game_id      INTEGER NOT NULL,
+  game         TEXT NOT NULL CHECK (json_valid(game)),
+  nominated_at INTEGER NOT NULL,
+  PRIMARY KEY (guild_id, member_id)
+) WITHOUT ROWID;
+CREATE TABLE challenge_votes (
+  id         INTEGER PRIMARY KEY,
+  guild_id   TEXT NOT NULL,
+  channel_id TEXT NOT NULL,
+  ends_at    INTEGER NOT NULL,
+  -- The options as listed in the vote's message (games and nomination counts).
+  options    TEXT NOT NULL CHECK (json_valid(options)),
+  closed_at  INTEGER
+);
+CREATE UNIQUE INDEX challenge_votes_open ON challenge_votes (guild_id) WHERE closed_at IS NULL;
+CREATE TABLE challenge_ballots (
+  vote_id   INTEGER NOT NULL REFERENCES challenge_votes (id) ON DELETE CASCADE,
+  member_id TEXT NOT NULL,
+  game_id   INTEGER NOT NULL,
+  voted_at  INTEGER NOT NULL,
+  PRIMARY KEY (vote_id, member_id)
+) WITHOUT ROWID;
+-- A vote's winner waiting for the running challenge to end; started in the same transaction.
+CREATE TABLE challenge_next (
+  guild_id   TEXT PRIMARY KEY,
+  channel_id TEXT NOT NULL,
+  game       TEXT NOT NULL CHECK (json_valid(game)),
+  queued_at  INTEGER NOT NULL
 ) WITHOUT ROWID;
 `;
 
@@ -173,6 +207,15 @@ export class ChallengeTables {
         'DELETE FROM challenge_results WHERE challenge_id IN (SELECT id FROM challenges WHERE guild_id = ?)',
       ),
       forget: db.prepare<[string]>('DELETE FROM challenges WHERE guild_id = ?'),
+      getNext: db.prepare<[string], { channel_id: string; game: string }>(
+        'SELECT channel_id, game FROM challenge_next WHERE guild_id = ?',
+      ),
+      setNext: db.prepare<[string, string, string, number]>(
+        `INSERT INTO challenge_next (guild_id, channel_id, game, queued_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, game = excluded.game,
+           queued_at = excluded.queued_at`,
+      ),
+      dropNext: db.prepare<[string]>('DELETE FROM challenge_next WHERE guild_id = ?'),
     };
     this.startInTransaction = db.transaction((input: ChallengeStartInput, now: number): Challenge | null => {
       if (this.stmt.running.get(input.guildId)) return null;
@@ -196,6 +239,7 @@ export class ChallengeTables {
         year: number,
         payload: unknown,
         now: number,
+        nextEndsAt: number | null,
       ): boolean => {
         // The guard and the results commit together: whoever gets here second changes nothing.
         if (this.stmt.finish.run(now, year, now, challenge.id).changes === 0) return false;
@@ -203,6 +247,25 @@ export class ChallengeTables {
           this.stmt.result.run(challenge.id, s.ulid, s.displayName, s.rank, s.points, s.award, s.reachedAt);
         }
         this.insertPost(challenge.guildId, challenge.channelId, 'challenge-results', payload, now);
+        // A vote's winner was waiting for this one to end: it starts now, in the same step.
+        const next = this.stmt.getNext.get(challenge.guildId);
+        if (next && nextEndsAt !== null) {
+          this.stmt.dropNext.run(challenge.guildId);
+          const game = JSON.parse(next.game) as ChallengeGame;
+          this.startInTransaction(
+            {
+              guildId: challenge.guildId,
+              channelId: next.channel_id,
+              game,
+              startsAt: now,
+              endsAt: nextEndsAt,
+              softcore: false,
+              startedBy: 'vote',
+              payload: startPayload(game, now, nextEndsAt, false),
+            },
+            now,
+          );
+        }
         return true;
       },
     );
@@ -238,8 +301,26 @@ export class ChallengeTables {
     year: number,
     payload: unknown,
     now: Instant,
+    /** When a vote's winner waits to start after this one: its end. */
+    nextEndsAt: number | null = null,
   ): boolean {
-    return this.finishInTransaction(challenge, standings, year, payload, toMs(now));
+    return this.finishInTransaction(challenge, standings, year, payload, toMs(now), nextEndsAt);
+  }
+
+  /** A vote's winner: starts when the running challenge ends (call inside the vote's transaction). */
+  setNext(guildId: string, channelId: string, game: ChallengeGame, now: Instant): void {
+    this.stmt.setNext.run(guildId, channelId, JSON.stringify(game), toMs(now));
+  }
+
+  /** Queues a post (call inside the caller's transaction). */
+  queuePost(
+    guildId: string,
+    channelId: string,
+    kind: ChallengePostKind,
+    payload: unknown,
+    now: Instant,
+  ): void {
+    this.insertPost(guildId, channelId, kind, payload, toMs(now));
   }
 
   /** What the store knows of each tracked user of the server in the challenge's game and window. */
@@ -289,6 +370,7 @@ export class ChallengeTables {
   forgetGuild(guildId: string): void {
     this.stmt.forgetResults.run(guildId);
     this.stmt.forget.run(guildId);
+    this.stmt.dropNext.run(guildId);
   }
 
   private insertPost(

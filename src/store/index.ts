@@ -8,6 +8,7 @@ import type { OutboxInput, Subscription } from '../domain/announcements.js';
 import type { Detection, StoredGameState } from '../domain/detection.js';
 import type { GameProgress } from '../ra/types.js';
 import { CatalogueTables } from './catalogue.js';
+import { ChallengeVoteTables } from './challenge-votes.js';
 import { ChallengeTables } from './challenges.js';
 import { CommunityTables } from './community.js';
 import { FollowersTable } from './followers.js';
@@ -104,6 +105,8 @@ export class Store {
   readonly community: CommunityTables;
   /** Server challenges, their results and posts: see challenges.ts. */
   readonly challenges: ChallengeTables;
+  /** Nominations and votes for the next challenge: see challenge-votes.ts. */
+  readonly challengeVotes: ChallengeVoteTables;
 
   constructor(
     readonly db: Database,
@@ -125,6 +128,7 @@ export class Store {
     this.leaderboard = new LeaderboardTables(db);
     this.community = new CommunityTables(db, options.nonce ?? randomNonce);
     this.challenges = new ChallengeTables(db, options.nonce ?? randomNonce);
+    this.challengeVotes = new ChallengeVoteTables(db, this.challenges);
     this.applyInTransaction = db.transaction((input: ApplyGameDetectionInput) => this.applyNow(input));
     this.applyUserInTransaction = db.transaction((input: ApplyUserDetectionsInput) =>
       this.applyUserNow(input),
@@ -139,6 +143,7 @@ export class Store {
       this.links.forgetGuild(guildId);
       this.community.forgetGuild(guildId);
       this.challenges.forgetGuild(guildId);
+      this.challengeVotes.forgetGuild(guildId);
       return users.length;
     });
   }

@@ -236,4 +236,40 @@ export const de: Catalogue = {
   'challenge.errEndsFar': 'Dieses Ende liegt mehr als ein Jahr in der Zukunft. Es wurde nichts geändert.',
   'challenge.buttonExpired':
     'Diese Buttons sind abgelaufen oder nicht deine. Nutze `/challenge show` erneut.',
+  'challenge.nominations_one': '{{count, number}} Nominierung',
+  'challenge.nominations_other': '{{count, number}} Nominierungen',
+  'challenge.voteTitle': '🗳️ Stimm über die nächste Challenge ab',
+  'challenge.voteCloses': 'Die Abstimmung endet {{end}} ({{relative}}).',
+  'challenge.voteFooter': 'Eine Stimme pro Mitglied · drück einen anderen Button, um sie zu ändern',
+  'challenge.voteContent': '🗳️ Stimmt über die nächste Server-Challenge ab!',
+  'challenge.votes_one': '{{count, number}} Stimme',
+  'challenge.votes_other': '{{count, number}} Stimmen',
+  'challenge.voteWinner': '{{game}} hat die Abstimmung gewonnen.',
+  'challenge.voteTie': 'Gleichstand: Es gewinnt das am häufigsten (dann das zuerst) nominierte Spiel.',
+  'challenge.voteStartsNow': 'Die Challenge beginnt jetzt.',
+  'challenge.voteStartsNext': 'Die Challenge beginnt, wenn die laufende endet.',
+  'challenge.voteNoVotes':
+    'Niemand hat abgestimmt, also gibt es keinen Gewinner. Nominiert neu mit `/challenge nominate`.',
+  'challenge.voteResultTitle': '🗳️ Ergebnis der Abstimmung',
+  'challenge.voteResultContent': '🗳️ Die Abstimmung über die nächste Server-Challenge ist beendet!',
+  'challenge.nominated': 'Du hast {{game}} für die nächste Challenge nominiert.',
+  'challenge.nominationReplaced': 'Deine Nominierung ist jetzt {{game}}; sie ersetzt deine vorherige.',
+  'challenge.errNotLinked':
+    'Nur Mitglieder mit verknüpftem RetroAchievements-Konto können nominieren. Verknüpfe deins mit `/link` und versuch es dann noch einmal.',
+  'challenge.errAlreadyNominated': 'Du hast {{game}} bereits nominiert. Es wurde nichts geändert.',
+  'challenge.errVoteOpen':
+    'Gerade läuft eine Abstimmung; Nominierungen sind wieder möglich, wenn sie endet. Es wurde nichts geändert.',
+  'challenge.errVoteAlreadyOpen':
+    'Hier läuft schon eine Abstimmung (sie endet {{end}}). Beende sie zuerst mit `/challenge vote close`. Es wurde nichts geändert.',
+  'challenge.errNoNominations':
+    'Es gibt nichts abzustimmen: Noch niemand hat ein Spiel nominiert (`/challenge nominate`). Es wurde nichts geändert.',
+  'challenge.errNoVote': 'Auf diesem Server läuft keine Abstimmung.',
+  'challenge.errManagerVote':
+    'Nur Mitglieder mit **Server verwalten** (oder der Verwaltungsrolle dieses Servers) können eine Abstimmung starten oder beenden. Es wurde nichts geändert.',
+  'challenge.voteOpened': 'Die Abstimmung läuft bis {{end}}; ihre Nachricht geht nach {{channel}}.',
+  'challenge.voteClosedReply': 'Die Abstimmung ist beendet; das Ergebnis geht nach {{channel}}.',
+  'challenge.voted': 'Deine Stimme: {{game}}. Du kannst sie ändern, bis die Abstimmung endet.',
+  'challenge.voteChanged': 'Du hast deine Stimme auf {{game}} geändert.',
+  'challenge.voteSame': 'Deine Stimme ist bereits {{game}}.',
+  'challenge.errVoteClosed': 'Diese Abstimmung ist beendet; Stimmen zählen nicht mehr.',
 };

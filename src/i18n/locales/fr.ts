@@ -253,4 +253,42 @@ export const fr: Catalogue = {
   'challenge.errEndsPast': 'Cette fin est déjà passée. Rien n’a été modifié.',
   'challenge.errEndsFar': 'Cette fin est dans plus d’un an. Rien n’a été modifié.',
   'challenge.buttonExpired': 'Ces boutons ont expiré ou ne sont pas les vôtres. Relancez `/challenge show`.',
+  'challenge.nominations_one': '{{count, number}} nomination',
+  'challenge.nominations_many': '{{count, number}} nominations',
+  'challenge.nominations_other': '{{count, number}} nominations',
+  'challenge.voteTitle': '🗳️ Votez pour le prochain défi',
+  'challenge.voteCloses': 'Le vote se termine {{end}} ({{relative}}).',
+  'challenge.voteFooter': 'Un vote par membre · appuyez sur un autre bouton pour le changer',
+  'challenge.voteContent': '🗳️ Votez pour le prochain défi du serveur !',
+  'challenge.votes_one': '{{count, number}} vote',
+  'challenge.votes_many': '{{count, number}} votes',
+  'challenge.votes_other': '{{count, number}} votes',
+  'challenge.voteWinner': '{{game}} a remporté le vote.',
+  'challenge.voteTie': 'Égalité : le jeu le plus nominé (puis le premier nominé) l’emporte.',
+  'challenge.voteStartsNow': 'Son défi commence maintenant.',
+  'challenge.voteStartsNext': 'Son défi commencera à la fin du défi en cours.',
+  'challenge.voteNoVotes':
+    'Personne n’a voté : pas de gagnant. Nominez à nouveau avec `/challenge nominate`.',
+  'challenge.voteResultTitle': '🗳️ Résultat du vote',
+  'challenge.voteResultContent': '🗳️ Le vote pour le prochain défi du serveur est clos !',
+  'challenge.nominated': 'Vous avez nominé {{game}} pour le prochain défi.',
+  'challenge.nominationReplaced': 'Votre nomination est désormais {{game}} ; elle remplace la précédente.',
+  'challenge.errNotLinked':
+    'Seuls les membres ayant lié un compte RetroAchievements peuvent nominer. Liez le vôtre avec `/link`, puis réessayez.',
+  'challenge.errAlreadyNominated': 'Vous avez déjà nominé {{game}}. Rien n’a été modifié.',
+  'challenge.errVoteOpen':
+    'Un vote est en cours ; les nominations rouvriront à sa clôture. Rien n’a été modifié.',
+  'challenge.errVoteAlreadyOpen':
+    'Un vote est déjà ouvert ici (il se termine {{end}}). Clôturez-le d’abord avec `/challenge vote close`. Rien n’a été modifié.',
+  'challenge.errNoNominations':
+    'Il n’y a rien à voter : personne n’a encore nominé de jeu (`/challenge nominate`). Rien n’a été modifié.',
+  'challenge.errNoVote': 'Aucun vote n’est ouvert sur ce serveur.',
+  'challenge.errManagerVote':
+    'Seuls les membres ayant **Gérer le serveur** (ou le rôle de gestion de ce serveur) peuvent ouvrir ou clore un vote. Rien n’a été modifié.',
+  'challenge.voteOpened': 'Le vote est ouvert jusqu’à {{end}} ; son message va dans {{channel}}.',
+  'challenge.voteClosedReply': 'Le vote est clos ; le résultat va dans {{channel}}.',
+  'challenge.voted': 'Votre vote : {{game}}. Vous pouvez le changer jusqu’à la clôture.',
+  'challenge.voteChanged': 'Vous avez changé votre vote pour {{game}}.',
+  'challenge.voteSame': 'Votre vote est déjà {{game}}.',
+  'challenge.errVoteClosed': 'Ce vote est clos ; les votes ne comptent plus.',
 };
