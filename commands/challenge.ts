@@ -166,6 +166,7 @@ async function start(
       endsAt,
       softcore,
       startedBy: interaction.user.id,
+      ownChannel: picked !== null,
       payload,
     },
     nowMs,

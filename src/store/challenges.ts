@@ -23,6 +23,8 @@ CREATE TABLE challenges (
   id          INTEGER PRIMARY KEY,
   guild_id    TEXT NOT NULL,
   channel_id  TEXT NOT NULL,
+  -- 1: the channel was given at start; 0: it follows the server's announcement channel.
+  own_channel INTEGER NOT NULL DEFAULT 0 CHECK (own_channel IN (0, 1)),
   game_id     INTEGER NOT NULL,
   -- The game's card as read at start (title, console, images, size): posts render without RA.
   game        TEXT NOT NULL CHECK (json_valid(game)),
@@ -142,6 +144,8 @@ export interface ChallengeStartInput {
   endsAt: number;
   softcore: boolean;
   startedBy: string;
+  /** The channel was given at start (else it follows the server's announcement channel). */
+  ownChannel?: boolean;
   /** The start post (queued with the row). */
   payload: unknown;
 }
@@ -163,9 +167,25 @@ export class ChallengeTables {
         'SELECT * FROM challenges WHERE finished_at IS NULL AND ends_at <= ? ORDER BY ends_at, id',
       ),
       allRunning: db.prepare<[], ChallengeRow>('SELECT * FROM challenges WHERE finished_at IS NULL'),
-      insert: db.prepare<[string, string, number, string, number, number, number, string]>(
-        `INSERT INTO challenges (guild_id, channel_id, game_id, game, starts_at, ends_at, softcore, started_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      insert: db.prepare<[string, string, number, number, string, number, number, number, string]>(
+        `INSERT INTO challenges (guild_id, channel_id, own_channel, game_id, game, starts_at, ends_at, softcore,
+           started_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      // A new announcement channel: what follows it moves there, waiting posts included (in order).
+      followChallenges: db.prepare<{ guild: string; channel: string }>(
+        `UPDATE challenges SET channel_id = @channel WHERE guild_id = @guild AND own_channel = 0 AND finished_at IS NULL`,
+      ),
+      followVotes: db.prepare<{ guild: string; old: string; channel: string }>(
+        `UPDATE challenge_votes SET channel_id = @channel WHERE guild_id = @guild AND closed_at IS NULL AND channel_id = @old`,
+      ),
+      followNext: db.prepare<{ guild: string; old: string; channel: string }>(
+        `UPDATE challenge_next SET channel_id = @channel WHERE guild_id = @guild AND channel_id = @old`,
+      ),
+      followPosts: db.prepare<{ guild: string; old: string; channel: string; now: number; kinds: string }>(
+        `UPDATE outbox SET channel_id = @channel, next_attempt_at = min(next_attempt_at, @now), attempts = 0,
+           last_error = NULL, claimed_at = NULL
+         WHERE guild_id = @guild AND status = 'pending' AND channel_id = @old
+           AND kind IN (SELECT value FROM json_each(@kinds))`,
       ),
       finish: db.prepare<[number, number, number, number]>(
         'UPDATE challenges SET finished_at = ?, year = ?, ends_at = min(ends_at, ?) WHERE id = ? AND finished_at IS NULL',
@@ -222,6 +242,7 @@ export class ChallengeTables {
       this.stmt.insert.run(
         input.guildId,
         input.channelId,
+        toFlag(input.ownChannel ?? false),
         input.game.id,
         JSON.stringify(input.game),
         input.startsAt,
@@ -305,6 +326,24 @@ export class ChallengeTables {
     nextEndsAt: number | null = null,
   ): boolean {
     return this.finishInTransaction(challenge, standings, year, payload, toMs(now), nextEndsAt);
+  }
+
+  /**
+   * The server's announcement channel moved from `old` to `channel`: running challenges that follow
+   * it, an open vote and a waiting winner posted there, and their waiting posts go along.
+   */
+  followDefaultChannel(guildId: string, old: string | null, channel: string, now: Instant): void {
+    this.stmt.followChallenges.run({ guild: guildId, channel });
+    if (old === null || old === channel) return;
+    this.stmt.followVotes.run({ guild: guildId, old, channel });
+    this.stmt.followNext.run({ guild: guildId, old, channel });
+    this.stmt.followPosts.run({
+      guild: guildId,
+      old,
+      channel,
+      now: toMs(now),
+      kinds: JSON.stringify(CHALLENGE_POST_KINDS),
+    });
   }
 
   /** A vote's winner: starts when the running challenge ends (call inside the vote's transaction). */

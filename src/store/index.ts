@@ -156,8 +156,12 @@ export class Store {
 
   /** A new default channel also takes the waiting announcements of users without their own. */
   updateGuildSettings(guildId: string, patch: GuildSettingsPatch, now: Instant): GuildSettings {
+    const before = patch.defaultChannelId ? this.guilds.get(guildId).defaultChannelId : null;
     const settings = this.guilds.update(guildId, patch, now);
-    if (patch.defaultChannelId) this.outboxAdmin.rerouteDefault(guildId, patch.defaultChannelId, now);
+    if (patch.defaultChannelId) {
+      this.outboxAdmin.rerouteDefault(guildId, patch.defaultChannelId, now);
+      this.challenges.followDefaultChannel(guildId, before, patch.defaultChannelId, now);
+    }
     return settings;
   }
 

@@ -5,6 +5,7 @@
  * results are posted exactly once across restarts over its end; history keeps them.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { FakeChannel } from '../fakes/discord/index.js';
 import { startCommunity, stopCommunity } from './community-helpers.js';
 import type { Harness } from './harness.js';
 import {
@@ -160,6 +161,51 @@ describe('/challenge', () => {
     // The reads announce nothing and give no points.
     const show = messageText(await s.h.slash(s.h.member, 'challenge', { subcommand: 'show' }));
     expect(show).toContain('Nobody has scored yet');
+  });
+
+  it('moves its waiting and later posts with the server’s announcement channel, unless given its own', async () => {
+    let other!: FakeChannel;
+    const s = await startCommunity({
+      beforeLogin: (discord, base) => {
+        other = discord.addChannel(base.guild.id, { name: 'events' });
+      },
+    });
+    setUp(s);
+    // Discord fails the start post once: it waits (backing off) when the channel moves.
+    s.h.discord.faults.add({
+      method: 'POST',
+      route: `/channels/${s.h.channel.id}/messages`,
+      status: 503,
+      times: 10,
+    });
+    await s.h.slash(s.h.admin, 'challenge', { subcommand: 'start', options: { game: String(GAME) } });
+    await s.h.slash(s.h.admin, 'settings', { subcommand: 'channel', options: { channel: other.id } });
+    await s.h.slash(s.h.admin, 'challenge', { subcommand: 'end' });
+    // The failed post is retried after its backoff, in the new channel, before the results.
+    s.clock.advance(MINUTE);
+    await s.h.bot.dispatcher.drain();
+    expect(posts(s.h)).toEqual([]);
+    const moved = s.h.discord.channelMessages(other.id).map(messageText);
+    expect(moved.map((t) => t.split('\n')[0])).toEqual([
+      expect.stringContaining('has started'),
+      expect.stringContaining('is over'),
+    ]);
+
+    // Given its own channel, it stays there.
+    s.h.discord.faults.clear();
+    const own = await s.h.slash(s.h.admin, 'challenge', {
+      subcommand: 'start',
+      options: { game: String(GAME), channel: s.h.channel.id },
+    });
+    expect(own.content).toContain(`<#${s.h.channel.id}>`);
+    await s.h.slash(s.h.admin, 'settings', { subcommand: 'channel', options: { channel: other.id } });
+    await s.h.slash(s.h.admin, 'challenge', { subcommand: 'end' });
+    await s.h.bot.dispatcher.drain();
+    expect(posts(s.h).map((t) => t.split('\n')[0])).toEqual([
+      expect.stringContaining('has started'),
+      expect.stringContaining('is over'),
+    ]);
+    expect(s.h.discord.channelMessages(other.id)).toHaveLength(2);
   });
 
   it('ends early on /challenge end, sums the yearly table over challenges, and refuses what it must', async () => {
