@@ -14,7 +14,6 @@ import {
 } from '../src/challenges/feature.js';
 import { endOfMonth, parseEnds, yearIn } from '../src/challenges/moment.js';
 import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
-import { isManager } from '../src/discord/permissions.js';
 import { type ChallengeGame, startPayload } from '../src/domain/challenges.js';
 import type { Messages } from '../src/i18n/index.js';
 import {
@@ -27,7 +26,7 @@ import {
 } from '../src/render/challenges.js';
 import { safeText } from '../src/render/text.js';
 import { gameChoices, gameOption, resolveGame } from './shared/game-option.js';
-import { requireAnnounceChannel, requireGuild } from './shared/guards.js';
+import { requireAnnounceChannel, requireGuild, requireManagerTo } from './shared/guards.js';
 import { replyMessages } from './shared/locale.js';
 
 /** Page buttons work this long after the command (Discord's interaction token lives 15 minutes). */
@@ -97,18 +96,6 @@ const data = new SlashCommandBuilder()
   )
   .toJSON();
 
-/** Refuses with `refusal` (changing nothing) unless the member is a manager, checked now. */
-function requireManager(
-  interaction: ChatInputCommandInteraction,
-  ctx: CommandContext,
-  guildId: string,
-  refusal: string,
-) {
-  if (!isManager(interaction, ctx.store.getGuildSettings(guildId).managerRoleId)) {
-    throw new UserFacingError(refusal);
-  }
-}
-
 /** The `ends` option as an instant, or `fallback` when it is left out; a refusal says why. */
 function readEnds(
   interaction: ChatInputCommandInteraction,
@@ -142,7 +129,7 @@ async function start(
   m: Messages,
 ): Promise<void> {
   const guild = requireGuild(interaction);
-  requireManager(interaction, ctx, guild.id, m.t('challenge.errManager'));
+  requireManagerTo(interaction, ctx, guild.id, m.t('challenge.errManager'));
   const running = ctx.store.challenges.running(guild.id);
   if (running)
     throw new UserFacingError(
@@ -230,7 +217,7 @@ async function voteOpen(
   m: Messages,
 ): Promise<void> {
   const guild = requireGuild(interaction);
-  requireManager(interaction, ctx, guild.id, m.t('challenge.errManagerVote'));
+  requireManagerTo(interaction, ctx, guild.id, m.t('challenge.errManagerVote'));
   const open = ctx.store.challengeVotes.openVote(guild.id);
   if (open) throw new UserFacingError(m.t('challenge.errVoteAlreadyOpen', { end: when(open.endsAt) }));
   const nowMs = ctx.now().getTime();
@@ -268,7 +255,7 @@ async function voteClose(
   m: Messages,
 ): Promise<void> {
   const guild = requireGuild(interaction);
-  requireManager(interaction, ctx, guild.id, m.t('challenge.errManagerVote'));
+  requireManagerTo(interaction, ctx, guild.id, m.t('challenge.errManagerVote'));
   const closed = ctx.challenges?.closeVoteNow(guild.id) ?? null;
   if (!closed) throw new UserFacingError(m.t('challenge.errNoVote'));
   await interaction.editReply({
@@ -357,7 +344,7 @@ async function end(
   m: Messages,
 ): Promise<void> {
   const guild = requireGuild(interaction);
-  requireManager(interaction, ctx, guild.id, m.t('challenge.errManager'));
+  requireManagerTo(interaction, ctx, guild.id, m.t('challenge.errManager'));
   const ended = ctx.challenges?.endNow(guild.id) ?? null;
   if (!ended) throw new UserFacingError(m.t('challenge.errNone'));
   await interaction.editReply({

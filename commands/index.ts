@@ -1,5 +1,6 @@
 import type { Command } from '../src/discord/command.js';
 import { aotwCommand } from './aotw.js';
+import { arcadeCommand } from './arcade.js';
 import { challengeCommand } from './challenge.js';
 import { digestCommand } from './digest.js';
 import { createGameCommand } from './game.js';
@@ -25,5 +26,6 @@ export function createCommands(): readonly Command[] {
     aotwCommand,
     digestCommand,
     challengeCommand,
+    arcadeCommand,
   ];
 }

@@ -1,4 +1,5 @@
 import { createCommands } from '../commands/index.js';
+import { type Arcade, createArcade } from './arcade/feature.js';
 import { type CatalogueRefresher, createCatalogueRefresher } from './catalogue/refresh.js';
 import { createCatalogue } from './catalogue/search.js';
 import { type Challenges, createChallenges } from './challenges/feature.js';
@@ -94,6 +95,7 @@ export interface RunningBot {
   readonly catalogue: CatalogueRefresher;
   readonly community: CommunityJobs;
   readonly challenges: Challenges;
+  readonly arcade: Arcade;
   /** Where /healthz and /metrics listen; null when METRICS_PORT is unset. */
   readonly metricsAddress: { host: string; port: number } | null;
 }
@@ -202,6 +204,14 @@ export async function startBot(
     onQueued: () => void drain(),
   });
   ctx.challenges = challenges;
+  const arcade = createArcade({
+    store,
+    ra,
+    logger: logger.child({ component: 'arcade' }),
+    now,
+    onQueued: () => void drain(),
+  });
+  ctx.arcade = arcade;
   const aotw = createAotwService({ store, ra, logger: logger.child({ component: 'aotw' }), now });
   const community = createCommunityJobs({
     store,
@@ -217,6 +227,7 @@ export async function startBot(
     now,
     collapseThreshold: config.ANNOUNCE_COLLAPSE_THRESHOLD,
     userConcurrency: pollerUserConcurrency(config.RA_REQUESTS_PER_SECOND),
+    onActivity: (ulid, gameIds) => arcade.gamesPlayed(ulid, gameIds),
     extras: challenges.withNotes(
       createAnnouncementExtras({
         ra,
@@ -384,6 +395,7 @@ export async function startBot(
     catalogue,
     community,
     challenges,
+    arcade,
     metricsAddress: metricsServer ? { host: metricsServer.host, port: metricsServer.port } : null,
     async stop() {
       if (stopped) return;
@@ -392,6 +404,7 @@ export async function startBot(
       await within(followers?.stop() ?? Promise.resolve(), STOP_BUDGET_MS);
       if (communityTimer) clearInterval(communityTimer);
       challenges.stop();
+      await within(arcade.idle(), STOP_BUDGET_MS);
       await within(community.idle(), STOP_BUDGET_MS);
       // A poll or a post stuck on a slow RA or Discord is abandoned after a short wait: that is
       // safe (a failed poll keeps its window; an unmarked post is released at the next start and

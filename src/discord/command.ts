@@ -5,6 +5,7 @@ import type {
   ChatInputCommandInteraction,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
+import type { Arcade } from '../arcade/feature.js';
 import type { Catalogue } from '../catalogue/search.js';
 import type { Challenges } from '../challenges/feature.js';
 import type { Config } from '../config.js';
@@ -36,6 +37,8 @@ export interface CommandContext {
   polling?: Pick<ScheduleRunner, 'summary'>;
   /** Server challenges (ending one now; telling the feature a post was queued); set once the bot runs. */
   challenges?: Pick<Challenges, 'endNow' | 'closeVoteNow' | 'queued'>;
+  /** Arcade boards (RA leaderboards): cached reads for commands; set once the bot runs. */
+  arcade?: Pick<Arcade, 'boardsOfGame' | 'readBoard' | 'entriesFor'>;
 }
 
 export type DeferMode = 'ephemeral' | 'public' | 'none';

@@ -97,12 +97,14 @@ export type ChallengePostKind =
   | 'challenge-start'
   | 'challenge-results'
   | 'challenge-vote'
-  | 'challenge-vote-result';
+  | 'challenge-vote-result'
+  | 'arcade-record';
 export const CHALLENGE_POST_KINDS: readonly ChallengePostKind[] = [
   'challenge-start',
   'challenge-results',
   'challenge-vote',
   'challenge-vote-result',
+  'arcade-record',
 ];
 
 /** A finished challenge as `/challenge history` lists it. */
@@ -162,4 +164,38 @@ export interface ChallengeVoteResultPayload {
   tie: boolean;
   /** The winner starts now (no challenge was running), else when the running one ends. */
   startsNow: boolean;
+}
+
+/** A followed RA leaderboard as the server shows it (copied when followed: posts render without RA). */
+export interface ArcadeBoard {
+  id: number;
+  gameId: number;
+  gameTitle: string;
+  title: string;
+  description: string;
+  format: string;
+  /** True: lower is better (times). */
+  rankAsc: boolean;
+}
+
+/** A tracked user's best entry on a board, as RA last showed it. */
+export interface ArcadeEntry {
+  ulid: string;
+  displayName: string;
+  score: number;
+  formattedScore: string;
+  /** Global rank on RA. */
+  rank: number;
+  /** Epoch ms: when it was set. */
+  at: number;
+}
+
+/** Outbox payload: a new server record on a followed board. */
+export interface ArcadeRecordPayload {
+  version: 1;
+  kind: 'arcade-record';
+  board: ArcadeBoard;
+  entry: ArcadeEntry;
+  /** The record it beat (null: the board's first entry here). */
+  beat: { ulid: string; displayName: string; formattedScore: string } | null;
 }

@@ -4,6 +4,7 @@
  */
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
 import {
+  type ArcadeRecordPayload,
   CHALLENGE_POST_KINDS,
   type ChallengeGame,
   type ChallengeHistoryEntry,
@@ -17,6 +18,7 @@ import {
 import { type Messages, messagesFor } from '../i18n/index.js';
 import type { RaUrls } from '../ra/urls.js';
 import type { AnnouncementMessage } from './announce.js';
+import { renderArcadeRecord } from './arcade.js';
 import { discordTimestamp } from './style.js';
 import { fitEmbeds, joinLinesWithin, safeText } from './text.js';
 
@@ -357,7 +359,8 @@ export function renderChallengePost(
     | ChallengeStartPayload
     | ChallengeResultsPayload
     | ChallengeVotePayload
-    | ChallengeVoteResultPayload;
+    | ChallengeVoteResultPayload
+    | ArcadeRecordPayload;
   if (payload.version !== 1 || payload.kind !== kind)
     throw new Error(`payload of kind ${kind} is of another version`);
   switch (payload.kind) {
@@ -369,5 +372,7 @@ export function renderChallengePost(
       return renderChallengeVote(payload, urls, m);
     case 'challenge-vote-result':
       return renderChallengeVoteResult(payload, urls, m);
+    case 'arcade-record':
+      return renderArcadeRecord(payload, urls, m);
   }
 }

@@ -14,6 +14,7 @@ import {
   startPayload,
   type YearlyEntry,
 } from '../domain/challenges.js';
+import { ARCADE_TABLES } from './arcade.js';
 import { widenOutboxKinds } from './migrate-community.js';
 import type { Database } from './shared.js';
 import { type Instant, randomNonce, toFlag, toMs } from './shared.js';
@@ -85,9 +86,10 @@ CREATE TABLE challenge_next (
 ) WITHOUT ROWID;
 `;
 
-/** The migration: the tables, and the outbox learns the challenge post kinds. */
+/** The migration (competitions): challenge and arcade tables, and the outbox learns their post kinds. */
 export function migrateChallenges(db: Database): void {
   db.exec(TABLES);
+  db.exec(ARCADE_TABLES);
   widenOutboxKinds(db, CHALLENGE_POST_KINDS);
 }
 

@@ -7,6 +7,7 @@
 import type { OutboxInput, Subscription } from '../domain/announcements.js';
 import type { Detection, StoredGameState } from '../domain/detection.js';
 import type { GameProgress } from '../ra/types.js';
+import { ArcadeTables } from './arcade.js';
 import { CatalogueTables } from './catalogue.js';
 import { ChallengeVoteTables } from './challenge-votes.js';
 import { ChallengeTables } from './challenges.js';
@@ -107,6 +108,8 @@ export class Store {
   readonly challenges: ChallengeTables;
   /** Nominations and votes for the next challenge: see challenge-votes.ts. */
   readonly challengeVotes: ChallengeVoteTables;
+  /** Followed RA leaderboards, entries and server records: see arcade.ts. */
+  readonly arcade: ArcadeTables;
 
   constructor(
     readonly db: Database,
@@ -129,6 +132,7 @@ export class Store {
     this.community = new CommunityTables(db, options.nonce ?? randomNonce);
     this.challenges = new ChallengeTables(db, options.nonce ?? randomNonce);
     this.challengeVotes = new ChallengeVoteTables(db, this.challenges);
+    this.arcade = new ArcadeTables(db, options.nonce ?? randomNonce);
     this.applyInTransaction = db.transaction((input: ApplyGameDetectionInput) => this.applyNow(input));
     this.applyUserInTransaction = db.transaction((input: ApplyUserDetectionsInput) =>
       this.applyUserNow(input),
@@ -144,6 +148,7 @@ export class Store {
       this.community.forgetGuild(guildId);
       this.challenges.forgetGuild(guildId);
       this.challengeVotes.forgetGuild(guildId);
+      this.arcade.forgetGuild(guildId);
       return users.length;
     });
   }

@@ -37,6 +37,9 @@ describe('openDatabase', () => {
     expect(tables(db)).toEqual([
       'account_links',
       'achievement_info',
+      'arcade_boards',
+      'arcade_entries',
+      'arcade_records',
       'award_log',
       'catalogue_consoles',
       'catalogue_fts',

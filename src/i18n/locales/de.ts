@@ -272,4 +272,31 @@ export const de: Catalogue = {
   'challenge.voteChanged': 'Du hast deine Stimme auf {{game}} geändert.',
   'challenge.voteSame': 'Deine Stimme ist bereits {{game}}.',
   'challenge.errVoteClosed': 'Diese Abstimmung ist beendet; Stimmen zählen nicht mehr.',
+
+  // Competitions: arcade boards (issue 18; render/arcade.ts, commands/arcade.ts)
+  'arcade.added':
+    '**{{board}}** ({{game}}) wird hier jetzt verfolgt; neue Serverrekorde gehen nach {{channel}}.',
+  'arcade.removed': '**{{board}}** wird hier nicht mehr verfolgt.',
+  'arcade.errManager':
+    'Nur Mitglieder mit **Server verwalten** (oder der Verwaltungsrolle dieses Servers) können die Arcade-Bestenlisten ändern. Es wurde nichts geändert.',
+  'arcade.errUnknownBoard':
+    'Das ist keine Bestenliste dieses Spiels: Wähl eine aus den Vorschlägen oder gib ihre ID an. Es wurde nichts geändert.',
+  'arcade.errNotFollowed': 'Dieser Server verfolgt diese Bestenliste nicht. Siehe `/arcade show`.',
+  'arcade.errNoChannel':
+    'Dieser Server hat noch keinen Ankündigungskanal: Leg ihn mit `/settings channel` fest und versuch es dann noch einmal. Es wurde nichts geändert.',
+  'arcade.errAlready': 'Dieser Server verfolgt **{{board}}** bereits. Es wurde nichts geändert.',
+  'arcade.boardsTitle': '🕹️ Arcade-Bestenlisten',
+  'arcade.noBoards':
+    'Dieser Server verfolgt noch keine Bestenliste. Eine verwaltende Person kann mit `/arcade add` eine hinzufügen.',
+  'arcade.recordHolder': 'Rekord: {{name}} · {{score}}',
+  'arcade.noRecord': 'hier noch kein Eintrag',
+  'arcade.boardTitle': '🕹️ {{board}}',
+  'arcade.noEntries': 'Noch hat kein verfolgter Nutzer dieses Servers einen Eintrag in dieser Bestenliste.',
+  'arcade.globalRank': 'weltweit #{{rank}}',
+  'arcade.lowerBetter': 'Weniger ist besser',
+  'arcade.higherBetter': 'Mehr ist besser',
+  'arcade.recordContent': '🕹️ Neuer Serverrekord in **{{board}}**!',
+  'arcade.recordLine': '{{name}} hat **{{score}}** (weltweit #{{rank}}) in {{game}} erzielt.',
+  'arcade.recordBeat': 'Damit ist {{name}}s {{score}} geschlagen.',
+  'arcade.recordFirst': 'Es ist der erste Eintrag in dieser Bestenliste hier.',
 };

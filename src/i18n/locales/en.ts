@@ -283,4 +283,29 @@ export const en = {
   'challenge.voteChanged': 'You changed your vote to {{game}}.',
   'challenge.voteSame': 'Your vote is already {{game}}.',
   'challenge.errVoteClosed': 'This vote is closed; votes no longer count.',
+
+  // Competitions: arcade boards (issue 18; render/arcade.ts, commands/arcade.ts)
+  'arcade.added': 'Now following **{{board}}** ({{game}}) here; new server records go to {{channel}}.',
+  'arcade.removed': 'No longer following **{{board}}** here.',
+  'arcade.errManager':
+    'Only members with **Manage Server** (or this server’s manager role) can change the arcade boards. Nothing was changed.',
+  'arcade.errUnknownBoard':
+    'That isn’t one of this game’s leaderboards: pick one from the suggestions, or give its id. Nothing was changed.',
+  'arcade.errNotFollowed': 'This server doesn’t follow that leaderboard. See `/arcade show`.',
+  'arcade.errNoChannel':
+    'This server has no announcement channel yet: set it with `/settings channel`, then try again. Nothing was changed.',
+  'arcade.errAlready': 'This server already follows **{{board}}**. Nothing was changed.',
+  'arcade.boardsTitle': '🕹️ Arcade boards',
+  'arcade.noBoards': 'This server follows no leaderboard yet. A manager can add one with `/arcade add`.',
+  'arcade.recordHolder': 'record: {{name}} · {{score}}',
+  'arcade.noRecord': 'no entry here yet',
+  'arcade.boardTitle': '🕹️ {{board}}',
+  'arcade.noEntries': 'None of this server’s tracked users has an entry on this board yet.',
+  'arcade.globalRank': 'global #{{rank}}',
+  'arcade.lowerBetter': 'Lower is better',
+  'arcade.higherBetter': 'Higher is better',
+  'arcade.recordContent': '🕹️ New server record on **{{board}}**!',
+  'arcade.recordLine': '{{name}} set **{{score}}** (global #{{rank}}) in {{game}}.',
+  'arcade.recordBeat': 'It beats {{name}}’s {{score}}.',
+  'arcade.recordFirst': 'It is the first entry on this board here.',
 } as const;

@@ -291,4 +291,31 @@ export const es: Catalogue = {
   'challenge.voteChanged': 'Has cambiado tu voto a {{game}}.',
   'challenge.voteSame': 'Tu voto ya es {{game}}.',
   'challenge.errVoteClosed': 'Esta votación está cerrada; los votos ya no cuentan.',
+
+  // Competitions: arcade boards (issue 18; render/arcade.ts, commands/arcade.ts)
+  'arcade.added':
+    'Ahora se sigue **{{board}}** ({{game}}) aquí; los nuevos récords del servidor van a {{channel}}.',
+  'arcade.removed': 'Ya no se sigue **{{board}}** aquí.',
+  'arcade.errManager':
+    'Solo los miembros con **Gestionar servidor** (o el rol de gestión de este servidor) pueden cambiar las tablas arcade. No se ha cambiado nada.',
+  'arcade.errUnknownBoard':
+    'Esa no es una de las tablas de este juego: elige una de las sugerencias o indica su id. No se ha cambiado nada.',
+  'arcade.errNotFollowed': 'Este servidor no sigue esa tabla. Consulta `/arcade show`.',
+  'arcade.errNoChannel':
+    'Este servidor aún no tiene canal de anuncios: configúralo con `/settings channel` y vuelve a intentarlo. No se ha cambiado nada.',
+  'arcade.errAlready': 'Este servidor ya sigue **{{board}}**. No se ha cambiado nada.',
+  'arcade.boardsTitle': '🕹️ Tablas arcade',
+  'arcade.noBoards':
+    'Este servidor aún no sigue ninguna tabla. Un gestor puede añadir una con `/arcade add`.',
+  'arcade.recordHolder': 'récord: {{name}} · {{score}}',
+  'arcade.noRecord': 'aún no hay marcas aquí',
+  'arcade.boardTitle': '🕹️ {{board}}',
+  'arcade.noEntries': 'Ningún usuario seguido de este servidor tiene una marca en esta tabla todavía.',
+  'arcade.globalRank': 'n.º {{rank}} global',
+  'arcade.lowerBetter': 'Menos es mejor',
+  'arcade.higherBetter': 'Más es mejor',
+  'arcade.recordContent': '🕹️ ¡Nuevo récord del servidor en **{{board}}**!',
+  'arcade.recordLine': '{{name}} ha hecho **{{score}}** (n.º {{rank}} global) en {{game}}.',
+  'arcade.recordBeat': 'Supera los {{score}} de {{name}}.',
+  'arcade.recordFirst': 'Es la primera marca en esta tabla aquí.',
 };

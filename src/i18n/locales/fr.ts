@@ -291,4 +291,31 @@ export const fr: Catalogue = {
   'challenge.voteChanged': 'Vous avez changé votre vote pour {{game}}.',
   'challenge.voteSame': 'Votre vote est déjà {{game}}.',
   'challenge.errVoteClosed': 'Ce vote est clos ; les votes ne comptent plus.',
+
+  // Competitions: arcade boards (issue 18; render/arcade.ts, commands/arcade.ts)
+  'arcade.added':
+    '**{{board}}** ({{game}}) est désormais suivi ici ; les nouveaux records du serveur iront dans {{channel}}.',
+  'arcade.removed': '**{{board}}** n’est plus suivi ici.',
+  'arcade.errManager':
+    'Seuls les membres ayant **Gérer le serveur** (ou le rôle de gestion de ce serveur) peuvent modifier les classements arcade. Rien n’a été modifié.',
+  'arcade.errUnknownBoard':
+    'Ce n’est pas un classement de ce jeu : choisissez-en un parmi les suggestions, ou donnez son id. Rien n’a été modifié.',
+  'arcade.errNotFollowed': 'Ce serveur ne suit pas ce classement. Voir `/arcade show`.',
+  'arcade.errNoChannel':
+    'Ce serveur n’a pas encore de salon d’annonces : réglez-le avec `/settings channel`, puis réessayez. Rien n’a été modifié.',
+  'arcade.errAlready': 'Ce serveur suit déjà **{{board}}**. Rien n’a été modifié.',
+  'arcade.boardsTitle': '🕹️ Classements arcade',
+  'arcade.noBoards':
+    'Ce serveur ne suit encore aucun classement. Un gestionnaire peut en ajouter un avec `/arcade add`.',
+  'arcade.recordHolder': 'record : {{name}} · {{score}}',
+  'arcade.noRecord': 'aucune entrée ici pour l’instant',
+  'arcade.boardTitle': '🕹️ {{board}}',
+  'arcade.noEntries': 'Aucun utilisateur suivi de ce serveur n’a encore d’entrée dans ce classement.',
+  'arcade.globalRank': 'n° {{rank}} mondial',
+  'arcade.lowerBetter': 'Le plus bas l’emporte',
+  'arcade.higherBetter': 'Le plus haut l’emporte',
+  'arcade.recordContent': '🕹️ Nouveau record du serveur sur **{{board}}** !',
+  'arcade.recordLine': '{{name}} a réalisé **{{score}}** (n° {{rank}} mondial) dans {{game}}.',
+  'arcade.recordBeat': 'Il bat les {{score}} de {{name}}.',
+  'arcade.recordFirst': 'C’est la première entrée de ce classement ici.',
 };

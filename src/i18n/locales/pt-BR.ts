@@ -292,4 +292,31 @@ export const ptBR: Catalogue = {
   'challenge.voteChanged': 'Você mudou seu voto para {{game}}.',
   'challenge.voteSame': 'Seu voto já é {{game}}.',
   'challenge.errVoteClosed': 'Esta votação terminou; os votos não contam mais.',
+
+  // Competitions: arcade boards (issue 18; render/arcade.ts, commands/arcade.ts)
+  'arcade.added':
+    'Agora seguindo **{{board}}** ({{game}}) aqui; novos recordes do servidor vão para {{channel}}.',
+  'arcade.removed': 'Este servidor deixou de seguir **{{board}}**.',
+  'arcade.errManager':
+    'Só membros com **Gerenciar servidor** (ou o cargo de gestão deste servidor) podem mudar os placares arcade. Nada foi alterado.',
+  'arcade.errUnknownBoard':
+    'Esse não é um dos placares deste jogo: escolha um das sugestões ou informe o id. Nada foi alterado.',
+  'arcade.errNotFollowed': 'Este servidor não segue esse placar. Veja `/arcade show`.',
+  'arcade.errNoChannel':
+    'Este servidor ainda não tem canal de anúncios: defina-o com `/settings channel` e tente de novo. Nada foi alterado.',
+  'arcade.errAlready': 'Este servidor já segue **{{board}}**. Nada foi alterado.',
+  'arcade.boardsTitle': '🕹️ Placares arcade',
+  'arcade.noBoards':
+    'Este servidor ainda não segue nenhum placar. Um gestor pode adicionar um com `/arcade add`.',
+  'arcade.recordHolder': 'recorde: {{name}} · {{score}}',
+  'arcade.noRecord': 'nenhuma marca aqui ainda',
+  'arcade.boardTitle': '🕹️ {{board}}',
+  'arcade.noEntries': 'Nenhum usuário acompanhado deste servidor tem marca neste placar ainda.',
+  'arcade.globalRank': '#{{rank}} no geral',
+  'arcade.lowerBetter': 'Menor é melhor',
+  'arcade.higherBetter': 'Maior é melhor',
+  'arcade.recordContent': '🕹️ Novo recorde do servidor em **{{board}}**!',
+  'arcade.recordLine': '{{name}} fez **{{score}}** (#{{rank}} no geral) em {{game}}.',
+  'arcade.recordBeat': 'Supera os {{score}} de {{name}}.',
+  'arcade.recordFirst': 'É a primeira marca neste placar aqui.',
 };

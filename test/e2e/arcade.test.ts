@@ -1,0 +1,143 @@
+/**
+ * Arcade boards (issue 18) end to end: a server follows an RA leaderboard; a tracked user's new best
+ * on it is announced once as a server record (score, global rank, whom it beat); entries are read
+ * only while users play the board's game, within the stated budget; `/arcade show` ranks the
+ * server's users; refusals say why.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { startCommunity, stopCommunity } from './community-helpers.js';
+import type { Harness } from './harness.js';
+import { addGame, isEphemeral, MINUTE, messageText, type TrackingSetup, track } from './tracking-helpers.js';
+
+afterEach(stopCommunity);
+
+const GAME = 5;
+const LAP = 51;
+
+function setUp(s: TrackingSetup) {
+  addGame(s.world, GAME, 'Arcade Racer', 40);
+  s.world.leaderboards.add({
+    id: LAP,
+    gameId: GAME,
+    title: 'Lap Time',
+    description: 'Fastest lap',
+    format: 'TIME',
+    rankAsc: true,
+  });
+  s.world.leaderboards.add({ id: 52, gameId: GAME, title: 'High Score', format: 'SCORE' });
+}
+
+const submit = (s: TrackingSetup, user: string, board: number, score: number) =>
+  s.world.leaderboards.submit(board, s.world.user(user), score, s.clock.now());
+
+const arcade = (
+  h: Harness,
+  who: Harness['admin'],
+  subcommand: string,
+  options: Record<string, string> = {},
+) => h.slash(who, 'arcade', { subcommand, options });
+
+const userReads = (h: Harness) => h.ra.requests.count('GetUserGameLeaderboards');
+const records = (h: Harness) =>
+  h.discord
+    .channelMessages(h.channel.id)
+    .map(messageText)
+    .filter((t) => t.includes('New server record'));
+
+async function playAndPoll(s: TrackingSetup, moves: [string, number][]) {
+  for (const [user, achievement] of moves) s.world.unlock(user, achievement, { hardcore: true });
+  await s.h.pollAndDrain();
+  await s.h.bot.arcade.idle();
+  await s.h.bot.dispatcher.drain();
+}
+
+describe('/arcade', () => {
+  it('announces a new server record once, with the score, the global rank and whom it beat', async () => {
+    const s = await startCommunity();
+    setUp(s);
+    for (const name of ['Ann', 'Bob', 'Zed']) s.world.addUser({ username: name });
+    submit(s, 'Zed', LAP, 2000); // the world's best, not tracked here
+    submit(s, 'Ann', LAP, 3000);
+    for (const name of ['Ann', 'Bob']) await track(s.h, name);
+    await s.h.pollAndDrain();
+
+    const notManager = await arcade(s.h, s.h.member, 'add', { game: String(GAME), leaderboard: String(LAP) });
+    expect(isEphemeral(notManager)).toBe(true);
+    expect(notManager.content).toContain('Only members with **Manage Server**');
+    const unknown = await arcade(s.h, s.h.admin, 'add', { game: String(GAME), leaderboard: '99' });
+    expect(unknown.content).toContain('isn’t one of this game’s leaderboards');
+    const added = await arcade(s.h, s.h.admin, 'add', { game: String(GAME), leaderboard: String(LAP) });
+    expect(added.content).toContain('Now following **Lap Time** (Arcade Racer)');
+    const again = await arcade(s.h, s.h.admin, 'add', { game: String(GAME), leaderboard: String(LAP) });
+    expect(again.content).toContain('already follows');
+    await s.h.bot.dispatcher.drain();
+    // Ann's entry from before is the record as followed: nothing is announced for it.
+    expect(records(s.h)).toEqual([]);
+
+    s.clock.advance(MINUTE);
+    submit(s, 'Bob', LAP, 2500);
+    await playAndPoll(s, [['Bob', 501]]);
+    expect(records(s.h)).toHaveLength(1);
+    expect(records(s.h)[0]).toContain('New server record on **Lap Time**');
+    expect(records(s.h)[0]).toMatch(/\[Bob\][^\n]* set \*\*0:41\.66\*\* \(global #2\) in \[Arcade Racer\]/);
+    expect(records(s.h)[0]).toContain('It beats Ann’s 0:50.00.');
+
+    // Within two minutes Bob's entries aren't read again; a worse lap later is no record.
+    s.clock.advance(MINUTE);
+    await playAndPoll(s, [['Bob', 502]]);
+    expect(userReads(s.h)).toBe(1);
+    s.clock.advance(MINUTE);
+    submit(s, 'Bob', LAP, 2600);
+    await playAndPoll(s, [['Bob', 503]]);
+    expect(userReads(s.h)).toBe(2);
+    expect(records(s.h)).toHaveLength(1);
+
+    // The board read when it was followed is reused for 5 minutes, then read again once.
+    const boardReads = () => s.h.ra.requests.count('GetLeaderboardEntries');
+    expect(boardReads()).toBe(1);
+    s.clock.advance(5 * MINUTE);
+    const board = messageText(await arcade(s.h, s.h.member, 'show', { leaderboard: String(LAP) }));
+    await arcade(s.h, s.h.admin, 'show', { leaderboard: String(LAP) });
+    expect(boardReads()).toBe(2);
+    expect(board).toMatch(/🥇 \[Bob\][^\n]*\*\*0:41\.66\*\* · global #2/);
+    expect(board).toMatch(/🥈 \[Ann\][^\n]*\*\*0:50\.00\*\* · global #3/);
+    expect(board).not.toContain('Zed');
+    const list = messageText(await arcade(s.h, s.h.member, 'show'));
+    expect(list).toContain('**Lap Time** · [Arcade Racer]');
+    expect(list).toContain('record: Bob · 0:41.66');
+
+    await s.h.restart();
+    await s.h.bot.dispatcher.drain();
+    expect(records(s.h)).toHaveLength(1);
+
+    expect((await arcade(s.h, s.h.admin, 'remove', { leaderboard: String(LAP) })).content).toContain(
+      'No longer following **Lap Time**',
+    );
+    const gone = await arcade(s.h, s.h.admin, 'remove', { leaderboard: String(LAP) });
+    expect(isEphemeral(gone)).toBe(true);
+    expect(gone.content).toContain('doesn’t follow that leaderboard');
+  });
+
+  it('reads 50 players’ entries at most once per player per 2 minutes while they play', async () => {
+    const s = await startCommunity();
+    setUp(s);
+    const names = Array.from({ length: 50 }, (_, i) => `P${String(i).padStart(2, '0')}`);
+    for (const name of names) s.world.addUser({ username: name });
+    for (const name of names) await track(s.h, name);
+    await s.h.pollAndDrain();
+    await arcade(s.h, s.h.admin, 'add', { game: String(GAME), leaderboard: String(LAP) });
+    const before = userReads(s.h);
+    // Everyone plays for 6 minutes, one poll a minute, each poll showing new activity.
+    for (let minute = 0; minute < 6; minute++) {
+      s.clock.advance(MINUTE);
+      await playAndPoll(
+        s,
+        names.map((name) => [name, GAME * 100 + minute + 1]),
+      );
+    }
+    const reads = userReads(s.h) - before;
+    // 6 minutes: reads at 0, 2 and 4 minutes after the first: 3 per player, 25 a minute on average.
+    expect(reads).toBe(150);
+    expect(reads / 6).toBeLessThanOrEqual(25);
+  }, 60_000);
+});
