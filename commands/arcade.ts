@@ -1,12 +1,13 @@
 import { SlashCommandBuilder, type SlashCommandStringOption } from '@discordjs/builders';
 import { type ChatInputCommandInteraction, InteractionContextType } from 'discord.js';
 import { toArcadeBoard } from '../src/arcade/feature.js';
-import { competitionChannel } from '../src/challenges/feature.js';
+import { competitionChannel, serverTimeZone } from '../src/challenges/feature.js';
 import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
 import type { ArcadeBoard } from '../src/domain/challenges.js';
 import type { Messages } from '../src/i18n/index.js';
 import { renderArcadeBoard, renderArcadeBoards } from '../src/render/arcade.js';
 import { plainText, safeText } from '../src/render/text.js';
+import { readEnds } from './shared/ends.js';
 import { gameChoices, gameOption, resolveGame } from './shared/game-option.js';
 import { requireGuild, requireManagerTo } from './shared/guards.js';
 import { replyMessages } from './shared/locale.js';
@@ -35,6 +36,21 @@ const data = new SlashCommandBuilder()
       .setName('remove')
       .setDescription('Stop following a leaderboard (managers)')
       .addStringOption(boardOption(true, 'A followed leaderboard (suggested), or its id')),
+  )
+  .addSubcommand((sub) =>
+    sub
+      .setName('race')
+      .setDescription(
+        'A race on one followed leaderboard until `ends`; the podium is posted at the end (managers)',
+      )
+      .addStringOption(boardOption(true, 'A followed leaderboard (suggested), or its id'))
+      .addStringOption((o) =>
+        o
+          .setName('ends')
+          .setDescription('A duration (90m, 12h, 3d) or a date (2027-01-31)')
+          .setRequired(true)
+          .setMaxLength(20),
+      ),
   )
   .addSubcommand((sub) =>
     sub
@@ -106,6 +122,31 @@ async function remove(
   });
 }
 
+async function race(
+  interaction: ChatInputCommandInteraction,
+  ctx: CommandContext,
+  m: Messages,
+): Promise<void> {
+  const guild = requireGuild(interaction);
+  requireManagerTo(interaction, ctx, guild.id, m.t('arcade.errManager'));
+  const board = followed(ctx, guild.id, boardId(interaction, m), m);
+  const nowMs = ctx.now().getTime();
+  const endsAt = readEnds(interaction, m, nowMs, serverTimeZone(ctx.store, guild.id), nowMs);
+  const channelId = competitionChannel(ctx.store, guild.id, 'arcade', null);
+  if (!channelId) throw new UserFacingError(m.t('arcade.errNoChannel'));
+  if (!ctx.store.arcade.startRace(guild.id, board, channelId, nowMs, endsAt)) {
+    throw new UserFacingError(m.t('arcade.errRaceRunning', { board: bold(board) }));
+  }
+  await interaction.editReply({
+    content: m.t('arcade.raceStarted', {
+      board: bold(board),
+      end: `<t:${Math.floor(endsAt / 1000)}:f>`,
+      channel: `<#${channelId}>`,
+    }),
+    allowedMentions: { parse: [] },
+  });
+}
+
 async function show(
   interaction: ChatInputCommandInteraction,
   ctx: CommandContext,
@@ -126,11 +167,13 @@ async function show(
   const board = followed(ctx, guild.id, boardId(interaction, m), m);
   // One read of the board per 5 minutes for everyone (cached), paged only as far as needed.
   await ctx.arcade?.readBoard(board.id, trackedUlids(ctx, guild.id));
+  const running = ctx.store.arcade.runningRaces(guild.id).find((r) => r.board.id === board.id) ?? null;
   await interaction.editReply({
     embeds: [
       renderArcadeBoard({
         board,
         standings: ctx.store.arcade.standings(guild.id, board),
+        race: running ? { endsAt: running.endsAt, standings: ctx.store.arcade.raceStandings(running) } : null,
         urls: ctx.urls,
         messages: m,
       }),
@@ -148,6 +191,7 @@ export const arcadeCommand: Command = {
     if (sub === 'add') return add(interaction, ctx, m);
     if (sub === 'remove') return remove(interaction, ctx, m);
     if (sub === 'show') return show(interaction, ctx, m);
+    if (sub === 'race') return race(interaction, ctx, m);
     throw new UserFacingError('Unknown subcommand.');
   },
   async autocomplete(interaction, ctx) {

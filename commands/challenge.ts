@@ -12,7 +12,7 @@ import {
   serverTimeZone,
   standingsOf,
 } from '../src/challenges/feature.js';
-import { endOfMonth, parseEnds, yearIn } from '../src/challenges/moment.js';
+import { endOfMonth, yearIn } from '../src/challenges/moment.js';
 import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
 import { type ChallengeGame, startPayload } from '../src/domain/challenges.js';
 import type { Messages } from '../src/i18n/index.js';
@@ -25,6 +25,7 @@ import {
   renderChallengeShow,
 } from '../src/render/challenges.js';
 import { safeText } from '../src/render/text.js';
+import { readEnds } from './shared/ends.js';
 import { gameChoices, gameOption, resolveGame } from './shared/game-option.js';
 import { requireAnnounceChannel, requireGuild, requireManagerTo } from './shared/guards.js';
 import { replyMessages } from './shared/locale.js';
@@ -95,27 +96,6 @@ const data = new SlashCommandBuilder()
       ),
   )
   .toJSON();
-
-/** The `ends` option as an instant, or `fallback` when it is left out; a refusal says why. */
-function readEnds(
-  interaction: ChatInputCommandInteraction,
-  m: Messages,
-  nowMs: number,
-  zone: string,
-  fallback: number,
-): number {
-  const text = interaction.options.getString('ends')?.trim();
-  if (!text) return fallback;
-  const parsed = parseEnds(text, nowMs, zone);
-  if (parsed.ok) return parsed.at;
-  throw new UserFacingError(
-    parsed.why === 'format'
-      ? m.t('challenge.errEndsFormat', { text: safeText(text, 20, { singleLine: true }) })
-      : parsed.why === 'past'
-        ? m.t('challenge.errEndsPast')
-        : m.t('challenge.errEndsFar'),
-  );
-}
 
 /** How long a vote runs when `ends` is left out. */
 const DEFAULT_VOTE_MS = 3 * 86_400_000;

@@ -75,7 +75,7 @@ export interface StartBotOverrides {
   cataloguePaceMs?: number;
   /** Community background tick (digests, AotW, RA totals); null: no timer (tests call `community.tick()`). */
   communityTickMs?: number | null;
-  /** Challenge tick (ended challenges' results); null: no timer (tests call `challenges.tick()`). */
+  /** Competition ticks (challenge results, race podiums); null: no timer (tests call `challenges.tick()`, `arcade.tick()`). */
   challengeTickMs?: number | null;
 }
 
@@ -354,6 +354,7 @@ export async function startBot(
   const schedule = scheduleJob(config.POLL_CRON, () => runner.tick(), logger);
   followers?.start();
   challenges.start();
+  arcade.start();
   const dispatchTimer = setInterval(drain, DISPATCH_INTERVAL_MS);
   dispatchTimer.unref();
   const communityTickMs =
@@ -404,6 +405,7 @@ export async function startBot(
       await within(followers?.stop() ?? Promise.resolve(), STOP_BUDGET_MS);
       if (communityTimer) clearInterval(communityTimer);
       challenges.stop();
+      arcade.stop();
       await within(arcade.idle(), STOP_BUDGET_MS);
       await within(community.idle(), STOP_BUDGET_MS);
       // A poll or a post stuck on a slow RA or Discord is abandoned after a short wait: that is

@@ -29,7 +29,12 @@ export interface ArcadeOptions {
   now: () => Date;
   /** Called after reads queued posts (app.ts drains the outbox). */
   onQueued?: () => void;
+  /** How often ended races are looked for; null: no timer (tests call `tick()`). */
+  tickMs?: number | null;
 }
+
+/** How often ended races are looked for. */
+export const RACE_TICK_MS = 60_000;
 
 export function createArcade(options: ArcadeOptions) {
   const { store, ra, logger, now } = options;
@@ -71,7 +76,39 @@ export function createArcade(options: ArcadeOptions) {
     return rows;
   }
 
+  let timer: ReturnType<typeof setInterval> | null = null;
+
+  /** Posts the podium of every race past its end (also those that ended while the bot was down), once. */
+  function tick(): number {
+    let finished = 0;
+    for (const race of store.arcade.dueRaces(now())) {
+      try {
+        if (store.arcade.finishRace(race, now())) finished++;
+      } catch (error) {
+        logger.error(
+          { race: race.id, err: errorMessage(error) },
+          'finishing a race failed; tried again next tick',
+        );
+      }
+    }
+    if (finished > 0) options.onQueued?.();
+    return finished;
+  }
+
   return {
+    tick,
+    start(): void {
+      tick();
+      const every = options.tickMs === undefined ? RACE_TICK_MS : options.tickMs;
+      if (every !== null) {
+        timer = setInterval(tick, every);
+        timer.unref();
+      }
+    },
+    stop(): void {
+      if (timer) clearInterval(timer);
+      timer = null;
+    },
     /** The poller read these games of the user (new activity): their followed boards are read, within budget. */
     gamesPlayed(ulid: string, gameIds: readonly number[]): void {
       if (gameIds.length === 0) return;

@@ -98,13 +98,15 @@ export type ChallengePostKind =
   | 'challenge-results'
   | 'challenge-vote'
   | 'challenge-vote-result'
-  | 'arcade-record';
+  | 'arcade-record'
+  | 'arcade-race-results';
 export const CHALLENGE_POST_KINDS: readonly ChallengePostKind[] = [
   'challenge-start',
   'challenge-results',
   'challenge-vote',
   'challenge-vote-result',
   'arcade-record',
+  'arcade-race-results',
 ];
 
 /** A finished challenge as `/challenge history` lists it. */
@@ -198,4 +200,25 @@ export interface ArcadeRecordPayload {
   entry: ArcadeEntry;
   /** The record it beat (null: the board's first entry here). */
   beat: { ulid: string; displayName: string; formattedScore: string } | null;
+}
+
+/** A race on one followed board: only entries set between its start and end count. */
+export interface ArcadeRace {
+  id: number;
+  guildId: string;
+  channelId: string;
+  board: ArcadeBoard;
+  startsAt: number;
+  endsAt: number;
+}
+
+/** Outbox payload: a race's podium and standings. */
+export interface ArcadeRaceResultsPayload {
+  version: 1;
+  kind: 'arcade-race-results';
+  board: ArcadeBoard;
+  startsAt: number;
+  endsAt: number;
+  /** Best first. */
+  standings: ArcadeEntry[];
 }

@@ -1,6 +1,11 @@
 /** Arcade boards: the new-server-record post, and `/arcade show` (the server's boards, or one board). Pure. */
 import type { APIEmbed } from 'discord.js';
-import type { ArcadeBoard, ArcadeEntry, ArcadeRecordPayload } from '../domain/challenges.js';
+import type {
+  ArcadeBoard,
+  ArcadeEntry,
+  ArcadeRaceResultsPayload,
+  ArcadeRecordPayload,
+} from '../domain/challenges.js';
 import { type Messages, messagesFor } from '../i18n/index.js';
 import type { RaUrls } from '../ra/urls.js';
 import type { AnnouncementMessage } from './announce.js';
@@ -71,23 +76,58 @@ export function renderArcadeBoards(input: {
   ])[0]!;
 }
 
-/** `/arcade show leaderboard`: the server's tracked users on it, ranked, with RA's score and global rank. */
+function entryLines(standings: readonly ArcadeEntry[], urls: RaUrls, m: Messages): string[] {
+  return standings.map(
+    (e, i) =>
+      `${i < 3 ? MEDALS[i] : `\`#${i + 1}\``} [${name(m, e.displayName)}](${urls.userById(e.ulid)}) · **${score(e.formattedScore)}** · ${m.t('arcade.globalRank', { rank: e.rank })} · ${discordTimestamp(new Date(e.at), 'R') ?? ''}`,
+  );
+}
+
+/** A race's podium and standings. */
+export function renderArcadeRaceResults(
+  payload: ArcadeRaceResultsPayload,
+  urls: RaUrls,
+  m: Messages = ENGLISH,
+): AnnouncementMessage {
+  const lines = entryLines(payload.standings, urls, m);
+  const embed: APIEmbed = {
+    title: m.t('arcade.racePodiumTitle', { board: boardTitle(m, payload.board, 200) }),
+    description: `${gameLink(m, payload.board, urls)} · ${discordTimestamp(new Date(payload.startsAt), 'f') ?? ''} – ${discordTimestamp(new Date(payload.endsAt), 'f') ?? ''}\n\n${joinLinesWithin(lines, 3800, (n) => m.t('common.moreLines', { count: n })) || m.t('arcade.raceNobody')}`,
+    color: COLOR,
+    footer: { text: m.t('arcade.raceFooter') },
+    timestamp: new Date(payload.endsAt).toISOString(),
+  };
+  return {
+    content: m.t('arcade.racePodiumContent', { board: boardTitle(m, payload.board) }),
+    embeds: fitEmbeds([embed]),
+  };
+}
+
+/** `/arcade show leaderboard`: the server's tracked users on it, ranked, with RA's score and global rank; a running race's standings. */
 export function renderArcadeBoard(input: {
   board: ArcadeBoard;
   standings: readonly ArcadeEntry[];
+  race?: { endsAt: number; standings: readonly ArcadeEntry[] } | null;
   urls: RaUrls;
   messages?: Messages;
 }): APIEmbed {
   const m = input.messages ?? ENGLISH;
-  const lines = input.standings.map(
-    (e, i) =>
-      `${i < 3 ? MEDALS[i] : `\`#${i + 1}\``} [${name(m, e.displayName)}](${input.urls.userById(e.ulid)}) · **${score(e.formattedScore)}** · ${m.t('arcade.globalRank', { rank: e.rank })} · ${discordTimestamp(new Date(e.at), 'R') ?? ''}`,
-  );
+  const lines = entryLines(input.standings, input.urls, m);
+  const race = input.race;
+  const fields = race
+    ? [
+        {
+          name: m.t('arcade.raceField', { end: discordTimestamp(new Date(race.endsAt), 'f') ?? '' }),
+          value: joinLinesWithin(entryLines(race.standings, input.urls, m), 1024) || m.t('arcade.raceNobody'),
+        },
+      ]
+    : [];
   return fitEmbeds([
     {
       title: m.t('arcade.boardTitle', { board: boardTitle(m, input.board, 200) }),
       description: `${gameLink(m, input.board, input.urls)} · ${input.board.rankAsc ? m.t('arcade.lowerBetter') : m.t('arcade.higherBetter')}\n\n${joinLinesWithin(lines, 3800, (n) => m.t('common.moreLines', { count: n })) || m.t('arcade.noEntries')}`,
       color: COLOR,
+      fields,
       footer: { text: m.t('community.readFooter') },
     },
   ])[0]!;

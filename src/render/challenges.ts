@@ -4,6 +4,7 @@
  */
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
 import {
+  type ArcadeRaceResultsPayload,
   type ArcadeRecordPayload,
   CHALLENGE_POST_KINDS,
   type ChallengeGame,
@@ -18,7 +19,7 @@ import {
 import { type Messages, messagesFor } from '../i18n/index.js';
 import type { RaUrls } from '../ra/urls.js';
 import type { AnnouncementMessage } from './announce.js';
-import { renderArcadeRecord } from './arcade.js';
+import { renderArcadeRaceResults, renderArcadeRecord } from './arcade.js';
 import { discordTimestamp } from './style.js';
 import { fitEmbeds, joinLinesWithin, safeText } from './text.js';
 
@@ -360,7 +361,8 @@ export function renderChallengePost(
     | ChallengeResultsPayload
     | ChallengeVotePayload
     | ChallengeVoteResultPayload
-    | ArcadeRecordPayload;
+    | ArcadeRecordPayload
+    | ArcadeRaceResultsPayload;
   if (payload.version !== 1 || payload.kind !== kind)
     throw new Error(`payload of kind ${kind} is of another version`);
   switch (payload.kind) {
@@ -374,5 +376,7 @@ export function renderChallengePost(
       return renderChallengeVoteResult(payload, urls, m);
     case 'arcade-record':
       return renderArcadeRecord(payload, urls, m);
+    case 'arcade-race-results':
+      return renderArcadeRaceResults(payload, urls, m);
   }
 }

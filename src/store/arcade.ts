@@ -3,7 +3,13 @@
  * them, and each server's record holder. A new server record is recorded and its post queued in
  * one transaction with the entries that made it: posted exactly once.
  */
-import type { ArcadeBoard, ArcadeEntry, ArcadeRecordPayload } from '../domain/challenges.js';
+import type {
+  ArcadeBoard,
+  ArcadeEntry,
+  ArcadeRace,
+  ArcadeRaceResultsPayload,
+  ArcadeRecordPayload,
+} from '../domain/challenges.js';
 import type { Database } from './shared.js';
 import { type Instant, randomNonce, toMs } from './shared.js';
 
@@ -37,6 +43,18 @@ CREATE TABLE arcade_records (
   score    INTEGER NOT NULL,
   PRIMARY KEY (guild_id, board_id)
 ) WITHOUT ROWID;
+-- Races: one board, a window; the podium is posted (once) in the transaction that finishes it.
+CREATE TABLE arcade_races (
+  id          INTEGER PRIMARY KEY,
+  guild_id    TEXT NOT NULL,
+  board_id    INTEGER NOT NULL,
+  board       TEXT NOT NULL CHECK (json_valid(board)),
+  channel_id  TEXT NOT NULL,
+  starts_at   INTEGER NOT NULL,
+  ends_at     INTEGER NOT NULL,
+  finished_at INTEGER
+);
+CREATE UNIQUE INDEX arcade_races_running ON arcade_races (guild_id, board_id) WHERE finished_at IS NULL;
 `;
 
 interface BoardRow {
@@ -70,6 +88,7 @@ export class ArcadeTables {
   private readonly stmt;
   private readonly saveInTransaction;
   private readonly followInTransaction;
+  private readonly finishRaceInTransaction;
 
   constructor(
     db: Database,
@@ -115,6 +134,24 @@ export class ArcadeTables {
         `INSERT INTO outbox (guild_id, channel_id, ulid, kind, payload, nonce, next_attempt_at, created_at)
          VALUES (?, ?, ?, 'arcade-record', ?, ?, ?, ?)`,
       ),
+      startRace: db.prepare<[string, number, string, string, number, number]>(
+        `INSERT INTO arcade_races (guild_id, board_id, board, channel_id, starts_at, ends_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING`,
+      ),
+      runningRaces: db.prepare<[string], RaceRow>(
+        'SELECT * FROM arcade_races WHERE guild_id = ? AND finished_at IS NULL ORDER BY ends_at, id',
+      ),
+      dueRaces: db.prepare<[number], RaceRow>(
+        'SELECT * FROM arcade_races WHERE finished_at IS NULL AND ends_at <= ? ORDER BY ends_at, id',
+      ),
+      finishRace: db.prepare<[number, number]>(
+        'UPDATE arcade_races SET finished_at = ? WHERE id = ? AND finished_at IS NULL',
+      ),
+      racePost: db.prepare<[string, string, string, string, number, number]>(
+        `INSERT INTO outbox (guild_id, channel_id, ulid, kind, payload, nonce, next_attempt_at, created_at)
+         VALUES (?, ?, '', 'arcade-race-results', ?, ?, ?, ?)`,
+      ),
+      forgetRaces: db.prepare<[string]>('DELETE FROM arcade_races WHERE guild_id = ?'),
       forgetBoards: db.prepare<[string]>('DELETE FROM arcade_boards WHERE guild_id = ?'),
       forgetRecords: db.prepare<[string]>('DELETE FROM arcade_records WHERE guild_id = ?'),
     };
@@ -139,6 +176,19 @@ export class ArcadeTables {
         return true;
       },
     );
+    this.finishRaceInTransaction = db.transaction((race: ArcadeRace, now: number): boolean => {
+      if (this.stmt.finishRace.run(now, race.id).changes === 0) return false;
+      const payload: ArcadeRaceResultsPayload = {
+        version: 1,
+        kind: 'arcade-race-results',
+        board: race.board,
+        startsAt: race.startsAt,
+        endsAt: race.endsAt,
+        standings: this.raceStandings(race),
+      };
+      this.stmt.racePost.run(race.guildId, race.channelId, JSON.stringify(payload), this.nonce(), now, now);
+      return true;
+    });
     this.saveInTransaction = db.transaction((entries: readonly ArcadeEntryInput[], now: number): number => {
       for (const e of entries)
         this.stmt.saveEntry.run(e.boardId, e.ulid, e.score, e.formattedScore, e.rank, e.at);
@@ -224,7 +274,42 @@ export class ArcadeTables {
       .sort((a, b) => (board.rankAsc ? a.score - b.score : b.score - a.score) || a.at - b.at);
   }
 
+  /** Starts a race on a followed board; false when one already runs on it here. */
+  startRace(
+    guildId: string,
+    board: ArcadeBoard,
+    channelId: string,
+    startsAt: number,
+    endsAt: number,
+  ): boolean {
+    return (
+      this.stmt.startRace.run(guildId, board.id, JSON.stringify(board), channelId, startsAt, endsAt).changes >
+      0
+    );
+  }
+
+  runningRaces(guildId: string): ArcadeRace[] {
+    return this.stmt.runningRaces.all(guildId).map(toRace);
+  }
+
+  dueRaces(now: Instant): ArcadeRace[] {
+    return this.stmt.dueRaces.all(toMs(now)).map(toRace);
+  }
+
+  /** The race's standings: the server's users whose best entry was set during it, best first. */
+  raceStandings(race: ArcadeRace): ArcadeEntry[] {
+    return this.standings(race.guildId, race.board).filter(
+      (e) => e.at >= race.startsAt && e.at < race.endsAt,
+    );
+  }
+
+  /** Finishes the race and queues its podium, once: false when it was already finished. */
+  finishRace(race: ArcadeRace, now: Instant): boolean {
+    return this.finishRaceInTransaction(race, toMs(now));
+  }
+
   forgetGuild(guildId: string): void {
+    this.stmt.forgetRaces.run(guildId);
     this.stmt.forgetBoards.run(guildId);
     this.stmt.forgetRecords.run(guildId);
   }
@@ -237,6 +322,26 @@ export class ArcadeTables {
     const row = this.stmt.entries.all({ board: boardId, guild: guildId }).find((r) => r.ulid === ulid);
     return row ? toEntry(row) : null;
   }
+}
+
+interface RaceRow {
+  id: number;
+  guild_id: string;
+  board: string;
+  channel_id: string;
+  starts_at: number;
+  ends_at: number;
+}
+
+function toRace(row: RaceRow): ArcadeRace {
+  return {
+    id: row.id,
+    guildId: row.guild_id,
+    channelId: row.channel_id,
+    board: JSON.parse(row.board) as ArcadeBoard,
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+  };
 }
 
 function toEntry(row: EntryRow): ArcadeEntry {

@@ -118,6 +118,54 @@ describe('/arcade', () => {
     expect(gone.content).toContain('doesn’t follow that leaderboard');
   });
 
+  it('runs a race: only entries set during it count, and its podium is posted once when it ends', async () => {
+    const s = await startCommunity();
+    setUp(s);
+    for (const name of ['Ann', 'Bob', 'Cid']) s.world.addUser({ username: name });
+    submit(s, 'Ann', LAP, 3000); // before the race: doesn't count in it
+    for (const name of ['Ann', 'Bob', 'Cid']) await track(s.h, name);
+    await s.h.pollAndDrain();
+    await arcade(s.h, s.h.admin, 'add', { game: String(GAME), leaderboard: String(LAP) });
+
+    const notFollowed = await arcade(s.h, s.h.admin, 'race', { leaderboard: '52', ends: '1h' });
+    expect(notFollowed.content).toContain('doesn’t follow that leaderboard');
+    const badEnd = await arcade(s.h, s.h.admin, 'race', { leaderboard: String(LAP), ends: 'soon' });
+    expect(isEphemeral(badEnd)).toBe(true);
+    expect(badEnd.content).toContain('as an end');
+    const started = await arcade(s.h, s.h.admin, 'race', { leaderboard: String(LAP), ends: '1h' });
+    expect(started.content).toContain('A race on **Lap Time** runs until');
+    const twice = await arcade(s.h, s.h.admin, 'race', { leaderboard: String(LAP), ends: '2h' });
+    expect(twice.content).toContain('A race already runs on **Lap Time**');
+
+    s.clock.advance(MINUTE);
+    submit(s, 'Cid', LAP, 2800);
+    submit(s, 'Bob', LAP, 2500);
+    await playAndPoll(s, [
+      ['Cid', 501],
+      ['Bob', 501],
+    ]);
+    const show = messageText(await arcade(s.h, s.h.member, 'show', { leaderboard: String(LAP) }));
+    expect(show).toMatch(/🏁 Race until[^\n]*\n🥇 \[Bob\][^\n]*\n🥈 \[Cid\]/);
+
+    // After the end: Ann's better lap is too late for the race.
+    s.clock.advance(60 * MINUTE);
+    submit(s, 'Ann', LAP, 2000);
+    await playAndPoll(s, [['Ann', 501]]);
+    await s.h.bot.arcade.tick();
+    await s.h.bot.dispatcher.drain();
+    await s.h.restart();
+    await s.h.bot.arcade.tick();
+    await s.h.bot.dispatcher.drain();
+    const podiums = s.h.discord
+      .channelMessages(s.h.channel.id)
+      .map(messageText)
+      .filter((t) => t.includes('The race on **Lap Time** is over'));
+    expect(podiums).toHaveLength(1);
+    expect(podiums[0]).toMatch(/🥇 \[Bob\][^\n]*\*\*0:41\.66\*\*/);
+    expect(podiums[0]).toMatch(/🥈 \[Cid\][^\n]*\*\*0:46\.66\*\*/);
+    expect(podiums[0]).not.toContain('[Ann]');
+  });
+
   it('reads 50 players’ entries at most once per player per 2 minutes while they play', async () => {
     const s = await startCommunity();
     setUp(s);

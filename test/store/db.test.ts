@@ -39,6 +39,7 @@ describe('openDatabase', () => {
       'achievement_info',
       'arcade_boards',
       'arcade_entries',
+      'arcade_races',
       'arcade_records',
       'award_log',
       'catalogue_consoles',

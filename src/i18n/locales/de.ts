@@ -299,4 +299,12 @@ export const de: Catalogue = {
   'arcade.recordLine': '{{name}} hat **{{score}}** (weltweit #{{rank}}) in {{game}} erzielt.',
   'arcade.recordBeat': 'Damit ist {{name}}s {{score}} geschlagen.',
   'arcade.recordFirst': 'Es ist der erste Eintrag in dieser Bestenliste hier.',
+  'arcade.raceStarted':
+    'Ein Rennen auf **{{board}}** läuft bis {{end}}; es zählen nur Einträge aus dieser Zeit. Das Podium geht nach {{channel}}.',
+  'arcade.errRaceRunning': 'Auf **{{board}}** läuft hier schon ein Rennen. Es wurde nichts geändert.',
+  'arcade.raceField': '🏁 Rennen bis {{end}}',
+  'arcade.raceNobody': 'Noch kein Eintrag während des Rennens.',
+  'arcade.racePodiumContent': '🏁 Das Rennen auf **{{board}}** ist vorbei!',
+  'arcade.racePodiumTitle': '🏁 Rennen: {{board}}',
+  'arcade.raceFooter': 'Es zählen nur Einträge während des Rennens',
 };

@@ -308,4 +308,12 @@ export const en = {
   'arcade.recordLine': '{{name}} set **{{score}}** (global #{{rank}}) in {{game}}.',
   'arcade.recordBeat': 'It beats {{name}}’s {{score}}.',
   'arcade.recordFirst': 'It is the first entry on this board here.',
+  'arcade.raceStarted':
+    'A race on **{{board}}** runs until {{end}}; only entries set during it count. Its podium goes to {{channel}}.',
+  'arcade.errRaceRunning': 'A race already runs on **{{board}}** here. Nothing was changed.',
+  'arcade.raceField': '🏁 Race until {{end}}',
+  'arcade.raceNobody': 'No entry set during the race yet.',
+  'arcade.racePodiumContent': '🏁 The race on **{{board}}** is over!',
+  'arcade.racePodiumTitle': '🏁 Race: {{board}}',
+  'arcade.raceFooter': 'Only entries set during the race count',
 } as const;

@@ -318,4 +318,12 @@ export const es: Catalogue = {
   'arcade.recordLine': '{{name}} ha hecho **{{score}}** (n.º {{rank}} global) en {{game}}.',
   'arcade.recordBeat': 'Supera los {{score}} de {{name}}.',
   'arcade.recordFirst': 'Es la primera marca en esta tabla aquí.',
+  'arcade.raceStarted':
+    'Una carrera en **{{board}}** dura hasta {{end}}; solo cuentan las marcas hechas durante ella. Su podio va a {{channel}}.',
+  'arcade.errRaceRunning': 'Ya hay una carrera en **{{board}}** aquí. No se ha cambiado nada.',
+  'arcade.raceField': '🏁 Carrera hasta {{end}}',
+  'arcade.raceNobody': 'Aún no hay marcas hechas durante la carrera.',
+  'arcade.racePodiumContent': '🏁 ¡La carrera en **{{board}}** ha terminado!',
+  'arcade.racePodiumTitle': '🏁 Carrera: {{board}}',
+  'arcade.raceFooter': 'Solo cuentan las marcas hechas durante la carrera',
 };

@@ -318,4 +318,12 @@ export const fr: Catalogue = {
   'arcade.recordLine': '{{name}} a réalisé **{{score}}** (n° {{rank}} mondial) dans {{game}}.',
   'arcade.recordBeat': 'Il bat les {{score}} de {{name}}.',
   'arcade.recordFirst': 'C’est la première entrée de ce classement ici.',
+  'arcade.raceStarted':
+    'Une course sur **{{board}}** dure jusqu’à {{end}} ; seules les entrées réalisées pendant la course comptent. Son podium ira dans {{channel}}.',
+  'arcade.errRaceRunning': 'Une course est déjà en cours sur **{{board}}** ici. Rien n’a été modifié.',
+  'arcade.raceField': '🏁 Course jusqu’à {{end}}',
+  'arcade.raceNobody': 'Aucune entrée réalisée pendant la course pour l’instant.',
+  'arcade.racePodiumContent': '🏁 La course sur **{{board}}** est terminée !',
+  'arcade.racePodiumTitle': '🏁 Course : {{board}}',
+  'arcade.raceFooter': 'Seules les entrées réalisées pendant la course comptent',
 };

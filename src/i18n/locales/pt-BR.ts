@@ -319,4 +319,12 @@ export const ptBR: Catalogue = {
   'arcade.recordLine': '{{name}} fez **{{score}}** (#{{rank}} no geral) em {{game}}.',
   'arcade.recordBeat': 'Supera os {{score}} de {{name}}.',
   'arcade.recordFirst': 'É a primeira marca neste placar aqui.',
+  'arcade.raceStarted':
+    'Uma corrida em **{{board}}** vai até {{end}}; só contam marcas feitas durante ela. O pódio vai para {{channel}}.',
+  'arcade.errRaceRunning': 'Já há uma corrida em **{{board}}** aqui. Nada foi alterado.',
+  'arcade.raceField': '🏁 Corrida até {{end}}',
+  'arcade.raceNobody': 'Nenhuma marca feita durante a corrida ainda.',
+  'arcade.racePodiumContent': '🏁 A corrida em **{{board}}** terminou!',
+  'arcade.racePodiumTitle': '🏁 Corrida: {{board}}',
+  'arcade.raceFooter': 'Só contam marcas feitas durante a corrida',
 };
