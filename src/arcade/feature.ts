@@ -120,6 +120,10 @@ export function createArcade(options: ArcadeOptions) {
         const last = lastRead.get(key);
         if (last !== undefined && at - last < READ_GAP_MS) continue;
         lastRead.set(key, at);
+        // Only the last READ_GAP_MS matter: forget older reads now and then.
+        if (lastRead.size > 10_000) {
+          for (const [k, t] of lastRead) if (at - t >= READ_GAP_MS) lastRead.delete(k);
+        }
         const work = readUser(ulid, gameId).finally(() => running.delete(work));
         running.add(work);
       }

@@ -151,6 +151,13 @@ export class ArcadeTables {
         `INSERT INTO outbox (guild_id, channel_id, ulid, kind, payload, nonce, next_attempt_at, created_at)
          VALUES (?, ?, '', 'arcade-race-results', ?, ?, ?, ?)`,
       ),
+      followBoards: db.prepare<{ guild: string; old: string; channel: string }>(
+        'UPDATE arcade_boards SET channel_id = @channel WHERE guild_id = @guild AND channel_id = @old',
+      ),
+      followRaces: db.prepare<{ guild: string; old: string; channel: string }>(
+        `UPDATE arcade_races SET channel_id = @channel
+         WHERE guild_id = @guild AND channel_id = @old AND finished_at IS NULL`,
+      ),
       forgetRaces: db.prepare<[string]>('DELETE FROM arcade_races WHERE guild_id = ?'),
       forgetBoards: db.prepare<[string]>('DELETE FROM arcade_boards WHERE guild_id = ?'),
       forgetRecords: db.prepare<[string]>('DELETE FROM arcade_records WHERE guild_id = ?'),
@@ -306,6 +313,13 @@ export class ArcadeTables {
   /** Finishes the race and queues its podium, once: false when it was already finished. */
   finishRace(race: ArcadeRace, now: Instant): boolean {
     return this.finishRaceInTransaction(race, toMs(now));
+  }
+
+  /** The server's announcement channel moved: boards and races posting to the old one follow it. */
+  followDefaultChannel(guildId: string, old: string | null, channel: string): void {
+    if (old === null || old === channel) return;
+    this.stmt.followBoards.run({ guild: guildId, old, channel });
+    this.stmt.followRaces.run({ guild: guildId, old, channel });
   }
 
   forgetGuild(guildId: string): void {

@@ -166,6 +166,7 @@ export class Store {
     if (patch.defaultChannelId) {
       this.outboxAdmin.rerouteDefault(guildId, patch.defaultChannelId, now);
       this.challenges.followDefaultChannel(guildId, before, patch.defaultChannelId, now);
+      this.arcade.followDefaultChannel(guildId, before, patch.defaultChannelId);
     }
     return settings;
   }

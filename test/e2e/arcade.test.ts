@@ -5,6 +5,7 @@
  * server's users; refusals say why.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { FakeChannel } from '../fakes/discord/index.js';
 import { startCommunity, stopCommunity } from './community-helpers.js';
 import type { Harness } from './harness.js';
 import { addGame, isEphemeral, MINUTE, messageText, type TrackingSetup, track } from './tracking-helpers.js';
@@ -164,6 +165,31 @@ describe('/arcade', () => {
     expect(podiums[0]).toMatch(/🥇 \[Bob\][^\n]*\*\*0:41\.66\*\*/);
     expect(podiums[0]).toMatch(/🥈 \[Cid\][^\n]*\*\*0:46\.66\*\*/);
     expect(podiums[0]).not.toContain('[Ann]');
+  });
+
+  it('posts records to the server’s announcement channel as it is now', async () => {
+    let other!: FakeChannel;
+    const s = await startCommunity({
+      beforeLogin: (discord, base) => {
+        other = discord.addChannel(base.guild.id, { name: 'arcade' });
+      },
+    });
+    setUp(s);
+    s.world.addUser({ username: 'Bob' });
+    await track(s.h, 'Bob');
+    await s.h.pollAndDrain();
+    await arcade(s.h, s.h.admin, 'add', { game: String(GAME), leaderboard: String(LAP) });
+    await s.h.slash(s.h.admin, 'settings', { subcommand: 'channel', options: { channel: other.id } });
+    s.clock.advance(MINUTE);
+    submit(s, 'Bob', LAP, 2500);
+    await playAndPoll(s, [['Bob', 501]]);
+    expect(records(s.h)).toEqual([]);
+    const moved = s.h.discord
+      .channelMessages(other.id)
+      .map(messageText)
+      .filter((t) => t.includes('New server record'));
+    expect(moved).toHaveLength(1);
+    expect(moved[0]).toContain('It is the first entry on this board here.');
   });
 
   it('reads 50 players’ entries at most once per player per 2 minutes while they play', async () => {
