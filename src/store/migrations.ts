@@ -246,7 +246,7 @@ const COMMUNITY: Migration = migrateCommunity;
 /** Issue 19: the language of a server's posts; null follows Discord's preferred locale of the server. */
 const LANGUAGE = 'ALTER TABLE guild_settings ADD COLUMN language TEXT;';
 
-/** Issue 18: server challenges and their kept results (see challenges.ts). */
+/** Issue 18: competitions: challenges, their results, nominations and votes (challenges.ts), arcade boards and races (arcade.ts). */
 const CHALLENGES: Migration = migrateChallenges;
 
 export const MIGRATIONS: readonly Migration[] = [
