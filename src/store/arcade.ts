@@ -130,9 +130,10 @@ export class ArcadeTables {
         `INSERT INTO arcade_records (guild_id, board_id, ulid, score) VALUES (?, ?, ?, ?)
          ON CONFLICT (guild_id, board_id) DO UPDATE SET ulid = excluded.ulid, score = excluded.score`,
       ),
-      post: db.prepare<[string, string, string, string, string, number, number]>(
+      // No ulid: a competition post goes where the server's competitions go, not to a user's channel.
+      post: db.prepare<[string, string, string, string, number, number]>(
         `INSERT INTO outbox (guild_id, channel_id, ulid, kind, payload, nonce, next_attempt_at, created_at)
-         VALUES (?, ?, ?, 'arcade-record', ?, ?, ?, ?)`,
+         VALUES (?, ?, '', 'arcade-record', ?, ?, ?, ?)`,
       ),
       startRace: db.prepare<[string, number, string, string, number, number]>(
         `INSERT INTO arcade_races (guild_id, board_id, board, channel_id, starts_at, ends_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -222,15 +223,7 @@ export class ArcadeTables {
                 }
               : null,
           };
-          this.stmt.post.run(
-            row.guild_id,
-            row.channel_id,
-            best.ulid,
-            JSON.stringify(payload),
-            this.nonce(),
-            now,
-            now,
-          );
+          this.stmt.post.run(row.guild_id, row.channel_id, JSON.stringify(payload), this.nonce(), now, now);
           queued++;
         }
       }

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeChannel } from '../fakes/discord/index.js';
 import { startCommunity, stopCommunity } from './community-helpers.js';
 import type { Harness } from './harness.js';
+import { buttonByLabel, press } from './progress-helpers.js';
 import {
   addGame,
   DAY,
@@ -206,6 +207,51 @@ describe('/challenge', () => {
       expect.stringContaining('is over'),
     ]);
     expect(s.h.discord.channelMessages(other.id)).toHaveLength(2);
+  });
+
+  it('pages the standings for the person who asked, with their own line always shown', async () => {
+    const s = await startCommunity();
+    setUp(s);
+    const names = Array.from({ length: 12 }, (_, i) => `P${String(i).padStart(2, '0')}`);
+    for (const name of names) s.world.addUser({ username: name });
+    for (const name of names) await track(s.h, name);
+    await s.h.pollAndDrain();
+    await startChallenge(s);
+    for (const name of names) {
+      s.clock.advance(MINUTE);
+      s.world.unlock(name, 701, { hardcore: true });
+      await s.h.pollAndDrain();
+    }
+    s.h.bot.store.linkAccount({
+      discordUserId: s.h.member.user.id,
+      ulid: s.world.user('P11').ulid,
+      displayName: 'P11',
+      linkedBy: s.h.member.user.id,
+      now: s.clock.now(),
+      guildId: s.h.guild.id,
+    });
+    const first = await s.h.slash(s.h.member, 'challenge', { subcommand: 'show' });
+    const lines = messageText(first)
+      .split('\n')
+      .filter((l) => /^(\*\*)?(🥇|🥈|🥉|`#)/.test(l));
+    expect(lines).toHaveLength(11);
+    expect(lines[10]).toMatch(/^\*\*`#12` \[P11\].*◀$/);
+    const second = await press(
+      s.h,
+      s.h.member,
+      first,
+      buttonByLabel(first, /Next/).custom_id!,
+    ).waitForReply();
+    expect(messageText(second)).toMatch(/`#11` \[P10\]/);
+    expect(messageText(second)).toMatch(/\*\*`#12` \[P11\].*◀/);
+    const other = await press(
+      s.h,
+      s.h.admin,
+      second,
+      buttonByLabel(second, /Previous/).custom_id!,
+    ).waitForReply();
+    expect(isEphemeral(other)).toBe(true);
+    expect(other.content).toContain('aren’t yours');
   });
 
   it('ends early on /challenge end, sums the yearly table over challenges, and refuses what it must', async () => {
