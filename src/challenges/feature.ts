@@ -24,6 +24,11 @@ import { type ChallengeEvent, challengeNote, rankStandings } from './scoring.js'
 
 /** How often ended challenges are looked for. */
 export const CHALLENGE_TICK_MS = 60_000;
+/**
+ * Results are computed this long after the end (only what was earned before the end counts): an
+ * unlock made in the last minute reaches the bot with the player's next poll.
+ */
+export const FINISH_GRACE_MS = 5 * 60_000;
 
 export interface ChallengesOptions {
   store: Store;
@@ -202,7 +207,7 @@ export function createChallenges(options: ChallengesOptions) {
         );
       }
     }
-    for (const challenge of store.challenges.due(now())) {
+    for (const challenge of store.challenges.due(now().getTime() - FINISH_GRACE_MS)) {
       try {
         if (finish(challenge, now().getTime())) finished++;
       } catch (error) {

@@ -108,7 +108,7 @@ describe('/challenge', () => {
     expect(text).not.toContain('[Cid]');
 
     // The bot is down across the end: the results go out once it is back, and only once.
-    await s.h.restart(() => s.clock.advance(3 * DAY));
+    await s.h.restart(() => s.clock.advance(3 * DAY + 5 * MINUTE));
     await s.h.bot.challenges.tick();
     await s.h.bot.dispatcher.drain();
     await s.h.restart();
@@ -297,7 +297,12 @@ describe('/challenge', () => {
     for (const id of [701, 702, 703]) s.world.unlock('Ann', id);
     s.world.unlock('Bob', 702, { hardcore: true });
     await s.h.pollAndDrain();
+    // Results wait a few minutes after the end for unlocks made just before it.
     s.clock.advance(12 * HOUR);
+    await s.h.bot.challenges.tick();
+    await s.h.bot.dispatcher.drain();
+    expect(posts(s.h).filter((t) => t.includes('is over'))).toHaveLength(1);
+    s.clock.advance(5 * MINUTE);
     await s.h.bot.challenges.tick();
     await s.h.bot.dispatcher.drain();
     const results = posts(s.h).filter((t) => t.includes('is over'));
