@@ -1,5 +1,7 @@
 import type { Command } from '../src/discord/command.js';
 import { aotwCommand } from './aotw.js';
+import { arcadeCommand } from './arcade.js';
+import { challengeCommand } from './challenge.js';
 import { digestCommand } from './digest.js';
 import { createGameCommand } from './game.js';
 import { createLeaderboardCommand } from './leaderboard.js';
@@ -27,6 +29,8 @@ export function createCommands(): readonly Command[] {
     createLeaderboardCommand(),
     aotwCommand,
     digestCommand,
+    challengeCommand,
+    arcadeCommand,
   ];
   return commands.map((command) => ({ ...command, data: localizeCommand(command.data) }));
 }

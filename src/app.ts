@@ -1,6 +1,8 @@
 import { createCommands } from '../commands/index.js';
+import { type Arcade, createArcade } from './arcade/feature.js';
 import { type CatalogueFeature, createCatalogueFeature } from './catalogue/feature.js';
 import type { CatalogueRefresher } from './catalogue/refresh.js';
+import { type Challenges, createChallenges } from './challenges/feature.js';
 import { createCommunity } from './community/feature.js';
 import type { CommunityJobs } from './community/jobs.js';
 import type { Config } from './config.js';
@@ -26,7 +28,13 @@ import type { FollowerWatcher } from './tracking/followers.js';
 import type { LinkProofs } from './tracking/link-proof.js';
 import type { createPoller } from './tracking/poller.js';
 import type { ScheduleRunner } from './tracking/schedule-runner.js';
-import { type Feature, startInOrder, stopInReverse } from './util/lifecycle.js';
+import {
+  type Feature,
+  STOP_BUDGET_MS,
+  settlesWithin,
+  startInOrder,
+  stopInReverse,
+} from './util/lifecycle.js';
 
 /**
  * Tuning that is not configuration: tests use it for a small RA retry budget or a faster badge
@@ -41,6 +49,8 @@ export interface StartBotOverrides extends TrackingOverrides {
   cataloguePaceMs?: number;
   /** Community background tick (digests, AotW, RA totals); null: no timer (tests call `community.tick()`). */
   communityTickMs?: number | null;
+  /** Competition ticks (challenge results, race podiums); null: no timer (tests call `challenges.tick()`, `arcade.tick()`). */
+  challengeTickMs?: number | null;
 }
 
 export interface RunningBot {
@@ -57,6 +67,8 @@ export interface RunningBot {
   readonly schedule: ScheduleRunner;
   readonly catalogue: CatalogueRefresher;
   readonly community: CommunityJobs;
+  readonly challenges: Challenges;
+  readonly arcade: Arcade;
   /** Where /healthz and /metrics listen; null when METRICS_PORT is unset. */
   readonly metricsAddress: { host: string; port: number } | null;
 }
@@ -78,6 +90,8 @@ function commandContext(
     urls: RaUrls;
     tracking: Tracking;
     catalogue: CatalogueFeature;
+    challenges: Challenges;
+    arcade: Arcade;
   },
 ): CommandContext {
   const { tracking } = parts;
@@ -94,6 +108,8 @@ function commandContext(
     ...(tracking.following ? { following: tracking.following } : {}),
     catalogue: parts.catalogue.search,
     polling: tracking.runner,
+    challenges: parts.challenges,
+    arcade: parts.arcade,
   };
 }
 
@@ -127,10 +143,27 @@ async function assemble(config: Config, logger: Logger, now: () => Date, overrid
     announce: announcements.drain,
     tickMs: overrides.communityTickMs,
   });
+  // Competitions: challenge results and votes, arcade boards and races; their posts go through
+  // the outbox like announcements.
+  const challenges = createChallenges({
+    store,
+    logger: logger.child({ component: 'challenges' }),
+    now,
+    ...(overrides.challengeTickMs === undefined ? {} : { tickMs: overrides.challengeTickMs }),
+    onQueued: () => void announcements.drain(),
+  });
+  const arcade = createArcade({
+    store,
+    ra,
+    logger: logger.child({ component: 'arcade' }),
+    now,
+    onQueued: () => void announcements.drain(),
+  });
   const tracking = createTracking({
     ...shared,
     config,
-    extras: community.extras,
+    extras: challenges.withNotes(community.extras),
+    onActivity: (ulid, gameIds) => arcade.gamesPlayed(ulid, gameIds),
     announce: announcements.drain,
     observer: observability.polling,
     overrides,
@@ -139,7 +172,7 @@ async function assemble(config: Config, logger: Logger, now: () => Date, overrid
   const commands = createCommandsFeature({
     client: discord.client,
     commands: createCommands(),
-    ctx: commandContext(config, now, overrides, { ...shared, urls, tracking, catalogue }),
+    ctx: commandContext(config, now, overrides, { ...shared, urls, tracking, catalogue, challenges, arcade }),
     store,
     config,
     logger,
@@ -163,6 +196,16 @@ async function assemble(config: Config, logger: Logger, now: () => Date, overrid
     announcements,
     tracking,
     community,
+    { name: 'challenges', start: () => challenges.start(), stop: () => challenges.stop() },
+    {
+      name: 'arcade',
+      start: () => arcade.start(),
+      // Entry reads in flight get STOP_BUDGET_MS, as a community tick does.
+      async stop() {
+        arcade.stop();
+        await settlesWithin(arcade.idle(), STOP_BUDGET_MS);
+      },
+    },
     catalogue,
   ];
   return {
@@ -174,6 +217,8 @@ async function assemble(config: Config, logger: Logger, now: () => Date, overrid
     tracking,
     community,
     catalogue,
+    challenges,
+    arcade,
   };
 }
 
@@ -220,6 +265,8 @@ export async function startBot(
     schedule: bot.tracking.runner,
     catalogue: bot.catalogue.refresher,
     community: bot.community.jobs,
+    challenges: bot.challenges,
+    arcade: bot.arcade,
     metricsAddress: bot.observability.address(),
     async stop() {
       if (stopped) return;

@@ -87,6 +87,18 @@ export function requireManager(
   return settings;
 }
 
+/** Refuses with `refusal` (already in the reader's language; nothing changed) unless the member is a manager now. */
+export function requireManagerTo(
+  interaction: ChatInputCommandInteraction,
+  ctx: CommandContext,
+  guildId: string,
+  refusal: string,
+): void {
+  if (!isManager(interaction, ctx.store.getGuildSettings(guildId).managerRoleId)) {
+    throw new UserFacingError(refusal);
+  }
+}
+
 /**
  * Autocomplete choices of this server's tracked users whose name contains `typed`; the value is
  * the ULID, so a pick keeps working after a rename. The router caps the list to Discord's limits.

@@ -5,7 +5,9 @@ import type {
   ChatInputCommandInteraction,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
+import type { Arcade } from '../arcade/feature.js';
 import type { Catalogue } from '../catalogue/search.js';
+import type { Challenges } from '../challenges/feature.js';
 import type { Config } from '../config.js';
 import { DEFAULT_LOCALE, type Messages, messagesFor } from '../i18n/index.js';
 import type { Logger } from '../log.js';
@@ -36,6 +38,10 @@ export interface CommandContext {
   following?: FollowerWatcher;
   /** How tracked users are being polled (tracking/schedule-runner.ts); set once the bot runs. */
   polling?: Pick<ScheduleRunner, 'summary'>;
+  /** Server challenges (ending one now; telling the feature a post was queued); set once the bot runs. */
+  challenges?: Pick<Challenges, 'endNow' | 'closeVoteNow' | 'queued'>;
+  /** Arcade boards (RA leaderboards): cached reads for commands; set once the bot runs. */
+  arcade?: Pick<Arcade, 'boardsOfGame' | 'readBoard' | 'entriesFor'>;
 }
 
 export type DeferMode = 'ephemeral' | 'public' | 'none';

@@ -5,6 +5,7 @@
  * an upgrade of the renderer. Keep changes additive; bump `PAYLOAD_VERSION` on a breaking one.
  */
 import type { AchievementType, AwardKind } from '../ra/types.js';
+import type { ChallengeNote } from './challenges.js';
 import type { Routes, UnlockFilters } from './routing.js';
 
 /** Rows written by an older/newer build carry their version so a renderer can refuse them. */
@@ -75,6 +76,8 @@ export interface PayloadBase {
   user: PayloadUser;
   game: PayloadGame;
   progress: PayloadProgress;
+  /** The server's running challenge is on this game: points and rank after this (absent otherwise). */
+  challenge?: ChallengeNote;
 }
 
 export interface UnlockPayload extends PayloadBase {

@@ -30,12 +30,15 @@ import {
   normalizeAchievementOfTheWeek,
   normalizeConsoles,
   normalizeGameDetails,
+  normalizeGameLeaderboards,
   normalizeGameList,
   normalizeGameProgress,
+  normalizeLeaderboardEntries,
   normalizeRecentGameAwards,
   normalizeRecentlyPlayedGames,
   normalizeUnlockEvents,
   normalizeUserAwards,
+  normalizeUserGameLeaderboards,
   normalizeUserProfile,
   normalizeUserSummary,
   normalizeUsersFollowingMe,
@@ -52,6 +55,10 @@ import {
   type GameListEntry,
   type GameProgress,
   type RaConsole,
+  type RaLeaderboard,
+  type RaLeaderboardEntry,
+  type RaPage,
+  type RaUserLeaderboardEntry,
   type RecentlyPlayedGame,
   type UnlockEvent,
   type UserAwards,
@@ -213,6 +220,22 @@ export interface RaClient {
  * The catalogue's endpoints and the idle lane (issue 13). Kept apart from `RaClient` so stubs of
  * the core client need not grow; `createRaClient` returns both.
  */
+/** RA's leaderboards (issue 18): kept apart so a stub of the core client needn't carry them. */
+export interface RaLeaderboardApi {
+  /** API_GetGameLeaderboards: one page of a game's boards (`count` at most 500). */
+  getGameLeaderboards(
+    gameId: number,
+    page?: { offset?: number; count?: number },
+  ): Promise<RaPage<RaLeaderboard>>;
+  /** API_GetLeaderboardEntries: one page of a board's entries, best first. */
+  getLeaderboardEntries(
+    leaderboardId: number,
+    page?: { offset?: number; count?: number },
+  ): Promise<RaPage<RaLeaderboardEntry>>;
+  /** API_GetUserGameLeaderboards: the user's entries on the game's boards (one request per user and game). */
+  getUserGameLeaderboards(user: string, gameId: number): Promise<RaPage<RaUserLeaderboardEntry>>;
+}
+
 export interface RaCatalogueApi {
   /** API_GetConsoleIDs with a=1 g=1: active game systems. */
   getConsoleIds(): Promise<RaConsole[]>;
@@ -402,7 +425,7 @@ function safeCause(err: unknown, apiKey: string): Error {
 // The client
 // ---------------------------------------------------------------------------------------------
 
-export function createRaClient(options: RaClientOptions): RaClient & RaCatalogueApi {
+export function createRaClient(options: RaClientOptions): RaClient & RaCatalogueApi & RaLeaderboardApi {
   const base = new URL(options.apiUrl);
   if (base.protocol !== 'http:' && base.protocol !== 'https:') {
     throw new Error('RA apiUrl must be an http(s) URL');
@@ -746,10 +769,39 @@ export function createRaClient(options: RaClientOptions): RaClient & RaCatalogue
   }
 
   async function getUsersIFollow(opts: FollowersOptions = {}): Promise<FollowedPage> {
+    return normalizeUsersIFollow(await request200('GetUsersIFollow', pageParams(opts)));
+  }
+
+  function pageParams(page: { offset?: number; count?: number } = {}): Params {
     const params: Params = {};
-    if (opts.offset !== undefined) params.o = String(requireInteger(opts.offset, 'offset', 0));
-    if (opts.count !== undefined) params.c = String(requireInteger(opts.count, 'count', 1, 500));
-    return normalizeUsersIFollow(await request200('GetUsersIFollow', params));
+    if (page.offset !== undefined) params.o = String(requireInteger(page.offset, 'offset', 0));
+    if (page.count !== undefined) params.c = String(requireInteger(page.count, 'count', 1, 500));
+    return params;
+  }
+
+  async function getGameLeaderboards(
+    gameId: number,
+    page?: { offset?: number; count?: number },
+  ): Promise<RaPage<RaLeaderboard>> {
+    const i = String(requireGameId(gameId));
+    return normalizeGameLeaderboards(await request200('GetGameLeaderboards', { i, ...pageParams(page) }));
+  }
+
+  async function getLeaderboardEntries(
+    leaderboardId: number,
+    page?: { offset?: number; count?: number },
+  ): Promise<RaPage<RaLeaderboardEntry>> {
+    const i = String(requireInteger(leaderboardId, 'leaderboard id', 1));
+    return normalizeLeaderboardEntries(await request200('GetLeaderboardEntries', { i, ...pageParams(page) }));
+  }
+
+  async function getUserGameLeaderboards(
+    user: string,
+    gameId: number,
+  ): Promise<RaPage<RaUserLeaderboardEntry>> {
+    const u = parseRaUser(user);
+    const i = String(requireGameId(gameId));
+    return normalizeUserGameLeaderboards(await request200('GetUserGameLeaderboards', { i, u, c: '500' }));
   }
 
   async function getConsoleIds(): Promise<RaConsole[]> {
@@ -802,6 +854,9 @@ export function createRaClient(options: RaClientOptions): RaClient & RaCatalogue
     getUserAwards,
     getUsersFollowingMe,
     getUsersIFollow,
+    getGameLeaderboards,
+    getLeaderboardEntries,
+    getUserGameLeaderboards,
     getAchievementOfTheWeek,
     close,
     stats,

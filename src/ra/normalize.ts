@@ -31,6 +31,10 @@ import {
   type GameListEntry,
   type GameProgress,
   type RaConsole,
+  type RaLeaderboard,
+  type RaLeaderboardEntry,
+  type RaPage,
+  type RaUserLeaderboardEntry,
   type RecentlyPlayedGame,
   type SummaryUnlock,
   type UnlockEvent,
@@ -683,4 +687,76 @@ export function normalizeAchievementOfTheWeek(raw: unknown): AchievementOfTheWee
     unlocksHardcoreCount: optionalNumber(body, 'UnlocksHardcoreCount', where),
     unlocks,
   };
+}
+
+/** `Results` of a leaderboard endpoint (a list, or an object keyed by index), with `Total`. */
+function leaderboardPage<T>(
+  raw: unknown,
+  endpoint: string,
+  read: (row: RawObject, where: string) => T,
+): RaPage<T> {
+  const body = objectBody(raw, endpoint);
+  const rows = isAbsent(body.Results) ? [] : listOf(body.Results, `${endpoint}.Results`);
+  const results = readableRows(rows, `${endpoint}.Results`, read);
+  const total = optionalNumber(body, 'Total', endpoint, results.length);
+  return { results, total: Math.max(total, results.length) };
+}
+
+function boardFields(row: RawObject, where: string): Omit<RaLeaderboard, 'state' | 'topEntry'> {
+  return {
+    id: requiredId(row, 'ID', where),
+    rankAsc: optionalBoolean(row, 'RankAsc', where),
+    title: requiredString(row, 'Title', where),
+    description: optionalString(row, 'Description', where),
+    format: optionalString(row, 'Format', where) || 'VALUE',
+  };
+}
+
+/** API_GetGameLeaderboards. */
+export function normalizeGameLeaderboards(raw: unknown): RaPage<RaLeaderboard> {
+  return leaderboardPage(raw, 'GetGameLeaderboards', (row, where) => {
+    const top = row.TopEntry;
+    return {
+      ...boardFields(row, where),
+      state: optionalString(row, 'State', where) || 'active',
+      topEntry: isRawObject(top)
+        ? {
+            user: requiredString(top, 'User', `${where}.TopEntry`),
+            ulid: optionalString(top, 'ULID', `${where}.TopEntry`).toUpperCase(),
+            score: requiredNumber(top, 'Score', `${where}.TopEntry`),
+            formattedScore: optionalString(top, 'FormattedScore', `${where}.TopEntry`),
+          }
+        : null,
+    };
+  });
+}
+
+/** API_GetLeaderboardEntries. */
+export function normalizeLeaderboardEntries(raw: unknown): RaPage<RaLeaderboardEntry> {
+  return leaderboardPage(raw, 'GetLeaderboardEntries', (row, where) => ({
+    rank: requiredNumber(row, 'Rank', where),
+    user: requiredString(row, 'User', where),
+    ulid: optionalString(row, 'ULID', where).toUpperCase(),
+    score: requiredNumber(row, 'Score', where),
+    formattedScore: optionalString(row, 'FormattedScore', where),
+    submittedAt: requiredDate(row, 'DateSubmitted', where),
+  }));
+}
+
+/** API_GetUserGameLeaderboards. */
+export function normalizeUserGameLeaderboards(raw: unknown): RaPage<RaUserLeaderboardEntry> {
+  return leaderboardPage(raw, 'GetUserGameLeaderboards', (row, where) => {
+    const entry = row.UserEntry;
+    if (!isRawObject(entry)) throw malformed(`${where}.UserEntry`, 'an object');
+    const at = `${where}.UserEntry`;
+    return {
+      leaderboard: boardFields(row, where),
+      user: requiredString(entry, 'User', at),
+      ulid: optionalString(entry, 'ULID', at).toUpperCase(),
+      score: requiredNumber(entry, 'Score', at),
+      formattedScore: optionalString(entry, 'FormattedScore', at),
+      rank: requiredNumber(entry, 'Rank', at),
+      updatedAt: requiredDate(entry, 'DateUpdated', at),
+    };
+  });
 }

@@ -292,3 +292,47 @@ export interface AchievementOfTheWeek {
   unlocksHardcoreCount: number;
   unlocks: AotwUnlock[];
 }
+
+/** A leaderboard's `Format` (RA's value formats; see ra-api.md "Leaderboards"). */
+export type LeaderboardFormat = string;
+
+/** One board of API_GetGameLeaderboards. */
+export interface RaLeaderboard {
+  id: number;
+  /** True: lower is better (times). */
+  rankAsc: boolean;
+  title: string;
+  description: string;
+  format: LeaderboardFormat;
+  /** `active`, `disabled` or `unpublished`. */
+  state: string;
+  /** The best entry; null on a board nobody has entered. */
+  topEntry: { user: string; ulid: string; score: number; formattedScore: string } | null;
+}
+
+/** One row of API_GetLeaderboardEntries (best first; ties share a rank). */
+export interface RaLeaderboardEntry {
+  rank: number;
+  user: string;
+  ulid: string;
+  score: number;
+  formattedScore: string;
+  submittedAt: Date;
+}
+
+/** One row of API_GetUserGameLeaderboards: a board of the game and the user's entry on it. */
+export interface RaUserLeaderboardEntry {
+  leaderboard: Omit<RaLeaderboard, 'state' | 'topEntry'>;
+  user: string;
+  ulid: string;
+  score: number;
+  formattedScore: string;
+  rank: number;
+  updatedAt: Date;
+}
+
+/** A page of a leaderboard list and how many there are in all. */
+export interface RaPage<T> {
+  results: T[];
+  total: number;
+}

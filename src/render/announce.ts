@@ -345,8 +345,28 @@ export function renderAnnouncement(
   options: AnnouncementOptions = {},
 ): AnnouncementMessage {
   const m = options.messages ?? ENGLISH;
-  const message = renderKind(payload, urls, options, m);
+  const rendered = renderKind(payload, urls, options, m);
+  const message = payload.challenge ? withChallengeNote(rendered, payload.challenge, m) : rendered;
   return options.memberId ? withMember(message, payload, options.memberId, m) : message;
+}
+
+/** The server challenge's one line ("🏁 Challenge: +3 points, now 2nd") under the description. */
+function withChallengeNote(
+  message: AnnouncementMessage,
+  note: NonNullable<PayloadBase['challenge']>,
+  m: Messages,
+): AnnouncementMessage {
+  const line =
+    note.gained > 0
+      ? m.t('challenge.noteGained', { count: note.gained, rank: m.ordinal(note.rank) })
+      : m.t('challenge.noteHeld', {
+          points: m.t('challenge.points', { count: note.points }),
+          rank: m.ordinal(note.rank),
+        });
+  const [first, ...rest] = message.embeds;
+  if (!first) return { ...message, content: message.content ? `${message.content}\n${line}` : line };
+  const embed = { ...first, description: first.description ? `${first.description}\n${line}` : line };
+  return { ...message, embeds: fitEmbeds([embed, ...rest]) };
 }
 
 function renderKind(

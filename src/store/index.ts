@@ -8,7 +8,10 @@ import type { OutboxInput, Subscription } from '../domain/announcements.js';
 import type { Detection, StoredGameState } from '../domain/detection.js';
 import { type RouteKind, resolveChannel } from '../domain/routing.js';
 import type { GameProgress } from '../ra/types.js';
+import { ArcadeTables } from './arcade.js';
 import { CatalogueTables } from './catalogue.js';
+import { ChallengeVoteTables } from './challenge-votes.js';
+import { ChallengeTables } from './challenges.js';
 import { CommunityTables } from './community.js';
 import { FollowersTable } from './followers.js';
 import { type GameFailure, type GameFailureRun, GameFailuresTable } from './game-failures.js';
@@ -116,6 +119,12 @@ export class Store {
   readonly community: CommunityTables;
   /** Per-kind channels, unlock filters and progress milestones (issue 20): see routes.ts. */
   readonly routes: RoutesTables;
+  /** Server challenges, their results and posts: see challenges.ts. */
+  readonly challenges: ChallengeTables;
+  /** Nominations and votes for the next challenge: see challenge-votes.ts. */
+  readonly challengeVotes: ChallengeVoteTables;
+  /** Followed RA leaderboards, entries and server records: see arcade.ts. */
+  readonly arcade: ArcadeTables;
 
   constructor(
     readonly db: Database,
@@ -138,6 +147,9 @@ export class Store {
     this.leaderboard = new LeaderboardTables(db);
     this.community = new CommunityTables(db, options.nonce ?? randomNonce);
     this.routes = new RoutesTables(db);
+    this.challenges = new ChallengeTables(db, options.nonce ?? randomNonce);
+    this.challengeVotes = new ChallengeVoteTables(db, this.challenges);
+    this.arcade = new ArcadeTables(db, options.nonce ?? randomNonce);
     this.applyInTransaction = db.transaction((input: ApplyGameDetectionInput) => this.applyNow(input));
     this.applyUserInTransaction = db.transaction((input: ApplyUserDetectionsInput) =>
       this.applyUserNow(input),
@@ -152,6 +164,9 @@ export class Store {
       this.links.forgetGuild(guildId);
       this.community.forgetGuild(guildId);
       this.routes.forgetGuild(guildId);
+      this.challenges.forgetGuild(guildId);
+      this.challengeVotes.forgetGuild(guildId);
+      this.arcade.forgetGuild(guildId);
       return users.length;
     });
   }
@@ -164,8 +179,13 @@ export class Store {
 
   /** A new default channel also takes the waiting announcements of users without their own. */
   updateGuildSettings(guildId: string, patch: GuildSettingsPatch, now: Instant): GuildSettings {
+    const before = patch.defaultChannelId ? this.guilds.get(guildId).defaultChannelId : null;
     const settings = this.guilds.update(guildId, patch, now);
-    if (patch.defaultChannelId) this.outboxAdmin.rerouteDefault(guildId, patch.defaultChannelId, now);
+    if (patch.defaultChannelId) {
+      this.outboxAdmin.rerouteDefault(guildId, patch.defaultChannelId, now);
+      this.challenges.followDefaultChannel(guildId, before, patch.defaultChannelId, now);
+      this.arcade.followDefaultChannel(guildId, before, patch.defaultChannelId);
+    }
     return settings;
   }
 

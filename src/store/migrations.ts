@@ -5,6 +5,7 @@
  * its children) and `foreign_key_check` must pass before they commit.
  */
 
+import { migrateChallenges } from './challenges.js';
 import { migrateCommunity } from './migrate-community.js';
 import { migrateRoutes } from './routes.js';
 import type { Database } from './shared.js';
@@ -251,6 +252,8 @@ const LANGUAGE = 'ALTER TABLE guild_settings ADD COLUMN language TEXT;';
 
 /** Issue 20: per-kind channels, unlock filters, progress milestones (see routes.ts). */
 const ROUTES: Migration = migrateRoutes;
+/** Issue 18: competitions: challenges, their results, nominations and votes (challenges.ts), arcade boards and races (arcade.ts). */
+const CHALLENGES: Migration = migrateChallenges;
 
 export const MIGRATIONS: readonly Migration[] = [
   V1,
@@ -264,4 +267,5 @@ export const MIGRATIONS: readonly Migration[] = [
   FOLLOWING,
   LANGUAGE,
   ROUTES,
+  CHALLENGES,
 ];

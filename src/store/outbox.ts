@@ -5,6 +5,7 @@
  * nothing twice.
  */
 import type { AnnouncementKind, OutboxInput } from '../domain/announcements.js';
+import type { ChallengePostKind } from '../domain/challenges.js';
 import type { CommunityPostKind } from './community.js';
 import type { Database } from './shared.js';
 import { clipError, type Instant, randomNonce, toMs } from './shared.js';
@@ -16,8 +17,8 @@ export interface OutboxRow {
   guildId: string;
   channelId: string;
   ulid: string;
-  /** An announcement kind, or a community post ('digest', 'aotw': see store/community.ts). */
-  kind: AnnouncementKind | CommunityPostKind;
+  /** An announcement kind, a community post ('digest', 'aotw': see store/community.ts) or a challenge post. */
+  kind: AnnouncementKind | CommunityPostKind | ChallengePostKind;
   /** The AnnouncementPayload as JSON text; read it with `parseAnnouncementPayload`. */
   payload: string;
   /** Send as the message nonce with `enforce_nonce: true`. */
@@ -81,7 +82,7 @@ interface OutboxDbRow {
   guild_id: string;
   channel_id: string;
   ulid: string;
-  kind: AnnouncementKind | CommunityPostKind;
+  kind: AnnouncementKind | CommunityPostKind | ChallengePostKind;
   payload: string;
   nonce: string;
   attempts: number;

@@ -15,9 +15,15 @@ const OUTBOX_KINDS: Record<RouteKind, readonly string[]> = {
   milestones: ['milestone'],
   digest: ['digest'],
   aotw: ['aotw'],
-  challenge: ['challenge'],
-  arcade: ['arcade'],
+  challenge: ['challenge-start', 'challenge-results', 'challenge-vote', 'challenge-vote-result'],
+  arcade: ['arcade-record', 'arcade-race-results'],
 };
+
+/** SQL: the route kind of an `outbox` row's kind (competitions post several kinds each). */
+const ROUTE_KIND_OF_OUTBOX_SQL = `CASE WHEN outbox.kind IN ('unlock', 'unlock-bundle') THEN 'unlocks'
+    WHEN outbox.kind = 'award' THEN 'awards' WHEN outbox.kind = 'milestone' THEN 'milestones'
+    WHEN outbox.kind LIKE 'challenge-%' THEN 'challenge' WHEN outbox.kind LIKE 'arcade-%' THEN 'arcade'
+    ELSE outbox.kind END`;
 
 /** Kinds whose posts are about one tracked user (the user's own channel applies to them). */
 const USER_KINDS: readonly RouteKind[] = ['unlocks', 'awards', 'milestones'];
@@ -27,13 +33,11 @@ const USER_KINDS: readonly RouteKind[] = ['unlocks', 'awards', 'milestones'];
  * change of the default or a user's channel leaves routed rows where their route sends them.
  */
 export const NOT_ROUTED_SQL = `NOT EXISTS (SELECT 1 FROM guild_routes r WHERE r.guild_id = outbox.guild_id
-  AND r.kind = CASE outbox.kind WHEN 'unlock' THEN 'unlocks' WHEN 'unlock-bundle' THEN 'unlocks'
-    WHEN 'award' THEN 'awards' WHEN 'milestone' THEN 'milestones' ELSE outbox.kind END)`;
+  AND r.kind = ${ROUTE_KIND_OF_OUTBOX_SQL})`;
 
 /** SQL: the channel the row's kind is routed to in its guild, or NULL. */
 export const ROUTED_CHANNEL_SQL = `(SELECT r.channel_id FROM guild_routes r WHERE r.guild_id = outbox.guild_id
-  AND r.kind = CASE outbox.kind WHEN 'unlock' THEN 'unlocks' WHEN 'unlock-bundle' THEN 'unlocks'
-    WHEN 'award' THEN 'awards' WHEN 'milestone' THEN 'milestones' ELSE outbox.kind END)`;
+  AND r.kind = ${ROUTE_KIND_OF_OUTBOX_SQL})`;
 
 /** Issue 20's schema, one migration. The outbox learns the 'milestone' kind. */
 export function migrateRoutes(db: Database): void {

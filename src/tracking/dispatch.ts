@@ -6,6 +6,7 @@ import { messagesFor, serverLocale } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import type { RaUrls } from '../ra/urls.js';
 import { renderAnnouncement } from '../render/announce.js';
+import { renderChallengePost } from '../render/challenges.js';
 import { renderCommunityPost } from '../render/community.js';
 import type { OutboxRow, Store } from '../store/index.js';
 
@@ -131,7 +132,9 @@ export function createDispatcher(options: DispatcherOptions) {
     const messages = messagesFor(
       serverLocale(store.guildLanguage(row.guildId), options.guildLocale?.(row.guildId)),
     );
-    const community = renderCommunityPost(row.kind, row.payload, urls, messages);
+    const community =
+      renderCommunityPost(row.kind, row.payload, urls, messages) ??
+      renderChallengePost(row.kind, row.payload, urls, messages);
     if (community) return community;
     const payload = parseAnnouncementPayload(row.payload);
     if (payload === null) throw new Error(`payload of kind ${row.kind} is unreadable or of another version`);

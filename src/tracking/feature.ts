@@ -121,6 +121,8 @@ export function createTracking(options: {
   logger: Logger;
   now: () => Date;
   extras: AnnouncementExtras;
+  /** The poller saw new unlocks of a user in these games (arcade boards read their entries). */
+  onActivity?: (ulid: string, gameIds: readonly number[]) => void;
   /** Posts queued announcements; not awaited (a slow Discord must not hold up polling). */
   announce: () => Promise<void>;
   observer: TrackingObserver;
@@ -135,6 +137,7 @@ export function createTracking(options: {
     collapseThreshold: config.ANNOUNCE_COLLAPSE_THRESHOLD,
     userConcurrency: pollerUserConcurrency(config.RA_REQUESTS_PER_SECOND),
     extras: options.extras,
+    ...(options.onActivity ? { onActivity: options.onActivity } : {}),
     // runCycle (tests, tools) reports like a round of the schedule.
     observer: { cycleFinished: (report) => observer.cycleFinished(report) },
   });

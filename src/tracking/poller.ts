@@ -90,6 +90,8 @@ export interface PollerOptions {
   profileRefreshMs?: number;
   /** Award milestones and AotW marks added to announcements (community features). */
   extras?: AnnouncementExtras;
+  /** Told which games a poll found new activity in, after it is stored (arcade boards read their entries). */
+  onActivity?: (ulid: string, gameIds: readonly number[]) => void;
   /** Optional instrumentation (metrics, health); the poller works the same without it. */
   observer?: PollObserver;
 }
@@ -364,6 +366,7 @@ export function createPoller(options: PollerOptions) {
         }
         enqueued = plan.commit().outboxIds.length;
       }
+      if (newActivity.size > 0) options.onActivity?.(target.ulid, [...newActivity]);
       // The window moves on even past a failing game: that game is retried on its own.
       successes.record(target.ulid, at);
       return { ok: true, active: newActivity.size > 0, gamesDiffed: gameIds.size, enqueued };

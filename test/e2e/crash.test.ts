@@ -252,4 +252,53 @@ describe('a bot killed between detection and posting', () => {
     },
     CRASH_TEST_MS,
   );
+
+  it(
+    'posts a challenge’s results once when Discord stored them but the bot died before marking them sent',
+    async () => {
+      const w = await setUp();
+      addGame(w.ra.world, 1, 'Sonic', 3);
+      // A tracked user, so the second process's poll cycles can be counted.
+      w.ra.world.addUser({ username: 'Scott' });
+      const first = w.start();
+      await waitFor(() => w.discord.commands.global.length > 0, PROCESS_WAIT_MS, 'commands registered', [
+        first,
+      ]);
+      const inChannel = { guildId: w.guildId, channelId: w.channel.id, userId: w.admin.user.id };
+      const slash = (name: string, subcommand: string, options: Record<string, string> = {}) =>
+        w.discord.sendSlashCommand({ ...inChannel, name, subcommand, options }).waitForReply(PROCESS_WAIT_MS);
+      await slash('settings', 'channel', { channel: w.channel.id });
+      expect((await slash('track', 'add', { user: 'Scott' })).content).toContain('Now tracking');
+      expect((await slash('challenge', 'start', { game: '1' })).content).toContain('has started');
+      await w.discord.waitForMessages(w.channel.id, 1, PROCESS_WAIT_MS);
+
+      // The results reach Discord only after the bot is gone: it never learns they were posted.
+      w.discord.faults.add({
+        method: 'POST',
+        route: `/channels/${w.channel.id}/messages`,
+        times: Number.POSITIVE_INFINITY,
+        delayMs: 1_500,
+      });
+      const posted = postsTo(w).length;
+      expect((await slash('challenge', 'end')).content).toContain('has ended');
+      await waitFor(() => postsTo(w).length > posted, PROCESS_WAIT_MS, 'the results post', [first]);
+      await kill(first);
+      w.discord.faults.clear();
+      await w.discord.waitForMessages(w.channel.id, 2, PROCESS_WAIT_MS);
+      expect(outboxStatuses(w)).toEqual(['sent', 'pending']);
+
+      const second = w.start();
+      await waitFor(() => outboxStatuses(w).every((x) => x === 'sent'), PROCESS_WAIT_MS, 'the results sent', [
+        second,
+      ]);
+      await moreCycles(w, 2, second);
+      const results = w.discord.channelMessages(w.channel.id).filter((m) => m.content?.includes('is over'));
+      expect(results).toHaveLength(1);
+      const nonce = results[0]!.nonce;
+      expect(postsTo(w).filter((r) => (r.body as { nonce?: string }).nonce === nonce)).toHaveLength(2);
+      expect(outboxStatuses(w)).toEqual(['sent', 'sent']);
+      expect(w.discord.violations).toEqual([]);
+    },
+    CRASH_TEST_MS,
+  );
 });

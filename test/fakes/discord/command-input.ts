@@ -25,6 +25,8 @@ export function commandInputProblems(input: {
   let where = `/${name}`;
   const descend = (type: number, wanted: string | undefined, what: string) => {
     const levels = definitions.filter((d) => d.type === type);
+    // Discord lets a command mix subcommand groups and plain subcommands at its top level.
+    if (type === 2 && wanted === undefined && definitions.some((d) => d.type === 1)) return;
     if (levels.length === 0) {
       if (wanted !== undefined) problems.push(`${where} has no ${what} "${wanted}"`);
       return;

@@ -53,5 +53,6 @@
  *   count(endpoint?)   of(endpoint)   gapsMs(endpoint?)   clear()
  */
 
+export * from './leaderboards.js';
 export * from './server.js';
 export * from './world.js';

@@ -31,6 +31,9 @@ export const FAKE_RA_ENDPOINTS = [
   'GetConsoleIDs',
   'GetGameList',
   'GetAchievementOfTheWeek',
+  'GetGameLeaderboards',
+  'GetLeaderboardEntries',
+  'GetUserGameLeaderboards',
 ] as const;
 export type FakeRaEndpoint = (typeof FAKE_RA_ENDPOINTS)[number];
 /** Where a fault applies: one endpoint, the media host, or every request. */
@@ -729,6 +732,102 @@ function usersIFollow(world: FakeWorld, q: Query, compat: FakeRaCompat): unknown
   }));
 }
 
+/** `o` and `c` (default 100, at most 500) of the leaderboard endpoints. */
+function page(q: Query): { o: number; c: number } | HttpAnswer {
+  const o = intParam(q, 'o', 0, 0);
+  if (o instanceof HttpAnswer) return o;
+  const c = intParam(q, 'c', 100, 1);
+  if (c instanceof HttpAnswer) return c;
+  if (c > 500) return invalid('c', 'The c field must not be greater than 500.');
+  return { o, c };
+}
+
+/** `Results` as a list, or as an object keyed by index (as PHP sends it after dropping rows). */
+function results(rows: unknown[], compat: FakeRaCompat): unknown {
+  return compat.indexedResults ? Object.fromEntries(rows.map((row, i) => [String(i), row])) : rows;
+}
+
+/** API_GetGameLeaderboards: a game's boards, each with its top entry (absent when nobody entered). */
+function gameLeaderboards(world: FakeWorld, q: Query, compat: FakeRaCompat): unknown {
+  const i = intParam(q, 'i', 0, 1);
+  if (i instanceof HttpAnswer) return i;
+  const p = page(q);
+  if (p instanceof HttpAnswer) return p;
+  if (!world.findGame(i)) return new HttpAnswer(404, { message: 'Not Found' });
+  const all = world.leaderboards.ofGame(i);
+  const rows = all.slice(p.o, p.o + p.c).map((b) => {
+    const top = world.leaderboards.ranked(b.id)[0];
+    return {
+      ID: b.id,
+      RankAsc: b.rankAsc,
+      Title: b.title,
+      Description: b.description,
+      Format: b.format,
+      Author: b.author,
+      AuthorULID: '00000000000000000000000000',
+      State: b.state,
+      ...(top
+        ? { TopEntry: { User: top.user, ULID: top.ulid, Score: top.score, FormattedScore: top.formatted } }
+        : {}),
+    };
+  });
+  return { Count: rows.length, Total: all.length, Results: results(rows, compat) };
+}
+
+/** API_GetLeaderboardEntries: one board's entries, best first; ties share a rank. */
+function leaderboardEntries(world: FakeWorld, q: Query, compat: FakeRaCompat): unknown {
+  const i = intParam(q, 'i', 0, 1);
+  if (i instanceof HttpAnswer) return i;
+  const p = page(q);
+  if (p instanceof HttpAnswer) return p;
+  if (!world.leaderboards.board(i)) return new HttpAnswer(404, { message: 'Not Found' });
+  const all = world.leaderboards.ranked(i);
+  const rows = all.slice(p.o, p.o + p.c).map((e) => ({
+    Rank: e.rank,
+    User: e.user,
+    ULID: e.ulid,
+    Score: e.score,
+    FormattedScore: e.formatted,
+    DateSubmitted: raIso(e.submittedAt),
+  }));
+  return { Count: rows.length, Total: all.length, Results: results(rows, compat) };
+}
+
+/** API_GetUserGameLeaderboards: the user's entries on a game's boards (boards without one are left out). */
+function userGameLeaderboards(world: FakeWorld, q: Query, compat: FakeRaCompat): unknown {
+  const i = intParam(q, 'i', 0, 1);
+  if (i instanceof HttpAnswer) return i;
+  const u = requireUser(q);
+  if (u instanceof HttpAnswer) return u;
+  const p = page(q);
+  if (p instanceof HttpAnswer) return p;
+  const user = world.findUser(u);
+  if (!user || !world.findGame(i)) return new HttpAnswer(404, { message: 'Not Found' });
+  const all = world.leaderboards.ofGame(i).flatMap((b) => {
+    const entry = world.leaderboards.ranked(b.id).find((e) => e.ulid === user.ulid);
+    if (!entry) return [];
+    return [
+      {
+        ID: b.id,
+        RankAsc: b.rankAsc,
+        Title: b.title,
+        Description: b.description,
+        Format: b.format,
+        UserEntry: {
+          User: entry.user,
+          ULID: entry.ulid,
+          Score: entry.score,
+          FormattedScore: entry.formatted,
+          Rank: entry.rank,
+          DateUpdated: raIso(entry.submittedAt),
+        },
+      },
+    ];
+  });
+  const rows = all.slice(p.o, p.o + p.c);
+  return { Count: rows.length, Total: all.length, Results: results(rows, compat) };
+}
+
 /** API_GetGameExtended: the game, its achievements keyed by id (`type` lowercase, like RA's sample). */
 function getGameExtended(world: FakeWorld, q: Query, compat: FakeRaCompat): unknown {
   const i = intParam(q, 'i', 0, 0);
@@ -864,6 +963,9 @@ const HANDLERS: Record<FakeRaEndpoint, Handler> = {
   GetConsoleIDs: consoleIds,
   GetGameList: gameList,
   GetAchievementOfTheWeek: achievementOfTheWeek,
+  GetGameLeaderboards: gameLeaderboards,
+  GetLeaderboardEntries: leaderboardEntries,
+  GetUserGameLeaderboards: userGameLeaderboards,
 };
 
 const UNAUTHENTICATED = {

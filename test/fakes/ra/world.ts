@@ -4,6 +4,8 @@
  * thousands of users stays cheap per request.
  */
 
+import { FakeLeaderboards } from './leaderboards.js';
+
 export type FakeAchievementType = 'progression' | 'win_condition' | 'missable' | null;
 export type FakeAwardKind = 'beaten-softcore' | 'beaten-hardcore' | 'completed' | 'mastered';
 /** Lowest prestige first, as RA ranks them. */
@@ -252,6 +254,8 @@ export interface FakeAotw {
 
 export class FakeWorld {
   readonly masteryMinAchievements: number;
+  /** RA's leaderboards: boards per game and each user's best entry (see leaderboards.ts). */
+  readonly leaderboards = new FakeLeaderboards();
   now: () => Date;
   /** The current Achievement of the Week; null = none set (RA answers `{"Achievement":{"ID":null}}`). */
   aotw: FakeAotw | null = null;
