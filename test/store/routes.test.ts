@@ -51,6 +51,27 @@ describe('routes in the store', () => {
     ]);
   });
 
+  it('a challenge or arcade route moves the competitions’ waiting posts, in order', () => {
+    store.updateGuildSettings('g1', { defaultChannelId: 'default' }, at(0));
+    const payload = { version: 1, kind: 'challenge-results' };
+    store.challenges.queuePost('g1', 'default', 'challenge-start', payload, at(1));
+    store.challenges.queuePost('g1', 'default', 'challenge-results', payload, at(2));
+    store.challenges.queuePost('g1', 'default', 'arcade-record', payload, at(3));
+    expect(store.routes.setRoute('g1', 'challenge', 'arena', at(4))).toBe(2);
+    expect(waiting()).toEqual([
+      ['challenge-start', 'arena'],
+      ['challenge-results', 'arena'],
+      ['arcade-record', 'default'],
+    ]);
+    store.releaseOutboxClaims();
+    expect(store.routes.setRoute('g1', 'arcade', 'hiscores', at(5))).toBe(1);
+    expect(waiting()).toEqual([
+      ['challenge-start', 'arena'],
+      ['challenge-results', 'arena'],
+      ['arcade-record', 'hiscores'],
+    ]);
+  });
+
   it('forgets a server’s routes and filters when the bot leaves it', () => {
     store.updateGuildSettings('g1', { defaultChannelId: 'default' }, at(0));
     track(store, 'g1');
