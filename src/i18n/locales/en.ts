@@ -528,4 +528,83 @@ export const en = {
   'test.sampleUser': 'Sample player',
   'test.sampleGame': 'Sample game',
   'test.sampleAchievement': 'Sample achievement',
+  // /link and the follow proof (render/links.ts, commands/link.ts)
+  'link.signIn': 'sign in to RetroAchievements as {{account}}',
+  'link.tail':
+    'I check about once a minute and update this message. This request expires in {{minutes}} minutes.',
+  'link.awaitUnfollow':
+    '{{account}} already follows {{bot}}, which proves nothing by itself. To prove it’s yours, {{signIn}}, **unfollow** {{bot}}, wait until this message says I saw it, then follow it again. {{tail}}',
+  'link.awaitFollow':
+    'To link {{account}}, prove it’s yours: {{signIn}} and follow {{bot}} (open the page, press **Follow**). {{tail}}',
+  'link.sawUnfollow': 'Seen: {{account}} no longer follows {{bot}}. Now follow it again to finish linking.',
+  'link.linkedSelf':
+    '✅ Linked: your Discord account is now tied to {{account}}. Commands that take a user (`/profile`, `/progress`) use it when you leave `user` out. You can unfollow the bot’s account now if you like.',
+  'link.linkedOther': '✅ Linked {{member}} to {{account}}.',
+  'link.expiredUnread':
+    '❌ Not linked: I couldn’t read {{bot}}’s follower list from RetroAchievements for {{minutes}} minutes, so I can’t check the follow. Try `/link` again later.',
+  'link.expired':
+    '❌ Not linked: I didn’t see {{account}} follow {{bot}} within {{minutes}} minutes. Follow it (or check you signed in as {{account}}), then run `/link` again.',
+  'link.taken':
+    '{{account}} is already linked to another Discord account, so it can’t be linked to this one. If it’s yours, ask a server manager for help (they can `/unlink` the other member).',
+  'link.showLinked': 'Your Discord account is linked to {{account}}. `/unlink` removes the link.',
+  'link.showLinkedSince':
+    'Your Discord account is linked to {{account}} since {{date}}. `/unlink` removes the link.',
+  'link.showNone':
+    'Your Discord account isn’t linked to a RetroAchievements account. Run `/link user:` with your RA username.',
+  'link.showPending': 'A link to {{account}} is waiting for the follow proof.',
+  'link.showOther': '{{member}} is linked to {{account}}.',
+  'link.showOtherNone': '{{member}} has no linked RetroAchievements account.',
+  'link.noBots': 'Bots can’t have a linked account. Nothing was changed.',
+  'link.takenByHand':
+    '{{account}} is already linked to another member. Unlink them first with `/unlink member:`. Nothing was changed.',
+  'link.noBotAccount':
+    'Linking needs the bot’s own RetroAchievements account (you prove yours by following it), and this bot has none configured (`RA_USERNAME`). Ask the bot’s owner to set it, or a server manager to link you by hand with `/link user: member:`.',
+  'link.isBot': 'That’s the bot’s own RetroAchievements account; it can’t be linked.',
+  'link.already': 'Your Discord account is already linked to {{account}}.',
+  'link.busy':
+    'Someone else is linking {{account}} right now. If that account is yours, try again in {{minutes}} minutes, or ask a server manager.',
+
+  // Watched users: /track add and /track list (render/speed.ts)
+  'watch.because.both': 'follows the bot’s RA account, and it follows them',
+  'watch.because.follows': 'follows the bot’s RA account',
+  'watch.because.followed': 'the bot’s RA account follows them',
+  'watch.line.watched': '{{name}} is watched ({{because}}): their unlocks are announced within seconds.',
+  'watch.line.unknown':
+    'Unlocks are announced within seconds for watched users: those who {{follow}}, or whom an admin signed in to RetroAchievements as {{bot}} follows on the website. The bot is still reading who is watched.',
+  'watch.line.notWatched':
+    '{{name}} isn’t watched, so their unlocks can take minutes. Two ways to get them within seconds: {{name}} can {{follow}}, or an admin signed in to RetroAchievements as {{bot}} follows {{name}} on the website (no need to ask them).',
+  'watch.title': 'Fast announcements',
+  'watch.titleCount': 'Fast announcements: {{watched}} of {{total}} watched',
+  'watch.off':
+    'Off: the bot owner has not set RA_USERNAME. Every tracked user is polled on the schedule (minutes).',
+  'watch.ways': 'Two ways to watch a user: they {{follow}}, or {{followFromBot}}.',
+  'watch.unknown': 'The bot is still reading who is watched (announced within seconds). {{ways}}',
+  'watch.watchedList': 'Watched (announced within seconds): {{names}}',
+  'watch.nobody': 'Nobody tracked here is watched yet.',
+  'watch.notWatchedList': 'Not watched (polled on the schedule, minutes): {{names}}',
+
+  // /track add, /track remove (commands/track.ts)
+  'track.noChannel':
+    'There’s no announcement channel yet. Pass `channel:` here, or set a default with `/settings channel`. Nothing was changed.',
+  'track.full':
+    'This server already tracks {{cap}} users, the most allowed. Remove one with `/track remove` first. Nothing was changed.',
+  'track.added':
+    'Now tracking {{account}}: new unlocks and awards go to {{channel}}. Nothing they earned before now will be announced.',
+  'track.already': '{{account}} was already tracked here; announcements go to {{channel}}.',
+  'track.notTracked': '{{account}} isn’t tracked on this server. See `/track list`.',
+  'track.removed': 'Stopped tracking {{account}}.',
+
+  // /track me (commands/track-me.ts)
+  'trackMe.needsLink': '`/track me` needs a linked account. {{hint}}',
+  'trackMe.notTracked': '{{account}} isn’t tracked on this server. Nothing was changed.',
+  'trackMe.stopped': 'Stopped announcing {{account}} here.',
+  'trackMe.notAllowed':
+    'This server doesn’t let members start their own tracking. A manager can allow it with `/settings members self-tracking:True`, or add you with `/track add`. Nothing was changed.',
+  'trackMe.already': '{{account}} is already tracked here.',
+  'trackMe.noChannel':
+    'This server has no announcement channel yet; ask a manager to set one with `/settings channel`. Nothing was changed.',
+  'trackMe.full':
+    'This server already tracks {{cap}} users, the most allowed. Ask a manager to make room. Nothing was changed.',
+  'trackMe.started':
+    'Now announcing {{account}} in {{channel}}. Nothing you earned before now will be announced. `/track me remove:True` stops it.',
 } as const;
