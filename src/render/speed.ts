@@ -14,16 +14,11 @@ export interface BotAccount {
   profileUrl: string;
 }
 
-export function howToFollow(bot: BotAccount): string {
-  return `follow [${safeText(bot.name, 20, { singleLine: true })}](${bot.profileUrl}) on RetroAchievements (the Follow button on its profile)`;
-}
+const ENGLISH = messagesFor('en-US');
 
-/**
- * The second way to be watched: an admin signed in as the bot's RA account follows the user (no
- * need to ask them).
- */
-export function howToFollowFromBot(bot: BotAccount, who: string): string {
-  return `an admin signed in to RetroAchievements as [${safeText(bot.name, 20, { singleLine: true })}](${bot.profileUrl}) follows ${who}`;
+/** The bot's RA account as a markdown link. */
+function botLink(bot: BotAccount): string {
+  return `[${safeText(bot.name, 20, { singleLine: true })}](${bot.profileUrl})`;
 }
 
 /** Whether a user is watched (their points are read in bulk): either direction of following. */
@@ -34,24 +29,29 @@ export interface WatchState {
   followed: boolean | null;
 }
 
-function watchedBecause(state: WatchState): string | null {
-  if (state.follows === true && state.followed === true)
-    return 'follows the bot’s RA account, and it follows them';
-  if (state.follows === true) return 'follows the bot’s RA account';
-  if (state.followed === true) return 'the bot’s RA account follows them';
+function watchedBecause(state: WatchState, m: Messages): string | null {
+  if (state.follows === true && state.followed === true) return m.t('watch.because.both');
+  if (state.follows === true) return m.t('watch.because.follows');
+  if (state.followed === true) return m.t('watch.because.followed');
   return null;
 }
 
 /** One line for `/track add`: whether the user is watched, why, and the two ways to get there. */
-export function followLine(displayName: string, state: WatchState, bot: BotAccount | null): string {
+export function followLine(
+  displayName: string,
+  state: WatchState,
+  bot: BotAccount | null,
+  m: Messages = ENGLISH,
+): string {
   const name = `**${safeText(displayName, 40, { singleLine: true })}**`;
   if (bot === null) return '';
-  const because = watchedBecause(state);
-  if (because !== null) return `${name} is watched (${because}): their unlocks are announced within seconds.`;
+  const because = watchedBecause(state, m);
+  if (because !== null) return m.t('watch.line.watched', { name, because });
+  const follow = m.t('speed.howToFollow', { bot: botLink(bot) });
   if (state.follows === null || state.followed === null) {
-    return `Unlocks are announced within seconds for watched users: those who ${howToFollow(bot)}, or whom ${howToFollowFromBot(bot, 'on the website')}. The bot is still reading who is watched.`;
+    return m.t('watch.line.unknown', { follow, bot: botLink(bot) });
   }
-  return `${name} isn’t watched, so their unlocks can take minutes. Two ways to get them within seconds: ${name} can ${howToFollow(bot)}, or ${howToFollowFromBot(bot, name)} on the website (no need to ask them).`;
+  return m.t('watch.line.notWatched', { name, follow, bot: botLink(bot) });
 }
 
 /** `/track list`: which tracked users are watched and why, who isn't, and the two ways. */
@@ -62,30 +62,27 @@ export function renderFollowersEmbed(input: {
   /** ULIDs of tracked users the bot's RA account follows; null while unknown. */
   followed: ReadonlySet<string> | null;
   bot: BotAccount | null;
+  /** The reader's language (default English). */
+  messages?: Messages;
 }): APIEmbed {
   const { users, followers, followed, bot } = input;
+  const m = input.messages ?? ENGLISH;
   if (bot === null) {
-    return {
-      title: 'Fast announcements',
-      color: ADMIN_COLOR,
-      description:
-        'Off: the bot owner has not set RA_USERNAME. Every tracked user is polled on the schedule (minutes).',
-    };
+    return { title: m.t('watch.title'), color: ADMIN_COLOR, description: m.t('watch.off') };
   }
-  const ways = `Two ways to watch a user: they ${howToFollow(bot)}, or ${howToFollowFromBot(bot, 'them on the website')}.`;
+  const ways = m.t('watch.ways', {
+    follow: m.t('speed.howToFollow', { bot: botLink(bot) }),
+    followFromBot: m.t('speed.howToFollowFromBot', { bot: botLink(bot) }),
+  });
   if (followers === null || followed === null) {
-    return {
-      title: 'Fast announcements',
-      color: ADMIN_COLOR,
-      description: `The bot is still reading who is watched (announced within seconds). ${ways}`,
-    };
+    return { title: m.t('watch.title'), color: ADMIN_COLOR, description: m.t('watch.unknown', { ways }) };
   }
   const watched: string[] = [];
   const others: string[] = [];
   for (const u of users) {
     const ulid = u.ulid.toUpperCase();
     const name = safeText(u.displayName, 40, { singleLine: true });
-    const because = watchedBecause({ follows: followers.has(ulid), followed: followed.has(ulid) });
+    const because = watchedBecause({ follows: followers.has(ulid), followed: followed.has(ulid) }, m);
     if (because === null) others.push(name);
     else watched.push(`${name} (${because})`);
   }
@@ -94,13 +91,11 @@ export function renderFollowersEmbed(input: {
     return shown.length > 1500 ? `${shown.slice(0, 1500)}…` : shown;
   };
   return {
-    title: `Fast announcements: ${watched.length} of ${users.length} watched`,
+    title: m.t('watch.titleCount', { watched: watched.length, total: users.length }),
     color: ADMIN_COLOR,
     description: [
-      watched.length > 0
-        ? `Watched (announced within seconds): ${clip(watched)}`
-        : 'Nobody tracked here is watched yet.',
-      others.length > 0 ? `Not watched (polled on the schedule, minutes): ${clip(others)}` : null,
+      watched.length > 0 ? m.t('watch.watchedList', { names: clip(watched) }) : m.t('watch.nobody'),
+      others.length > 0 ? m.t('watch.notWatchedList', { names: clip(others) }) : null,
       ways,
     ]
       .filter((line): line is string => line !== null)
@@ -115,14 +110,7 @@ function localDuration(ms: number, m: Messages): string {
   return m.t('speed.hours', { n: m.decimal(ms / 3_600_000) });
 }
 
-const ENGLISH = messagesFor('en-US');
-
 /** `/settings show`: this server's unlock-to-post times over 24 hours and how often it is polled. */
-/** The bot's RA account as a markdown link. */
-function botLink(bot: BotAccount): string {
-  return `[${safeText(bot.name, 20, { singleLine: true })}](${bot.profileUrl})`;
-}
-
 export function renderSpeedEmbed(input: {
   latency: { count: number; medianMs: number | null; p95Ms: number | null };
   polling: {
