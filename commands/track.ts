@@ -2,8 +2,7 @@ import { SlashCommandBuilder } from '@discordjs/builders';
 import { ChannelType, type ChatInputCommandInteraction, InteractionContextType } from 'discord.js';
 import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
 import { parseRaUser } from '../src/ra/validate.js';
-import { renderTrackList } from '../src/render/admin.js';
-import { botAccount, followLine, renderFollowersEmbed } from '../src/render/speed.js';
+import { botAccount, followLine, renderTrackListReply } from '../src/render/speed.js';
 import { safeText } from '../src/render/text.js';
 import type { FollowerWatcher } from '../src/tracking/followers.js';
 import {
@@ -135,16 +134,16 @@ async function list(interaction: ChatInputCommandInteraction, ctx: CommandContex
       : null;
   const m = replyMessages(interaction, ctx);
   await interaction.editReply({
-    embeds: [
-      renderTrackList({ users, defaultChannelId: settings.defaultChannelId, urls: ctx.urls, messages: m }),
-      renderFollowersEmbed({
+    embeds: renderTrackListReply(
+      { users, defaultChannelId: settings.defaultChannelId, urls: ctx.urls, messages: m },
+      {
         users,
         followers: listed(ctx.followers),
         followed: listed(ctx.following),
         bot: botAccount(ctx.config.RA_USERNAME, ctx.urls),
         messages: m,
-      }),
-    ],
+      },
+    ),
   });
 }
 

@@ -5,8 +5,8 @@
  */
 import type { APIEmbed } from 'discord.js';
 import { type Messages, messagesFor } from '../i18n/index.js';
-import { ADMIN_COLOR } from './admin.js';
-import { safeText } from './text.js';
+import { ADMIN_COLOR, renderTrackList } from './admin.js';
+import { EMBED_LIMITS, embedLength, fitEmbeds, safeText } from './text.js';
 
 /** The bot's RA account (RA_USERNAME) and its profile page. */
 export interface BotAccount {
@@ -64,6 +64,8 @@ export function renderFollowersEmbed(input: {
   bot: BotAccount | null;
   /** The reader's language (default English). */
   messages?: Messages;
+  /** Room for the description when another embed shares the message (default Discord's limit). */
+  descriptionMax?: number;
 }): APIEmbed {
   const { users, followers, followed, bot } = input;
   const m = input.messages ?? ENGLISH;
@@ -86,21 +88,63 @@ export function renderFollowersEmbed(input: {
     if (because === null) others.push(name);
     else watched.push(`${name} (${because})`);
   }
-  const clip = (names: string[]) => {
-    const shown = names.join(', ');
-    return shown.length > 1500 ? `${shown.slice(0, 1500)}…` : shown;
+  // The two lists share what the description has left after the fixed sentences, each name
+  // whole: what doesn't fit is counted ("+12 more"), never cut mid-name or mid-markup.
+  // (A sentence may say its list more than once, as the pseudo-locale's do: each time counts.)
+  const shape = (key: 'watch.watchedList' | 'watch.notWatchedList') => {
+    const empty = m.t(key, { names: '' }).length;
+    return { fixed: empty + 1, times: Math.max(1, m.t(key, { names: '#' }).length - empty) };
   };
+  const w = shape('watch.watchedList');
+  const o = shape('watch.notWatchedList');
+  const fixed =
+    ways.length +
+    (watched.length > 0 ? w.fixed : m.t('watch.nobody').length + 1) +
+    (others.length > 0 ? o.fixed : 0);
+  const room = Math.max(0, Math.min(EMBED_LIMITS.description, input.descriptionMax ?? Infinity) - fixed);
+  const watchedRoom = others.length > 0 ? Math.floor(room / 2) : room;
+  const watchedText = namesWithin(watched, Math.floor(watchedRoom / w.times), m);
+  const othersText = namesWithin(others, Math.floor((room - watchedText.length * w.times) / o.times), m);
   return {
     title: m.t('watch.titleCount', { watched: watched.length, total: users.length }),
     color: ADMIN_COLOR,
     description: [
-      watched.length > 0 ? m.t('watch.watchedList', { names: clip(watched) }) : m.t('watch.nobody'),
-      others.length > 0 ? m.t('watch.notWatchedList', { names: clip(others) }) : null,
+      watched.length > 0 ? m.t('watch.watchedList', { names: watchedText }) : m.t('watch.nobody'),
+      others.length > 0 ? m.t('watch.notWatchedList', { names: othersText }) : null,
       ways,
     ]
       .filter((line): line is string => line !== null)
       .join('\n'),
   };
+}
+
+/** Names joined by commas within `max` characters; those left off are counted at the end. */
+function namesWithin(names: readonly string[], max: number, m: Messages): string {
+  let out = '';
+  for (const [index, name] of names.entries()) {
+    const left = names.length - index - 1;
+    const candidate = out === '' ? name : `${out}, ${name}`;
+    const reserve = left > 0 ? `, ${m.t('common.moreLines', { count: left })}`.length : 0;
+    if (candidate.length + reserve <= max) {
+      out = candidate;
+      continue;
+    }
+    const more = m.t('common.moreLines', { count: names.length - index });
+    return out === '' ? more : `${out}, ${more}`;
+  }
+  return out;
+}
+
+/** `/track list`'s reply: the tracked users, then who is watched, together within Discord's limits. */
+export function renderTrackListReply(
+  list: Parameters<typeof renderTrackList>[0],
+  followers: Parameters<typeof renderFollowersEmbed>[0],
+): APIEmbed[] {
+  const tracked = renderTrackList(list);
+  const title = renderFollowersEmbed({ ...followers, users: [] }).title ?? '';
+  // The title grows by a few digits with the real counts; the rest of the room is the list's.
+  const descriptionMax = EMBED_LIMITS.total - embedLength(tracked) - title.length - 16;
+  return fitEmbeds([tracked, renderFollowersEmbed({ ...followers, descriptionMax })]);
 }
 
 /** `12 s`, `4 min`, `1.5 h` in the reader's language. */
@@ -152,28 +196,31 @@ export function renderSpeedEmbed(input: {
             : m.t('speed.othersEvery', { every: localDuration(polling.typicalGapMs, m), schedule }),
         ].join('\n');
   const w = input.watched;
-  const followersText =
-    bot === null
-      ? m.t('speed.followersOff')
-      : w === null
-        ? m.t('speed.followersUnknown')
-        : m.t('speed.followers', {
-            either: w.either,
-            follows: w.follows,
-            followed: w.followed,
-            tracked: input.tracked,
-            follow: m.t('speed.howToFollow', { bot: botLink(bot) }),
-            followFromBot: m.t('speed.howToFollowFromBot', { bot: botLink(bot) }),
-          });
-  return {
-    title: m.t('speed.title'),
-    color: ADMIN_COLOR,
-    fields: [
-      { name: m.t('speed.unlockToPost'), value: speed },
-      { name: m.t('speed.polling'), value: pollingText },
-      { name: m.t('speed.followersTitle'), value: followersText },
-    ],
-  };
+  const fields = [
+    { name: m.t('speed.unlockToPost'), value: speed },
+    { name: m.t('speed.polling'), value: pollingText },
+  ];
+  if (bot === null || w === null) {
+    fields.push({
+      name: m.t('speed.followersTitle'),
+      value: bot === null ? m.t('speed.followersOff') : m.t('speed.followersUnknown'),
+    });
+  } else {
+    const counts = { either: w.either, follows: w.follows, followed: w.followed, tracked: input.tracked };
+    const follow = m.t('speed.howToFollow', { bot: botLink(bot) });
+    const followFromBot = m.t('speed.howToFollowFromBot', { bot: botLink(bot) });
+    const whole = m.t('speed.followers', { ...counts, follow, followFromBot });
+    // A language that runs long gets the two ways in a field of their own rather than a cut sentence.
+    if (whole.length <= EMBED_LIMITS.fieldValue)
+      fields.push({ name: m.t('speed.followersTitle'), value: whole });
+    else {
+      fields.push(
+        { name: m.t('speed.followersTitle'), value: m.t('speed.followersShort', counts) },
+        { name: m.t('watch.title'), value: m.t('watch.ways', { follow, followFromBot }) },
+      );
+    }
+  }
+  return { title: m.t('speed.title'), color: ADMIN_COLOR, fields };
 }
 
 /** The bot's RA account from RA_USERNAME, or null when it isn't set (fast announcements off). */

@@ -457,6 +457,8 @@ export const de: Catalogue = {
   'speed.followersUnknown': 'noch nicht gelesen',
   'speed.followers':
     '{{either}} von {{tracked}} verfolgten Nutzern werden beobachtet ({{follows}} folgen dem RA-Konto des Bots, es folgt {{followed}}): in Sekunden angekündigt. Um weitere zu beobachten: Sie {{follow}}, oder {{followFromBot}}.',
+  'speed.followersShort':
+    '{{either}} von {{tracked}} verfolgten Nutzern werden beobachtet ({{follows}} folgen dem RA-Konto des Bots, es folgt {{followed}}): in Sekunden angekündigt.',
   'speed.howToFollowFromBot':
     'ein Admin, der auf RetroAchievements als {{bot}} angemeldet ist, folgt ihnen auf der Website',
   'speed.howToFollow': '{{bot}} auf RetroAchievements folgen (der Folgen-Button auf dem Profil)',

@@ -462,6 +462,8 @@ export const en = {
   'speed.followersUnknown': 'not read yet',
   'speed.followers':
     '{{either}} of {{tracked}} tracked users are watched ({{follows}} follow the bot’s RA account, it follows {{followed}}): announced within seconds. To watch another: they {{follow}}, or {{followFromBot}}.',
+  'speed.followersShort':
+    '{{either}} of {{tracked}} tracked users are watched ({{follows}} follow the bot’s RA account, it follows {{followed}}): announced within seconds.',
   'speed.howToFollowFromBot':
     'an admin signed in to RetroAchievements as {{bot}} follows them on the website',
   'speed.howToFollow': 'follow {{bot}} on RetroAchievements (the Follow button on its profile)',

@@ -469,6 +469,8 @@ export const es: Catalogue = {
   'speed.followersUnknown': 'aún sin leer',
   'speed.followers':
     '{{either}} de {{tracked}} usuarios seguidos están vigilados ({{follows}} siguen la cuenta de RA del bot, y ella sigue a {{followed}}): se anuncian en segundos. Para vigilar a otro: que {{follow}}, o que {{followFromBot}}.',
+  'speed.followersShort':
+    '{{either}} de {{tracked}} usuarios seguidos están vigilados ({{follows}} siguen la cuenta de RA del bot, y ella sigue a {{followed}}): se anuncian en segundos.',
   'speed.howToFollowFromBot':
     'un admin con sesión iniciada en RetroAchievements como {{bot}} lo siga en la web',
   'speed.howToFollow': 'seguir a {{bot}} en RetroAchievements (el botón Seguir de su perfil)',

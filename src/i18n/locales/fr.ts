@@ -469,6 +469,8 @@ export const fr: Catalogue = {
   'speed.followersUnknown': 'pas encore lu',
   'speed.followers':
     '{{either}} utilisateurs suivis sur {{tracked}} sont surveillés ({{follows}} suivent le compte RA du bot, il en suit {{followed}}) : annoncés en quelques secondes. Pour en surveiller un autre : qu’il {{follow}}, ou qu’{{followFromBot}}.',
+  'speed.followersShort':
+    '{{either}} utilisateurs suivis sur {{tracked}} sont surveillés ({{follows}} suivent le compte RA du bot, il en suit {{followed}}) : annoncés en quelques secondes.',
   'speed.howToFollowFromBot':
     'un admin connecté à RetroAchievements en tant que {{bot}} le suive sur le site',
   'speed.howToFollow': 'suivre {{bot}} sur RetroAchievements (le bouton Suivre de son profil)',

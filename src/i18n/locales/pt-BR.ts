@@ -471,6 +471,8 @@ export const ptBR: Catalogue = {
   'speed.followersUnknown': 'ainda não lido',
   'speed.followers':
     '{{either}} de {{tracked}} usuários rastreados são observados ({{follows}} seguem a conta RA do bot, e ela segue {{followed}}): anunciados em segundos. Para observar outro: a pessoa pode {{follow}}, ou {{followFromBot}}.',
+  'speed.followersShort':
+    '{{either}} de {{tracked}} usuários rastreados são observados ({{follows}} seguem a conta RA do bot, e ela segue {{followed}}): anunciados em segundos.',
   'speed.howToFollowFromBot': 'um admin conectado ao RetroAchievements como {{bot}} segue a pessoa no site',
   'speed.howToFollow': 'seguir {{bot}} no RetroAchievements (o botão Seguir no perfil)',
   'speed.title': 'Velocidade dos anúncios',
