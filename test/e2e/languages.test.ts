@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeMember } from '../fakes/discord/index.js';
 import type { Harness } from './harness.js';
 import { BOT_RA, followerTick, replyText, startLinks } from './links-helpers.js';
-import { expectWithinLimits } from './progress-helpers.js';
+import { ephemeralError, expectWithinLimits } from './progress-helpers.js';
 import { addGame, MINUTE, messageText, startTracking, track } from './tracking-helpers.js';
 
 let h: Harness | undefined;
@@ -209,5 +209,31 @@ describe('linking and tracking in the reader’s language', () => {
       locale: 'es-419',
     });
     expect((await link.waitForReply(10_000)).content).toContain('`/track me` necesita una cuenta vinculada.');
+  });
+});
+
+describe('RA’s refusals in the reader’s language', () => {
+  it('a member with Discord in Portuguese is told in Portuguese that a username RA could never accept is invalid', async () => {
+    const s = await startTracking();
+    h = s.h;
+    addGame(s.world, 1, 'Sonic the Hedgehog', 3);
+    const ask = (locale: string) =>
+      ephemeralError(
+        h!.discord.sendSlashCommand({
+          guildId: h!.guild.id,
+          channelId: h!.channel.id,
+          userId: h!.member.user.id,
+          name: 'progress',
+          options: { user: 'not a user!', game: '1' },
+          locale,
+        }),
+      );
+    expect((await ask('pt-BR')).content).toBe(
+      'Esse usuário não é válido: um nome de usuário do RetroAchievements tem de 2 a 20 letras ou dígitos (ou use o ULID de 26 caracteres).',
+    );
+    expect((await ask('en-GB')).content).toBe(
+      'That user isn’t valid: a RetroAchievements username has 2-20 letters or digits (or use the 26-character ULID).',
+    );
+    expect(h.ra.requests.count()).toBe(0);
   });
 });

@@ -381,6 +381,11 @@ export const de: Catalogue = {
     'RetroAchievements hat eine Antwort geschickt, die der Bot nicht lesen konnte. Versuch es später noch einmal.',
   'errors.raAuth':
     'Der RetroAchievements-API-Schlüssel des Bots wurde abgelehnt. Der Betreiber des Bots muss RA_API_KEY prüfen.',
+  'errors.invalidUser':
+    'Dieser Nutzer ist ungültig: Ein RetroAchievements-Nutzername hat 2 bis 20 Buchstaben oder Ziffern (oder nimm die 26-stellige ULID).',
+  'errors.invalidGameId': 'Diese Spiel-ID ist ungültig: Eine Spiel-ID ist eine positive ganze Zahl.',
+  'errors.refusedUser': 'Dieser Nutzer ist ungültig: RetroAchievements hat ihn abgelehnt (422).',
+  'errors.refusedGameId': 'Diese Spiel-ID ist ungültig: RetroAchievements hat sie abgelehnt (422).',
   'errors.guildOnly': 'Dieser Befehl funktioniert nur auf einem Server.',
   'errors.notAnnounceChannel':
     'Ankündigungen können nur in einen Text- oder Ankündigungskanal dieses Servers gehen.',

@@ -385,6 +385,11 @@ export const en = {
   'errors.raMalformed': 'RetroAchievements sent an answer the bot could not read. Please try again later.',
   'errors.raAuth':
     'The bot’s RetroAchievements API key was rejected. The bot owner needs to check RA_API_KEY.',
+  'errors.invalidUser':
+    'That user isn’t valid: a RetroAchievements username has 2-20 letters or digits (or use the 26-character ULID).',
+  'errors.invalidGameId': 'That game id isn’t valid: a game id is a positive whole number.',
+  'errors.refusedUser': 'That user isn’t valid: RetroAchievements refused it (422).',
+  'errors.refusedGameId': 'That game id isn’t valid: RetroAchievements refused it (422).',
   'errors.guildOnly': 'This command only works inside a server.',
   'errors.notAnnounceChannel': 'Announcements can only go to a text or announcement channel of this server.',
   'errors.cantPost':

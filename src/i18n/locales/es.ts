@@ -392,6 +392,11 @@ export const es: Catalogue = {
     'RetroAchievements envió una respuesta que el bot no pudo leer. Vuelve a intentarlo más tarde.',
   'errors.raAuth':
     'RetroAchievements rechazó la clave de API del bot. El dueño del bot debe revisar RA_API_KEY.',
+  'errors.invalidUser':
+    'Ese usuario no es válido: un nombre de usuario de RetroAchievements tiene de 2 a 20 letras o dígitos (o usa el ULID de 26 caracteres).',
+  'errors.invalidGameId': 'Ese id de juego no es válido: un id de juego es un número entero positivo.',
+  'errors.refusedUser': 'Ese usuario no es válido: RetroAchievements lo rechazó (422).',
+  'errors.refusedGameId': 'Ese id de juego no es válido: RetroAchievements lo rechazó (422).',
   'errors.guildOnly': 'Este comando solo funciona dentro de un servidor.',
   'errors.notAnnounceChannel':
     'Los anuncios solo pueden ir a un canal de texto o de anuncios de este servidor.',

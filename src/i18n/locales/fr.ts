@@ -392,6 +392,11 @@ export const fr: Catalogue = {
     'RetroAchievements a envoyé une réponse que le bot n’a pas pu lire. Réessayez plus tard.',
   'errors.raAuth':
     'La clé d’API RetroAchievements du bot a été refusée. Le propriétaire du bot doit vérifier RA_API_KEY.',
+  'errors.invalidUser':
+    'Cet utilisateur n’est pas valide : un nom d’utilisateur RetroAchievements compte de 2 à 20 lettres ou chiffres (ou utilisez l’ULID de 26 caractères).',
+  'errors.invalidGameId': 'Cet id de jeu n’est pas valide : un id de jeu est un nombre entier positif.',
+  'errors.refusedUser': 'Cet utilisateur n’est pas valide : RetroAchievements l’a refusé (422).',
+  'errors.refusedGameId': 'Cet id de jeu n’est pas valide : RetroAchievements l’a refusé (422).',
   'errors.guildOnly': 'Cette commande ne fonctionne que dans un serveur.',
   'errors.notAnnounceChannel':
     'Les annonces ne peuvent aller que dans un salon textuel ou d’annonces de ce serveur.',

@@ -394,6 +394,11 @@ export const ptBR: Catalogue = {
     'O RetroAchievements mandou uma resposta que o bot não conseguiu ler. Tente de novo mais tarde.',
   'errors.raAuth':
     'A chave de API do RetroAchievements do bot foi recusada. O dono do bot precisa verificar RA_API_KEY.',
+  'errors.invalidUser':
+    'Esse usuário não é válido: um nome de usuário do RetroAchievements tem de 2 a 20 letras ou dígitos (ou use o ULID de 26 caracteres).',
+  'errors.invalidGameId': 'Esse id de jogo não é válido: um id de jogo é um número inteiro positivo.',
+  'errors.refusedUser': 'Esse usuário não é válido: o RetroAchievements o recusou (422).',
+  'errors.refusedGameId': 'Esse id de jogo não é válido: o RetroAchievements o recusou (422).',
   'errors.guildOnly': 'Este comando só funciona dentro de um servidor.',
   'errors.notAnnounceChannel':
     'Os anúncios só podem ir para um canal de texto ou de anúncios deste servidor.',
