@@ -12,13 +12,9 @@ import { gameChoices, gameOption, resolveGame } from './shared/game-option.js';
 import { requireGuild, requireManagerTo } from './shared/guards.js';
 import { replyMessages } from './shared/locale.js';
 
-const boardOption = (required: boolean, description: string) => (o: SlashCommandStringOption) =>
-  o
-    .setName('leaderboard')
-    .setDescription(description)
-    .setRequired(required)
-    .setAutocomplete(true)
-    .setMaxLength(100);
+/** The `leaderboard` option; the caller sets its description (the catalogue localizes it). */
+const boardOption = (o: SlashCommandStringOption, required: boolean) =>
+  o.setName('leaderboard').setRequired(required).setAutocomplete(true).setMaxLength(100);
 
 const data = new SlashCommandBuilder()
   .setName('arcade')
@@ -29,13 +25,17 @@ const data = new SlashCommandBuilder()
       .setName('add')
       .setDescription('Follow one RA leaderboard in this server (managers)')
       .addStringOption((o) => gameOption(o))
-      .addStringOption(boardOption(true, 'One of the game’s leaderboards (suggested), or its id')),
+      .addStringOption((o) =>
+        boardOption(o, true).setDescription('One of the game’s leaderboards (suggested), or its id'),
+      ),
   )
   .addSubcommand((sub) =>
     sub
       .setName('remove')
       .setDescription('Stop following a leaderboard (managers)')
-      .addStringOption(boardOption(true, 'A followed leaderboard (suggested), or its id')),
+      .addStringOption((o) =>
+        boardOption(o, true).setDescription('A followed leaderboard (suggested), or its id'),
+      ),
   )
   .addSubcommand((sub) =>
     sub
@@ -43,7 +43,9 @@ const data = new SlashCommandBuilder()
       .setDescription(
         'A race on one followed leaderboard until `ends`; the podium is posted at the end (managers)',
       )
-      .addStringOption(boardOption(true, 'A followed leaderboard (suggested), or its id'))
+      .addStringOption((o) =>
+        boardOption(o, true).setDescription('A followed leaderboard (suggested), or its id'),
+      )
       .addStringOption((o) =>
         o
           .setName('ends')
@@ -56,7 +58,9 @@ const data = new SlashCommandBuilder()
     sub
       .setName('show')
       .setDescription('The server’s boards, or one board’s ranking of this server’s tracked users')
-      .addStringOption(boardOption(false, 'A followed leaderboard (suggested), or its id')),
+      .addStringOption((o) =>
+        boardOption(o, false).setDescription('A followed leaderboard (suggested), or its id'),
+      ),
   )
   .toJSON();
 
@@ -192,7 +196,7 @@ export const arcadeCommand: Command = {
     if (sub === 'remove') return remove(interaction, ctx, m);
     if (sub === 'show') return show(interaction, ctx, m);
     if (sub === 'race') return race(interaction, ctx, m);
-    throw new UserFacingError('Unknown subcommand.');
+    throw new Error(`unknown /arcade subcommand: ${sub}`);
   },
   async autocomplete(interaction, ctx) {
     const focused = interaction.options.getFocused(true);

@@ -394,7 +394,7 @@ export const challengeCommand: Command = {
     if (sub === 'nominate') return nominate(interaction, ctx, m);
     if (sub === 'open') return voteOpen(interaction, ctx, m);
     if (sub === 'close') return voteClose(interaction, ctx, m);
-    throw new UserFacingError('Unknown subcommand.');
+    throw new Error(`unknown /challenge subcommand: ${sub}`);
   },
   componentPrefix: CHALLENGE_ID_PREFIX,
   handleButton,

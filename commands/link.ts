@@ -6,6 +6,7 @@ import {
   linkedMessage,
   linkShow,
   linkTakenMessage,
+  PROOF_MINUTES,
   proofExpired,
   proofInstructions,
   proofSawUnfollow,
@@ -13,6 +14,7 @@ import {
 import { safeText } from '../src/render/text.js';
 import type { ProofEvent } from '../src/tracking/link-proof.js';
 import { requireGuild, requireManager } from './shared/guards.js';
+import { replyMessages } from './shared/locale.js';
 import { userChoices } from './shared/who.js';
 
 const data = new SlashCommandBuilder()
@@ -41,12 +43,14 @@ export function botAccount(ctx: CommandContext): { name: string; url: string } |
 function show(interaction: ChatInputCommandInteraction, ctx: CommandContext, who: User): Promise<unknown> {
   const link = ctx.store.linkOf(who.id);
   const pending = ctx.linkProofs.pendingOf(who.id);
+  const m = replyMessages(interaction, ctx);
+  const member = `<@${who.id}>`;
   const text =
     who.id === interaction.user.id
-      ? linkShow(link?.displayName ?? null, link?.linkedAt ?? null, pending?.displayName ?? null)
+      ? linkShow(link?.displayName ?? null, link?.linkedAt ?? null, pending?.displayName ?? null, m)
       : link
-        ? `<@${who.id}> is linked to ${bold(link.displayName)}.`
-        : `<@${who.id}> has no linked RetroAchievements account.`;
+        ? m.t('link.showOther', { member, account: bold(link.displayName) })
+        : m.t('link.showOtherNone', { member });
   return interaction.editReply({ content: text, allowedMentions: { parse: [] } });
 }
 
@@ -59,7 +63,7 @@ async function linkByHand(
 ): Promise<void> {
   const guild = requireGuild(interaction);
   requireManager(interaction, ctx, guild.id, 'link-others');
-  if (target.bot) throw new UserFacingError('Bots can’t have a linked account. Nothing was changed.');
+  if (target.bot) throw new UserFacingError((m) => m.t('link.noBots'));
   const profile = await ctx.ra.getUserProfile(parseRaUser(input));
   const outcome = ctx.store.linkAccount({
     discordUserId: target.id,
@@ -70,13 +74,11 @@ async function linkByHand(
     guildId: guild.id,
   });
   if (outcome === 'taken') {
-    throw new UserFacingError(
-      `${bold(profile.user)} is already linked to another member. Unlink them first with \`/unlink member:\`. Nothing was changed.`,
-    );
+    throw new UserFacingError((m) => m.t('link.takenByHand', { account: bold(profile.user) }));
   }
   ctx.linkProofs.cancel(target.id);
   await interaction.editReply({
-    content: linkedMessage(profile.user, target.id, false),
+    content: linkedMessage(profile.user, target.id, false, replyMessages(interaction, ctx)),
     allowedMentions: { parse: [] },
   });
 }
@@ -88,9 +90,7 @@ async function startProof(
 ): Promise<void> {
   const bot = botAccount(ctx);
   if (!bot) {
-    throw new UserFacingError(
-      'Linking needs the bot’s own RetroAchievements account (you prove yours by following it), and this bot has none configured (`RA_USERNAME`). Ask the bot’s owner to set it, or a server manager to link you by hand with `/link user: member:`.',
-    );
+    throw new UserFacingError((m) => m.t('link.noBotAccount'));
   }
   const user = parseRaUser(input);
   const profile = await ctx.ra.getUserProfile(user);
@@ -98,29 +98,31 @@ async function startProof(
     profile.user.toLowerCase() === bot.name.toLowerCase() ||
     user.toLowerCase() === bot.name.toLowerCase()
   ) {
-    throw new UserFacingError('That’s the bot’s own RetroAchievements account; it can’t be linked.');
+    throw new UserFacingError((m) => m.t('link.isBot'));
   }
   const owner = ctx.store.linkOfAccount(profile.ulid);
   if (owner && owner.discordUserId !== interaction.user.id)
-    throw new UserFacingError(linkTakenMessage(profile.user));
+    throw new UserFacingError((m) => linkTakenMessage(profile.user, m));
+  // The proof's later updates speak the language the member asked in.
+  const m = replyMessages(interaction, ctx);
   if (owner) {
-    await interaction.editReply(`Your Discord account is already linked to ${bold(profile.user)}.`);
+    await interaction.editReply(m.t('link.already', { account: bold(profile.user) }));
     return;
   }
   const say = (content: string) => interaction.editReply({ content, allowedMentions: { parse: [] } });
   const instructions = (phase: Parameters<typeof proofInstructions>[0]['phase']) =>
-    proofInstructions({ account: profile.user, botName: bot.name, botUrl: bot.url, phase });
+    proofInstructions({ account: profile.user, botName: bot.name, botUrl: bot.url, phase }, m);
   const notify = async (event: ProofEvent): Promise<void> => {
     const name = event.proof.displayName;
     if (event.kind === 'phase') {
       await say(
         event.from === 'await-unfollow'
-          ? proofSawUnfollow(name, bot.name, bot.url)
+          ? proofSawUnfollow(name, bot.name, bot.url, m)
           : instructions(event.proof.phase),
       );
-    } else if (event.kind === 'linked') await say(linkedMessage(name, interaction.user.id, true));
-    else if (event.kind === 'taken') await say(`❌ ${linkTakenMessage(name)}`);
-    else await say(proofExpired(name, bot.name, bot.url, event.listRead));
+    } else if (event.kind === 'linked') await say(linkedMessage(name, interaction.user.id, true, m));
+    else if (event.kind === 'taken') await say(`❌ ${linkTakenMessage(name, m)}`);
+    else await say(proofExpired(name, bot.name, bot.url, event.listRead, m));
   };
   const started = ctx.linkProofs.start({
     discordUserId: interaction.user.id,
@@ -130,8 +132,8 @@ async function startProof(
     notify,
   });
   if (started.result === 'busy') {
-    throw new UserFacingError(
-      `Someone else is linking ${bold(profile.user)} right now. If that account is yours, try again in 15 minutes, or ask a server manager.`,
+    throw new UserFacingError((m) =>
+      m.t('link.busy', { account: bold(profile.user), minutes: PROOF_MINUTES }),
     );
   }
   await say(instructions(started.proof.phase));

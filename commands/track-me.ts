@@ -6,49 +6,45 @@ import type { ChatInputCommandInteraction } from 'discord.js';
 import { type CommandContext, UserFacingError } from '../src/discord/command.js';
 import { safeText } from '../src/render/text.js';
 import { checkAnnounceChannel, profilePoints, requireGuild } from './shared/guards.js';
-import { LINK_HINT } from './shared/who.js';
+import { replyMessages } from './shared/locale.js';
 
 const bold = (text: string) => `**${safeText(text, 64, { singleLine: true })}**`;
 
 export async function trackMe(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const guild = requireGuild(interaction);
   const link = ctx.store.linkOf(interaction.user.id);
-  if (!link) throw new UserFacingError(`\`/track me\` needs a linked account. ${LINK_HINT}`);
+  if (!link) throw new UserFacingError((m) => m.t('trackMe.needsLink', { hint: m.t('errors.linkHint') }));
   const tracked = ctx.store.findTrackedUser(guild.id, link.ulid);
 
   if (interaction.options.getBoolean('remove')) {
     // Always allowed: a member can stop announcements about themselves even when the server
     // no longer offers self-service tracking.
     if (!tracked)
-      throw new UserFacingError(
-        `${bold(link.displayName)} isn’t tracked on this server. Nothing was changed.`,
-      );
+      throw new UserFacingError((m) => m.t('trackMe.notTracked', { account: bold(link.displayName) }));
     ctx.store.untrackUser(guild.id, link.ulid);
-    await interaction.editReply(`Stopped announcing ${bold(tracked.displayName)} here.`);
+    await interaction.editReply(
+      replyMessages(interaction, ctx).t('trackMe.stopped', { account: bold(tracked.displayName) }),
+    );
     return;
   }
 
   if (!ctx.store.getMemberSettings(guild.id).selfTracking) {
-    throw new UserFacingError(
-      'This server doesn’t let members start their own tracking. A manager can allow it with `/settings members self-tracking:True`, or add you with `/track add`. Nothing was changed.',
-    );
+    throw new UserFacingError((m) => m.t('trackMe.notAllowed'));
   }
   if (tracked) {
-    await interaction.editReply(`${bold(tracked.displayName)} is already tracked here.`);
+    await interaction.editReply(
+      replyMessages(interaction, ctx).t('trackMe.already', { account: bold(tracked.displayName) }),
+    );
     return;
   }
   const channelId = ctx.store.getGuildSettings(guild.id).defaultChannelId;
   if (!channelId) {
-    throw new UserFacingError(
-      'This server has no announcement channel yet; ask a manager to set one with `/settings channel`. Nothing was changed.',
-    );
+    throw new UserFacingError((m) => m.t('trackMe.noChannel'));
   }
   const cap = ctx.config.MAX_TRACKED_USERS_PER_SERVER;
   const refuseWhenFull = () => {
     if (ctx.store.countTrackedUsers(guild.id) >= cap) {
-      throw new UserFacingError(
-        `This server already tracks ${cap} users, the most allowed. Ask a manager to make room. Nothing was changed.`,
-      );
+      throw new UserFacingError((m) => m.t('trackMe.full', { cap }));
     }
   };
   refuseWhenFull();
@@ -70,6 +66,9 @@ export async function trackMe(interaction: ChatInputCommandInteraction, ctx: Com
     points: profilePoints(profile),
   });
   await interaction.editReply(
-    `Now announcing ${bold(profile.user)} in <#${channelId}>. Nothing you earned before now will be announced. \`/track me remove:True\` stops it.`,
+    replyMessages(interaction, ctx).t('trackMe.started', {
+      account: bold(profile.user),
+      channel: `<#${channelId}>`,
+    }),
   );
 }

@@ -2,8 +2,7 @@ import { SlashCommandBuilder } from '@discordjs/builders';
 import { ChannelType, type ChatInputCommandInteraction, InteractionContextType } from 'discord.js';
 import { type Command, type CommandContext, UserFacingError } from '../src/discord/command.js';
 import { parseRaUser } from '../src/ra/validate.js';
-import { renderTrackList } from '../src/render/admin.js';
-import { botAccount, followLine, renderFollowersEmbed } from '../src/render/speed.js';
+import { botAccount, followLine, renderTrackListReply } from '../src/render/speed.js';
 import { safeText } from '../src/render/text.js';
 import type { FollowerWatcher } from '../src/tracking/followers.js';
 import {
@@ -14,6 +13,7 @@ import {
   requireManager,
   trackedUserChoices,
 } from './shared/guards.js';
+import { replyMessages } from './shared/locale.js';
 import { trackMe } from './track-me.js';
 
 const data = new SlashCommandBuilder()
@@ -67,9 +67,7 @@ async function add(interaction: ChatInputCommandInteraction, ctx: CommandContext
   const settings = requireManager(interaction, ctx, guild.id, 'tracking');
   const user = parseRaUser(interaction.options.getString('user', true));
   const picked = await requireAnnounceChannel(interaction, guild, 'channel');
-  const noChannel = new UserFacingError(
-    'There’s no announcement channel yet. Pass `channel:` here, or set a default with `/settings channel`. Nothing was changed.',
-  );
+  const noChannel = new UserFacingError((m) => m.t('track.noChannel'));
   // Refuse before asking RA when no channel can apply (a known user may have their own one).
   if (!picked && !settings.defaultChannelId && !ctx.store.findTrackedUser(guild.id, user)?.channelId) {
     throw noChannel;
@@ -83,9 +81,7 @@ async function add(interaction: ChatInputCommandInteraction, ctx: CommandContext
   // Re-check a channel chosen earlier too: permissions may have changed since it was set.
   if (!picked) await checkAnnounceChannel(guild, channelId);
   if (!existing && ctx.store.countTrackedUsers(guild.id) >= ctx.config.MAX_TRACKED_USERS_PER_SERVER) {
-    throw new UserFacingError(
-      `This server already tracks ${ctx.config.MAX_TRACKED_USERS_PER_SERVER} users, the most allowed. Remove one with \`/track remove\` first. Nothing was changed.`,
-    );
+    throw new UserFacingError((m) => m.t('track.full', { cap: ctx.config.MAX_TRACKED_USERS_PER_SERVER }));
   }
   const { created } = ctx.store.trackUser({
     guildId: guild.id,
@@ -98,6 +94,7 @@ async function add(interaction: ChatInputCommandInteraction, ctx: CommandContext
     // On RA's clock: a skewed clock must neither announce what was earned before nor hide what comes next.
     now: new Date(ctx.ra.raNow(ctx.now().getTime())),
   });
+  const m = replyMessages(interaction, ctx);
   const speed = followLine(
     profile.user,
     {
@@ -105,12 +102,11 @@ async function add(interaction: ChatInputCommandInteraction, ctx: CommandContext
       followed: ctx.following?.isFollower(profile.ulid) ?? null,
     },
     botAccount(ctx.config.RA_USERNAME, ctx.urls),
+    m,
   );
+  const said = { account: bold(profile.user), channel: `<#${channelId}>` };
   await interaction.editReply(
-    (created
-      ? `Now tracking ${bold(profile.user)}: new unlocks and awards go to <#${channelId}>. Nothing they earned before now will be announced.`
-      : `${bold(profile.user)} was already tracked here; announcements go to <#${channelId}>.`) +
-      (speed ? `\n${speed}` : ''),
+    (created ? m.t('track.added', said) : m.t('track.already', said)) + (speed ? `\n${speed}` : ''),
   );
 }
 
@@ -120,10 +116,12 @@ async function remove(interaction: ChatInputCommandInteraction, ctx: CommandCont
   const input = interaction.options.getString('user', true).trim();
   const tracked = ctx.store.findTrackedUser(guild.id, input);
   if (!tracked) {
-    throw new UserFacingError(`${bold(input)} isn’t tracked on this server. See \`/track list\`.`);
+    throw new UserFacingError((m) => m.t('track.notTracked', { account: bold(input) }));
   }
   ctx.store.untrackUser(guild.id, tracked.ulid);
-  await interaction.editReply(`Stopped tracking ${bold(tracked.displayName)}.`);
+  await interaction.editReply(
+    replyMessages(interaction, ctx).t('track.removed', { account: bold(tracked.displayName) }),
+  );
 }
 
 async function list(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
@@ -134,16 +132,18 @@ async function list(interaction: ChatInputCommandInteraction, ctx: CommandContex
     watcher && watcher.count !== null
       ? new Set(users.filter((u) => watcher.isFollower(u.ulid)).map((u) => u.ulid.toUpperCase()))
       : null;
+  const m = replyMessages(interaction, ctx);
   await interaction.editReply({
-    embeds: [
-      renderTrackList({ users, defaultChannelId: settings.defaultChannelId, urls: ctx.urls }),
-      renderFollowersEmbed({
+    embeds: renderTrackListReply(
+      { users, defaultChannelId: settings.defaultChannelId, urls: ctx.urls, messages: m },
+      {
         users,
         followers: listed(ctx.followers),
         followed: listed(ctx.following),
         bot: botAccount(ctx.config.RA_USERNAME, ctx.urls),
-      }),
-    ],
+        messages: m,
+      },
+    ),
   });
 }
 

@@ -10,9 +10,6 @@ import { plainText } from '../../src/render/text.js';
 import { trackedUserChoices } from './guards.js';
 import { english, replyMessages } from './locale.js';
 
-/** Said to an unlinked member who left `user` out. */
-export const LINK_HINT = english('errors.linkHint');
-
 /** The typed `user` (checked), or the invoker's linked RA account (its ULID). */
 /** The optional `user` option of commands that default to the invoker's linked account. */
 export function userOption(o: SlashCommandStringOption): SlashCommandStringOption {

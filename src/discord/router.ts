@@ -10,6 +10,7 @@ import { DEFAULT_LOCALE, type Messages, messagesFor } from '../i18n/index.js';
 import {
   RaAuthError,
   RaError,
+  RaInvalidInputError,
   RaMalformedResponseError,
   RaMemberAllowanceError,
   RaNotFoundError,
@@ -38,7 +39,13 @@ function raMessage(error: RaError, m: Messages): string {
   if (error instanceof RaUnavailableError) return m.t('errors.raUnavailable');
   if (error instanceof RaMalformedResponseError) return m.t('errors.raMalformed');
   if (error instanceof RaAuthError) return m.t('errors.raAuth');
-  // Invalid input: its detail comes from ra/validate, in English for now.
+  if (error instanceof RaInvalidInputError) {
+    if (error.reason === 'user-format') return m.t('errors.invalidUser');
+    if (error.reason === 'game-id-format') return m.t('errors.invalidGameId');
+    if (error.reason === 'refused' && error.field === 'user') return m.t('errors.refusedUser');
+    if (error.reason === 'refused' && error.field === 'game id') return m.t('errors.refusedGameId');
+  }
+  // The rest are the bot's own calls (dates, counts), never a member's typing: English detail.
   return error.userMessage;
 }
 

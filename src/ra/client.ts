@@ -289,7 +289,7 @@ function requireInteger(value: number, field: string, min: number, max = Number.
 
 function requireGameId(gameId: number): number {
   if (!Number.isSafeInteger(gameId) || gameId <= 0) {
-    throw new RaInvalidInputError('game id', 'a game id is a positive whole number.');
+    throw new RaInvalidInputError('game id', 'a game id is a positive whole number.', 'game-id-format');
   }
   return gameId;
 }
@@ -367,7 +367,7 @@ function invalidInputFrom422(text: string): RaInvalidInputError {
   } catch {
     // A 422 without a readable body still means "RA refused the input".
   }
-  return new RaInvalidInputError(field, 'RetroAchievements refused it (422).');
+  return new RaInvalidInputError(field, 'RetroAchievements refused it (422).', 'refused');
 }
 
 function classifyResponse(

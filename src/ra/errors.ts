@@ -55,6 +55,12 @@ export class RaNotFoundError extends RaError {
   }
 }
 
+/**
+ * Why input was refused, for the reply in the reader's language: a username or game id that can
+ * never be valid, RA's own 422, or anything else (the bot's own calls; the English detail).
+ */
+export type InvalidInputReason = 'user-format' | 'game-id-format' | 'refused' | 'other';
+
 /** Input rejected before sending (or a 422 from RA). */
 export class RaInvalidInputError extends RaError {
   readonly kind = 'invalid-input';
@@ -62,6 +68,7 @@ export class RaInvalidInputError extends RaError {
   constructor(
     readonly field: string,
     detail: string,
+    readonly reason: InvalidInputReason = 'other',
   ) {
     super(`invalid ${field}: ${detail}`, `That ${field} isn’t valid: ${detail}`);
   }

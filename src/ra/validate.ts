@@ -13,6 +13,7 @@ export function parseRaUser(input: string): string {
   throw new RaInvalidInputError(
     'user',
     'a RetroAchievements username has 2-20 letters or digits (or use the 26-character ULID).',
+    'user-format',
   );
 }
 

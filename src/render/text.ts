@@ -94,15 +94,83 @@ function graphemePrefix(text: string, max: number): string {
   return text.slice(0, end);
 }
 
+/** A Discord mention, channel, role, emoji or timestamp: never cut in half. */
+const ANGLE_TOKEN = /<(?:[@#][!&]?\d+|t:-?\d+(?::[A-Za-z])?|a?:\w+:\d+|\/[\w -]+:\d+)>/y;
+/** A markdown link `[label](target)` starting at the index (labels may hold escapes and markup). */
+const LINK = /\[(?:\\.|[^\]\\\n])*\]\([^)\s]*\)/y;
+const PAIRED = ['**', '__', '~~', '||', '*', '_'] as const;
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/**
+ * The end (<= `end`) at which `text` can be cut with no markdown left open: before any link,
+ * mention or timestamp the cut falls inside, before any bold, italics, strikethrough, spoiler
+ * or code span it would leave unclosed. Escaped characters are text; an underscore inside a
+ * word (`RA_USERNAME`) is a letter, as Discord reads it.
+ */
+function markdownSafeEnd(text: string, end: number): number {
+  const open: { delimiter: string; at: number }[] = [];
+  let i = 0;
+  while (i < end) {
+    const c = text[i] as string;
+    if (c === '\\') {
+      i += 2;
+      continue;
+    }
+    // A link, mention or timestamp is kept whole or not at all.
+    const whole = c === '<' ? ANGLE_TOKEN : c === '[' ? LINK : null;
+    if (whole) {
+      whole.lastIndex = i;
+      if (whole.test(text)) {
+        if (whole.lastIndex > end) return open[0]?.at ?? i;
+        i = whole.lastIndex;
+        continue;
+      }
+    }
+    if (c === '`') {
+      const close = text.indexOf('`', i + 1);
+      if (close < 0 || close >= end) return open[0]?.at ?? i;
+      i = close + 1;
+      continue;
+    }
+    const delimiter = PAIRED.find((d) => text.startsWith(d, i));
+    const intraword =
+      delimiter === '_' && WORD_CHAR.test(text[i - 1] ?? '') && WORD_CHAR.test(text[i + 1] ?? '');
+    if (delimiter && !intraword) {
+      if (open.at(-1)?.delimiter === delimiter) open.pop();
+      else open.push({ delimiter, at: i });
+      i += delimiter.length;
+      continue;
+    }
+    i++;
+  }
+  return open[0]?.at ?? end;
+}
+
+/**
+ * The part of `text` kept when it is cut to `room` characters: at a word boundary when the last
+ * whole word leaves at least half the room (text without spaces, such as Japanese, is cut
+ * between characters), never inside a grapheme or an open markdown span.
+ */
+function keptPrefix(text: string, room: number): string {
+  let kept = graphemePrefix(text, room);
+  if (kept.length < text.length && !/\s/.test(text[kept.length] ?? '')) {
+    const space = kept.search(/\s\S*$/);
+    if (space >= kept.length / 2) kept = kept.slice(0, space);
+  }
+  return kept.slice(0, markdownSafeEnd(text, kept.length)).trimEnd();
+}
+
 /**
  * Shortens `text` to at most `max` characters (UTF-16 units, which is never less than what
- * Discord counts), ending in `…` when something was cut. Never splits a surrogate pair.
+ * Discord counts), ending in `…` when something was cut: after a whole word where there is one,
+ * never inside a link, mention, timestamp or an open bold/italic/code span. Never splits a
+ * surrogate pair.
  */
 export function truncate(text: string, max: number): string {
   if (max <= 0) return '';
   if (text.length <= max) return text;
   if (max === 1) return ELLIPSIS;
-  return graphemePrefix(text, max - 1).trimEnd() + ELLIPSIS;
+  return keptPrefix(text, max - 1) + ELLIPSIS;
 }
 
 /** Like `truncate`, for already-escaped text: never leaves a dangling `\` that would escape the `…`. */
@@ -110,7 +178,7 @@ function truncateEscaped(text: string, max: number): string {
   if (max <= 0) return '';
   if (text.length <= max) return text;
   if (max === 1) return ELLIPSIS;
-  let kept = graphemePrefix(text, max - 1).trimEnd();
+  let kept = keptPrefix(text, max - 1);
   const trailingBackslashes = /\\*$/.exec(kept)?.[0].length ?? 0;
   if (trailingBackslashes % 2 === 1) kept = kept.slice(0, -1).trimEnd();
   return kept + ELLIPSIS;

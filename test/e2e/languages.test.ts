@@ -5,7 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeMember } from '../fakes/discord/index.js';
 import type { Harness } from './harness.js';
-import { expectWithinLimits } from './progress-helpers.js';
+import { BOT_RA, followerTick, replyText, startLinks } from './links-helpers.js';
+import { ephemeralError, expectWithinLimits } from './progress-helpers.js';
 import { addGame, MINUTE, messageText, startTracking, track } from './tracking-helpers.js';
 
 let h: Harness | undefined;
@@ -146,5 +147,93 @@ describe('who reads which language', () => {
       options: { locale: 'auto' },
     });
     expect(auto.content).toContain('**English (US)**');
+  });
+});
+
+describe('linking and tracking in the reader’s language', () => {
+  it('a member with Discord in German gets /link’s follow proof and its update in German, then /link’s summary', async () => {
+    const s = await startLinks();
+    h = s.h;
+    s.world.addUser({ username: 'Scott' });
+    const handle = h.discord.sendSlashCommand({
+      guildId: h.guild.id,
+      channelId: h.channel.id,
+      userId: h.member.user.id,
+      name: 'link',
+      options: { user: 'Scott' },
+      locale: 'de',
+    });
+    const first = await handle.waitForReply(10_000);
+    expect(first.content).toContain('Um **Scott** zu verknüpfen, beweise, dass es dein Konto ist');
+    expect(first.content).toContain(`[**${BOT_RA}**](${h.ra.siteUrl}/user/${BOT_RA})`);
+    expect(first.content).toContain('15 Minuten');
+
+    // The proof's later update speaks the language the member asked in.
+    expect(await followerTick(s)).toBe(0);
+    s.world.follow('Scott');
+    await followerTick(s);
+    expect(replyText(handle)).toContain('✅ Verknüpft: Dein Discord-Konto gehört jetzt zu **Scott**.');
+    expect((await slashIn(h, h.member, 'de', 'link')).content).toContain('Dein Discord-Konto ist seit <t:');
+    // The same member with Discord in English reads English.
+    expect((await slashIn(h, h.member, 'en-US', 'link')).content).toContain(
+      'Your Discord account is linked to **Scott** since <t:',
+    );
+  });
+
+  it('a manager with Discord in French gets /track add’s reply and watched line, and /track list, in French', async () => {
+    const s = await startLinks();
+    h = s.h;
+    s.world.addUser({ username: 'Scott' });
+    // Both lists read once (nobody follows either way): Scott is known not to be watched.
+    for (const watcher of [h.bot.followers!, h.bot.following!]) {
+      s.clock.advance(Math.max(0, watcher.nextDueAt() - s.clock.now().getTime()));
+      await watcher.step();
+      expect(watcher.count).toBe(0);
+    }
+    const added = await slashIn(h, h.admin, 'fr', 'track', { subcommand: 'add', options: { user: 'Scott' } });
+    expect(added.content).toContain(`**Scott** est maintenant suivi : les nouveaux déblocages`);
+    expect(added.content).toContain('**Scott** n’est pas surveillé');
+    expect(added.content).toContain(`suivre [${BOT_RA}](`);
+    const list = await slashIn(h, h.admin, 'fr', 'track', { subcommand: 'list' });
+    expect(list.embeds[1]?.title).toBe('Annonces rapides : 0 sur 1 surveillés');
+    expect(list.embeds[1]?.description).toContain(
+      'Non surveillés (interrogés selon le calendrier, minutes) : Scott',
+    );
+    // /track me, refused in Spanish (self-tracking is off by default).
+    const link = h.discord.sendSlashCommand({
+      guildId: h.guild.id,
+      channelId: h.channel.id,
+      userId: h.member.user.id,
+      name: 'track',
+      subcommand: 'me',
+      locale: 'es-419',
+    });
+    expect((await link.waitForReply(10_000)).content).toContain('`/track me` necesita una cuenta vinculada.');
+  });
+});
+
+describe('RA’s refusals in the reader’s language', () => {
+  it('a member with Discord in Portuguese is told in Portuguese that a username RA could never accept is invalid', async () => {
+    const s = await startTracking();
+    h = s.h;
+    addGame(s.world, 1, 'Sonic the Hedgehog', 3);
+    const ask = (locale: string) =>
+      ephemeralError(
+        h!.discord.sendSlashCommand({
+          guildId: h!.guild.id,
+          channelId: h!.channel.id,
+          userId: h!.member.user.id,
+          name: 'progress',
+          options: { user: 'not a user!', game: '1' },
+          locale,
+        }),
+      );
+    expect((await ask('pt-BR')).content).toBe(
+      'Esse usuário não é válido: um nome de usuário do RetroAchievements tem de 2 a 20 letras ou dígitos (ou use o ULID de 26 caracteres).',
+    );
+    expect((await ask('en-GB')).content).toBe(
+      'That user isn’t valid: a RetroAchievements username has 2-20 letters or digits (or use the 26-character ULID).',
+    );
+    expect(h.ra.requests.count()).toBe(0);
   });
 });

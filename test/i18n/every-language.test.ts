@@ -5,7 +5,7 @@
  * English word is left, which would be a sentence built outside the catalogue.
  *
  * Outside data here is Japanese on purpose: the only Latin letters a reader sees then come from
- * the bot itself. (render/links.ts and render/speed.ts are not converted yet; see the README.)
+ * the bot itself.
  */
 import { describe, expect, it } from 'vitest';
 import type { AnnouncementPayload, PayloadAchievement, PayloadBase } from '../../src/domain/announcements.js';
@@ -17,9 +17,16 @@ import { renderAnnouncement } from '../../src/render/announce.js';
 import { renderAotwPost, renderAotwStatus, renderDigest } from '../../src/render/community.js';
 import { renderGamePicker } from '../../src/render/game.js';
 import { renderLeaderboard } from '../../src/render/leaderboard.js';
+import * as link from '../../src/render/links.js';
 import { renderProfileCard } from '../../src/render/profile.js';
 import { type BrowseFilter, renderAchievementPage, renderProgress } from '../../src/render/progress.js';
-import { renderSpeedEmbed } from '../../src/render/speed.js';
+import {
+  followLine,
+  renderFollowersEmbed,
+  renderSpeedEmbed,
+  renderTrackListReply,
+} from '../../src/render/speed.js';
+import { safeText } from '../../src/render/text.js';
 import { describeIssues, validateCommandList, validateMessageCreate } from '../fakes/discord/validate.js';
 import { achievement, earned, game, INVOKER, NOW, profile, ULID, urls } from '../render/fixtures.js';
 import { expectWithinDiscordLimits, type RenderedMessage } from '../render/limits.js';
@@ -490,6 +497,115 @@ function everything(m: Messages): [string, RenderedMessage][] {
     'track list, nobody',
     { embeds: [renderTrackList({ users: [], defaultChannelId: '1', urls, messages: m })] },
   ]);
+  out.push(...linkReplies(m), ...tracking(m));
+  return out;
+}
+
+const BOT = { name: 'ボット', profileUrl: 'https://ra.example/user/bot' };
+const text = (content: string): RenderedMessage => ({ content, embeds: [] });
+/** What the commands bold (names as they pass them in). */
+const bold = (name: string) => `**${safeText(name, 64, { singleLine: true })}**`;
+
+/** /link and its follow proof, as the member sees each step; /link's other replies. */
+function linkReplies(m: Messages): [string, RenderedMessage][] {
+  const account = bold(NAME);
+  const out: [string, RenderedMessage][] = [];
+  for (const phase of ['checking', 'await-follow', 'await-unfollow'] as const) {
+    out.push([
+      `link proof, ${phase}`,
+      text(link.proofInstructions({ account: NAME, botName: BOT.name, botUrl: BOT.profileUrl, phase }, m)),
+    ]);
+  }
+  out.push(['link proof, unfollow seen', text(link.proofSawUnfollow(NAME, BOT.name, BOT.profileUrl, m))]);
+  out.push(['link proof, linked', text(link.linkedMessage(NAME, INVOKER, true, m))]);
+  out.push(['link by hand, linked', text(link.linkedMessage(NAME, INVOKER, false, m))]);
+  out.push(['link proof, taken', text(`❌ ${link.linkTakenMessage(NAME, m)}`)]);
+  for (const listRead of [true, false]) {
+    out.push([
+      `link proof, expired (${listRead})`,
+      text(link.proofExpired(NAME, BOT.name, BOT.profileUrl, listRead, m)),
+    ]);
+  }
+  out.push(['link show, linked and pending', text(link.linkShow(NAME, NOW.getTime(), NAME, m))]);
+  out.push(['link show, linked, no date', text(link.linkShow(NAME, null, null, m))]);
+  out.push(['link show, none', text(link.linkShow(null, null, null, m))]);
+  const member = `<@${INVOKER}>`;
+  out.push(['link show, other member', text(m.t('link.showOther', { member, account }))]);
+  out.push(['link show, other member, none', text(m.t('link.showOtherNone', { member }))]);
+  out.push(['link, bot member', text(m.t('link.noBots'))]);
+  out.push(['link by hand, taken', text(m.t('link.takenByHand', { account }))]);
+  out.push(['link, no bot account', text(m.t('link.noBotAccount'))]);
+  out.push(['link, the bot itself', text(m.t('link.isBot'))]);
+  out.push(['link, already', text(m.t('link.already', { account }))]);
+  out.push(['link, busy', text(m.t('link.busy', { account, minutes: link.PROOF_MINUTES }))]);
+  return out;
+}
+
+/** /track add (with its watched line), remove, list's second embed, and /track me. */
+function tracking(m: Messages): [string, RenderedMessage][] {
+  const account = bold(NAME);
+  const channel = '<#123456789012345678>';
+  const out: [string, RenderedMessage][] = [];
+  const states = [
+    ['watched both ways', { follows: true, followed: true }],
+    ['follows', { follows: true, followed: false }],
+    ['followed', { follows: false, followed: true }],
+    ['not watched', { follows: false, followed: false }],
+    ['unknown', { follows: null, followed: false }],
+  ] as const;
+  for (const [created, reply] of [
+    [true, m.t('track.added', { account, channel })],
+    [false, m.t('track.already', { account, channel })],
+  ] as const) {
+    for (const [name, state] of states) {
+      out.push([
+        `track add (${created ? 'new' : 'again'}), ${name}`,
+        text(`${reply}\n${followLine(NAME, state, BOT, m)}`),
+      ]);
+    }
+  }
+  out.push([
+    'track add, no bot account',
+    text(m.t('track.added', { account, channel }) + followLine(NAME, states[0][1], null, m)),
+  ]);
+  out.push(['track add, no channel', text(m.t('track.noChannel'))]);
+  out.push(['track add, full', text(m.t('track.full', { cap: 5000 }))]);
+  out.push(['track remove', text(m.t('track.removed', { account }))]);
+  out.push(['track remove, unknown', text(m.t('track.notTracked', { account }))]);
+  const users = Array.from({ length: 300 }, (_, i) => ({
+    ulid: `${ULID.slice(0, 23)}${String(i).padStart(3, '0')}`,
+    displayName: NAME,
+  }));
+  const some = (step: number) =>
+    new Set(users.filter((_, i) => i % step === 0).map((u) => u.ulid.toUpperCase()));
+  for (const [name, followers, followed, bot] of [
+    ['track list, watched', some(2), some(3), BOT],
+    ['track list, nobody watched', new Set<string>(), new Set<string>(), BOT],
+    ['track list, everybody watched', some(1), some(1), BOT],
+    ['track list, followers not read', null, some(3), BOT],
+    ['track list, no bot account', null, null, null],
+  ] as const) {
+    out.push([name, { embeds: [renderFollowersEmbed({ users, followers, followed, bot, messages: m })] }]);
+  }
+  // The whole /track list reply: both embeds share Discord's 6,000 characters.
+  const listed = users.map((u) => ({ ...u, channelId: null, trackedSince: 0 }));
+  out.push([
+    'track list, whole reply',
+    {
+      embeds: renderTrackListReply(
+        { users: listed, defaultChannelId: null, urls, messages: m },
+        { users, followers: new Set(), followed: some(5), bot: BOT, messages: m },
+      ),
+    },
+  ]);
+  out.push(['track me, not linked', text(m.t('trackMe.needsLink', { hint: m.t('errors.linkHint') }))]);
+  out.push(['track me remove, not tracked', text(m.t('trackMe.notTracked', { account }))]);
+  out.push(['track me remove', text(m.t('trackMe.stopped', { account }))]);
+  out.push(['track me, not allowed', text(m.t('trackMe.notAllowed'))]);
+  out.push(['track me, already', text(m.t('trackMe.already', { account }))]);
+  out.push(['track me, no channel', text(m.t('trackMe.noChannel'))]);
+  out.push(['track me, full', text(m.t('trackMe.full', { cap: 5000 }))]);
+  out.push(['track me', text(m.t('trackMe.started', { account, channel }))]);
   return out;
 }
 
@@ -513,8 +629,9 @@ describe('every post and reply in every language', () => {
     it(`stays within Discord's limits in ${locale}`, () => {
       for (const [name, message] of everything(m)) {
         try {
-          // /settings and /track list name channels on purpose: same length, no mention.
-          const json = JSON.stringify(message).replace(/<#(\d+)>/g, '#$1__');
+          // /settings and /track list name channels, /link replies members, on purpose (sent
+          // with no pings): same length, no mention.
+          const json = JSON.stringify(message).replace(/<(#|@)(\d+)>/g, '$1$2__');
           expectWithinDiscordLimits(JSON.parse(json) as RenderedMessage);
         } catch (error) {
           throw new Error(`${locale}, ${name}: ${(error as Error).message}`);

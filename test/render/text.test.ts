@@ -107,6 +107,58 @@ describe('truncate', () => {
   });
 });
 
+describe('truncate at a word boundary, never inside markdown (issue 19)', () => {
+  it('cuts a long German sentence after a whole word', () => {
+    const out = truncate('Die Ankündigungen dieses Servers werden nach Zeitplan abgefragt', 30);
+    expect(out).toBe('Die Ankündigungen dieses…');
+  });
+
+  it('cuts a long French sentence after a whole word, punctuation kept', () => {
+    const text = 'Les déblocages des utilisateurs surveillés sont annoncés, en quelques secondes';
+    expect(truncate(text, 64)).toBe('Les déblocages des utilisateurs surveillés sont annoncés, en…');
+    expect(truncate(text, 58)).toBe('Les déblocages des utilisateurs surveillés sont annoncés,…');
+  });
+
+  it('still cuts text without spaces (Japanese, one long word) by character', () => {
+    expect(truncate('ゲーム'.repeat(20), 10)).toBe(`${'ゲーム'.repeat(3)}…`);
+    expect(truncate(`Ab ${'Donaudampfschifffahrtsgesellschaft'}`, 20)).toBe('Ab Donaudampfschiff…');
+  });
+
+  it('never ends inside a link: the whole link goes', () => {
+    const text =
+      'Vu : **Scott** ne suit plus [**CheevoBot**](https://retroachievements.org/user/CheevoBot). Suivez-le de nouveau.';
+    for (let max = 30; max < 90; max++) {
+      const out = truncate(text, max);
+      expect(out.length).toBeLessThanOrEqual(max);
+      expect(out).toBe('Vu : **Scott** ne suit plus…');
+    }
+  });
+
+  it('never leaves bold, italics, code or a spoiler open', () => {
+    expect(truncate('Achtung: **Schnelle Ankündigungen** für alle Nutzer', 25)).toBe('Achtung:…');
+    expect(truncate('Führ dann `/settings members self-tracking:True` aus', 30)).toBe('Führ dann…');
+    expect(truncate('Ein ||sehr geheimer Spoiler|| am Ende', 20)).toBe('Ein…');
+    expect(truncate('Un texte *très important* pour tous', 18)).toBe('Un texte…');
+  });
+
+  it('never cuts a mention or a timestamp in half', () => {
+    expect(truncate('Dein Konto ist seit <t:1700000000:D> verknüpft', 30)).toBe('Dein Konto ist seit…');
+    expect(truncate('Lié : <@123456789012345678> à Scott', 20)).toBe('Lié :…');
+  });
+
+  it('reads an underscore inside a word as a letter, not italics', () => {
+    expect(truncate('Aus: RA_USERNAME nicht gesetzt, jeder Nutzer wird abgefragt', 35)).toBe(
+      'Aus: RA_USERNAME nicht gesetzt,…',
+    );
+  });
+
+  it('keeps whole lines and closed markup when a list is shrunk mid-line', () => {
+    const line = 'Beobachtet: [**Spieler**](https://x.example/u/Spieler) folgt dem RA-Konto des Bots';
+    const out = shrinkText(line, 40);
+    expect(out).toBe('Beobachtet:…');
+  });
+});
+
 describe('safeText', () => {
   it.each(HOSTILE_VALUES.map((v) => [v]))('never exceeds max and contains no raw mention: %j', (value) => {
     for (const max of [1, 5, 16, 40, 100, 256]) {

@@ -332,6 +332,36 @@ export const de: Catalogue = {
     'Nur Freischaltungen posten, die weniger als dieser % der Spieler haben (100: alle)',
   'cmd.settings.filter.reset': 'Alle Filter löschen',
   'cmd.settings.test': 'Ein markiertes Beispiel jeder aktiven Art dort posten, wo sie hinginge',
+  'cmd.challenge': 'Server-Challenges: ein RA-Spiel, Punkte für alles, was währenddessen erreicht wird',
+  'cmd.challenge.start': 'Eine Challenge zu einem Spiel starten (Manager)',
+  'cmd.challenge.start.game': 'Spieltitel (Vorschläge beim Tippen), Kürzel wie ff7 oder ID',
+  'cmd.challenge.start.ends': 'Eine Dauer (90m, 12h, 3d) oder ein Datum (2027-01-31); Standard: Monatsende',
+  'cmd.challenge.start.channel': 'Wohin ihre Beiträge gehen (Standard: der Ankündigungskanal des Servers)',
+  'cmd.challenge.start.softcore':
+    'Auch Softcore-Freischaltungen und -Auszeichnungen zählen (Standard: nur Hardcore)',
+  'cmd.challenge.show': 'Tabelle der laufenden Challenge',
+  'cmd.challenge.end': 'Die laufende Challenge jetzt beenden; das Ergebnis wird gepostet (Manager)',
+  'cmd.challenge.nominate':
+    'Ein Spiel für die nächste Challenge vorschlagen (verknüpfte Mitglieder; je eins, ersetzbar)',
+  'cmd.challenge.nominate.game': 'Spieltitel (Vorschläge beim Tippen), Kürzel wie ff7 oder ID',
+  'cmd.challenge.vote': 'Eine Abstimmung über die Vorschläge für die nächste Challenge',
+  'cmd.challenge.vote.open': 'Die Abstimmung posten (Manager)',
+  'cmd.challenge.vote.open.ends': 'Eine Dauer (90m, 12h, 3d) oder ein Datum (2027-01-31); Standard: 3 Tage',
+  'cmd.challenge.vote.close': 'Die Abstimmung jetzt beenden (Manager)',
+  'cmd.challenge.history': 'Frühere Challenges und die Jahrestabelle',
+  'cmd.challenge.history.year': 'Standard: dieses Jahr',
+  'cmd.arcade': 'Arcade: RA-Leaderboards, denen dieser Server folgt, mit Serverrekorden',
+  'cmd.arcade.add': 'Einem RA-Leaderboard auf diesem Server folgen (Manager)',
+  'cmd.arcade.add.game': 'Spieltitel (Vorschläge beim Tippen), Kürzel wie ff7 oder ID',
+  'cmd.arcade.add.leaderboard': 'Eines der Leaderboards des Spiels (vorgeschlagen) oder seine ID',
+  'cmd.arcade.remove': 'Einem Leaderboard nicht mehr folgen (Manager)',
+  'cmd.arcade.remove.leaderboard': 'Ein gefolgtes Leaderboard (vorgeschlagen) oder seine ID',
+  'cmd.arcade.race':
+    'Ein Rennen auf einem gefolgten Leaderboard bis `ends`; das Podium wird am Ende gepostet',
+  'cmd.arcade.race.leaderboard': 'Ein gefolgtes Leaderboard (vorgeschlagen) oder seine ID',
+  'cmd.arcade.race.ends': 'Eine Dauer (90m, 12h, 3d) oder ein Datum (2027-01-31)',
+  'cmd.arcade.show': 'Die Boards des Servers oder die Rangliste der verfolgten Nutzer auf einem davon',
+  'cmd.arcade.show.leaderboard': 'Ein gefolgtes Leaderboard (vorgeschlagen) oder seine ID',
   'cmd.link': 'Verknüpft dein Discord-Konto mit deinem RetroAchievements-Konto (oder zeigt es)',
   'cmd.link.user': 'Dein RA-Nutzername (leer lassen, um deine Verknüpfung zu sehen)',
   'cmd.link.member': 'Manager: dieses Mitglied von Hand verknüpfen, ohne den Folgen-Nachweis',
@@ -399,6 +429,11 @@ export const de: Catalogue = {
     'RetroAchievements hat eine Antwort geschickt, die der Bot nicht lesen konnte. Versuch es später noch einmal.',
   'errors.raAuth':
     'Der RetroAchievements-API-Schlüssel des Bots wurde abgelehnt. Der Betreiber des Bots muss RA_API_KEY prüfen.',
+  'errors.invalidUser':
+    'Dieser Nutzer ist ungültig: Ein RetroAchievements-Nutzername hat 2 bis 20 Buchstaben oder Ziffern (oder nimm die 26-stellige ULID).',
+  'errors.invalidGameId': 'Diese Spiel-ID ist ungültig: Eine Spiel-ID ist eine positive ganze Zahl.',
+  'errors.refusedUser': 'Dieser Nutzer ist ungültig: RetroAchievements hat ihn abgelehnt (422).',
+  'errors.refusedGameId': 'Diese Spiel-ID ist ungültig: RetroAchievements hat sie abgelehnt (422).',
   'errors.guildOnly': 'Dieser Befehl funktioniert nur auf einem Server.',
   'errors.notAnnounceChannel':
     'Ankündigungen können nur in einen Text- oder Ankündigungskanal dieses Servers gehen.',
@@ -475,6 +510,8 @@ export const de: Catalogue = {
   'speed.followersUnknown': 'noch nicht gelesen',
   'speed.followers':
     '{{either}} von {{tracked}} verfolgten Nutzern werden beobachtet ({{follows}} folgen dem RA-Konto des Bots, es folgt {{followed}}): in Sekunden angekündigt. Um weitere zu beobachten: Sie {{follow}}, oder {{followFromBot}}.',
+  'speed.followersShort':
+    '{{either}} von {{tracked}} verfolgten Nutzern werden beobachtet ({{follows}} folgen dem RA-Konto des Bots, es folgt {{followed}}): in Sekunden angekündigt.',
   'speed.howToFollowFromBot':
     'ein Admin, der auf RetroAchievements als {{bot}} angemeldet ist, folgt ihnen auf der Website',
   'speed.howToFollow': '{{bot}} auf RetroAchievements folgen (der Folgen-Button auf dem Profil)',
@@ -676,4 +713,85 @@ export const de: Catalogue = {
   'arcade.racePodiumContent': '🏁 Das Rennen auf **{{board}}** ist vorbei!',
   'arcade.racePodiumTitle': '🏁 Rennen: {{board}}',
   'arcade.raceFooter': 'Es zählen nur Einträge während des Rennens',
+  // /link and the follow proof (render/links.ts, commands/link.ts)
+  'link.signIn': 'melde dich auf RetroAchievements als {{account}} an',
+  'link.tail':
+    'Ich prüfe etwa einmal pro Minute und aktualisiere diese Nachricht. Diese Anfrage läuft in {{minutes}} Minuten ab.',
+  'link.awaitUnfollow':
+    '{{account}} folgt {{bot}} bereits, was für sich allein nichts beweist. Um zu beweisen, dass es dein Konto ist, {{signIn}}, **entfolge** {{bot}}, warte, bis diese Nachricht sagt, dass ich es gesehen habe, und folge dann wieder. {{tail}}',
+  'link.awaitFollow':
+    'Um {{account}} zu verknüpfen, beweise, dass es dein Konto ist: {{signIn}} und folge {{bot}} (öffne die Seite, drück auf **Folgen**). {{tail}}',
+  'link.sawUnfollow':
+    'Gesehen: {{account}} folgt {{bot}} nicht mehr. Folge jetzt wieder, um die Verknüpfung abzuschließen.',
+  'link.linkedSelf':
+    '✅ Verknüpft: Dein Discord-Konto gehört jetzt zu {{account}}. Befehle, die einen Nutzer nehmen (`/profile`, `/progress`), verwenden es, wenn du `user` weglässt. Du kannst dem Konto des Bots jetzt wieder entfolgen, wenn du willst.',
+  'link.linkedOther': '✅ {{member}} ist mit {{account}} verknüpft.',
+  'link.expiredUnread':
+    '❌ Nicht verknüpft: Ich konnte {{minutes}} Minuten lang die Follower-Liste von {{bot}} auf RetroAchievements nicht lesen und kann das Folgen daher nicht prüfen. Versuch `/link` später noch einmal.',
+  'link.expired':
+    '❌ Nicht verknüpft: Ich habe nicht gesehen, dass {{account}} innerhalb von {{minutes}} Minuten {{bot}} gefolgt ist. Folge dem Konto (oder prüfe, ob du als {{account}} angemeldet warst) und führ `/link` dann erneut aus.',
+  'link.taken':
+    '{{account}} ist bereits mit einem anderen Discord-Konto verknüpft und kann daher nicht mit diesem verknüpft werden. Wenn es dein Konto ist, bitte einen Server-Manager um Hilfe (er kann das andere Mitglied mit `/unlink` trennen).',
+  'link.showLinked': 'Dein Discord-Konto ist mit {{account}} verknüpft. `/unlink` entfernt die Verknüpfung.',
+  'link.showLinkedSince':
+    'Dein Discord-Konto ist seit {{date}} mit {{account}} verknüpft. `/unlink` entfernt die Verknüpfung.',
+  'link.showNone':
+    'Dein Discord-Konto ist mit keinem RetroAchievements-Konto verknüpft. Führ `/link user:` mit deinem RA-Nutzernamen aus.',
+  'link.showPending': 'Eine Verknüpfung mit {{account}} wartet auf den Folgen-Nachweis.',
+  'link.showOther': '{{member}} ist mit {{account}} verknüpft.',
+  'link.showOtherNone': '{{member}} hat kein RetroAchievements-Konto verknüpft.',
+  'link.noBots': 'Bots können kein verknüpftes Konto haben. Es wurde nichts geändert.',
+  'link.takenByHand':
+    '{{account}} ist bereits mit einem anderen Mitglied verknüpft. Trenne es zuerst mit `/unlink member:`. Es wurde nichts geändert.',
+  'link.noBotAccount':
+    'Zum Verknüpfen braucht der Bot ein eigenes RetroAchievements-Konto (du beweist deines, indem du ihm folgst), und für diesen Bot ist keines eingerichtet (`RA_USERNAME`). Bitte den Betreiber des Bots, es einzurichten, oder einen Server-Manager, dich mit `/link user: member:` von Hand zu verknüpfen.',
+  'link.isBot': 'Das ist das eigene RetroAchievements-Konto des Bots; es kann nicht verknüpft werden.',
+  'link.already': 'Dein Discord-Konto ist bereits mit {{account}} verknüpft.',
+  'link.busy':
+    'Jemand anderes verknüpft gerade {{account}}. Wenn das dein Konto ist, versuch es in {{minutes}} Minuten erneut oder frag einen Server-Manager.',
+
+  // Watched users: /track add and /track list (render/speed.ts)
+  'watch.because.both': 'folgt dem RA-Konto des Bots, und es folgt zurück',
+  'watch.because.follows': 'folgt dem RA-Konto des Bots',
+  'watch.because.followed': 'das RA-Konto des Bots folgt',
+  'watch.line.watched':
+    '{{name}} wird beobachtet ({{because}}): Freischaltungen werden in Sekunden angekündigt.',
+  'watch.line.unknown':
+    'Freischaltungen beobachteter Nutzer werden in Sekunden angekündigt. Zwei Wege dorthin: {{follow}}, oder ein Admin, der auf RetroAchievements als {{bot}} angemeldet ist, folgt ihnen auf der Website. Der Bot liest noch, wer beobachtet wird.',
+  'watch.line.notWatched':
+    '{{name}} wird nicht beobachtet, Freischaltungen können daher Minuten dauern. Zwei Wege zu Ankündigungen in Sekunden: {{name}} kann {{follow}}, oder ein Admin, der auf RetroAchievements als {{bot}} angemeldet ist, folgt {{name}} auf der Website (ohne nachfragen zu müssen).',
+  'watch.title': 'Schnelle Ankündigungen',
+  'watch.titleCount': 'Schnelle Ankündigungen: {{watched}} von {{total}} beobachtet',
+  'watch.off':
+    'Aus: Der Betreiber des Bots hat RA_USERNAME nicht gesetzt. Jeder verfolgte Nutzer wird nach Zeitplan abgefragt (Minuten).',
+  'watch.ways': 'Zwei Wege, einen Nutzer zu beobachten: Sie {{follow}}, oder {{followFromBot}}.',
+  'watch.unknown': 'Der Bot liest noch, wer beobachtet wird (in Sekunden angekündigt). {{ways}}',
+  'watch.watchedList': 'Beobachtet (in Sekunden angekündigt): {{names}}',
+  'watch.nobody': 'Von den hier verfolgten Nutzern wird noch niemand beobachtet.',
+  'watch.notWatchedList': 'Nicht beobachtet (nach Zeitplan abgefragt, Minuten): {{names}}',
+
+  // /track add, /track remove (commands/track.ts)
+  'track.noChannel':
+    'Es gibt noch keinen Ankündigungskanal. Gib hier `channel:` an oder leg mit `/settings channel` einen Standard fest. Es wurde nichts geändert.',
+  'track.full':
+    'Dieser Server verfolgt bereits {{cap}} Nutzer, das Maximum. Entferne zuerst einen mit `/track remove`. Es wurde nichts geändert.',
+  'track.added':
+    '{{account}} wird jetzt verfolgt: Neue Freischaltungen und Auszeichnungen gehen nach {{channel}}. Nichts, was vorher erreicht wurde, wird angekündigt.',
+  'track.already': '{{account}} wurde hier schon verfolgt; Ankündigungen gehen nach {{channel}}.',
+  'track.notTracked': '{{account}} wird auf diesem Server nicht verfolgt. Siehe `/track list`.',
+  'track.removed': '{{account}} wird nicht mehr verfolgt.',
+
+  // /track me (commands/track-me.ts)
+  'trackMe.needsLink': '`/track me` braucht ein verknüpftes Konto. {{hint}}',
+  'trackMe.notTracked': '{{account}} wird auf diesem Server nicht verfolgt. Es wurde nichts geändert.',
+  'trackMe.stopped': '{{account}} wird hier nicht mehr angekündigt.',
+  'trackMe.notAllowed':
+    'Auf diesem Server dürfen Mitglieder das Verfolgen nicht selbst starten. Ein Manager kann es mit `/settings members self-tracking:True` erlauben oder dich mit `/track add` hinzufügen. Es wurde nichts geändert.',
+  'trackMe.already': '{{account}} wird hier bereits verfolgt.',
+  'trackMe.noChannel':
+    'Dieser Server hat noch keinen Ankündigungskanal; bitte einen Manager, mit `/settings channel` einen festzulegen. Es wurde nichts geändert.',
+  'trackMe.full':
+    'Dieser Server verfolgt bereits {{cap}} Nutzer, das Maximum. Bitte einen Manager, Platz zu schaffen. Es wurde nichts geändert.',
+  'trackMe.started':
+    '{{account}} wird jetzt in {{channel}} angekündigt. Nichts, was du vorher erreicht hast, wird angekündigt. `/track me remove:True` beendet es.',
 };

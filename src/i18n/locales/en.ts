@@ -342,6 +342,34 @@ export const en = {
     'Post only unlocks earned by fewer than this % of the game’s players (100: any)',
   'cmd.settings.filter.reset': 'Clear every filter',
   'cmd.settings.test': 'Post a marked sample of each enabled kind where it would go',
+  'cmd.challenge': 'Server challenges: one RA game, points for what is earned while it runs',
+  'cmd.challenge.start': 'Start a challenge on one game (managers)',
+  'cmd.challenge.start.game': 'Game title (suggested as you type), abbreviation like ff7, or id',
+  'cmd.challenge.start.ends': 'A duration (90m, 12h, 3d) or a date (2027-01-31); default: end of this month',
+  'cmd.challenge.start.channel': 'Where its posts go (default: the server’s announcement channel)',
+  'cmd.challenge.start.softcore': 'Count softcore unlocks and awards too (default: hardcore only)',
+  'cmd.challenge.show': 'Standings of the running challenge',
+  'cmd.challenge.end': 'End the running challenge now; the results are posted (managers)',
+  'cmd.challenge.nominate': 'Nominate a game for the next challenge (linked members; one each, replaceable)',
+  'cmd.challenge.nominate.game': 'Game title (suggested as you type), abbreviation like ff7, or id',
+  'cmd.challenge.vote': 'A vote among the nominations for the next challenge',
+  'cmd.challenge.vote.open': 'Post the vote (managers)',
+  'cmd.challenge.vote.open.ends': 'A duration (90m, 12h, 3d) or a date (2027-01-31); default: 3 days',
+  'cmd.challenge.vote.close': 'Close the vote now (managers)',
+  'cmd.challenge.history': 'Past challenges and the yearly table',
+  'cmd.challenge.history.year': 'Default: this year',
+  'cmd.arcade': 'Arcade boards: RA leaderboards this server follows, with server records',
+  'cmd.arcade.add': 'Follow one RA leaderboard in this server (managers)',
+  'cmd.arcade.add.game': 'Game title (suggested as you type), abbreviation like ff7, or id',
+  'cmd.arcade.add.leaderboard': 'One of the game’s leaderboards (suggested), or its id',
+  'cmd.arcade.remove': 'Stop following a leaderboard (managers)',
+  'cmd.arcade.remove.leaderboard': 'A followed leaderboard (suggested), or its id',
+  'cmd.arcade.race':
+    'A race on one followed leaderboard until `ends`; the podium is posted at the end (managers)',
+  'cmd.arcade.race.leaderboard': 'A followed leaderboard (suggested), or its id',
+  'cmd.arcade.race.ends': 'A duration (90m, 12h, 3d) or a date (2027-01-31)',
+  'cmd.arcade.show': 'The server’s boards, or one board’s ranking of this server’s tracked users',
+  'cmd.arcade.show.leaderboard': 'A followed leaderboard (suggested), or its id',
   'cmd.link': 'Tie your Discord account to your RetroAchievements account (or see your link)',
   'cmd.link.user': 'Your RA username (leave out to see your current link)',
   'cmd.link.member': 'Managers: link this member by hand, without the follow proof',
@@ -403,6 +431,11 @@ export const en = {
   'errors.raMalformed': 'RetroAchievements sent an answer the bot could not read. Please try again later.',
   'errors.raAuth':
     'The bot’s RetroAchievements API key was rejected. The bot owner needs to check RA_API_KEY.',
+  'errors.invalidUser':
+    'That user isn’t valid: a RetroAchievements username has 2-20 letters or digits (or use the 26-character ULID).',
+  'errors.invalidGameId': 'That game id isn’t valid: a game id is a positive whole number.',
+  'errors.refusedUser': 'That user isn’t valid: RetroAchievements refused it (422).',
+  'errors.refusedGameId': 'That game id isn’t valid: RetroAchievements refused it (422).',
   'errors.guildOnly': 'This command only works inside a server.',
   'errors.notAnnounceChannel': 'Announcements can only go to a text or announcement channel of this server.',
   'errors.cantPost':
@@ -480,6 +513,8 @@ export const en = {
   'speed.followersUnknown': 'not read yet',
   'speed.followers':
     '{{either}} of {{tracked}} tracked users are watched ({{follows}} follow the bot’s RA account, it follows {{followed}}): announced within seconds. To watch another: they {{follow}}, or {{followFromBot}}.',
+  'speed.followersShort':
+    '{{either}} of {{tracked}} tracked users are watched ({{follows}} follow the bot’s RA account, it follows {{followed}}): announced within seconds.',
   'speed.howToFollowFromBot':
     'an admin signed in to RetroAchievements as {{bot}} follows them on the website',
   'speed.howToFollow': 'follow {{bot}} on RetroAchievements (the Follow button on its profile)',
@@ -675,4 +710,83 @@ export const en = {
   'arcade.racePodiumContent': '🏁 The race on **{{board}}** is over!',
   'arcade.racePodiumTitle': '🏁 Race: {{board}}',
   'arcade.raceFooter': 'Only entries set during the race count',
+  // /link and the follow proof (render/links.ts, commands/link.ts)
+  'link.signIn': 'sign in to RetroAchievements as {{account}}',
+  'link.tail':
+    'I check about once a minute and update this message. This request expires in {{minutes}} minutes.',
+  'link.awaitUnfollow':
+    '{{account}} already follows {{bot}}, which proves nothing by itself. To prove it’s yours, {{signIn}}, **unfollow** {{bot}}, wait until this message says I saw it, then follow it again. {{tail}}',
+  'link.awaitFollow':
+    'To link {{account}}, prove it’s yours: {{signIn}} and follow {{bot}} (open the page, press **Follow**). {{tail}}',
+  'link.sawUnfollow': 'Seen: {{account}} no longer follows {{bot}}. Now follow it again to finish linking.',
+  'link.linkedSelf':
+    '✅ Linked: your Discord account is now tied to {{account}}. Commands that take a user (`/profile`, `/progress`) use it when you leave `user` out. You can unfollow the bot’s account now if you like.',
+  'link.linkedOther': '✅ Linked {{member}} to {{account}}.',
+  'link.expiredUnread':
+    '❌ Not linked: I couldn’t read {{bot}}’s follower list from RetroAchievements for {{minutes}} minutes, so I can’t check the follow. Try `/link` again later.',
+  'link.expired':
+    '❌ Not linked: I didn’t see {{account}} follow {{bot}} within {{minutes}} minutes. Follow it (or check you signed in as {{account}}), then run `/link` again.',
+  'link.taken':
+    '{{account}} is already linked to another Discord account, so it can’t be linked to this one. If it’s yours, ask a server manager for help (they can `/unlink` the other member).',
+  'link.showLinked': 'Your Discord account is linked to {{account}}. `/unlink` removes the link.',
+  'link.showLinkedSince':
+    'Your Discord account is linked to {{account}} since {{date}}. `/unlink` removes the link.',
+  'link.showNone':
+    'Your Discord account isn’t linked to a RetroAchievements account. Run `/link user:` with your RA username.',
+  'link.showPending': 'A link to {{account}} is waiting for the follow proof.',
+  'link.showOther': '{{member}} is linked to {{account}}.',
+  'link.showOtherNone': '{{member}} has no linked RetroAchievements account.',
+  'link.noBots': 'Bots can’t have a linked account. Nothing was changed.',
+  'link.takenByHand':
+    '{{account}} is already linked to another member. Unlink them first with `/unlink member:`. Nothing was changed.',
+  'link.noBotAccount':
+    'Linking needs the bot’s own RetroAchievements account (you prove yours by following it), and this bot has none configured (`RA_USERNAME`). Ask the bot’s owner to set it, or a server manager to link you by hand with `/link user: member:`.',
+  'link.isBot': 'That’s the bot’s own RetroAchievements account; it can’t be linked.',
+  'link.already': 'Your Discord account is already linked to {{account}}.',
+  'link.busy':
+    'Someone else is linking {{account}} right now. If that account is yours, try again in {{minutes}} minutes, or ask a server manager.',
+
+  // Watched users: /track add and /track list (render/speed.ts)
+  'watch.because.both': 'follows the bot’s RA account, and it follows them',
+  'watch.because.follows': 'follows the bot’s RA account',
+  'watch.because.followed': 'the bot’s RA account follows them',
+  'watch.line.watched': '{{name}} is watched ({{because}}): their unlocks are announced within seconds.',
+  'watch.line.unknown':
+    'Unlocks are announced within seconds for watched users: those who {{follow}}, or whom an admin signed in to RetroAchievements as {{bot}} follows on the website. The bot is still reading who is watched.',
+  'watch.line.notWatched':
+    '{{name}} isn’t watched, so their unlocks can take minutes. Two ways to get them within seconds: {{name}} can {{follow}}, or an admin signed in to RetroAchievements as {{bot}} follows {{name}} on the website (no need to ask them).',
+  'watch.title': 'Fast announcements',
+  'watch.titleCount': 'Fast announcements: {{watched}} of {{total}} watched',
+  'watch.off':
+    'Off: the bot owner has not set RA_USERNAME. Every tracked user is polled on the schedule (minutes).',
+  'watch.ways': 'Two ways to watch a user: they {{follow}}, or {{followFromBot}}.',
+  'watch.unknown': 'The bot is still reading who is watched (announced within seconds). {{ways}}',
+  'watch.watchedList': 'Watched (announced within seconds): {{names}}',
+  'watch.nobody': 'Nobody tracked here is watched yet.',
+  'watch.notWatchedList': 'Not watched (polled on the schedule, minutes): {{names}}',
+
+  // /track add, /track remove (commands/track.ts)
+  'track.noChannel':
+    'There’s no announcement channel yet. Pass `channel:` here, or set a default with `/settings channel`. Nothing was changed.',
+  'track.full':
+    'This server already tracks {{cap}} users, the most allowed. Remove one with `/track remove` first. Nothing was changed.',
+  'track.added':
+    'Now tracking {{account}}: new unlocks and awards go to {{channel}}. Nothing they earned before now will be announced.',
+  'track.already': '{{account}} was already tracked here; announcements go to {{channel}}.',
+  'track.notTracked': '{{account}} isn’t tracked on this server. See `/track list`.',
+  'track.removed': 'Stopped tracking {{account}}.',
+
+  // /track me (commands/track-me.ts)
+  'trackMe.needsLink': '`/track me` needs a linked account. {{hint}}',
+  'trackMe.notTracked': '{{account}} isn’t tracked on this server. Nothing was changed.',
+  'trackMe.stopped': 'Stopped announcing {{account}} here.',
+  'trackMe.notAllowed':
+    'This server doesn’t let members start their own tracking. A manager can allow it with `/settings members self-tracking:True`, or add you with `/track add`. Nothing was changed.',
+  'trackMe.already': '{{account}} is already tracked here.',
+  'trackMe.noChannel':
+    'This server has no announcement channel yet; ask a manager to set one with `/settings channel`. Nothing was changed.',
+  'trackMe.full':
+    'This server already tracks {{cap}} users, the most allowed. Ask a manager to make room. Nothing was changed.',
+  'trackMe.started':
+    'Now announcing {{account}} in {{channel}}. Nothing you earned before now will be announced. `/track me remove:True` stops it.',
 } as const;

@@ -345,6 +345,38 @@ export const es: Catalogue = {
     'Publicar solo desbloqueos conseguidos por menos de este % de jugadores (100: cualquiera)',
   'cmd.settings.filter.reset': 'Quitar todos los filtros',
   'cmd.settings.test': 'Publicar una muestra marcada de cada tipo activo donde iría',
+  'cmd.challenge': 'Desafíos del servidor: un juego de RA, puntos por lo que se consiga mientras dura',
+  'cmd.challenge.start': 'Empezar un desafío con un juego (gestores)',
+  'cmd.challenge.start.game': 'Título del juego (sugerido al escribir), abreviatura como ff7, o id',
+  'cmd.challenge.start.ends':
+    'Una duración (90m, 12h, 3d) o una fecha (2027-01-31); por defecto: fin de este mes',
+  'cmd.challenge.start.channel':
+    'Dónde van sus publicaciones (por defecto: el canal de anuncios del servidor)',
+  'cmd.challenge.start.softcore':
+    'Contar también desbloqueos y premios en softcore (por defecto: solo hardcore)',
+  'cmd.challenge.show': 'Clasificación del desafío en curso',
+  'cmd.challenge.end': 'Terminar ya el desafío en curso; se publican los resultados (gestores)',
+  'cmd.challenge.nominate':
+    'Proponer un juego para el próximo desafío (miembros vinculados; uno cada uno, cambiable)',
+  'cmd.challenge.nominate.game': 'Título del juego (sugerido al escribir), abreviatura como ff7, o id',
+  'cmd.challenge.vote': 'Una votación entre los juegos propuestos para el próximo desafío',
+  'cmd.challenge.vote.open': 'Publicar la votación (gestores)',
+  'cmd.challenge.vote.open.ends': 'Una duración (90m, 12h, 3d) o una fecha (2027-01-31); por defecto: 3 días',
+  'cmd.challenge.vote.close': 'Cerrar la votación ya (gestores)',
+  'cmd.challenge.history': 'Desafíos anteriores y la tabla del año',
+  'cmd.challenge.history.year': 'Por defecto: este año',
+  'cmd.arcade': 'Tablas arcade: leaderboards de RA que sigue este servidor, con récords del servidor',
+  'cmd.arcade.add': 'Seguir un leaderboard de RA en este servidor (gestores)',
+  'cmd.arcade.add.game': 'Título del juego (sugerido al escribir), abreviatura como ff7, o id',
+  'cmd.arcade.add.leaderboard': 'Uno de los leaderboards del juego (sugerido), o su id',
+  'cmd.arcade.remove': 'Dejar de seguir un leaderboard (gestores)',
+  'cmd.arcade.remove.leaderboard': 'Un leaderboard seguido (sugerido), o su id',
+  'cmd.arcade.race':
+    'Una carrera en un leaderboard seguido hasta `ends`; el podio se publica al final (gestores)',
+  'cmd.arcade.race.leaderboard': 'Un leaderboard seguido (sugerido), o su id',
+  'cmd.arcade.race.ends': 'Una duración (90m, 12h, 3d) o una fecha (2027-01-31)',
+  'cmd.arcade.show': 'Las tablas del servidor, o la clasificación de sus usuarios seguidos en una de ellas',
+  'cmd.arcade.show.leaderboard': 'Un leaderboard seguido (sugerido), o su id',
   'cmd.link': 'Vincula tu cuenta de Discord con la de RetroAchievements (o mira tu vínculo)',
   'cmd.link.user': 'Tu nombre de usuario en RA (omítelo para ver tu vínculo actual)',
   'cmd.link.member': 'Gestores: vincular a este miembro a mano, sin la prueba de seguimiento',
@@ -411,6 +443,11 @@ export const es: Catalogue = {
     'RetroAchievements envió una respuesta que el bot no pudo leer. Vuelve a intentarlo más tarde.',
   'errors.raAuth':
     'RetroAchievements rechazó la clave de API del bot. El dueño del bot debe revisar RA_API_KEY.',
+  'errors.invalidUser':
+    'Ese usuario no es válido: un nombre de usuario de RetroAchievements tiene de 2 a 20 letras o dígitos (o usa el ULID de 26 caracteres).',
+  'errors.invalidGameId': 'Ese id de juego no es válido: un id de juego es un número entero positivo.',
+  'errors.refusedUser': 'Ese usuario no es válido: RetroAchievements lo rechazó (422).',
+  'errors.refusedGameId': 'Ese id de juego no es válido: RetroAchievements lo rechazó (422).',
   'errors.guildOnly': 'Este comando solo funciona dentro de un servidor.',
   'errors.notAnnounceChannel':
     'Los anuncios solo pueden ir a un canal de texto o de anuncios de este servidor.',
@@ -488,6 +525,8 @@ export const es: Catalogue = {
   'speed.followersUnknown': 'aún sin leer',
   'speed.followers':
     '{{either}} de {{tracked}} usuarios seguidos están vigilados ({{follows}} siguen la cuenta de RA del bot, y ella sigue a {{followed}}): se anuncian en segundos. Para vigilar a otro: que {{follow}}, o que {{followFromBot}}.',
+  'speed.followersShort':
+    '{{either}} de {{tracked}} usuarios seguidos están vigilados ({{follows}} siguen la cuenta de RA del bot, y ella sigue a {{followed}}): se anuncian en segundos.',
   'speed.howToFollowFromBot':
     'un admin con sesión iniciada en RetroAchievements como {{bot}} lo siga en la web',
   'speed.howToFollow': 'seguir a {{bot}} en RetroAchievements (el botón Seguir de su perfil)',
@@ -695,4 +734,84 @@ export const es: Catalogue = {
   'arcade.racePodiumContent': '🏁 ¡La carrera en **{{board}}** ha terminado!',
   'arcade.racePodiumTitle': '🏁 Carrera: {{board}}',
   'arcade.raceFooter': 'Solo cuentan las marcas hechas durante la carrera',
+  // /link and the follow proof (render/links.ts, commands/link.ts)
+  'link.signIn': 'inicia sesión en RetroAchievements como {{account}}',
+  'link.tail':
+    'Lo compruebo más o menos una vez por minuto y actualizo este mensaje. Esta solicitud caduca en {{minutes}} minutos.',
+  'link.awaitUnfollow':
+    '{{account}} ya sigue a {{bot}}, y eso por sí solo no prueba nada. Para probar que es tuya, {{signIn}}, **deja de seguir** a {{bot}}, espera a que este mensaje diga que lo vi y vuelve a seguirlo. {{tail}}',
+  'link.awaitFollow':
+    'Para vincular {{account}}, prueba que es tuya: {{signIn}} y sigue a {{bot}} (abre la página y pulsa **Seguir**). {{tail}}',
+  'link.sawUnfollow':
+    'Visto: {{account}} ya no sigue a {{bot}}. Ahora vuelve a seguirlo para terminar el vínculo.',
+  'link.linkedSelf':
+    '✅ Vinculada: tu cuenta de Discord ahora está unida a {{account}}. Los comandos que piden un usuario (`/profile`, `/progress`) la usan cuando omites `user`. Si quieres, ya puedes dejar de seguir la cuenta del bot.',
+  'link.linkedOther': '✅ {{member}} vinculado a {{account}}.',
+  'link.expiredUnread':
+    '❌ Sin vincular: durante {{minutes}} minutos no pude leer la lista de seguidores de {{bot}} en RetroAchievements, así que no puedo comprobar el seguimiento. Vuelve a probar `/link` más tarde.',
+  'link.expired':
+    '❌ Sin vincular: no vi a {{account}} seguir a {{bot}} en {{minutes}} minutos. Síguelo (o comprueba que iniciaste sesión como {{account}}) y vuelve a usar `/link`.',
+  'link.taken':
+    '{{account}} ya está vinculada a otra cuenta de Discord, así que no se puede vincular a esta. Si es tuya, pide ayuda a un gestor del servidor (puede usar `/unlink` con el otro miembro).',
+  'link.showLinked': 'Tu cuenta de Discord está vinculada a {{account}}. `/unlink` quita el vínculo.',
+  'link.showLinkedSince':
+    'Tu cuenta de Discord está vinculada a {{account}} desde el {{date}}. `/unlink` quita el vínculo.',
+  'link.showNone':
+    'Tu cuenta de Discord no está vinculada a ninguna cuenta de RetroAchievements. Usa `/link user:` con tu nombre de usuario de RA.',
+  'link.showPending': 'Un vínculo con {{account}} está esperando la prueba de seguimiento.',
+  'link.showOther': '{{member}} está vinculado a {{account}}.',
+  'link.showOtherNone': '{{member}} no tiene ninguna cuenta de RetroAchievements vinculada.',
+  'link.noBots': 'Los bots no pueden tener una cuenta vinculada. No se cambió nada.',
+  'link.takenByHand':
+    '{{account}} ya está vinculada a otro miembro. Desvincúlalo primero con `/unlink member:`. No se cambió nada.',
+  'link.noBotAccount':
+    'Para vincular hace falta la cuenta de RetroAchievements propia del bot (pruebas que la tuya es tuya siguiéndola), y este bot no tiene ninguna configurada (`RA_USERNAME`). Pide al dueño del bot que la configure, o a un gestor del servidor que te vincule a mano con `/link user: member:`.',
+  'link.isBot': 'Esa es la cuenta de RetroAchievements del propio bot; no se puede vincular.',
+  'link.already': 'Tu cuenta de Discord ya está vinculada a {{account}}.',
+  'link.busy':
+    'Otra persona está vinculando {{account}} ahora mismo. Si esa cuenta es tuya, vuelve a intentarlo en {{minutes}} minutos o pide ayuda a un gestor del servidor.',
+
+  // Watched users: /track add and /track list (render/speed.ts)
+  'watch.because.both': 'sigue la cuenta de RA del bot, y ella lo sigue',
+  'watch.because.follows': 'sigue la cuenta de RA del bot',
+  'watch.because.followed': 'la cuenta de RA del bot lo sigue',
+  'watch.line.watched': '{{name}} está vigilado ({{because}}): sus desbloqueos se anuncian en segundos.',
+  'watch.line.unknown':
+    'Los desbloqueos de los usuarios vigilados se anuncian en segundos: los que deciden {{follow}}, o a los que un admin con sesión iniciada en RetroAchievements como {{bot}} sigue en la web. El bot todavía está leyendo quién está vigilado.',
+  'watch.line.notWatched':
+    '{{name}} no está vigilado, así que sus desbloqueos pueden tardar minutos. Dos formas de recibirlos en segundos: {{name}} puede {{follow}}, o un admin con sesión iniciada en RetroAchievements como {{bot}} sigue a {{name}} en la web (sin tener que pedírselo).',
+  'watch.title': 'Anuncios rápidos',
+  'watch.titleCount': 'Anuncios rápidos: {{watched}} de {{total}} vigilados',
+  'watch.off':
+    'Desactivado: el dueño del bot no configuró RA_USERNAME. Cada usuario seguido se consulta según el calendario (minutos).',
+  'watch.ways': 'Dos formas de vigilar a un usuario: que {{follow}}, o que {{followFromBot}}.',
+  'watch.unknown': 'El bot todavía está leyendo quién está vigilado (anunciado en segundos). {{ways}}',
+  'watch.watchedList': 'Vigilados (anunciados en segundos): {{names}}',
+  'watch.nobody': 'Todavía no hay nadie vigilado entre los usuarios seguidos aquí.',
+  'watch.notWatchedList': 'No vigilados (consultados según el calendario, minutos): {{names}}',
+
+  // /track add, /track remove (commands/track.ts)
+  'track.noChannel':
+    'Todavía no hay canal de anuncios. Indica `channel:` aquí, o define uno por defecto con `/settings channel`. No se cambió nada.',
+  'track.full':
+    'Este servidor ya sigue a {{cap}} usuarios, el máximo permitido. Quita uno con `/track remove` primero. No se cambió nada.',
+  'track.added':
+    'Ahora se sigue a {{account}}: los nuevos desbloqueos y premios van a {{channel}}. No se anunciará nada de lo conseguido antes de ahora.',
+  'track.already': '{{account}} ya se seguía aquí; los anuncios van a {{channel}}.',
+  'track.notTracked': '{{account}} no se sigue en este servidor. Mira `/track list`.',
+  'track.removed': 'Se dejó de seguir a {{account}}.',
+
+  // /track me (commands/track-me.ts)
+  'trackMe.needsLink': '`/track me` necesita una cuenta vinculada. {{hint}}',
+  'trackMe.notTracked': '{{account}} no se sigue en este servidor. No se cambió nada.',
+  'trackMe.stopped': 'Se dejó de anunciar a {{account}} aquí.',
+  'trackMe.notAllowed':
+    'Este servidor no deja que los miembros activen su propio seguimiento. Un gestor puede permitirlo con `/settings members self-tracking:True`, o añadirte con `/track add`. No se cambió nada.',
+  'trackMe.already': '{{account}} ya se sigue aquí.',
+  'trackMe.noChannel':
+    'Este servidor todavía no tiene canal de anuncios; pide a un gestor que lo configure con `/settings channel`. No se cambió nada.',
+  'trackMe.full':
+    'Este servidor ya sigue a {{cap}} usuarios, el máximo permitido. Pide a un gestor que haga sitio. No se cambió nada.',
+  'trackMe.started':
+    'Ahora se anuncia a {{account}} en {{channel}}. No se anunciará nada de lo que conseguiste antes de ahora. `/track me remove:True` lo detiene.',
 };

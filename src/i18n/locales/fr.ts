@@ -346,6 +346,34 @@ export const fr: Catalogue = {
     'Publier seulement les déblocages obtenus par moins de ce % des joueurs (100 : tous)',
   'cmd.settings.filter.reset': 'Effacer tous les filtres',
   'cmd.settings.test': 'Publier un exemple marqué de chaque type activé là où il irait',
+  'cmd.challenge': 'Défis du serveur : un jeu RA, des points pour ce qui est obtenu pendant le défi',
+  'cmd.challenge.start': 'Lancer un défi sur un jeu (gestionnaires)',
+  'cmd.challenge.start.game': 'Titre du jeu (suggéré pendant la saisie), abréviation comme ff7, ou id',
+  'cmd.challenge.start.ends': 'Une durée (90m, 12h, 3d) ou une date (2027-01-31) ; par défaut : fin du mois',
+  'cmd.challenge.start.channel': 'Où vont ses publications (par défaut : le salon d’annonces du serveur)',
+  'cmd.challenge.start.softcore':
+    'Compter aussi les déblocages et récompenses en softcore (par défaut : hardcore seul)',
+  'cmd.challenge.show': 'Classement du défi en cours',
+  'cmd.challenge.end': 'Terminer le défi en cours maintenant ; les résultats sont publiés (gestionnaires)',
+  'cmd.challenge.nominate': 'Proposer un jeu pour le prochain défi (membres liés ; un chacun, remplaçable)',
+  'cmd.challenge.nominate.game': 'Titre du jeu (suggéré pendant la saisie), abréviation comme ff7, ou id',
+  'cmd.challenge.vote': 'Un vote parmi les jeux proposés pour le prochain défi',
+  'cmd.challenge.vote.open': 'Publier le vote (gestionnaires)',
+  'cmd.challenge.vote.open.ends': 'Une durée (90m, 12h, 3d) ou une date (2027-01-31) ; par défaut : 3 jours',
+  'cmd.challenge.vote.close': 'Clore le vote maintenant (gestionnaires)',
+  'cmd.challenge.history': 'Défis passés et classement de l’année',
+  'cmd.challenge.history.year': 'Par défaut : cette année',
+  'cmd.arcade': 'Tableaux arcade : leaderboards RA suivis par ce serveur, avec ses records',
+  'cmd.arcade.add': 'Suivre un leaderboard RA sur ce serveur (gestionnaires)',
+  'cmd.arcade.add.game': 'Titre du jeu (suggéré pendant la saisie), abréviation comme ff7, ou id',
+  'cmd.arcade.add.leaderboard': 'Un des leaderboards du jeu (suggéré), ou son id',
+  'cmd.arcade.remove': 'Ne plus suivre un leaderboard (gestionnaires)',
+  'cmd.arcade.remove.leaderboard': 'Un leaderboard suivi (suggéré), ou son id',
+  'cmd.arcade.race': 'Une course sur un leaderboard suivi jusqu’à `ends` ; le podium est publié à la fin',
+  'cmd.arcade.race.leaderboard': 'Un leaderboard suivi (suggéré), ou son id',
+  'cmd.arcade.race.ends': 'Une durée (90m, 12h, 3d) ou une date (2027-01-31)',
+  'cmd.arcade.show': 'Les tableaux du serveur, ou le classement de ses utilisateurs suivis sur l’un d’eux',
+  'cmd.arcade.show.leaderboard': 'Un leaderboard suivi (suggéré), ou son id',
   'cmd.link': 'Lie votre compte Discord à votre compte RetroAchievements (ou voir votre lien)',
   'cmd.link.user': 'Votre nom d’utilisateur RA (vide : voir votre lien actuel)',
   'cmd.link.member': 'Gestionnaires : lier ce membre à la main, sans la preuve par abonnement',
@@ -411,6 +439,11 @@ export const fr: Catalogue = {
     'RetroAchievements a envoyé une réponse que le bot n’a pas pu lire. Réessayez plus tard.',
   'errors.raAuth':
     'La clé d’API RetroAchievements du bot a été refusée. Le propriétaire du bot doit vérifier RA_API_KEY.',
+  'errors.invalidUser':
+    'Cet utilisateur n’est pas valide : un nom d’utilisateur RetroAchievements compte de 2 à 20 lettres ou chiffres (ou utilisez l’ULID de 26 caractères).',
+  'errors.invalidGameId': 'Cet id de jeu n’est pas valide : un id de jeu est un nombre entier positif.',
+  'errors.refusedUser': 'Cet utilisateur n’est pas valide : RetroAchievements l’a refusé (422).',
+  'errors.refusedGameId': 'Cet id de jeu n’est pas valide : RetroAchievements l’a refusé (422).',
   'errors.guildOnly': 'Cette commande ne fonctionne que dans un serveur.',
   'errors.notAnnounceChannel':
     'Les annonces ne peuvent aller que dans un salon textuel ou d’annonces de ce serveur.',
@@ -488,6 +521,8 @@ export const fr: Catalogue = {
   'speed.followersUnknown': 'pas encore lu',
   'speed.followers':
     '{{either}} utilisateurs suivis sur {{tracked}} sont surveillés ({{follows}} suivent le compte RA du bot, il en suit {{followed}}) : annoncés en quelques secondes. Pour en surveiller un autre : qu’il {{follow}}, ou qu’{{followFromBot}}.',
+  'speed.followersShort':
+    '{{either}} utilisateurs suivis sur {{tracked}} sont surveillés ({{follows}} suivent le compte RA du bot, il en suit {{followed}}) : annoncés en quelques secondes.',
   'speed.howToFollowFromBot':
     'un admin connecté à RetroAchievements en tant que {{bot}} le suive sur le site',
   'speed.howToFollow': 'suivre {{bot}} sur RetroAchievements (le bouton Suivre de son profil)',
@@ -695,4 +730,84 @@ export const fr: Catalogue = {
   'arcade.racePodiumContent': '🏁 La course sur **{{board}}** est terminée !',
   'arcade.racePodiumTitle': '🏁 Course : {{board}}',
   'arcade.raceFooter': 'Seules les entrées réalisées pendant la course comptent',
+  // /link and the follow proof (render/links.ts, commands/link.ts)
+  'link.signIn': 'connectez-vous à RetroAchievements en tant que {{account}}',
+  'link.tail':
+    'Je vérifie environ une fois par minute et je mets ce message à jour. Cette demande expire dans {{minutes}} minutes.',
+  'link.awaitUnfollow':
+    '{{account}} suit déjà {{bot}}, ce qui ne prouve rien à lui seul. Pour prouver que ce compte est à vous, {{signIn}}, **arrêtez de suivre** {{bot}}, attendez que ce message indique que je l’ai vu, puis suivez-le de nouveau. {{tail}}',
+  'link.awaitFollow':
+    'Pour lier {{account}}, prouvez que ce compte est à vous : {{signIn}} et suivez {{bot}} (ouvrez la page, cliquez sur **Suivre**). {{tail}}',
+  'link.sawUnfollow': 'Vu : {{account}} ne suit plus {{bot}}. Suivez-le de nouveau pour terminer la liaison.',
+  'link.linkedSelf':
+    '✅ Lié : votre compte Discord est maintenant associé à {{account}}. Les commandes qui prennent un utilisateur (`/profile`, `/progress`) l’utilisent quand vous omettez `user`. Vous pouvez arrêter de suivre le compte du bot si vous le souhaitez.',
+  'link.linkedOther': '✅ {{member}} est lié à {{account}}.',
+  'link.expiredUnread':
+    '❌ Non lié : pendant {{minutes}} minutes, je n’ai pas pu lire la liste des abonnés de {{bot}} sur RetroAchievements, je ne peux donc pas vérifier le suivi. Réessayez `/link` plus tard.',
+  'link.expired':
+    '❌ Non lié : je n’ai pas vu {{account}} suivre {{bot}} en {{minutes}} minutes. Suivez-le (ou vérifiez que vous êtes connecté en tant que {{account}}), puis relancez `/link`.',
+  'link.taken':
+    '{{account}} est déjà lié à un autre compte Discord, il ne peut donc pas être lié à celui-ci. S’il est à vous, demandez de l’aide à un gestionnaire du serveur (il peut faire `/unlink` sur l’autre membre).',
+  'link.showLinked': 'Votre compte Discord est lié à {{account}}. `/unlink` supprime le lien.',
+  'link.showLinkedSince':
+    'Votre compte Discord est lié à {{account}} depuis le {{date}}. `/unlink` supprime le lien.',
+  'link.showNone':
+    'Votre compte Discord n’est lié à aucun compte RetroAchievements. Lancez `/link user:` avec votre nom d’utilisateur RA.',
+  'link.showPending': 'Un lien vers {{account}} attend la preuve par le suivi.',
+  'link.showOther': '{{member}} est lié à {{account}}.',
+  'link.showOtherNone': '{{member}} n’a aucun compte RetroAchievements lié.',
+  'link.noBots': 'Les bots ne peuvent pas avoir de compte lié. Rien n’a été changé.',
+  'link.takenByHand':
+    '{{account}} est déjà lié à un autre membre. Déliez-le d’abord avec `/unlink member:`. Rien n’a été changé.',
+  'link.noBotAccount':
+    'La liaison a besoin du compte RetroAchievements du bot lui-même (vous prouvez que le vôtre est à vous en le suivant), et ce bot n’en a aucun de configuré (`RA_USERNAME`). Demandez au propriétaire du bot de le configurer, ou à un gestionnaire du serveur de vous lier à la main avec `/link user: member:`.',
+  'link.isBot': 'C’est le compte RetroAchievements du bot lui-même : il ne peut pas être lié.',
+  'link.already': 'Votre compte Discord est déjà lié à {{account}}.',
+  'link.busy':
+    'Quelqu’un d’autre est en train de lier {{account}}. Si ce compte est à vous, réessayez dans {{minutes}} minutes, ou demandez à un gestionnaire du serveur.',
+
+  // Watched users: /track add and /track list (render/speed.ts)
+  'watch.because.both': 'suit le compte RA du bot, qui le suit aussi',
+  'watch.because.follows': 'suit le compte RA du bot',
+  'watch.because.followed': 'le compte RA du bot le suit',
+  'watch.line.watched':
+    '{{name}} est surveillé ({{because}}) : ses déblocages sont annoncés en quelques secondes.',
+  'watch.line.unknown':
+    'Les déblocages des utilisateurs surveillés sont annoncés en quelques secondes : ceux qui choisissent de {{follow}}, ou que suit sur le site un admin connecté à RetroAchievements en tant que {{bot}}. Le bot lit encore qui est surveillé.',
+  'watch.line.notWatched':
+    '{{name}} n’est pas surveillé, ses déblocages peuvent donc prendre quelques minutes. Deux façons de les avoir en quelques secondes : {{name}} peut {{follow}}, ou un admin connecté à RetroAchievements en tant que {{bot}} suit {{name}} sur le site (inutile de le lui demander).',
+  'watch.title': 'Annonces rapides',
+  'watch.titleCount': 'Annonces rapides : {{watched}} sur {{total}} surveillés',
+  'watch.off':
+    'Désactivé : le propriétaire du bot n’a pas défini RA_USERNAME. Chaque utilisateur suivi est interrogé selon le calendrier (minutes).',
+  'watch.ways': 'Deux façons de surveiller un utilisateur : qu’il {{follow}}, ou qu’{{followFromBot}}.',
+  'watch.unknown': 'Le bot lit encore qui est surveillé (annoncé en quelques secondes). {{ways}}',
+  'watch.watchedList': 'Surveillés (annoncés en quelques secondes) : {{names}}',
+  'watch.nobody': 'Personne de suivi ici n’est encore surveillé.',
+  'watch.notWatchedList': 'Non surveillés (interrogés selon le calendrier, minutes) : {{names}}',
+
+  // /track add, /track remove (commands/track.ts)
+  'track.noChannel':
+    'Il n’y a pas encore de salon d’annonces. Indiquez `channel:` ici, ou définissez-en un par défaut avec `/settings channel`. Rien n’a été changé.',
+  'track.full':
+    'Ce serveur suit déjà {{cap}} utilisateurs, le maximum autorisé. Retirez-en un avec `/track remove` d’abord. Rien n’a été changé.',
+  'track.added':
+    '{{account}} est maintenant suivi : les nouveaux déblocages et récompenses vont dans {{channel}}. Rien de ce qui a été obtenu avant maintenant ne sera annoncé.',
+  'track.already': '{{account}} était déjà suivi ici ; les annonces vont dans {{channel}}.',
+  'track.notTracked': '{{account}} n’est pas suivi sur ce serveur. Voir `/track list`.',
+  'track.removed': '{{account}} n’est plus suivi.',
+
+  // /track me (commands/track-me.ts)
+  'trackMe.needsLink': '`/track me` demande un compte lié. {{hint}}',
+  'trackMe.notTracked': '{{account}} n’est pas suivi sur ce serveur. Rien n’a été changé.',
+  'trackMe.stopped': '{{account}} n’est plus annoncé ici.',
+  'trackMe.notAllowed':
+    'Ce serveur ne laisse pas les membres lancer leur propre suivi. Un gestionnaire peut l’autoriser avec `/settings members self-tracking:True`, ou vous ajouter avec `/track add`. Rien n’a été changé.',
+  'trackMe.already': '{{account}} est déjà suivi ici.',
+  'trackMe.noChannel':
+    'Ce serveur n’a pas encore de salon d’annonces ; demandez à un gestionnaire d’en définir un avec `/settings channel`. Rien n’a été changé.',
+  'trackMe.full':
+    'Ce serveur suit déjà {{cap}} utilisateurs, le maximum autorisé. Demandez à un gestionnaire de faire de la place. Rien n’a été changé.',
+  'trackMe.started':
+    '{{account}} est maintenant annoncé dans {{channel}}. Rien de ce que vous avez obtenu avant maintenant ne sera annoncé. `/track me remove:True` l’arrête.',
 };

@@ -346,6 +346,35 @@ export const ptBR: Catalogue = {
     'Postar só desbloqueios obtidos por menos que este % dos jogadores (100: qualquer)',
   'cmd.settings.filter.reset': 'Limpar todos os filtros',
   'cmd.settings.test': 'Postar um exemplo marcado de cada tipo ativo onde ele iria',
+  'cmd.challenge': 'Desafios do servidor: um jogo do RA, pontos pelo que for conquistado durante ele',
+  'cmd.challenge.start': 'Começar um desafio em um jogo (gestores)',
+  'cmd.challenge.start.game': 'Título do jogo (sugerido enquanto digita), abreviação como ff7, ou id',
+  'cmd.challenge.start.ends': 'Uma duração (90m, 12h, 3d) ou uma data (2027-01-31); padrão: fim deste mês',
+  'cmd.challenge.start.channel': 'Onde vão os posts (padrão: o canal de anúncios do servidor)',
+  'cmd.challenge.start.softcore': 'Contar também desbloqueios e prêmios em softcore (padrão: só hardcore)',
+  'cmd.challenge.show': 'Classificação do desafio em andamento',
+  'cmd.challenge.end': 'Encerrar agora o desafio em andamento; o resultado é postado (gestores)',
+  'cmd.challenge.nominate':
+    'Indicar um jogo para o próximo desafio (membros vinculados; um cada, substituível)',
+  'cmd.challenge.nominate.game': 'Título do jogo (sugerido enquanto digita), abreviação como ff7, ou id',
+  'cmd.challenge.vote': 'Uma votação entre as indicações para o próximo desafio',
+  'cmd.challenge.vote.open': 'Postar a votação (gestores)',
+  'cmd.challenge.vote.open.ends': 'Uma duração (90m, 12h, 3d) ou uma data (2027-01-31); padrão: 3 dias',
+  'cmd.challenge.vote.close': 'Encerrar a votação agora (gestores)',
+  'cmd.challenge.history': 'Desafios anteriores e a tabela do ano',
+  'cmd.challenge.history.year': 'Padrão: este ano',
+  'cmd.arcade': 'Placares arcade: leaderboards do RA que este servidor acompanha, com recordes do servidor',
+  'cmd.arcade.add': 'Acompanhar um leaderboard do RA neste servidor (gestores)',
+  'cmd.arcade.add.game': 'Título do jogo (sugerido enquanto digita), abreviação como ff7, ou id',
+  'cmd.arcade.add.leaderboard': 'Um dos leaderboards do jogo (sugerido), ou o id dele',
+  'cmd.arcade.remove': 'Parar de acompanhar um leaderboard (gestores)',
+  'cmd.arcade.remove.leaderboard': 'Um leaderboard acompanhado (sugerido), ou o id dele',
+  'cmd.arcade.race':
+    'Uma corrida em um leaderboard acompanhado até `ends`; o pódio é postado no fim (gestores)',
+  'cmd.arcade.race.leaderboard': 'Um leaderboard acompanhado (sugerido), ou o id dele',
+  'cmd.arcade.race.ends': 'Uma duração (90m, 12h, 3d) ou uma data (2027-01-31)',
+  'cmd.arcade.show': 'Os placares do servidor, ou a classificação dos usuários acompanhados em um deles',
+  'cmd.arcade.show.leaderboard': 'Um leaderboard acompanhado (sugerido), ou o id dele',
   'cmd.link': 'Vincula sua conta do Discord à do RetroAchievements (ou mostra seu vínculo)',
   'cmd.link.user': 'Seu nome de usuário no RA (omita para ver seu vínculo atual)',
   'cmd.link.member': 'Gerentes: vincular este membro manualmente, sem a prova de seguir',
@@ -412,6 +441,11 @@ export const ptBR: Catalogue = {
     'O RetroAchievements mandou uma resposta que o bot não conseguiu ler. Tente de novo mais tarde.',
   'errors.raAuth':
     'A chave de API do RetroAchievements do bot foi recusada. O dono do bot precisa verificar RA_API_KEY.',
+  'errors.invalidUser':
+    'Esse usuário não é válido: um nome de usuário do RetroAchievements tem de 2 a 20 letras ou dígitos (ou use o ULID de 26 caracteres).',
+  'errors.invalidGameId': 'Esse id de jogo não é válido: um id de jogo é um número inteiro positivo.',
+  'errors.refusedUser': 'Esse usuário não é válido: o RetroAchievements o recusou (422).',
+  'errors.refusedGameId': 'Esse id de jogo não é válido: o RetroAchievements o recusou (422).',
   'errors.guildOnly': 'Este comando só funciona dentro de um servidor.',
   'errors.notAnnounceChannel':
     'Os anúncios só podem ir para um canal de texto ou de anúncios deste servidor.',
@@ -489,6 +523,8 @@ export const ptBR: Catalogue = {
   'speed.followersUnknown': 'ainda não lido',
   'speed.followers':
     '{{either}} de {{tracked}} usuários rastreados são observados ({{follows}} seguem a conta RA do bot, e ela segue {{followed}}): anunciados em segundos. Para observar outro: a pessoa pode {{follow}}, ou {{followFromBot}}.',
+  'speed.followersShort':
+    '{{either}} de {{tracked}} usuários rastreados são observados ({{follows}} seguem a conta RA do bot, e ela segue {{followed}}): anunciados em segundos.',
   'speed.howToFollowFromBot': 'um admin conectado ao RetroAchievements como {{bot}} segue a pessoa no site',
   'speed.howToFollow': 'seguir {{bot}} no RetroAchievements (o botão Seguir no perfil)',
   'speed.title': 'Velocidade dos anúncios',
@@ -696,4 +732,84 @@ export const ptBR: Catalogue = {
   'arcade.racePodiumContent': '🏁 A corrida em **{{board}}** terminou!',
   'arcade.racePodiumTitle': '🏁 Corrida: {{board}}',
   'arcade.raceFooter': 'Só contam marcas feitas durante a corrida',
+  // /link and the follow proof (render/links.ts, commands/link.ts)
+  'link.signIn': 'entre no RetroAchievements como {{account}}',
+  'link.tail':
+    'Eu verifico mais ou menos uma vez por minuto e atualizo esta mensagem. Este pedido expira em {{minutes}} minutos.',
+  'link.awaitUnfollow':
+    '{{account}} já segue {{bot}}, o que sozinho não prova nada. Para provar que a conta é sua, {{signIn}}, **deixe de seguir** {{bot}}, espere esta mensagem dizer que eu vi, e então siga de novo. {{tail}}',
+  'link.awaitFollow':
+    'Para vincular {{account}}, prove que a conta é sua: {{signIn}} e siga {{bot}} (abra a página e clique em **Seguir**). {{tail}}',
+  'link.sawUnfollow':
+    'Visto: {{account}} não segue mais {{bot}}. Agora siga de novo para concluir o vínculo.',
+  'link.linkedSelf':
+    '✅ Vinculado: sua conta do Discord agora está ligada a {{account}}. Os comandos que pedem um usuário (`/profile`, `/progress`) usam essa conta quando você omite `user`. Se quiser, já pode deixar de seguir a conta do bot.',
+  'link.linkedOther': '✅ {{member}} vinculado a {{account}}.',
+  'link.expiredUnread':
+    '❌ Não vinculado: por {{minutes}} minutos não consegui ler a lista de seguidores de {{bot}} no RetroAchievements, então não tenho como verificar. Tente `/link` de novo mais tarde.',
+  'link.expired':
+    '❌ Não vinculado: não vi {{account}} seguir {{bot}} em {{minutes}} minutos. Siga a conta (ou confira se entrou como {{account}}) e rode `/link` de novo.',
+  'link.taken':
+    '{{account}} já está vinculada a outra conta do Discord, então não pode ser vinculada a esta. Se ela for sua, peça ajuda a um gerente do servidor (ele pode usar `/unlink` no outro membro).',
+  'link.showLinked': 'Sua conta do Discord está vinculada a {{account}}. `/unlink` remove o vínculo.',
+  'link.showLinkedSince':
+    'Sua conta do Discord está vinculada a {{account}} desde {{date}}. `/unlink` remove o vínculo.',
+  'link.showNone':
+    'Sua conta do Discord não está vinculada a uma conta do RetroAchievements. Use `/link user:` com seu nome de usuário no RA.',
+  'link.showPending': 'Um vínculo com {{account}} está aguardando a prova de seguir.',
+  'link.showOther': '{{member}} está vinculado a {{account}}.',
+  'link.showOtherNone': '{{member}} não tem uma conta do RetroAchievements vinculada.',
+  'link.noBots': 'Bots não podem ter uma conta vinculada. Nada foi alterado.',
+  'link.takenByHand':
+    '{{account}} já está vinculada a outro membro. Desvincule-o primeiro com `/unlink member:`. Nada foi alterado.',
+  'link.noBotAccount':
+    'Para vincular, o bot precisa da própria conta do RetroAchievements (você prova que a sua é sua seguindo essa conta), e este bot não tem nenhuma configurada (`RA_USERNAME`). Peça ao dono do bot para configurá-la, ou a um gerente do servidor para vincular você manualmente com `/link user: member:`.',
+  'link.isBot': 'Essa é a própria conta do bot no RetroAchievements; ela não pode ser vinculada.',
+  'link.already': 'Sua conta do Discord já está vinculada a {{account}}.',
+  'link.busy':
+    'Outra pessoa está vinculando {{account}} agora. Se a conta for sua, tente de novo em {{minutes}} minutos ou peça ajuda a um gerente do servidor.',
+
+  // Watched users: /track add and /track list (render/speed.ts)
+  'watch.because.both': 'segue a conta RA do bot, e ela segue a pessoa',
+  'watch.because.follows': 'segue a conta RA do bot',
+  'watch.because.followed': 'a conta RA do bot segue a pessoa',
+  'watch.line.watched': '{{name}} é observado ({{because}}): os desbloqueios são anunciados em segundos.',
+  'watch.line.unknown':
+    'Os desbloqueios de usuários observados são anunciados em segundos: quem decidir {{follow}}, ou quem um admin conectado ao RetroAchievements como {{bot}} seguir no site. O bot ainda está lendo quem é observado.',
+  'watch.line.notWatched':
+    '{{name}} não é observado, então os desbloqueios podem levar minutos. Dois jeitos de recebê-los em segundos: {{name}} pode {{follow}}, ou um admin conectado ao RetroAchievements como {{bot}} segue {{name}} no site (sem precisar pedir).',
+  'watch.title': 'Anúncios rápidos',
+  'watch.titleCount': 'Anúncios rápidos: {{watched}} de {{total}} observados',
+  'watch.off':
+    'Desligado: o dono do bot não configurou RA_USERNAME. Todos os usuários acompanhados são consultados no cronograma (minutos).',
+  'watch.ways': 'Dois jeitos de observar um usuário: a pessoa pode {{follow}}, ou {{followFromBot}}.',
+  'watch.unknown': 'O bot ainda está lendo quem é observado (anunciado em segundos). {{ways}}',
+  'watch.watchedList': 'Observados (anunciados em segundos): {{names}}',
+  'watch.nobody': 'Ninguém acompanhado aqui é observado ainda.',
+  'watch.notWatchedList': 'Não observados (consultados no cronograma, minutos): {{names}}',
+
+  // /track add, /track remove (commands/track.ts)
+  'track.noChannel':
+    'Ainda não há canal de anúncios. Passe `channel:` aqui, ou defina um padrão com `/settings channel`. Nada foi alterado.',
+  'track.full':
+    'Este servidor já acompanha {{cap}} usuários, o máximo permitido. Remova um com `/track remove` primeiro. Nada foi alterado.',
+  'track.added':
+    'Agora acompanhando {{account}}: novos desbloqueios e prêmios vão para {{channel}}. Nada do que foi conquistado antes de agora será anunciado.',
+  'track.already': '{{account}} já era acompanhado aqui; os anúncios vão para {{channel}}.',
+  'track.notTracked': '{{account}} não é acompanhado neste servidor. Veja `/track list`.',
+  'track.removed': 'Deixei de acompanhar {{account}}.',
+
+  // /track me (commands/track-me.ts)
+  'trackMe.needsLink': '`/track me` precisa de uma conta vinculada. {{hint}}',
+  'trackMe.notTracked': '{{account}} não é acompanhado neste servidor. Nada foi alterado.',
+  'trackMe.stopped': 'Parei de anunciar {{account}} aqui.',
+  'trackMe.notAllowed':
+    'Este servidor não deixa os membros iniciarem o próprio acompanhamento. Um gerente pode permitir com `/settings members self-tracking:True`, ou adicionar você com `/track add`. Nada foi alterado.',
+  'trackMe.already': '{{account}} já é acompanhado aqui.',
+  'trackMe.noChannel':
+    'Este servidor ainda não tem canal de anúncios; peça a um gerente para definir um com `/settings channel`. Nada foi alterado.',
+  'trackMe.full':
+    'Este servidor já acompanha {{cap}} usuários, o máximo permitido. Peça a um gerente para abrir espaço. Nada foi alterado.',
+  'trackMe.started':
+    'Agora anunciando {{account}} em {{channel}}. Nada do que você conquistou antes de agora será anunciado. `/track me remove:True` desliga isso.',
 };
