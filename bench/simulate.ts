@@ -71,6 +71,17 @@ export function simulationFigures(r: SimReport): Figure[] {
       text: '<= 60 s',
       ok: r.latency.followers.p95S <= 60,
     }),
+    f(
+      "followed by the bot's account only: unlock -> post median",
+      r.latency.followedByBot.medianS,
+      's',
+      { text: '<= 20 s (as followers)', ok: r.latency.followedByBot.medianS <= 20 },
+      `${r.latency.followedByBot.n} unlocks`,
+    ),
+    f("followed by the bot's account only: unlock -> post p95", r.latency.followedByBot.p95S, 's', {
+      text: '<= 60 s (as followers)',
+      ok: r.latency.followedByBot.p95S <= 60,
+    }),
     f('others: unlock -> post median', r.latency.others.medianS, 's'),
     f('others: unlock -> post p95', r.latency.others.p95S, 's'),
     f(
@@ -103,12 +114,43 @@ export function simulationFigures(r: SimReport): Figure[] {
         .map(([g, s]) => `${g} ${s}%`)
         .join(', ')}`,
     ),
+    f(
+      'RA: highest rate in any 10 s window, at the bot',
+      r.ra.peakRps10sAtSend,
+      'req/s',
+      { text: `<= ${r.ra.configuredRps}`, ok: r.ra.peakRps10sAtSend <= r.ra.configuredRps },
+      `${r.bot.raSends} requests sent (every attempt), timed as they left the client's rate gate`,
+    ),
     f('longest event-loop stall (bot process)', r.bot.maxStallMs, 'ms', {
       text: '<= 100 ms',
       ok: r.bot.maxStallMs <= 100,
     }),
+    f(
+      'longest stall with the bot process on the CPU',
+      r.bot.maxStallOnCpuMs,
+      'ms',
+      { text: '<= 100 ms', ok: r.bot.maxStallOnCpuMs <= 100 },
+      `${r.bot.stallsOver100MsOnCpu} of ${r.bot.stallsOver100Ms} stalls over 100 ms used >= 80% of a core meanwhile (the rest: the process was not running)`,
+    ),
     f('peak RSS (bot process)', r.bot.peakRssMb, 'MB'),
     f('commands answered', r.commands.answered, `of ${r.commands.sent}`),
+    f(
+      'late awards posted, granted within the feed overlap',
+      r.awards.late.withinOverlap.posted,
+      `of ${r.awards.late.withinOverlap.made}`,
+      {
+        text: `${r.awards.late.withinOverlap.made}`,
+        ok: r.awards.late.withinOverlap.posted === r.awards.late.withinOverlap.made,
+      },
+      'granted 5-25 min after their date (README: announced up to 30 min late)',
+    ),
+    f(
+      'late awards posted, granted 1-3 h after their date',
+      r.awards.late.beyondOverlap.posted,
+      `of ${r.awards.late.beyondOverlap.made}`,
+      undefined,
+      "beyond the feed's 30-minute overlap: caught only if the game is read for another reason",
+    ),
     f(
       'real time taken',
       r.realSeconds,

@@ -10,6 +10,7 @@
  * The clock starts once the modules are loaded ('loaded' -> 'start'): loading them is not part of
  * the bot's day (at 200x, 4 real seconds of module loading would be 13 virtual minutes).
  */
+import { subscribe } from 'node:diagnostics_channel';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type ClockSpec, installScaledTime } from './clock.js';
 
@@ -25,8 +26,16 @@ export interface BotProcessStats {
   maxStallMs: number;
   /** Stalls over 100 real ms. */
   stallsOver100Ms: number;
-  /** The ten longest of them (50 ms sampling), with the virtual time they ended. */
-  longestStalls: { atVirtualMs: number; ms: number }[];
+  /**
+   * The ten longest of them (50 ms sampling), with the virtual time they ended and the CPU the
+   * process used meanwhile (all its threads): a stall with little CPU is the machine's (the
+   * process was not running), one with CPU near its length is the bot's own synchronous work.
+   */
+  longestStalls: { atVirtualMs: number; ms: number; cpuMs: number }[];
+  /** Stalls over 100 ms during which the process used at least 80% of a core: its own work. */
+  stallsOver100MsOnCpu: number;
+  /** The longest of those (real ms). */
+  maxStallOnCpuMs: number;
   peakRssMb: number;
   restarts: number;
   /** Starts that failed and were tried again (see `launch`). */
@@ -38,6 +47,14 @@ export interface BotProcessStats {
   errors: number;
   /** The first few error lines, for the report. */
   errorSamples: string[];
+  /**
+   * RA API requests as the bot sent them (undici's request:create, virtual ms, every attempt and
+   * retry): the same count as where the fake received them, without the trip through a loaded
+   * machine in between.
+   */
+  raSends: number;
+  /** The most RA API request starts in any 10 virtual seconds at the bot (n starts = n - 1 gaps). */
+  raSendPeakPer10s: number;
 }
 
 const input = JSON.parse(process.env.CHEEVOBOT_SIM_INPUT ?? '{}') as BotProcessInput;
@@ -61,6 +78,8 @@ async function main(): Promise<void> {
     maxStallMs: 0,
     stallsOver100Ms: 0,
     longestStalls: [],
+    stallsOver100MsOnCpu: 0,
+    maxStallOnCpuMs: 0,
     peakRssMb: 0,
     restarts: 0,
     failedStarts: 0,
@@ -68,6 +87,24 @@ async function main(): Promise<void> {
     warnings: 0,
     errors: 0,
     errorSamples: [],
+    raSends: 0,
+    raSendPeakPer10s: 0,
+  };
+  // Every RA API request the bot sends (not media), when it leaves the RA client's rate gate.
+  const raOrigin = new URL(config.RA_API_URL).origin;
+  const sends: number[] = [];
+  subscribe('undici:request:create', (message) => {
+    const { request } = message as { request: { origin?: string | URL; path: string } };
+    if (String(request.origin ?? '') !== raOrigin || !request.path.includes('/API_')) return;
+    sends.push(time.now().getTime());
+  });
+  const sendPeak = () => {
+    let peak = 0;
+    for (let i = 0, j = 0; i < sends.length; i++) {
+      while (sends[i]! - sends[j]! >= 10_000) j++;
+      peak = Math.max(peak, i - j);
+    }
+    return peak;
   };
   const logger = createLogger({
     level: 'info',
@@ -119,14 +156,26 @@ async function main(): Promise<void> {
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   let lastCheck = time.realPerformanceNow();
+  let lastCpu = process.cpuUsage();
   const stallWatch = setInterval(() => {
     const at = time.realPerformanceNow();
+    const cpu = process.cpuUsage(lastCpu);
+    lastCpu = process.cpuUsage();
+    const cpuMs = (cpu.user + cpu.system) / 1000;
     // setInterval is scaled: this runs every ~50 real ms whatever the speed.
     const late = at - lastCheck - 50;
     if (late > 100) {
       stats.stallsOver100Ms++;
+      if (cpuMs >= 0.8 * (at - lastCheck)) {
+        stats.stallsOver100MsOnCpu++;
+        stats.maxStallOnCpuMs = Math.max(stats.maxStallOnCpuMs, Math.round(late));
+      }
       // The longest ones and when (virtual), to find what stalled next to the bot's log.
-      stats.longestStalls.push({ atVirtualMs: time.now().getTime(), ms: Math.round(late) });
+      stats.longestStalls.push({
+        atVirtualMs: time.now().getTime(),
+        ms: Math.round(late),
+        cpuMs: Math.round(cpuMs),
+      });
       stats.longestStalls.sort((a, b) => b.ms - a.ms);
       stats.longestStalls.length = Math.min(stats.longestStalls.length, 10);
     }
@@ -150,6 +199,8 @@ async function main(): Promise<void> {
         clearInterval(stallWatch);
         delay.disable();
         stats.maxStallMs = Math.max(stats.maxStallMs, delay.max / 1e6);
+        stats.raSends = sends.length;
+        stats.raSendPeakPer10s = sendPeak();
         stats.peakRssMb = Math.max(stats.peakRssMb, process.resourceUsage().maxRSS / 1024);
         send({ type: 'stats', stats });
         setImmediate(() => process.exit(0));

@@ -64,8 +64,8 @@ export interface SimOptions {
   /** Set revisions: each demotes two achievements for 45 minutes, then promotes them again. */
   setRevisions: number;
   /**
-   * Seam for the second follow list (API_GetUsersIFollow): users watched only because the bot's
-   * account follows them. The fake RA has no such endpoint yet; must be 0 until it does.
+   * Tracked users watched only through the second follow list (API_GetUsersIFollow): the bot's
+   * account follows them, they don't follow it. Taken from the tracked users who don't follow.
    */
   watchedByIFollow: number;
   faults: boolean;
@@ -93,7 +93,7 @@ export const DAY_OPTIONS: SimOptions = {
   aotwChangeAfterMs: 9.5 * HOUR,
   lateAwards: 20,
   setRevisions: 3,
-  watchedByIFollow: 0,
+  watchedByIFollow: 1000,
   faults: true,
 };
 
@@ -112,6 +112,7 @@ export const SMALL_OPTIONS: SimOptions = {
   restartEveryMs: 1 * HOUR,
   aotwChangeAfterMs: 20 * MINUTE,
   lateAwards: 4,
+  watchedByIFollow: 60,
 };
 
 export interface ChannelFigures {
@@ -130,7 +131,15 @@ export interface UnlockSample {
   /** Demoted and promoted again by a set revision during the day. */
   revised: boolean;
   follower: boolean;
+  followedByBot: boolean;
   earnedAfterMin: number;
+  /**
+   * The user's activity reads (GetUserRecentAchievements / GetAchievementsEarnedBetween) RA
+   * received after the unlock, and when the first came (virtual minutes after the start; null:
+   * none): tells a user never polled again from one polled whose unlock was missed.
+   */
+  activityReadsAfter: number;
+  firstActivityReadAfterMin: number | null;
 }
 
 export interface SimReport {
@@ -155,9 +164,25 @@ export interface SimReport {
   };
   latency: {
     followers: { n: number; medianS: number; p95S: number };
+    /** Users watched only because the bot's account follows them (API_GetUsersIFollow). */
+    followedByBot: { n: number; medianS: number; p95S: number };
     others: { n: number; medianS: number; p95S: number };
   };
-  awards: { posted: number; lateAwardsMade: number };
+  awards: {
+    posted: number;
+    lateAwardsMade: number;
+    /**
+     * Late awards by how late RA granted them. The bot reads the award feed (ordered by award
+     * date) back to its previous read with a 30-minute overlap (README: an award granted up to 30
+     * minutes after its date is announced); one granted later is caught only if its game is read
+     * for another reason. Each: made (dated after tracking started) and posted in every server
+     * tracking the user.
+     */
+    late: {
+      withinOverlap: { made: number; posted: number };
+      beyondOverlap: { made: number; posted: number };
+    };
+  };
   catalogue: {
     /** Titles RA lists over all its consoles (the generated catalogue, well-known sets and the played games). */
     titles: number;
@@ -187,8 +212,12 @@ export interface SimReport {
     requests: number;
     byGroup: Record<string, number>;
     shareByGroup: Record<string, number>;
+    /** Where the fake RA received them (after a trip through a loaded machine). */
     peakPer10sWindow: number;
     peakRps10s: number;
+    /** Where the bot sent them (its process, as each left the rate gate). */
+    peakPer10sAtSend: number;
+    peakRps10sAtSend: number;
     configuredRps: number;
     faultsInjected: Record<string, number>;
   };
@@ -205,6 +234,8 @@ interface TrackedUser {
   ulid: string;
   username: string;
   following: boolean;
+  /** The bot's RA account follows this user (and the user does not follow it). */
+  followedByBot: boolean;
   guilds: number[];
 }
 
@@ -215,7 +246,7 @@ interface ScriptEvent {
 
 /** Which part of the bot a request served, by endpoint (the lanes are the client's; this is what RA sees). */
 const GROUPS: Record<string, FakeRaEndpoint[]> = {
-  'followers list': ['GetUsersFollowingMe'],
+  'follow lists': ['GetUsersFollowingMe', 'GetUsersIFollow'],
   polling: ['GetUserRecentAchievements', 'GetAchievementsEarnedBetween', 'GetGameInfoAndUserProgress'],
   'award feed': ['GetRecentGameAwards'],
   catalogue: ['GetConsoleIDs', 'GetGameList'],
@@ -239,8 +270,6 @@ function groupOf(endpoint: string): string {
 const guildName = (i: number) => `Retro Server ${i}`;
 
 export async function runSimulation(options: SimOptions): Promise<SimReport> {
-  if (options.watchedByIFollow !== 0)
-    throw new Error('watchedByIFollow needs API_GetUsersIFollow in the fake RA');
   const log = (line: string) => {
     if (options.verbose) process.stderr.write(`${line}\n`);
   };
@@ -290,7 +319,18 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
     const game = rand.pick(gameIds);
     for (const id of achievementsOf.get(game)!.slice(0, rand.int(0, 3)))
       world.unlock(user.ulid, id, { hardcore: true, at: new Date(t0 - rand.int(2, 300) * 24 * HOUR) });
-    tracked.push({ ulid: user.ulid, username, following, guilds: [] });
+    tracked.push({ ulid: user.ulid, username, following, followedByBot: false, guilds: [] });
+  }
+  // Users watched only through the bot's own follow list: an admin followed them from the bot's
+  // account on the site. Spread over the ones who don't follow the bot.
+  {
+    const candidates = tracked.filter((u) => !u.following);
+    const n = Math.min(options.watchedByIFollow, candidates.length);
+    for (let k = 0; k < n; k++) {
+      const user = candidates[Math.floor((k * candidates.length) / n)]!;
+      user.followedByBot = true;
+      world.botFollow(user.ulid);
+    }
   }
   for (let i = 0; i < options.followers - trackedFollowers; i++) {
     const user = world.addUser({ username: `Fan${String(i).padStart(5, '0')}` });
@@ -404,15 +444,21 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
   }
 
   // Late awards: RA's background job grants an award dated at an unlock an hour or more ago.
+  // Every other one is granted 5-25 minutes after its date (inside the feed's 30-minute overlap),
+  // the rest 1-3 hours after (beyond it).
   let lateAwardsMade = 0;
+  const lateAwards: { ulid: string; gameId: number; within: boolean; dated: number }[] = [];
   for (let i = 0; i < options.lateAwards; i++) {
     const when = t0 + ((i + 0.5) / options.lateAwards) * options.hours * HOUR;
     const user = rand.pick(tracked);
     const game = rand.pick(gameIds);
+    const within = i % 2 === 0;
+    const dated = when - (within ? rand.int(5, 25) : rand.int(60, 180)) * MINUTE;
     at(when, () => {
       world.play(user.ulid, game, new Date(when - 2 * HOUR));
-      world.grantAward(user.ulid, game, 'beaten-softcore', new Date(when - rand.int(60, 180) * MINUTE));
+      world.grantAward(user.ulid, game, 'beaten-softcore', new Date(dated));
       lateAwardsMade++;
+      lateAwards.push({ ulid: user.ulid, gameId: game, within, dated });
     });
   }
 
@@ -489,6 +535,7 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
     'GetUserRecentAchievements',
     'GetGameInfoAndUserProgress',
     'GetUsersFollowingMe',
+    'GetUsersIFollow',
     'GetRecentGameAwards',
   ];
   let requestsSeen = 0;
@@ -567,7 +614,9 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
     }
   };
   const followingUsers = tracked.filter((u) => u.following);
-  const notFollowing = tracked.filter((u) => !u.following);
+  // Proofs by members whose account is watched by neither list (the bot's own follows would not
+  // change what a proof asks, but keep the two figures apart).
+  const notFollowing = tracked.filter((u) => !u.following && !u.followedByBot);
   const proofSlots = options.linkProofs;
   for (let i = 0; i < proofSlots; i++) {
     const already = i % 2 === 0 && i / 2 < options.linkProofsAlreadyFollowing;
@@ -627,6 +676,7 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
   script.sort((a, b) => a.at - b.at);
   const trackedByUlid = new Map(tracked.map((t) => [t.ulid, t]));
   const followingAtStart = new Set(tracked.filter((u) => u.following).map((u) => u.ulid));
+  const followedByBot = new Set(tracked.filter((u) => u.followedByBot).map((u) => u.ulid));
 
   // ---- run ----------------------------------------------------------------------------------
   const env = {
@@ -810,6 +860,7 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
   const firstPostedAt = new Map<string, number>();
   let unexpected = 0;
   let awardsPosted = 0;
+  const awardPosts = new Map<string, number>(); // channel|ulid|game -> award posts
   let posts = 0;
   const digestsPer: Record<string, number> = {};
   const aotwPer: Record<string, number> = {};
@@ -835,11 +886,16 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
       const name = guildName(guildOfChannel.get(guild.channelId)!);
       if (row.kind === 'digest') digestsPer[name] = (digestsPer[name] ?? 0) + 1;
       if (row.kind === 'aotw') aotwPer[name] = (aotwPer[name] ?? 0) + 1;
-      if (row.kind === 'award') awardsPosted++;
       const payload = JSON.parse(row.payload) as {
+        game?: { id: number };
         achievement?: { id: number };
         achievements?: { id: number }[];
       };
+      if (row.kind === 'award') {
+        awardsPosted++;
+        const key = `${guild.channelId}|${row.ulid}|${payload.game?.id}`;
+        awardPosts.set(key, (awardPosts.get(key) ?? 0) + 1);
+      }
       const ids =
         payload.achievements?.map((a) => a.id) ?? (payload.achievement ? [payload.achievement.id] : []);
       const postedAt = Date.parse(message.timestamp);
@@ -861,23 +917,39 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
       if (disordered) figures.outOfOrder++;
     }
   }
+  // Each user's activity reads as RA received them (virtual ms), for the lost samples.
+  const activityReads = new Map<string, number[]>();
+  for (const r of ra.requests.all()) {
+    if (r.endpoint !== 'GetUserRecentAchievements' && r.endpoint !== 'GetAchievementsEarnedBetween') continue;
+    const who = world.findUser(r.params.u ?? '')?.ulid ?? r.params.u ?? '';
+    const list = activityReads.get(who) ?? [];
+    list.push(virtualAt(clock, performance.timeOrigin + r.atMs));
+    activityReads.set(who, list);
+  }
   const lostSamples: UnlockSample[] = [];
   const duplicateSamples: (UnlockSample & { times: number })[] = [];
   const followerLatencies: number[] = [];
+  const followedByBotLatencies: number[] = [];
   const otherLatencies: number[] = [];
   for (const [key, earned] of expected) {
     const [channelId, ulid] = key.split('|') as [string, string];
     const figures = perChannel.get(channelId)!;
     figures.made++;
     const times = seen.get(key) ?? 0;
-    const sample = () => ({
-      channelId,
-      ulid,
-      achievementId: Number(key.split('|')[2]),
-      revised: revised.has(Number(key.split('|')[2])),
-      follower: followingAtStart.has(ulid),
-      earnedAfterMin: round((earned - t0) / MINUTE, 1),
-    });
+    const sample = () => {
+      const after = (activityReads.get(ulid) ?? []).filter((t) => t >= earned);
+      return {
+        channelId,
+        ulid,
+        achievementId: Number(key.split('|')[2]),
+        revised: revised.has(Number(key.split('|')[2])),
+        follower: followingAtStart.has(ulid),
+        followedByBot: followedByBot.has(ulid),
+        earnedAfterMin: round((earned - t0) / MINUTE, 1),
+        activityReadsAfter: after.length,
+        firstActivityReadAfterMin: after.length > 0 ? round((after[0]! - t0) / MINUTE, 1) : null,
+      };
+    };
     if (times === 0) {
       figures.lost++;
       if (lostSamples.length < 20) lostSamples.push(sample());
@@ -886,7 +958,12 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
       figures.announced++;
       if (times > 1) figures.duplicated += times - 1;
       const latency = (firstPostedAt.get(key)! - earned) / 1000;
-      (followingAtStart.has(ulid) ? followerLatencies : otherLatencies).push(latency);
+      (followingAtStart.has(ulid)
+        ? followerLatencies
+        : followedByBot.has(ulid)
+          ? followedByBotLatencies
+          : otherLatencies
+      ).push(latency);
     }
   }
   const channels = [...perChannel.values()];
@@ -936,8 +1013,28 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
       lostSamples,
       duplicateSamples,
     },
-    latency: { followers: stat(followerLatencies), others: stat(otherLatencies) },
-    awards: { posted: awardsPosted, lateAwardsMade },
+    latency: {
+      followers: stat(followerLatencies),
+      followedByBot: stat(followedByBotLatencies),
+      others: stat(otherLatencies),
+    },
+    awards: {
+      posted: awardsPosted,
+      lateAwardsMade,
+      late: (() => {
+        // Tracking started an hour before the day: an award dated earlier is history, never news.
+        const counted = lateAwards.filter((a) => a.dated >= t0 - HOUR);
+        const posted = (a: (typeof lateAwards)[number]) =>
+          (trackedByUlid.get(a.ulid)?.guilds ?? []).every(
+            (g) => (awardPosts.get(`${guilds[g]!.channelId}|${a.ulid}|${a.gameId}`) ?? 0) > 0,
+          );
+        const of = (within: boolean) => {
+          const made = counted.filter((a) => a.within === within);
+          return { made: made.length, posted: made.filter(posted).length };
+        };
+        return { withinOverlap: of(true), beyondOverlap: of(false) };
+      })(),
+    },
     catalogue: {
       titles: new Set(world.allConsoles().flatMap((c) => world.gameList(c.id).map((g) => g.id))).size,
       storedTitles,
@@ -970,6 +1067,8 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
       ),
       peakPer10sWindow: peak,
       peakRps10s: round(peak / 10, 2),
+      peakPer10sAtSend: stats.raSendPeakPer10s,
+      peakRps10sAtSend: round(stats.raSendPeakPer10s / 10, 2),
       configuredRps: 1,
       faultsInjected: raFaults,
     },

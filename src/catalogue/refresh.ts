@@ -66,6 +66,11 @@ export function toCatalogueRow(entry: GameListEntry, consoleName: string): Catal
   };
 }
 
+/** Rank order's bucket: kind rank first, then word count (kind ranks and word counts are small integers). */
+function rankKey(row: Pick<CatalogueGameRow, 'kindRank' | 'wordCount'>): number {
+  return row.kindRank * 1_000_000 + Math.min(row.wordCount, 999_999);
+}
+
 class Stopped extends Error {}
 
 export function createCatalogueRefresher(options: CatalogueRefresherOptions): CatalogueRefresher {
@@ -114,7 +119,8 @@ export function createCatalogueRefresher(options: CatalogueRefresherOptions): Ca
     const consoles: CatalogueConsole[] = all
       .filter((c) => c.isGameSystem && c.active)
       .map((c) => ({ id: c.id, name: c.name, iconUrl: c.iconUrl }));
-    const rows: CatalogueGameRow[] = [];
+    // Rows by (kind rank, word count): the order they are written in, built as they come.
+    const buckets = new Map<number, CatalogueGameRow[]>();
     for (const console of consoles) {
       await pace(runState);
       const list = await ra.runWhenIdle(() => ra.getGameList(console.id));
@@ -122,13 +128,29 @@ export function createCatalogueRefresher(options: CatalogueRefresherOptions): Ca
       // Indexing a title costs tens of microseconds: chunk by chunk, so a command or a poll
       // waiting on the event loop never waits long.
       for (let i = 0; i < list.length; i += chunkSize) {
-        for (const entry of list.slice(i, i + chunkSize)) rows.push(toCatalogueRow(entry, console.name));
+        for (const entry of list.slice(i, i + chunkSize)) {
+          const row = toCatalogueRow(entry, console.name);
+          const key = rankKey(row);
+          const bucket = buckets.get(key);
+          if (bucket) bucket.push(row);
+          else buckets.set(key, [row]);
+        }
         await yieldToEventLoop();
         checkStopped(runState);
       }
     }
-    // Written in rank order: the store reads search matches in rowid order and stops early.
-    rows.sort((a, b) => a.kindRank - b.kindRank || a.wordCount - b.wordCount || a.id - b.id);
+    // Written in rank order: the store reads search matches in rowid order and stops early. One
+    // sort of 50,000 rows held the event loop ~150 ms: a bucket per (kind, word count), each
+    // sorted by id on its own turn.
+    const rows: CatalogueGameRow[] = [];
+    for (const key of [...buckets.keys()].sort((a, b) => a - b)) {
+      const bucket = buckets.get(key)!;
+      bucket.sort((a, b) => a.id - b.id);
+      for (const row of bucket) rows.push(row);
+      buckets.delete(key);
+      await yieldToEventLoop();
+      checkStopped(runState);
+    }
     const generation = tables.nextGeneration();
     let games = 0;
     for (let i = 0; i < rows.length; i += chunkSize) {

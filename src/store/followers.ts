@@ -38,6 +38,7 @@ export class FollowersTable {
   private readonly countTracked;
   private readonly countTrackedInGuild;
   private readonly trackedInGuild;
+  private readonly trackedAll;
   private readonly recordInTransaction;
   private readonly selectUlidOfName;
 
@@ -64,6 +65,9 @@ export class FollowersTable {
     );
     this.trackedInGuild = db.prepare<[string], { ulid: string }>(
       `SELECT t.ulid FROM tracked_users t JOIN ${table} f ON f.ulid = t.ulid WHERE t.guild_id = ?`,
+    );
+    this.trackedAll = db.prepare<[], { ulid: string }>(
+      `SELECT DISTINCT t.ulid FROM tracked_users t JOIN ${table} f ON f.ulid = t.ulid`,
     );
     this.selectUlidOfName = db.prepare<[string], { ulid: string }>(
       'SELECT ulid FROM ra_users WHERE display_name = ? COLLATE NOCASE ORDER BY ulid LIMIT 1',
@@ -121,6 +125,11 @@ export class FollowersTable {
   /** Tracked users (in one guild, or anywhere) who follow the key owner, as last read. */
   countTrackedFollowers(guildId?: string): number {
     return (guildId === undefined ? this.countTracked.get() : this.countTrackedInGuild.get(guildId))?.n ?? 0;
+  }
+
+  /** ULIDs (upper case) of the tracked users on this list, in any guild, as last read. */
+  trackedUlids(): Set<string> {
+    return new Set(this.trackedAll.all().map((row) => row.ulid.toUpperCase()));
   }
 
   /** ULIDs of this guild's tracked users who follow the key owner, as last read. */

@@ -151,6 +151,10 @@ export function createTracking(options: {
     // Post what a poll found at once, not at the next dispatch timer. Not awaited: the outbox is
     // durable, and a hung Discord must not hold up polling.
     onEnqueued: () => void options.announce(),
+    // Users on either follow list: the list reports their points moving, so no hot polling.
+    watched: config.RA_USERNAME
+      ? () => new Set([...store.followers.trackedUlids(), ...store.following.trackedUlids()])
+      : undefined,
     observer: {
       progressed: () => observer.progressed(() => runner.tiers()),
       roundFinished: (report) => observer.roundFinished(report),

@@ -46,6 +46,11 @@ export interface ScheduleRunnerOptions {
   maxInFlight: number;
   hotIntervalMs?: number;
   sessionMs?: number;
+  /**
+   * ULIDs (upper case) on a follow list the bot reads: their points changes come from the list,
+   * so they are never polled as hot (scheduler.ts). Read with the tracked users.
+   */
+  watched?: () => ReadonlySet<string>;
   /** Called after a poll queued announcements (post them now, not at the next dispatch timer). */
   onEnqueued?: () => void;
   /** Health and metrics: the poller made progress, and a POLL_CRON round reached every user. */
@@ -103,18 +108,28 @@ export function createScheduleRunner(options: ScheduleRunnerOptions) {
     if (!force && at - refreshedAt < TARGETS_REFRESH_MS) return;
     refreshedAt = at;
     const seen = new Set<string>();
+    const watched = options.watched?.() ?? new Set<string>();
     for (const target of store.listPollTargets()) {
       const ulid = target.ulid.toUpperCase();
       seen.add(ulid);
       const entry = entries.get(ulid);
       if (entry) {
         entry.target = target;
+        if ((entry.state.watched ?? false) !== watched.has(ulid))
+          entry.state = { ...entry.state, watched: watched.has(ulid) };
         continue;
       }
       entries.set(ulid, {
         target,
         gaps: [],
-        state: { ulid, lastPollAt: target.lastSuccessAt, changedAt: null, hotUntil: 0, polling: false },
+        state: {
+          ulid,
+          lastPollAt: target.lastSuccessAt,
+          changedAt: null,
+          hotUntil: 0,
+          polling: false,
+          watched: watched.has(ulid),
+        },
       });
     }
     for (const ulid of entries.keys())

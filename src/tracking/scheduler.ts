@@ -5,7 +5,9 @@
  *
  * Three kinds of due users, each served in its own order:
  * - changed: a follower whose RA points moved (follower watcher): due at once, oldest change first;
- * - hot: a user seen unlocking recently: due every `hotIntervalMs` while the session lasts;
+ * - hot: a user seen unlocking recently: due every `hotIntervalMs` while the session lasts, unless
+ *   the user is watched (on a follow list): the list reports their points moving (a change), so
+ *   polling them hot only repeated it and took the round's budget;
  * - cold: everyone else, once per POLL_CRON round (every user not polled since the round began),
  *   longest-unpolled first, i.e. round robin with whatever budget is left.
  * Between the kinds, stride scheduling shares the poll starts by weight when several kinds have
@@ -26,6 +28,11 @@ export interface UserScheduleState {
   hotUntil: number;
   /** A poll of the user is running. */
   polling: boolean;
+  /**
+   * On a follow list the bot reads (the user follows the bot's RA account, or it follows them):
+   * their points changes arrive as `changedAt`, so they are never polled as hot.
+   */
+  watched?: boolean;
 }
 
 export interface ScheduleBudget {
@@ -93,7 +100,7 @@ export function planPolls(
       offer('changed', { ulid: user.ulid, key: user.changedAt });
       continue;
     }
-    if (user.hotUntil > now) {
+    if (user.hotUntil > now && !user.watched) {
       const hotDue = user.lastPollAt === null ? now : user.lastPollAt + params.hotIntervalMs;
       if (hotDue <= now) {
         offer('hot', { ulid: user.ulid, key: hotDue });

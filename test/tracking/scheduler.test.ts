@@ -76,6 +76,22 @@ describe('planPolls', () => {
     expect(plan.poll).toEqual([{ ulid: 'changed', reason: 'changed' }]);
   });
 
+  it('never polls a watched user (on a follow list) as hot: their points changes come as changes', () => {
+    const watched = user('w', { lastPollAt: 0, hotUntil: 30 * MIN, watched: true });
+    const unwatched = user('u', { lastPollAt: 0, hotUntil: 30 * MIN });
+    const plan = planPolls([watched, unwatched], { maxInFlight: 2 }, params(null), 90_000);
+    expect(plan.poll).toEqual([{ ulid: 'u', reason: 'hot' }]);
+    // Nothing to wake for on the watched user's account; a change still polls it at once, and
+    // the round still reaches it.
+    expect(planPolls([watched], { maxInFlight: 2 }, params(null), 60_000).wakeAt).toBeNull();
+    expect(
+      planPolls([{ ...watched, changedAt: 80_000 }], { maxInFlight: 2 }, params(null), 90_000).poll,
+    ).toEqual([{ ulid: 'w', reason: 'changed' }]);
+    expect(planPolls([watched], { maxInFlight: 2 }, params(60_000), 90_000).poll).toEqual([
+      { ulid: 'w', reason: 'cold' },
+    ]);
+  });
+
   it('never starves the round: with hot users always due, cold ones still get about 1 start in 5', () => {
     // Virtual time: 200 hot users due every 90 s (more than the budget) and 1,000 cold ones; one poll at a time, 1 s each.
     const users = new Map<string, UserScheduleState>();

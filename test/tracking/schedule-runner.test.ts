@@ -1,0 +1,59 @@
+/**
+ * The schedule runner in virtual time, with a fake poller: which users it polls, and why.
+ */
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/log.js';
+import type { PollTarget } from '../../src/store/users.js';
+import { createScheduleRunner } from '../../src/tracking/schedule-runner.js';
+import { virtualTime } from '../virtual-time.js';
+
+const target = (ulid: string): PollTarget => ({
+  ulid,
+  displayName: ulid,
+  userPic: '',
+  lastSuccessAt: 0,
+  trackedSince: 0,
+  profileCheckedAt: null,
+  subscriptions: [],
+});
+
+describe('schedule runner', () => {
+  it('polls a playing user every hot interval, but a playing user on a follow list only when the list says their points moved', async () => {
+    const time = virtualTime(1_000_000);
+    const polls: string[] = [];
+    const runner = createScheduleRunner({
+      // Every poll finds activity: both users are playing.
+      poller: {
+        pollUser: async (t) => {
+          polls.push(t.ulid);
+          return { ok: true, active: true, gamesDiffed: 1, enqueued: 0 };
+        },
+        readAwardsFeed: async () => 0,
+      },
+      ra: { runInBackground: (fn) => fn() },
+      store: { listPollTargets: () => [target('PLAYER'), target('FOLLOWER')], subscriptionsOf: () => [] },
+      logger: createLogger({ level: 'silent' }),
+      now: () => new Date(time.now()),
+      timers: time.timers,
+      maxInFlight: 2,
+      hotIntervalMs: 90_000,
+      sessionMs: 40 * 60_000,
+      watched: () => new Set(['FOLLOWER']),
+    });
+    runner.start();
+    await runner.tick(); // the round: both polled once, both found playing
+    expect(polls.sort()).toEqual(['FOLLOWER', 'PLAYER']);
+    polls.length = 0;
+
+    await time.advance(10 * 60_000);
+    // The player: every 90 s for the 10 minutes; the follower: not at all (no points change).
+    expect(polls.filter((u) => u === 'PLAYER').length).toBeGreaterThanOrEqual(6);
+    expect(polls.filter((u) => u === 'FOLLOWER')).toEqual([]);
+
+    // The follower list saw the follower's points move: polled at once.
+    runner.pointsChanged(['follower']);
+    await time.settle();
+    expect(polls.filter((u) => u === 'FOLLOWER')).toEqual(['FOLLOWER']);
+    await runner.stop();
+  });
+});
