@@ -590,8 +590,13 @@ export function createRaClient(options: RaClientOptions): RaClient & RaCatalogue
       // Retry-After, else a backoff that grows while 429s keep coming.
       if (rateLimited) {
         const pauseMs = retryAfterMs ?? backoffMs(Math.min(rateLimitStreak, 6));
+        // Logged once per episode: the first 429 since a request last succeeded. Answers to
+        // requests sent before the pause began arrive during it or, on a slow machine, just
+        // after it; they extend the pause but are the same episode.
+        const firstOfEpisode = rateLimitStreak === 0;
         rateLimitStreak++;
-        if (!gate.pauseFor(pauseMs)) {
+        gate.pauseFor(pauseMs);
+        if (firstOfEpisode) {
           logger.warn(
             { endpoint, pauseMs: Math.round(pauseMs), retryAfter: retryAfterMs !== null },
             'RA rate limit (HTTP 429): every request on this key is paused',

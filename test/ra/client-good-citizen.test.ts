@@ -39,6 +39,21 @@ describe('RA client good citizenship', () => {
     expect(h.logLines.filter((l) => l.includes('every request on this key is paused'))).toHaveLength(1);
   });
 
+  it('logs a run of 429s once, even when the next 429 comes after the first pause, and again after a success', async () => {
+    h = await startHarness({ client: { baseBackoffMs: 100, maxConcurrency: 1 } });
+    const ra = h.ra;
+    const pausedLines = () => h!.logLines.filter((l) => l.includes('every request on this key is paused'));
+    // One at a time: the second 429 answers a request sent after the first pause ended.
+    ra.faults.add('GetUserProfile', { type: 'status', status: 429 }, 2);
+    await Promise.all([h.client.getUserProfile('Alice'), h.client.getUserProfile('Bob')]);
+    expect(ra.requests.of('GetUserProfile')).toHaveLength(4);
+    expect(pausedLines()).toHaveLength(1);
+    // A request went through since: the next 429 starts a new episode, and says so.
+    ra.faults.add('GetUserProfile', { type: 'status', status: 429 }, 1);
+    await h.client.getUserProfile('Alice');
+    expect(pausedLines()).toHaveLength(2);
+  });
+
   it('lets a poller request that waited too long go ahead of a stream of interactive ones', async () => {
     h = await startHarness({ client: { requestsPerSecond: 20, backgroundMaxWaitMs: 300 } });
     const client = h.client;
