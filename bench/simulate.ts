@@ -6,6 +6,7 @@
  *   npm run simulate -- --hours 6 --speed 60       a shorter day, slower clock
  *   npm run simulate -- --small                    the `npm test` version (300 users, 2 hours)
  *   npm run simulate -- --out /tmp/day.json        write the results there instead
+ *   npm run simulate -- --grace 240                wait up to 240 simulated minutes after the day for the last posts
  *   npm run simulate -- --users 1000 --servers 100 --followers 2000 --catalogue 10000 --seed 7
  *
  * The figures are measurements of one run on this machine, not a pass/fail test.
@@ -34,6 +35,7 @@ function optionsFromArgs(): SimOptions {
     servers: numberOption('servers', base.servers),
     followers: numberOption('followers', base.followers),
     catalogueTitles: numberOption('catalogue', base.catalogueTitles),
+    graceMinutes: numberOption('grace', base.graceMinutes),
     // The AotW changes a little before the middle of whatever window runs.
     aotwChangeAfterMs: Math.min(base.aotwChangeAfterMs, numberOption('hours', base.hours) * 0.4 * 3_600_000),
     verbose: true,
