@@ -29,7 +29,7 @@ export interface CatalogueRefresherOptions {
   /**
    * A refresh still running after this is abandoned (it fails, the old catalogue stays) and tried
    * again `retryMs` later. Default 2 hours: ~80 requests take ~4 minutes at 1 request/s with the
-   * 2 s pace, ~11 with the poller saturating the key (1 slot in 6 for the catalogue).
+   * 2 s pace, ~9 with the poller saturating the key (1 slot in 5 for the catalogue).
    */
   deadlineMs?: number;
   /** Timers for the pace, the deadline and the schedule (tests: virtual time). */

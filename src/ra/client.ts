@@ -192,9 +192,13 @@ export interface RaClient {
    * Runs `work` with every request it makes in a background lane (default: the poller's):
    * behind requests a person is waiting for (commands, autocomplete), which are the default, and
    * sharing the rest with the other background lanes by weight (ra/lanes.ts, README "Lane
-   * shares").
+   * shares"). `urgent`: its requests go ahead of the lane's other waiters (not of other lanes).
    */
-  runInBackground<T>(work: () => Promise<T>, lane?: Exclude<BackgroundLane, 'catalogue'>): Promise<T>;
+  runInBackground<T>(
+    work: () => Promise<T>,
+    lane?: Exclude<BackgroundLane, 'catalogue'>,
+    options?: { urgent?: boolean },
+  ): Promise<T>;
   /**
    * Runs `work` on behalf of a Discord member: its requests spend that member's allowance, and
    * once it is spent they fail at once with RaMemberAllowanceError ("slow down"), so one member
@@ -459,6 +463,8 @@ export function createRaClient(options: RaClientOptions): RaClient & RaCatalogue
   let rateLimitStreak = 0;
   /** Set for the duration of runInBackground(): every request made inside goes in that lane. */
   const backgroundLane = new AsyncLocalStorage<Lane>();
+  /** Set inside runInBackground(..., { urgent: true }): first in its lane. */
+  const urgentScope = new AsyncLocalStorage<boolean>();
   /** Set for the duration of runAsMember(). */
   const memberScope = new AsyncLocalStorage<string>();
   const allowance = options.memberAllowance ?? memberAllowanceFor(options.requestsPerSecond);
@@ -509,10 +515,11 @@ export function createRaClient(options: RaClientOptions): RaClient & RaCatalogue
   /** One HTTP attempt: waits for a concurrency slot and a start slot, then sends. */
   async function sendOnce(endpoint: string, params: Params): Promise<AttemptOutcome> {
     const lane: Lane = backgroundLane.getStore() ?? 'interactive';
-    const release = await semaphore.acquire(lane);
+    const urgent = urgentScope.getStore() === true;
+    const release = await semaphore.acquire(lane, urgent);
     try {
       const waitStarted = performance.now();
-      await gate.take(lane);
+      await gate.take(lane, urgent);
       options.observer?.waited?.(observedLane(lane), performance.now() - waitStarted);
       counters.requests++;
       counters.byEndpoint[endpoint] = (counters.byEndpoint[endpoint] ?? 0) + 1;
@@ -840,7 +847,8 @@ export function createRaClient(options: RaClientOptions): RaClient & RaCatalogue
   }
 
   return {
-    runInBackground: (work, lane = 'poller') => backgroundLane.run(lane, work),
+    runInBackground: (work, lane = 'poller', runOptions) =>
+      backgroundLane.run(lane, () => urgentScope.run(runOptions?.urgent === true, work)),
     runAsMember: (memberId, work) => memberScope.run(memberId, work),
     runWhenIdle: (work) => backgroundLane.run('catalogue', work),
     getConsoleIds,

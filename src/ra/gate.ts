@@ -45,11 +45,27 @@ interface GateWaiter {
   resolve(): void;
   reject(reason: unknown): void;
   since: number;
+  urgent: boolean;
+}
+
+/**
+ * Adds a waiter to its lane: in arrival order, except that an urgent one (a poll of a user whose
+ * points just moved) goes ahead of the lane's ordinary waiters, behind earlier urgent ones.
+ * Only the order inside the lane changes: the lane's share of the slots stays its weight's.
+ */
+function enqueue<T extends { urgent: boolean }>(queue: T[], waiter: T): void {
+  if (!waiter.urgent) {
+    queue.push(waiter);
+    return;
+  }
+  let i = 0;
+  while (i < queue.length && queue[i]!.urgent) i++;
+  queue.splice(i, 0, waiter);
 }
 
 /**
  * Spaces request starts at least `intervalMs` apart; at each slot the lane policy (lanes.ts) picks
- * the lane, and each lane goes in arrival order. Timer lateness can only widen the spacing, never shrink it.
+ * the lane, and each lane goes in arrival order (urgent waiters first). Timer lateness can only widen the spacing, never shrink it.
  */
 export class StartGate {
   private lastStart = Number.NEGATIVE_INFINITY;
@@ -69,13 +85,13 @@ export class StartGate {
     this.policy = new LanePolicy(backgroundMaxWaitMs);
   }
 
-  take(lane: Lane): Promise<void> {
+  take(lane: Lane, urgent = false): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (this.closedWith !== null) {
         reject(this.closedWith);
         return;
       }
-      this.lanes[lane].push({ resolve, reject, since: this.clock.now() });
+      enqueue(this.lanes[lane], { resolve, reject, since: this.clock.now(), urgent });
       void this.pump();
     });
   }
@@ -147,7 +163,7 @@ export class Semaphore {
   private active = 0;
   private activeBackground = 0;
   private readonly backgroundLimit: number;
-  private readonly waiting = emptyLanes<{ grant: () => void; since: number }>();
+  private readonly waiting = emptyLanes<{ grant: () => void; since: number; urgent: boolean }>();
   private readonly policy: LanePolicy;
 
   constructor(
@@ -159,9 +175,9 @@ export class Semaphore {
     this.backgroundLimit = limit >= 2 ? limit - 1 : limit;
   }
 
-  async acquire(lane: Lane): Promise<() => void> {
+  async acquire(lane: Lane, urgent = false): Promise<() => void> {
     await new Promise<void>((resolve) => {
-      this.waiting[lane].push({ grant: resolve, since: this.clock.now() });
+      enqueue(this.waiting[lane], { grant: resolve, since: this.clock.now(), urgent });
       this.grant();
     });
     let released = false;

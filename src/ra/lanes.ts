@@ -22,13 +22,14 @@ export type BackgroundLane = Exclude<Lane, 'interactive'>;
 export const BACKGROUND_LANES = LANES.filter((l): l is BackgroundLane => l !== 'interactive');
 
 /**
- * Shares of the background slots while every background lane has work: poller 5/10, follower
- * watcher 2/10, award feed 1/10, community jobs 1/10, catalogue 1/10. With fewer lanes waiting
- * the shares are of the waiting lanes' weights (catalogue vs the poller alone: 1 in 6).
+ * Shares of the background slots while every background lane has work: poller 4/10, follow-list
+ * watchers 3/10 (page 1 of each list every 10 s at 1 request/s, 0.2 requests/s, must fit with
+ * room to spare), award feed 1/10, community jobs 1/10, catalogue 1/10. With fewer lanes waiting
+ * the shares are of the waiting lanes' weights (catalogue vs the poller alone: 1 in 5).
  */
 export const LANE_WEIGHTS: Readonly<Record<BackgroundLane, number>> = {
-  poller: 5,
-  followers: 2,
+  poller: 4,
+  followers: 3,
   awards: 1,
   community: 1,
   catalogue: 1,

@@ -15,6 +15,7 @@ import { createDispatcher, type DispatchObserver } from './dispatch.js';
 import {
   createFollowerWatcher,
   type FollowerWatchIntervals,
+  firstPageShare,
   followersShare,
   followerWatchIntervals,
   type WatchedList,
@@ -32,6 +33,8 @@ import {
 
 /** How often pending announcements (retries, posts left by a crash) are looked at between polls. */
 const DISPATCH_INTERVAL_MS = 15_000;
+/** How long the follow lists' tracked-user counts are kept (they decide the lists' read shares). */
+const COUNTS_KEPT_MS = 10_000;
 
 /**
  * Announcements: posts the outbox to Discord. `drain()` posts what is due now (never throws;
@@ -151,9 +154,14 @@ export function createTracking(options: {
     // Post what a poll found at once, not at the next dispatch timer. Not awaited: the outbox is
     // durable, and a hung Discord must not hold up polling.
     onEnqueued: () => void options.announce(),
-    // Users on either follow list: the list reports their points moving, so no hot polling.
+    // Users on a follow list read lately: the list reports their points moving (no hot polling)
+    // and their activity (no round poll while quiet). A list that can't be read watches nobody.
     watched: config.RA_USERNAME
-      ? () => new Set([...store.followers.trackedUlids(), ...store.following.trackedUlids()])
+      ? () =>
+          new Set([
+            ...(followers?.watching() ? store.followers.trackedUlids() : []),
+            ...(following?.watching() ? store.following.trackedUlids() : []),
+          ])
       : undefined,
     observer: {
       progressed: () => observer.progressed(() => runner.tiers()),
@@ -165,8 +173,29 @@ export function createTracking(options: {
   // members to follow it), and whom it follows (an admin can follow tracked users from it);
   // followersShare says how they split it. Without RA_USERNAME everything still works, by
   // polling alone.
-  const followersShareNow = () =>
-    followersShare(store.followers.countTrackedFollowers(), store.following.countTrackedFollowers());
+  // Two COUNT queries, asked a few times a second: kept for a few seconds.
+  let counted: { at: number; followers: number; following: number } | null = null;
+  const trackedCounts = () => {
+    const at = now().getTime();
+    if (counted === null || Math.abs(at - counted.at) >= COUNTS_KEPT_MS) {
+      counted = {
+        at,
+        followers: store.followers.countTrackedFollowers(),
+        following: store.following.countTrackedFollowers(),
+      };
+    }
+    return counted;
+  };
+  const followersShareNow = () => {
+    const counts = trackedCounts();
+    return followersShare(counts.followers, counts.following);
+  };
+  const firstShareOf = (list: WatchedList) => () => {
+    const counts = trackedCounts();
+    return list === 'followers'
+      ? firstPageShare(counts.followers, counts.following, list)
+      : firstPageShare(counts.following, counts.followers, list);
+  };
   // Both lists are read in the follower watcher's own lane: a share of the rate beside the
   // poller (ra/lanes.ts). Each read's points are stored for the all-time leaderboard (free: no
   // request of their own).
@@ -210,7 +239,9 @@ export function createTracking(options: {
         ...options.overrides?.followers,
       },
       share: list === 'followers' ? followersShareNow : () => 1 - followersShareNow(),
+      firstShare: firstShareOf(list),
       onPointsChanged: (ulids) => runner.pointsChanged(ulids),
+      onActive: (ulids) => runner.seenActive(ulids),
     });
   const followers = config.RA_USERNAME ? watchList('followers') : null;
   const following = config.RA_USERNAME ? watchList('following') : null;

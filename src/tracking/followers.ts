@@ -17,8 +17,12 @@ import { realTimers, type Timers } from '../util/timers.js';
 
 /** RA's maximum page size for API_GetUsersFollowingMe. */
 export const FOLLOWERS_PAGE_SIZE = 500;
-/** Page 1 read period at 1 request/s: ~7% of the budget for the list where active users are. */
-export const FIRST_PAGE_EVERY_MS_AT_1_RPS = 15_000;
+/**
+ * Page 1 read period at 1 request/s: 10% of the budget per list, for the page where anyone
+ * playing now is (an unlock moves its player to the top). With RA's points ~5 s behind an unlock,
+ * a watched user's unlock is seen ~10 s after it on average, 15 s at worst.
+ */
+export const FIRST_PAGE_EVERY_MS_AT_1_RPS = 10_000;
 /** Never read page 1 more often than this, however high the rate: RA flushes activity ~once a minute. */
 const MIN_FIRST_PAGE_EVERY_MS = 5_000;
 /** The other pages are read one at a time, this many page-1 periods apart. */
@@ -41,7 +45,7 @@ export interface FollowerWatchIntervals {
   otherPagesEveryMs: number;
 }
 
-/** Read periods that scale with the RA rate: 15 s / 60 s at the default 1 request/s. */
+/** Read periods that scale with the RA rate: 10 s / 40 s at the default 1 request/s. */
 export function followerWatchIntervals(requestsPerSecond: number): FollowerWatchIntervals {
   const firstPageEveryMs = Math.max(
     MIN_FIRST_PAGE_EVERY_MS,
@@ -51,16 +55,30 @@ export function followerWatchIntervals(requestsPerSecond: number): FollowerWatch
 }
 
 /**
- * How the two lists share one read budget (page-1 and other-pages periods): in proportion to the
+ * How the two lists share the read budget of the pages beyond the first: in proportion to the
  * tracked users each list holds, a list getting at least 1/8 (so one nobody tracked is in is still
- * looked at, every 2 minutes at 1 request/s, for users just followed) and at most 7/8. With nobody
- * tracked in either, the followers list gets 7/8: members join it by themselves.
+ * looked at, for users just followed) and at most 7/8. With nobody tracked in either, the
+ * followers list gets 7/8: members join it by themselves.
  * Returns the followers list's share; the list the bot follows gets the rest.
  */
 export function followersShare(trackedFollowers: number, trackedFollowed: number): number {
   const sum = trackedFollowers + trackedFollowed;
   const share = sum === 0 ? 1 : trackedFollowers / sum;
   return Math.min(7 / 8, Math.max(1 / 8, share));
+}
+
+/**
+ * Page 1 of a list is where every watched user who is playing now is, so the latency of their
+ * posts depends on its period alone: each list holding tracked users reads it at the full rate,
+ * however few they are (a user followed by the bot's account must not wait longer than one who
+ * follows it). A list without tracked users reads it 8 times less often (new followers, proofs),
+ * the followers list at the full rate while neither list holds anyone (members join it by
+ * themselves).
+ */
+export function firstPageShare(trackedInList: number, trackedInOtherList: number, list: WatchedList): number {
+  if (trackedInList > 0) return 1;
+  if (list === 'followers' && trackedInOtherList === 0) return 1;
+  return 1 / 8;
 }
 
 /** Which list a watcher reads: who follows the key's owner, or whom it follows. */
@@ -70,8 +88,10 @@ export interface FollowerWatcherOptions {
   ra: Pick<RaClient, 'getUsersFollowingMe'> & Partial<Pick<RaClient, 'getUsersIFollow'>>;
   /** Default `followers` (API_GetUsersFollowingMe); `following` reads API_GetUsersIFollow. */
   list?: WatchedList;
-  /** This list's share of the read budget (0-1], read before each wait; default 1. */
+  /** This list's share of the other pages' read budget (0-1], read before each wait; default 1. */
   share?: () => number;
+  /** Its share of the page-1 rate (0-1], see firstPageShare; default `share`. */
+  firstShare?: () => number;
   followers: FollowersTable;
   logger: Logger;
   now: () => Date;
@@ -81,6 +101,30 @@ export interface FollowerWatcherOptions {
   pageSize?: number;
   /** Called after each read with the ULIDs whose points changed since the previous read. */
   onPointsChanged?: (ulids: string[]) => void;
+  /**
+   * Called after a read of page 1 with the ULIDs that were active since the previous one (see
+   * `risenSince`): they may have earned something worth 0 points, which moves no points.
+   */
+  onActive?: (ulids: string[]) => void;
+}
+
+/**
+ * Page 1 lists the most recently active users first, so anyone active between two reads of it
+ * is listed above someone who was above them in the earlier read, or is new to it above such a
+ * user. Returns those (pure; `previous` and `current` are ULIDs in list order).
+ */
+export function risenSince(previous: readonly string[], current: readonly string[]): string[] {
+  const before = new Map<string, number>();
+  for (const [i, ulid] of previous.entries()) before.set(ulid, i);
+  const risen: string[] = [];
+  let lowestBelow = Number.POSITIVE_INFINITY;
+  for (let i = current.length - 1; i >= 0; i--) {
+    const ulid = current[i]!;
+    const was = before.get(ulid) ?? Number.POSITIVE_INFINITY;
+    if (lowestBelow < was) risen.push(ulid);
+    lowestBelow = Math.min(lowestBelow, was);
+  }
+  return risen.reverse();
 }
 
 /**
@@ -128,12 +172,14 @@ export function createFollowerWatcher(options: FollowerWatcherOptions) {
   const defaults = followerWatchIntervals(1);
   const firstEvery = options.intervals?.firstPageEveryMs ?? defaults.firstPageEveryMs;
   const otherEvery = options.intervals?.otherPagesEveryMs ?? defaults.otherPagesEveryMs;
-  const searchEvery = firstEvery / SEARCH_FACTOR;
+  // Whole ms: due times are compared with Date-based clocks, which have no fractions.
+  const searchEvery = Math.ceil(firstEvery / SEARCH_FACTOR);
   const list = options.list ?? 'followers';
   const label = list === 'followers' ? 'followers list' : 'list of users the bot follows';
-  const share = () => Math.min(1, Math.max(1 / 64, options.share?.() ?? 1));
-  const firstPeriod = () => firstEvery / share();
-  const otherPeriod = () => otherEvery / share();
+  const clampShare = (value: number) => Math.min(1, Math.max(1 / 64, value));
+  const share = () => clampShare(options.share?.() ?? 1);
+  const firstPeriod = () => Math.ceil(firstEvery / clampShare(options.firstShare?.() ?? share()));
+  const otherPeriod = () => Math.ceil(otherEvery / share());
 
   /** Followers as of the last complete pass; null before the first one. */
   let known: Set<string> | null = null;
@@ -157,6 +203,13 @@ export function createFollowerWatcher(options: FollowerWatcherOptions) {
   const searchedAt = new Map<string, number>();
   let search: Search | null = null;
   let lastSearchAt = Number.NEGATIVE_INFINITY;
+  /** Page 1 as the last successful read of it listed it (ULIDs in order), and when. */
+  let top: { ulids: string[]; at: number } | null = null;
+  /**
+   * Two reads of page 1 further apart than this can't tell who was active between them (users
+   * may have risen and been pushed off again): everyone on the later one counts as active.
+   */
+  const topGapMs = () => Math.max(2 * 60_000, 4 * firstPeriod());
 
   function completePass(finished: Pass): void {
     // One page: the read saw everyone, so anyone missing unfollowed. Several pages: a user can
@@ -187,6 +240,12 @@ export function createFollowerWatcher(options: FollowerWatcherOptions) {
     result.followers.forEach((f, i) => {
       listings.set(f.ulid.toUpperCase(), { offset: offset + i, at, read: reads });
     });
+    if (offset === 0) {
+      const ulids = result.followers.map((f) => f.ulid.toUpperCase());
+      const active = top === null || at - top.at > topGapMs() ? ulids : risenSince(top.ulids, ulids);
+      top = { ulids, at };
+      if (active.length > 0) options.onActive?.(active);
+    }
     // A follower who appears after the first full pass just followed: most likely playing now,
     // and with no earlier points to compare, so worth one poll too. (Before the first pass
     // everyone is new: that would be a burst of polls at every start.)
@@ -393,6 +452,14 @@ export function createFollowerWatcher(options: FollowerWatcherOptions) {
       wanted.delete(key);
       searchedAt.delete(key);
       absences.delete(key);
+    },
+    /**
+     * Whether page 1 was read recently enough that the users on this list who were active are
+     * reported (`onActive`) or their points changes are: false before the first read, and while
+     * reads fail.
+     */
+    watching(): boolean {
+      return top !== null && now().getTime() - top.at <= topGapMs();
     },
     /** True/false once a whole pass over the list is done; null before (unknown yet). */
     isFollower(ulid: string): boolean | null {

@@ -11,6 +11,7 @@ import { realTimers, type Timers } from '../util/timers.js';
 import type { Poller, UserPollResult } from './poller.js';
 import {
   afterPoll,
+  dueInRound,
   INITIAL_PASSES,
   type PlannedPoll,
   planPolls,
@@ -115,8 +116,11 @@ export function createScheduleRunner(options: ScheduleRunnerOptions) {
       const entry = entries.get(ulid);
       if (entry) {
         entry.target = target;
-        if ((entry.state.watched ?? false) !== watched.has(ulid))
-          entry.state = { ...entry.state, watched: watched.has(ulid) };
+        if (
+          (entry.state.watched ?? false) !== watched.has(ulid) ||
+          entry.state.trackedSince !== target.trackedSince
+        )
+          entry.state = { ...entry.state, watched: watched.has(ulid), trackedSince: target.trackedSince };
         continue;
       }
       entries.set(ulid, {
@@ -129,6 +133,8 @@ export function createScheduleRunner(options: ScheduleRunnerOptions) {
           hotUntil: 0,
           polling: false,
           watched: watched.has(ulid),
+          activeAt: null,
+          trackedSince: target.trackedSince,
         },
       });
     }
@@ -168,7 +174,10 @@ export function createScheduleRunner(options: ScheduleRunnerOptions) {
     entry.state = { ...entry.state, polling: true, changedAt: null };
     counts[planned.reason]++;
     const run = options.ra
-      .runInBackground(() => poller.pollUser(entry.target))
+      // A changed user's requests go first in the poller's lane: someone is waiting for that post.
+      .runInBackground(() => poller.pollUser(entry.target), 'poller', {
+        urgent: planned.reason === 'changed',
+      })
       .catch((error: unknown): UserPollResult => {
         logger.error({ ulid: planned.ulid, err: errorMessage(error) }, 'poll of user threw');
         return { ok: false, active: false, gamesDiffed: 0, enqueued: 0 };
@@ -191,7 +200,7 @@ export function createScheduleRunner(options: ScheduleRunnerOptions) {
   function reportRoundIfDone(at: number): void {
     if (roundReported || roundStartedAt === null) return;
     for (const e of entries.values()) {
-      if (e.state.polling || e.state.lastPollAt === null || e.state.lastPollAt < roundStartedAt) return;
+      if (e.state.polling || dueInRound(e.state, roundStartedAt, at)) return;
     }
     roundReported = true;
     options.observer?.roundFinished?.({ users: entries.size, durationMs: at - roundStartedAt });
@@ -205,10 +214,8 @@ export function createScheduleRunner(options: ScheduleRunnerOptions) {
     async tick(): Promise<void> {
       const at = now().getTime();
       refreshTargets(at, true);
-      const left = [...entries.values()].filter(
-        (e) =>
-          roundStartedAt !== null && (e.state.lastPollAt === null || e.state.lastPollAt < roundStartedAt),
-      ).length;
+      let left = 0;
+      for (const e of entries.values()) if (dueInRound(e.state, roundStartedAt, at)) left++;
       if (left > 0 && !behind) {
         logger.warn(
           { usersLeft: left, users: entries.size },
@@ -226,6 +233,17 @@ export function createScheduleRunner(options: ScheduleRunnerOptions) {
       }
       plan();
       await poller.readAwardsFeed();
+    },
+    /**
+     * A follow list showed these users active (risen on its page 1): a watched one among them is
+     * in the next round (first), whatever their points did.
+     */
+    seenActive(ulids: readonly string[]): void {
+      const at = now().getTime();
+      for (const ulid of ulids) {
+        const entry = entries.get(ulid.toUpperCase());
+        if (entry) entry.state = { ...entry.state, activeAt: at };
+      }
     },
     /** The follower watcher saw these users' points move: poll them (if tracked) at once. */
     pointsChanged(ulids: readonly string[]): void {

@@ -9,10 +9,15 @@
  *   the user is watched (on a follow list): the list reports their points moving (a change), so
  *   polling them hot only repeated it and took the round's budget;
  * - cold: everyone else, once per POLL_CRON round (every user not polled since the round began),
- *   longest-unpolled first, i.e. round robin with whatever budget is left.
+ *   longest-unpolled first, i.e. round robin with whatever budget is left. A watched user is in
+ *   the round only when the list showed them active since their last poll (a 0-point unlock
+ *   moves no points but does move them up the list; those go first), or when their last poll is
+ *   WATCHED_SAFETY_MS old: a quiet watched user costs the round nothing (see `dueInRound`).
  * Between the kinds, stride scheduling shares the poll starts by weight when several kinds have
  * users waiting: changed 16, hot 4, cold 1. So a burst of hot users can't starve the round (it
  * still gets at least 1 start in 5 against hot alone), and a points change jumps both queues.
+ * A changed user also has one slot beyond `maxInFlight` of their own (CHANGED_EXTRA_SLOTS), so
+ * their poll never waits for a round's poll to finish; its requests go first in the poller's lane.
  */
 
 export type PollReason = 'changed' | 'hot' | 'cold';
@@ -33,7 +38,31 @@ export interface UserScheduleState {
    * their points changes arrive as `changedAt`, so they are never polled as hot.
    */
   watched?: boolean;
+  /** When their follow list last showed them active (risen on page 1); null/absent: not since the start. */
+  activeAt?: number | null;
+  /** When tracking began (epoch ms): a watched user never polled is quiet since then. */
+  trackedSince?: number;
 }
+
+/**
+ * A watched user quiet since their last poll is polled in a round anyway once that poll is this
+ * old: what the lists can't show (a 0-point unlock while the bot was down and the user was pushed
+ * off page 1 meanwhile) waits at most this long.
+ */
+export const WATCHED_SAFETY_MS = 6 * 60 * 60_000;
+
+/** Whether the round that began at `round` still has to poll this user (pure). */
+export function dueInRound(user: UserScheduleState, round: number | null, now: number): boolean {
+  if (round === null || round > now) return false;
+  if (user.lastPollAt !== null && user.lastPollAt >= round) return false;
+  if (!user.watched) return true;
+  const quietSince = user.lastPollAt ?? user.trackedSince ?? null;
+  if (quietSince === null || now - quietSince >= WATCHED_SAFETY_MS) return true;
+  return user.activeAt !== undefined && user.activeAt !== null && user.activeAt >= quietSince;
+}
+
+/** A watched user seen active goes first in the round, longest-active first. */
+const RISEN_FIRST = -1e15;
 
 export interface ScheduleBudget {
   /** Polls that may run at once: enough to keep the RA rate busy, few enough to keep its queue short. */
@@ -50,6 +79,8 @@ export interface ScheduleParams {
 export type ReasonPasses = Record<PollReason, number>;
 export const INITIAL_PASSES: ReasonPasses = { changed: 0, hot: 0, cold: 0 };
 export const REASON_WEIGHTS: Record<PollReason, number> = { changed: 16, hot: 4, cold: 1 };
+/** Polls of changed users may run this many beyond `maxInFlight`. */
+export const CHANGED_EXTRA_SLOTS = 1;
 
 export interface PlannedPoll {
   ulid: string;
@@ -79,7 +110,7 @@ export function planPolls(
 ): SchedulePlan {
   let inFlight = 0;
   for (const user of users) if (user.polling) inFlight++;
-  const free = Math.max(0, budget.maxInFlight - inFlight);
+  const capOf = (reason: PollReason) => budget.maxInFlight + (reason === 'changed' ? CHANGED_EXTRA_SLOTS : 0);
   // Only the first `free` of each kind can be picked: keep those (a bounded insertion list, so
   // a plan over thousands of users costs a scan, not a sort), and count the rest.
   const queues: Record<PollReason, Due[]> = { changed: [], hot: [], cold: [] };
@@ -87,6 +118,7 @@ export function planPolls(
   const offer = (reason: PollReason, due: Due) => {
     counts[reason]++;
     const queue = queues[reason];
+    const free = Math.max(0, capOf(reason) - inFlight);
     if (queue.length >= free && (queue.length === 0 || due.key >= queue[queue.length - 1]!.key)) return;
     let i = queue.length;
     while (i > 0 && queue[i - 1]!.key > due.key) i--;
@@ -108,9 +140,13 @@ export function planPolls(
       }
       if (hotDue < user.hotUntil) wakeAt = wakeAt === null ? hotDue : Math.min(wakeAt, hotDue);
     }
-    const round = params.roundStartedAt;
-    if (round !== null && round <= now && (user.lastPollAt === null || user.lastPollAt < round)) {
-      offer('cold', { ulid: user.ulid, key: user.lastPollAt ?? Number.NEGATIVE_INFINITY });
+    if (dueInRound(user, params.roundStartedAt, now)) {
+      const activeAt = user.activeAt ?? null;
+      const quietSince = user.lastPollAt ?? user.trackedSince ?? null;
+      const risen =
+        user.watched === true && activeAt !== null && (quietSince === null || activeAt >= quietSince);
+      const key = risen ? RISEN_FIRST + activeAt : (user.lastPollAt ?? Number.NEGATIVE_INFINITY);
+      offer('cold', { ulid: user.ulid, key });
     }
   }
 
@@ -126,18 +162,18 @@ export function planPolls(
 
   const poll: PlannedPoll[] = [];
   const next: Record<PollReason, number> = { changed: 0, hot: 0, cold: 0 };
-  let slots = free;
-  while (slots > 0) {
+  let running = inFlight;
+  for (;;) {
     let chosen: PollReason | null = null;
     for (const reason of POLL_REASONS) {
-      if (next[reason] >= queues[reason].length) continue;
+      if (next[reason] >= queues[reason].length || running >= capOf(reason)) continue;
       if (chosen === null || passes[reason] < passes[chosen]) chosen = reason;
     }
     if (chosen === null) break;
     poll.push({ ulid: queues[chosen][next[chosen]]!.ulid, reason: chosen });
     next[chosen]++;
     passes[chosen] += 1 / REASON_WEIGHTS[chosen];
-    slots--;
+    running++;
   }
   const waiting = {
     changed: counts.changed - next.changed,

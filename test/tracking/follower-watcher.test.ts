@@ -3,8 +3,10 @@ import { silentLogger } from '../../src/log.js';
 import type { Store } from '../../src/store/index.js';
 import {
   createFollowerWatcher,
+  firstPageShare,
   followersShare,
   followerWatchIntervals,
+  risenSince,
 } from '../../src/tracking/followers.js';
 import type { Timers } from '../../src/util/timers.js';
 import { type FakeWorld, startFakeRa } from '../fakes/ra/index.js';
@@ -85,7 +87,7 @@ describe('follower watcher', () => {
     watcher.stop();
   });
 
-  it('reads page 1 every 15 s at 1 request/s and reports whose points changed', async () => {
+  it('reads page 1 every 10 s at 1 request/s and reports whose points changed', async () => {
     const world = smallWorld();
     world.follow('Alice');
     world.follow('Bob');
@@ -104,13 +106,13 @@ describe('follower watcher', () => {
     ).toEqual(['Alice', 'Bob']);
 
     world.unlock('Bob', 106, { hardcore: true });
-    await advance(14_000);
+    await advance(9_000);
     expect(changes).toEqual([]);
     await advance(1_000);
     expect(ra.requests.count('GetUsersFollowingMe')).toBe(2);
     expect(changes).toEqual([[world.user('Bob').ulid]]);
 
-    await advance(15_000 * 4);
+    await advance(10_000 * 4);
     expect(ra.requests.count('GetUsersFollowingMe')).toBe(6);
     expect(changes).toHaveLength(1); // nothing moved since
     await watcher.stop();
@@ -161,10 +163,10 @@ describe('follower watcher', () => {
     expect(watcher.count).toBe(5);
     expect(watcher.isFollower(world.user('Eve').ulid)).toBe(true);
     ra.requests.clear();
-    await advance(60_000);
-    // page 1 at 15, 30, 45, 60 s; page 2 at 60 s
+    await advance(40_000);
+    // page 1 at 10, 20, 30, 40 s; page 2 at 40 s
     expect(ra.requests.of('GetUsersFollowingMe').map((r) => r.params.o)).toEqual(['0', '0', '0', '0', '2']);
-    await advance(60_000);
+    await advance(40_000);
     expect(
       ra.requests
         .of('GetUsersFollowingMe')
@@ -264,9 +266,68 @@ describe('follower watcher', () => {
   });
 
   it('scales its read periods with the RA rate', () => {
-    expect(followerWatchIntervals(1)).toEqual({ firstPageEveryMs: 15_000, otherPagesEveryMs: 60_000 });
+    expect(followerWatchIntervals(1)).toEqual({ firstPageEveryMs: 10_000, otherPagesEveryMs: 40_000 });
     expect(followerWatchIntervals(10).firstPageEveryMs).toBe(5_000);
-    expect(followerWatchIntervals(0.5).firstPageEveryMs).toBe(30_000);
+    expect(followerWatchIntervals(0.5).firstPageEveryMs).toBe(20_000);
+  });
+});
+
+describe('who was active between two reads of page 1 (a 0-point unlock moves no points)', () => {
+  it('names those listed above someone who was above them, or new above such a one', () => {
+    expect(risenSince(['a', 'b', 'c', 'd'], ['a', 'b', 'c', 'd'])).toEqual([]);
+    expect(risenSince(['a', 'b', 'c', 'd'], ['c', 'a', 'b', 'd'])).toEqual(['c']);
+    expect(risenSince(['a', 'b', 'c', 'd'], ['x', 'd', 'a', 'b', 'c'])).toEqual(['x', 'd']);
+    // The top user active again too: both above those they had been below or level with.
+    expect(risenSince(['a', 'b', 'c'], ['c', 'a', 'b'])).toEqual(['c']);
+    // New at the bottom (moved up a page as others left): not active.
+    expect(risenSince(['a', 'b', 'c'], ['a', 'b', 'c', 'z'])).toEqual([]);
+  });
+
+  it("reports a follower's 0-point unlock as activity, though no points moved", async () => {
+    const world = smallWorld();
+    world.addGame({
+      id: 3,
+      title: 'Zero',
+      achievements: [
+        { id: 301, points: 0 },
+        { id: 302, points: 0 },
+      ],
+    });
+    world.addUser({ username: 'Cara' });
+    for (const name of ['Alice', 'Bob', 'Cara']) world.follow(name);
+    const clock = { ms: T };
+    world.now = () => new Date(clock.ms);
+    world.visit('Cara', new Date(T - 3_000));
+    world.visit('Bob', new Date(T - 2_000));
+    world.visit('Alice', new Date(T - 1_000));
+    h = await startHarness({ world });
+    const store: Store = memoryStore();
+    const { timers, advance } = virtualTimers(clock);
+    const active: string[][] = [];
+    const changes: string[][] = [];
+    const watcher = createFollowerWatcher({
+      ra: h.client,
+      followers: store.followers,
+      logger: silentLogger(),
+      now: () => new Date(clock.ms),
+      timers,
+      onPointsChanged: (ulids) => changes.push(ulids),
+      onActive: (ulids) => active.push(ulids),
+    });
+    watcher.start();
+    await advance(0);
+    // The first read can't tell: everyone on page 1 may have been active.
+    expect(active).toHaveLength(1);
+    expect(watcher.watching()).toBe(true);
+    active.length = 0;
+    await advance(10_000);
+    expect(active).toEqual([]);
+    clock.ms += 1;
+    world.unlock('Cara', 301, { hardcore: true });
+    await advance(10_000);
+    expect(changes).toEqual([]);
+    expect(active).toEqual([[world.user('Cara').ulid]]);
+    await watcher.stop();
   });
 });
 
@@ -439,9 +500,53 @@ describe('the list the bot follows (API_GetUsersIFollow) and the shared budget',
     expect(store.following.all().map((f) => f.displayName)).toEqual(['Alice']);
     h.ra.requests.clear();
     await advance(120_000);
-    // A quarter of the budget: page 1 every 60 s instead of 15 s.
-    expect(h.ra.requests.count('GetUsersIFollow')).toBe(2);
+    // A quarter of the budget: page 1 every 40 s instead of 10 s.
+    expect(h.ra.requests.count('GetUsersIFollow')).toBe(3);
     expect(h.ra.requests.count('GetUsersFollowingMe')).toBe(0);
+    await watcher.stop();
+  });
+
+  it('reads page 1 of each list holding tracked users at the full rate, however the users split', () => {
+    // 2,500 tracked followers, 1,000 users followed by the bot: both page 1s every 10 s.
+    expect(firstPageShare(2_500, 1_000, 'followers')).toBe(1);
+    expect(firstPageShare(1_000, 2_500, 'following')).toBe(1);
+    expect(firstPageShare(1, 5_000, 'following')).toBe(1);
+    // A list without tracked users: 8 times less often (the followers list keeps the full rate
+    // while neither list holds anyone: members join it by themselves).
+    expect(firstPageShare(0, 1_000, 'followers')).toBe(1 / 8);
+    expect(firstPageShare(0, 1_000, 'following')).toBe(1 / 8);
+    expect(firstPageShare(0, 0, 'followers')).toBe(1);
+    expect(firstPageShare(0, 0, 'following')).toBe(1 / 8);
+  });
+
+  it('reads page 1 at its page-1 share and the other pages at their share', async () => {
+    const world = smallWorld();
+    for (const name of ['Cara', 'Dan']) world.addUser({ username: name });
+    for (const name of ['Alice', 'Bob', 'Cara', 'Dan']) world.botFollow(name);
+    const clock = { ms: T };
+    world.now = () => new Date(clock.ms);
+    h = await startHarness({ world });
+    const store: Store = memoryStore();
+    const { timers, advance } = virtualTimers(clock);
+    const watcher = createFollowerWatcher({
+      ra: h.client,
+      list: 'following',
+      followers: store.following,
+      logger: silentLogger(),
+      now: () => new Date(clock.ms),
+      timers,
+      pageSize: 2,
+      share: () => 0.25,
+      firstShare: () => 1,
+    });
+    watcher.start();
+    await advance(0);
+    h.ra.requests.clear();
+    await advance(160_000);
+    const offsets = h.ra.requests.of('GetUsersIFollow').map((r) => r.params.o);
+    // Page 1 every 10 s (16 reads); page 2 every 160 s (40 s at a quarter).
+    expect(offsets.filter((o) => o === '0')).toHaveLength(16);
+    expect(offsets.filter((o) => o !== '0')).toEqual(['2']);
     await watcher.stop();
   });
 });

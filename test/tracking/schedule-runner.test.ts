@@ -41,8 +41,9 @@ describe('schedule runner', () => {
       watched: () => new Set(['FOLLOWER']),
     });
     runner.start();
-    await runner.tick(); // the round: both polled once, both found playing
-    expect(polls.sort()).toEqual(['FOLLOWER', 'PLAYER']);
+    // The round: the player; the follower (watched, quiet since its last poll) costs it nothing.
+    await runner.tick();
+    expect(polls).toEqual(['PLAYER']);
     polls.length = 0;
 
     await time.advance(10 * 60_000);
@@ -54,6 +55,41 @@ describe('schedule runner', () => {
     runner.pointsChanged(['follower']);
     await time.settle();
     expect(polls.filter((u) => u === 'FOLLOWER')).toEqual(['FOLLOWER']);
+
+    // Active again without a points change (a 0-point unlock): in the next round, once.
+    polls.length = 0;
+    await time.advance(60_000);
+    runner.seenActive(['follower']);
+    await runner.tick();
+    await time.settle();
+    expect(polls.filter((u) => u === 'FOLLOWER')).toEqual(['FOLLOWER']);
+    await runner.tick();
+    await time.settle();
+    expect(polls.filter((u) => u === 'FOLLOWER')).toEqual(['FOLLOWER']);
+    await runner.stop();
+  });
+
+  it('reports a round finished when everyone but quiet watched users was polled', async () => {
+    const time = virtualTime(1_000_000);
+    const rounds: number[] = [];
+    const runner = createScheduleRunner({
+      poller: {
+        pollUser: async () => ({ ok: true, active: false, gamesDiffed: 0, enqueued: 0 }),
+        readAwardsFeed: async () => 0,
+      },
+      ra: { runInBackground: (fn) => fn() },
+      store: { listPollTargets: () => [target('A'), target('B'), target('W')], subscriptionsOf: () => [] },
+      logger: createLogger({ level: 'silent' }),
+      now: () => new Date(time.now()),
+      timers: time.timers,
+      maxInFlight: 1,
+      watched: () => new Set(['W']),
+      observer: { roundFinished: (report) => rounds.push(report.users) },
+    });
+    runner.start();
+    await runner.tick();
+    await time.settle();
+    expect(rounds).toEqual([3]);
     await runner.stop();
   });
 });

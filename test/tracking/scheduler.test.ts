@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   afterPoll,
+  dueInRound,
   INITIAL_PASSES,
   planPolls,
   type ReasonPasses,
   type UserScheduleState,
+  WATCHED_SAFETY_MS,
 } from '../../src/tracking/scheduler.js';
 
 const MIN = 60_000;
@@ -41,11 +43,38 @@ describe('planPolls', () => {
     expect(planPolls([user('a', { lastPollAt: 6 })], { maxInFlight: 2 }, params(5), 7).poll).toEqual([]);
   });
 
-  it('counts running polls against the budget', () => {
-    const users = [user('a', { polling: true }), user('b', { changedAt: 1 }), user('c', { changedAt: 2 })];
+  it('counts running polls against the budget (changed users have one slot more)', () => {
+    const users = [
+      user('a', { polling: true }),
+      user('b', { changedAt: 1 }),
+      user('c', { changedAt: 2 }),
+      user('d', { changedAt: 3 }),
+    ];
     expect(planPolls(users, { maxInFlight: 2 }, params(null), 5).poll).toEqual([
       { ulid: 'b', reason: 'changed' },
+      { ulid: 'c', reason: 'changed' },
     ]);
+  });
+
+  it("starts a changed user's poll while the round's polls fill the budget, but no more round polls", () => {
+    const users = [
+      user('r1', { polling: true }),
+      user('r2', { polling: true }),
+      user('cold', { lastPollAt: null }),
+      user('changed', { changedAt: 5 }),
+    ];
+    const plan = planPolls(users, { maxInFlight: 2 }, params(1), 6);
+    expect(plan.poll).toEqual([{ ulid: 'changed', reason: 'changed' }]);
+    expect(plan.waiting.cold).toBe(1);
+    // With the extra slot taken, nothing more starts.
+    const full = planPolls(
+      [...users.slice(0, 3), user('changed', { polling: true }), user('next', { changedAt: 7 })],
+      { maxInFlight: 2 },
+      params(1),
+      8,
+    );
+    expect(full.poll).toEqual([]);
+    expect(full.waiting).toEqual({ changed: 1, hot: 0, cold: 1 });
   });
 
   it('polls a hot user every hot interval until the session ends, and says when to wake', () => {
@@ -82,14 +111,42 @@ describe('planPolls', () => {
     const plan = planPolls([watched, unwatched], { maxInFlight: 2 }, params(null), 90_000);
     expect(plan.poll).toEqual([{ ulid: 'u', reason: 'hot' }]);
     // Nothing to wake for on the watched user's account; a change still polls it at once, and
-    // the round still reaches it.
+    // the round reaches it once the list showed it active.
     expect(planPolls([watched], { maxInFlight: 2 }, params(null), 60_000).wakeAt).toBeNull();
     expect(
       planPolls([{ ...watched, changedAt: 80_000 }], { maxInFlight: 2 }, params(null), 90_000).poll,
     ).toEqual([{ ulid: 'w', reason: 'changed' }]);
-    expect(planPolls([watched], { maxInFlight: 2 }, params(60_000), 90_000).poll).toEqual([
-      { ulid: 'w', reason: 'cold' },
+    expect(
+      planPolls([{ ...watched, activeAt: 70_000 }], { maxInFlight: 2 }, params(60_000), 90_000).poll,
+    ).toEqual([{ ulid: 'w', reason: 'cold' }]);
+  });
+
+  it('leaves a quiet watched user out of the round: only one the list showed active since their last poll', () => {
+    const round = params(60 * MIN);
+    const at = 61 * MIN;
+    const quiet = user('quiet', { lastPollAt: 10 * MIN, watched: true, activeAt: 5 * MIN });
+    const risen = user('risen', { lastPollAt: 20 * MIN, watched: true, activeAt: 50 * MIN });
+    const plain = user('plain', { lastPollAt: 30 * MIN });
+    const plan = planPolls([quiet, risen, plain], { maxInFlight: 5 }, round, at);
+    // The risen one goes first, before a user unpolled for longer.
+    expect(plan.poll).toEqual([
+      { ulid: 'risen', reason: 'cold' },
+      { ulid: 'plain', reason: 'cold' },
     ]);
+    expect(dueInRound(quiet, round.roundStartedAt, at)).toBe(false);
+    // Not watched any more (its list can't be read): in the round like anyone.
+    expect(dueInRound({ ...quiet, watched: false }, round.roundStartedAt, at)).toBe(true);
+    // Never polled: quiet since tracking began; seen active after that: due.
+    const fresh = user('fresh', { lastPollAt: null, trackedSince: 40 * MIN, watched: true, activeAt: null });
+    expect(dueInRound(fresh, round.roundStartedAt, at)).toBe(false);
+    expect(dueInRound({ ...fresh, activeAt: 45 * MIN }, round.roundStartedAt, at)).toBe(true);
+  });
+
+  it('polls a quiet watched user in a round anyway once their last poll is WATCHED_SAFETY_MS old', () => {
+    const quiet = user('quiet', { lastPollAt: 0, watched: true });
+    expect(dueInRound(quiet, WATCHED_SAFETY_MS - MIN, WATCHED_SAFETY_MS - 1)).toBe(false);
+    expect(dueInRound(quiet, WATCHED_SAFETY_MS - MIN, WATCHED_SAFETY_MS)).toBe(true);
+    expect(WATCHED_SAFETY_MS).toBe(6 * 60 * MIN);
   });
 
   it('never starves the round: with hot users always due, cold ones still get about 1 start in 5', () => {
