@@ -56,6 +56,14 @@ export function simulationFigures(r: SimReport): Figure[] {
     f('unlocks made (per channel, summed)', r.unlocks.made, ''),
     f('unlocks announced', r.unlocks.announced, ''),
     f('unlocks lost (not posted by the end)', r.unlocks.lost, '', { text: '0', ok: r.unlocks.lost === 0 }),
+    f(
+      'unlocks not posted within 60 min after the day',
+      r.unlocks.unpostedAtDayPlus60,
+      '',
+      undefined,
+      'late, not lost when the line above is 0: users nobody watches wait for the round',
+    ),
+    f('last unlock posted, after the day', r.unlocks.lastPostAfterDayMin ?? Number.NaN, 'min'),
     f('unlocks duplicated', r.unlocks.duplicated, '', { text: '0', ok: r.unlocks.duplicated === 0 }),
     f('posts out of order (per channel and user)', r.unlocks.outOfOrder, '', {
       text: '0',

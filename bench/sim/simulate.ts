@@ -79,7 +79,7 @@ export const DAY_OPTIONS: SimOptions = {
   seed: 20261208,
   speed: 96,
   hours: 24,
-  graceMinutes: 60,
+  graceMinutes: 240,
   users: 5000,
   servers: 500,
   followers: 10_000,
@@ -155,6 +155,10 @@ export interface SimReport {
     outOfOrder: number;
     /** Posts naming an unlock that was never made for that user in that server. */
     unexpected: number;
+    /** Unlocks (per channel) not posted within 60 virtual minutes after the day's activity ended. */
+    unpostedAtDayPlus60: number;
+    /** When the last unlock's first post landed, minutes after the day's activity ended (<= 0: during it). */
+    lastPostAfterDayMin: number | null;
     channels: number;
     /** Channels with any loss, duplicate or disorder (the per-channel rows are in `channels`). */
     channelsWithProblems: ChannelFigures[];
@@ -931,6 +935,8 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
   const followerLatencies: number[] = [];
   const followedByBotLatencies: number[] = [];
   const otherLatencies: number[] = [];
+  let unpostedAtDayPlus60 = 0;
+  let lastPostAt: number | null = null;
   for (const [key, earned] of expected) {
     const [channelId, ulid] = key.split('|') as [string, string];
     const figures = perChannel.get(channelId)!;
@@ -950,6 +956,9 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
         firstActivityReadAfterMin: after.length > 0 ? round((after[0]! - t0) / MINUTE, 1) : null,
       };
     };
+    const postedAt = firstPostedAt.get(key);
+    if (postedAt === undefined || postedAt > activityEnd + HOUR) unpostedAtDayPlus60++;
+    if (postedAt !== undefined) lastPostAt = Math.max(lastPostAt ?? postedAt, postedAt);
     if (times === 0) {
       figures.lost++;
       if (lostSamples.length < 20) lostSamples.push(sample());
@@ -1008,6 +1017,8 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
       duplicated: sum((c) => c.duplicated),
       outOfOrder: sum((c) => c.outOfOrder),
       unexpected,
+      unpostedAtDayPlus60,
+      lastPostAfterDayMin: lastPostAt === null ? null : round((lastPostAt - activityEnd) / MINUTE, 1),
       channels: channels.length,
       channelsWithProblems: channels.filter((c) => c.lost + c.duplicated + c.outOfOrder > 0),
       lostSamples,
