@@ -10,7 +10,7 @@
  * bot's database is read after the bot stopped, to name the outbox row behind each post.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -973,6 +973,14 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
           ? followedByBotLatencies
           : otherLatencies
       ).push(latency);
+      // Every unlock's latency, to see where a tail comes from (CHEEVOBOT_SIM_SAMPLES=file).
+      if (process.env.CHEEVOBOT_SIM_SAMPLES) {
+        const group = followingAtStart.has(ulid) ? 'follower' : followedByBot.has(ulid) ? 'followed' : 'other';
+        appendFileSync(
+          process.env.CHEEVOBOT_SIM_SAMPLES,
+          `${group},${round((earned - t0) / MINUTE, 2)},${round(latency, 1)},${ulid}\n`,
+        );
+      }
     }
   }
   const channels = [...perChannel.values()];

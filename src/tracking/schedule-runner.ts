@@ -87,7 +87,17 @@ interface Entry {
   target: PollTarget;
   state: UserScheduleState;
   gaps: number[];
+  /** Polls started by a points change that failed in a row (their retries back off). */
+  changedFailures: number;
 }
+
+/**
+ * A poll started by a points change that fails (RA down, a timeout) is tried again this long
+ * after, doubling while it keeps failing, up to CHANGED_RETRY_MAX_MS: the list already counted
+ * that change, so without this the unlock would wait for a round.
+ */
+export const CHANGED_RETRY_MS = 30_000;
+const CHANGED_RETRY_MAX_MS = 10 * 60_000;
 
 export function createScheduleRunner(options: ScheduleRunnerOptions) {
   const { poller, store, logger, now } = options;
@@ -96,6 +106,7 @@ export function createScheduleRunner(options: ScheduleRunnerOptions) {
   const sessionMs = options.sessionMs ?? HOT_SESSION_MS;
   const entries = new Map<string, Entry>();
   const running = new Set<Promise<void>>();
+  const retries = new Set<unknown>();
   let refreshedAt = Number.NEGATIVE_INFINITY;
   let roundStartedAt: number | null = null;
   let passes: ReasonPasses = INITIAL_PASSES;
@@ -126,6 +137,7 @@ export function createScheduleRunner(options: ScheduleRunnerOptions) {
       entries.set(ulid, {
         target,
         gaps: [],
+        changedFailures: 0,
         state: {
           ulid,
           lastPollAt: target.lastSuccessAt,
@@ -185,6 +197,10 @@ export function createScheduleRunner(options: ScheduleRunnerOptions) {
       .then((result) => {
         const finishedAt = now().getTime();
         entry.state = afterPoll(entry.state, { startedAt: at, finishedAt, active: result.active }, sessionMs);
+        if (planned.reason === 'changed') {
+          entry.changedFailures = result.ok ? 0 : entry.changedFailures + 1;
+          if (!result.ok) retryChanged(entry);
+        }
         if (result.enqueued > 0) options.onEnqueued?.();
         options.observer?.progressed?.();
         reportRoundIfDone(finishedAt);
@@ -194,6 +210,17 @@ export function createScheduleRunner(options: ScheduleRunnerOptions) {
         plan();
       });
     running.add(run);
+  }
+
+  function retryChanged(entry: Entry): void {
+    const delay = Math.min(CHANGED_RETRY_MAX_MS, CHANGED_RETRY_MS * 2 ** (entry.changedFailures - 1));
+    const handle = timers.setTimeout(() => {
+      retries.delete(handle);
+      if (stopped || entries.get(entry.state.ulid) !== entry) return;
+      entry.state = { ...entry.state, changedAt: entry.state.changedAt ?? now().getTime() };
+      plan();
+    }, delay);
+    retries.add(handle);
   }
 
   /** Once per round: when no user is left that the round's tick made due. */
@@ -273,6 +300,8 @@ export function createScheduleRunner(options: ScheduleRunnerOptions) {
       stopped = true;
       if (wakeTimer !== null) timers.clearTimeout(wakeTimer);
       wakeTimer = null;
+      for (const handle of retries) timers.clearTimeout(handle);
+      retries.clear();
       await Promise.all([...running]);
     },
     /** How the given users (e.g. one server's) are being polled. */

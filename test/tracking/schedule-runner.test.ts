@@ -92,4 +92,32 @@ describe('schedule runner', () => {
     expect(rounds).toEqual([3]);
     await runner.stop();
   });
+
+  it('tries a failed poll of a changed user again after 30 s, then 60 s, until it reads', async () => {
+    const time = virtualTime(1_000_000);
+    const polls: number[] = [];
+    let failuresLeft = 2;
+    const runner = createScheduleRunner({
+      poller: {
+        pollUser: async () => {
+          polls.push(time.now());
+          if (failuresLeft-- > 0) return { ok: false, active: false, gamesDiffed: 0, enqueued: 0 };
+          return { ok: true, active: true, gamesDiffed: 1, enqueued: 1 };
+        },
+        readAwardsFeed: async () => 0,
+      },
+      ra: { runInBackground: (fn) => fn() },
+      store: { listPollTargets: () => [target('W')], subscriptionsOf: () => [] },
+      logger: createLogger({ level: 'silent' }),
+      now: () => new Date(time.now()),
+      timers: time.timers,
+      maxInFlight: 1,
+      watched: () => new Set(['W']),
+    });
+    runner.start();
+    runner.pointsChanged(['W']);
+    await time.advance(10 * 60_000);
+    expect(polls.map((t) => t - 1_000_000)).toEqual([0, 30_000, 90_000]);
+    await runner.stop();
+  });
 });
