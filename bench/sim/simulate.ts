@@ -975,7 +975,11 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
       ).push(latency);
       // Every unlock's latency, to see where a tail comes from (CHEEVOBOT_SIM_SAMPLES=file).
       if (process.env.CHEEVOBOT_SIM_SAMPLES) {
-        const group = followingAtStart.has(ulid) ? 'follower' : followedByBot.has(ulid) ? 'followed' : 'other';
+        const group = followingAtStart.has(ulid)
+          ? 'follower'
+          : followedByBot.has(ulid)
+            ? 'followed'
+            : 'other';
         appendFileSync(
           process.env.CHEEVOBOT_SIM_SAMPLES,
           `${group},${round((earned - t0) / MINUTE, 2)},${round(latency, 1)},${ulid}\n`,

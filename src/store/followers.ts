@@ -41,6 +41,7 @@ export class FollowersTable {
   private readonly trackedAll;
   private readonly recordInTransaction;
   private readonly selectUlidOfName;
+  private readonly selectListed;
 
   /** `ra_followers` (who follows the key's owner) or `ra_following` (whom it follows): same shape. */
   constructor(db: Database, table: 'ra_followers' | 'ra_following' = 'ra_followers') {
@@ -68,6 +69,9 @@ export class FollowersTable {
     );
     this.trackedAll = db.prepare<[], { ulid: string }>(
       `SELECT DISTINCT t.ulid FROM tracked_users t JOIN ${table} f ON f.ulid = t.ulid`,
+    );
+    this.selectListed = db.prepare<[string], Pick<FollowerRow, 'display_name' | 'last_seen_at'>>(
+      `SELECT display_name, last_seen_at FROM ${table} WHERE ulid = ?`,
     );
     this.selectUlidOfName = db.prepare<[string], { ulid: string }>(
       'SELECT ulid FROM ra_users WHERE display_name = ? COLLATE NOCASE ORDER BY ulid LIMIT 1',
@@ -115,6 +119,12 @@ export class FollowersTable {
       pointsChangedAt: row.points_changed_at,
       lastSeenAt: row.last_seen_at,
     }));
+  }
+
+  /** The name the last read that listed this user gave, and when (epoch ms); null if not listed. */
+  listedName(ulid: string): { displayName: string; seenAt: number } | null {
+    const row = this.selectListed.get(ulid.toUpperCase());
+    return row ? { displayName: row.display_name, seenAt: row.last_seen_at } : null;
   }
 
   /** The ULID of a user the bot knows by this display name (rows of older servers lack ULIDs). */

@@ -140,6 +140,15 @@ export function createTracking(options: {
     collapseThreshold: config.ANNOUNCE_COLLAPSE_THRESHOLD,
     userConcurrency: pollerUserConcurrency(config.RA_REQUESTS_PER_SECOND),
     extras: options.extras,
+    // A watched user's current name comes with each list read: no profile read to check it.
+    ...(config.RA_USERNAME
+      ? {
+          listedName: (ulid: string) => {
+            const seen = [store.followers.listedName(ulid), store.following.listedName(ulid)];
+            return seen.reduce((a, b) => (b !== null && (a === null || b.seenAt > a.seenAt) ? b : a), null);
+          },
+        }
+      : {}),
     ...(options.onActivity ? { onActivity: options.onActivity } : {}),
     // runCycle (tests, tools) reports like a round of the schedule.
     observer: { cycleFinished: (report) => observer.cycleFinished(report) },

@@ -88,6 +88,11 @@ export interface PollerOptions {
   userConcurrency?: number;
   /** How stale a display name may be before an announcement re-reads it (default PROFILE_REFRESH_MS). */
   profileRefreshMs?: number;
+  /**
+   * The display name a follow list gave for this user lately, and when (a watched user's name
+   * comes free with every list read): when it is the stored one, no profile read is needed.
+   */
+  listedName?: (ulid: string) => { displayName: string; seenAt: number } | null;
   /** Award milestones and AotW marks added to announcements (community features). */
   extras?: AnnouncementExtras;
   /** Told which games a poll found new activity in, after it is stored (arcade boards read their entries). */
@@ -215,7 +220,17 @@ export function createPoller(options: PollerOptions) {
   async function freshUser(target: PollTarget, at: Date): Promise<PayloadUser> {
     const stored = { ulid: target.ulid, displayName: target.displayName, userPic: target.userPic };
     const checked = target.profileCheckedAt;
-    if (checked !== null && at.getTime() - checked < (options.profileRefreshMs ?? PROFILE_REFRESH_MS)) {
+    const refreshMs = options.profileRefreshMs ?? PROFILE_REFRESH_MS;
+    if (checked !== null && at.getTime() - checked < refreshMs) return stored;
+    const listed = options.listedName?.(target.ulid) ?? null;
+    if (
+      listed !== null &&
+      listed.displayName === stored.displayName &&
+      at.getTime() - listed.seenAt < refreshMs
+    ) {
+      // A follow list read since gave the same name: no rename, no request.
+      store.renameUser(target.ulid, stored.displayName, stored.userPic, new Date(listed.seenAt));
+      target.profileCheckedAt = listed.seenAt;
       return stored;
     }
     try {

@@ -35,6 +35,7 @@ interface Calls {
   between: Array<{ from: Date; to: Date }>;
   progress: number[];
   feed: Array<{ offset: number; count: number }>;
+  profiles: number;
 }
 
 let store: Store;
@@ -51,6 +52,7 @@ function raStub(): RaClient {
     clockSkewMs: () => null,
     raNow: (local) => local,
     async getUserProfile(user) {
+      calls.profiles++;
       return {
         user: USER.displayName,
         ulid: user,
@@ -166,7 +168,7 @@ beforeEach(() => {
     feed: [],
     feedError: null,
   };
-  calls = { recentMinutes: [], between: [], progress: [], feed: [] };
+  calls = { recentMinutes: [], between: [], progress: [], feed: [], profiles: 0 };
   clock = at(30);
 });
 afterEach(() => store.close());
@@ -240,6 +242,43 @@ describe('the activity check', () => {
       { guildId: 'g1', ids: [21] },
       { guildId: 'g1', ids: [22] },
     ]);
+  });
+});
+
+describe("the announced user's name", () => {
+  function pollerWithList(listed: { displayName: string; seenAt: number } | null) {
+    return createPoller({
+      store,
+      ra: raStub(),
+      logger: silentLogger(),
+      now: () => clock,
+      collapseThreshold: 3,
+      listedName: () => listed,
+    });
+  }
+
+  it('reads no profile when a follow list gave the stored name lately, and one when it gave another', async () => {
+    track(store, 'g1', { channelId: 'c1', now: at(0) });
+    script.recent = [unlockEvent(1, 11, 20)];
+    script.progress = (id) => game([{ id: 11, hard: 20 }, { id: 12 }], { kind: null }, id);
+    await pollerWithList({ displayName: USER.displayName, seenAt: at(29).getTime() }).runCycle();
+    expect(outboxSummary()).toEqual([{ guildId: 'g1', ids: [11] }]);
+    expect(calls.profiles).toBe(0);
+
+    // Two hours on, the list gives a new name: RA's profile is read for the name and picture.
+    clock = at(150);
+    script.recent = [unlockEvent(1, 12, 140)];
+    script.progress = (id) =>
+      game(
+        [
+          { id: 11, hard: 20 },
+          { id: 12, hard: 140 },
+        ],
+        { kind: null },
+        id,
+      );
+    await pollerWithList({ displayName: 'Renamed', seenAt: at(149).getTime() }).runCycle();
+    expect(calls.profiles).toBe(1);
   });
 });
 
