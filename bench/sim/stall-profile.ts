@@ -51,6 +51,7 @@ export function busyRuns(profile: Profile, minMs: number, top = 12): BusyRun[] {
     gc: number;
     own: Map<string, number>;
     self: Map<string, number>;
+    entry: string;
   } | null = null;
   const close = () => {
     if (current && current.ms >= minMs) {
@@ -79,7 +80,19 @@ export function busyRuns(profile: Profile, minMs: number, top = 12): BusyRun[] {
       close();
       continue;
     }
-    current ??= { start: t, ms: 0, gc: 0, own: new Map(), self: new Map() };
+    // The frame under (root) names the kind of task: a new one (other than the microtasks
+    // after a callback, or GC and native samples with no JS stack) starts a new run, because the
+    // loop may have turned in between (the profile can't tell; the runs are then an upper bound).
+    let entry = node.id;
+    while (parent.has(entry) && parent.has(parent.get(entry)!)) entry = parent.get(entry)!;
+    const entryName = byId.get(entry)!.callFrame.functionName;
+    const continues =
+      !parent.has(node.id) ||
+      entry === node.id ||
+      entryName === 'processTicksAndRejections' ||
+      entryName === (current as { entry: string } | null)?.entry;
+    if (current && !continues) close();
+    current ??= { start: t, ms: 0, gc: 0, own: new Map(), self: new Map(), entry: entryName };
     current.ms += dt;
     if (name === '(garbage collector)') current.gc += dt;
     const self = frameName(node);
