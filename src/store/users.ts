@@ -5,7 +5,7 @@
 import type { Subscription } from '../domain/announcements.js';
 import { DEFAULT_TOGGLES } from './guilds.js';
 import type { Database } from './shared.js';
-import { clipError, type Instant, toMs } from './shared.js';
+import { clipError, type Instant, TrackedVersion, toMs } from './shared.js';
 
 export interface TrackedUser {
   guildId: string;
@@ -107,7 +107,11 @@ export class UsersTables {
   private readonly renameInTransaction;
   private readonly successesInTransaction;
 
-  constructor(db: Database) {
+  /** `tracked` hears of every subscription added or removed. */
+  constructor(
+    db: Database,
+    private readonly tracked = new TrackedVersion(),
+  ) {
     this.stmt = {
       upsertRaUser: db.prepare<[string, string, string, number]>(
         `INSERT INTO ra_users (ulid, display_name, user_pic, profile_checked_at) VALUES (?, ?, ?, ?)
@@ -335,6 +339,7 @@ export class UsersTables {
         tracked_since: toMs(input.now),
       };
       this.stmt.insertTracked.run(row);
+      this.tracked.bump();
       return { created: true, tracked: toTrackedUser(row) };
     }
     if (input.channelId !== undefined) this.stmt.setTrackedChannel.run(input.channelId, guildId, ulid);
@@ -343,6 +348,7 @@ export class UsersTables {
 
   private untrackNow(guildId: string, ulid: string): boolean {
     if (this.stmt.deleteTracked.run(guildId, ulid).changes === 0) return false;
+    this.tracked.bump();
     // The guild asked to stop: announcements still queued for it would surprise it.
     this.stmt.deletePendingOutbox.run(guildId, ulid);
     // earned and game_state cascade from ra_users.
