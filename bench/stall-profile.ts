@@ -6,7 +6,7 @@
  * the project's own functions (inclusive: a sample counts for every src/ frame on its stack) and
  * the innermost frames (self time).
  *
- *   npx tsx bench/sim/stall-profile.ts DIR/CPU.....cpuprofile [--min 50] [--top 15]
+ *   npx tsx bench/stall-profile.ts DIR/CPU.....cpuprofile [--min 50] [--top 15]
  */
 import { readFileSync } from 'node:fs';
 
