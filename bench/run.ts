@@ -30,6 +30,11 @@ const SECTIONS: { name: string; file: string; what: string }[] = [
     what: 'unlock -> announcement latency, 250/1,000/5,000 users, compressed time (~15 minutes)',
   },
   { name: 'catalogue', file: 'catalogue.ts', what: 'game catalogue: refresh, size, autocomplete' },
+  {
+    name: 'loop-turns',
+    file: 'loop-turns.ts',
+    what: 'one event-loop turn at 5,000 users / 500 servers: poll targets, digest check, 500 digests due',
+  },
 ];
 
 function option(name: string): string | undefined {

@@ -11,7 +11,7 @@
  * the bot's day (at 200x, 4 real seconds of module loading would be 13 virtual minutes).
  */
 import { subscribe } from 'node:diagnostics_channel';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { type ClockSpec, installScaledTime } from './clock.js';
 
 export interface BotProcessInput {
@@ -31,11 +31,19 @@ export interface BotProcessStats {
    * process used meanwhile (all its threads): a stall with little CPU is the machine's (the
    * process was not running), one with CPU near its length is the bot's own synchronous work.
    */
-  longestStalls: { atVirtualMs: number; ms: number; cpuMs: number }[];
+  longestStalls: { atVirtualMs: number; ms: number; cpuMs: number; gcMs: number; lastLog: string }[];
   /** Stalls over 100 ms during which the process used at least 80% of a core: its own work. */
   stallsOver100MsOnCpu: number;
   /** The longest of those (real ms). */
   maxStallOnCpuMs: number;
+  /**
+   * Garbage-collector pauses (PerformanceObserver 'gc', real ms): how many took 50 ms or more, the
+   * longest, and the longest major (mark-compact) one. Each stall above also says how much of it
+   * was GC (`gcMs`) and the last log line before it (`lastLog`, component and message).
+   */
+  gcPausesOver50Ms: number;
+  maxGcPauseMs: number;
+  maxMajorGcPauseMs: number;
   peakRssMb: number;
   restarts: number;
   /** Starts that failed and were tried again (see `launch`). */
@@ -80,6 +88,9 @@ async function main(): Promise<void> {
     longestStalls: [],
     stallsOver100MsOnCpu: 0,
     maxStallOnCpuMs: 0,
+    gcPausesOver50Ms: 0,
+    maxGcPauseMs: 0,
+    maxMajorGcPauseMs: 0,
     peakRssMb: 0,
     restarts: 0,
     failedStarts: 0,
@@ -106,11 +117,15 @@ async function main(): Promise<void> {
     }
     return peak;
   };
+  // The last log line's component and message, to name what ran before a stall.
+  let lastLog = '';
   const logger = createLogger({
     level: 'info',
     secrets: [config.DISCORD_TOKEN, config.RA_API_KEY],
     destination: {
       write(line: string) {
+        const component = /"component":"([^"]*)"/.exec(line)?.[1] ?? '';
+        lastLog = `${component}: ${/"msg":"([^"]*)"/.exec(line)?.[1] ?? ''}`;
         if (line.includes('game catalogue refreshed')) {
           stats.catalogueRefreshedAt.push(time.now().getTime());
           send({ type: 'catalogue', at: time.now().getTime() });
@@ -155,6 +170,31 @@ async function main(): Promise<void> {
   // Stalls: the native histogram is unaffected by the scaled timers (it reads the real clock).
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
+  // GC pauses of 5 ms or more (real ms on the native clock, as realPerformanceNow), kept a while
+  // so a stall can say how much of it was GC (entries arrive after the pause, not during it).
+  const gcPauses: { start: number; end: number }[] = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
+      stats.maxGcPauseMs = Math.max(stats.maxGcPauseMs, Math.round(entry.duration));
+      // NODE_PERFORMANCE_GC_MAJOR = 4 (mark-compact).
+      if (kind === 4) stats.maxMajorGcPauseMs = Math.max(stats.maxMajorGcPauseMs, Math.round(entry.duration));
+      if (entry.duration >= 50) stats.gcPausesOver50Ms++;
+      if (entry.duration >= 5)
+        gcPauses.push({ start: entry.startTime, end: entry.startTime + entry.duration });
+    }
+    while (gcPauses.length > 200) gcPauses.shift();
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
+  /** Stalls waiting for their GC figure: the observer reports a pause after it ended. */
+  const pendingStalls: { from: number; to: number; stall: BotProcessStats['longestStalls'][number] }[] = [];
+  const settleStalls = () => {
+    for (const { from, to, stall } of pendingStalls.splice(0)) {
+      let gc = 0;
+      for (const pause of gcPauses) gc += Math.max(0, Math.min(to, pause.end) - Math.max(from, pause.start));
+      stall.gcMs = Math.round(gc);
+    }
+  };
   let lastCheck = time.realPerformanceNow();
   let lastCpu = process.cpuUsage();
   const stallWatch = setInterval(() => {
@@ -164,6 +204,7 @@ async function main(): Promise<void> {
     const cpuMs = (cpu.user + cpu.system) / 1000;
     // setInterval is scaled: this runs every ~50 real ms whatever the speed.
     const late = at - lastCheck - 50;
+    if (pendingStalls.length > 0) settleStalls();
     if (late > 100) {
       stats.stallsOver100Ms++;
       if (cpuMs >= 0.8 * (at - lastCheck)) {
@@ -171,11 +212,15 @@ async function main(): Promise<void> {
         stats.maxStallOnCpuMs = Math.max(stats.maxStallOnCpuMs, Math.round(late));
       }
       // The longest ones and when (virtual), to find what stalled next to the bot's log.
-      stats.longestStalls.push({
+      const stall = {
         atVirtualMs: time.now().getTime(),
         ms: Math.round(late),
         cpuMs: Math.round(cpuMs),
-      });
+        gcMs: 0,
+        lastLog,
+      };
+      pendingStalls.push({ from: lastCheck, to: at, stall });
+      stats.longestStalls.push(stall);
       stats.longestStalls.sort((a, b) => b.ms - a.ms);
       stats.longestStalls.length = Math.min(stats.longestStalls.length, 10);
     }
@@ -198,6 +243,8 @@ async function main(): Promise<void> {
         await bot.stop();
         clearInterval(stallWatch);
         delay.disable();
+        gcObserver.disconnect();
+        settleStalls();
         stats.maxStallMs = Math.max(stats.maxStallMs, delay.max / 1e6);
         stats.raSends = sends.length;
         stats.raSendPeakPer10s = sendPeak();

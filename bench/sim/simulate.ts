@@ -702,8 +702,11 @@ export async function runSimulation(options: SimOptions): Promise<SimReport> {
   )
     throw new Error(`deploy-commands failed: ${deployOut.join(' ')}`);
   const input: BotProcessInput = { virtualStartMs: t0, speed: options.speed, env };
+  // SIM_BOT_NODE_FLAGS (opt-in, for finding stalls): extra node flags for the bot's process, e.g.
+  // "--cpu-prof --cpu-prof-dir=/tmp/prof" (see bench/README.md, "Finding a stall").
+  const extraFlags = (process.env.SIM_BOT_NODE_FLAGS ?? '').split(/\s+/).filter((flag) => flag !== '');
   const child: ChildProcess = fork(BOT_PROCESS, [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...extraFlags],
     env: { ...process.env, CHEEVOBOT_SIM_INPUT: JSON.stringify(input) },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

@@ -4,6 +4,7 @@
  * queueing it exactly once per slot.
  */
 
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { DigestPayload } from '../domain/community.js';
 import type { Store } from '../store/index.js';
 import { type DigestWindow, dueDigest } from './digest-schedule.js';
@@ -48,29 +49,47 @@ export function buildDigest(
 }
 
 /**
+ * Digests built per event-loop turn: each reads the server's week from SQLite (~0.3 ms), and
+ * servers often share a slot (500 due at once held the loop ~170 ms in the simulated day).
+ */
+export const DIGESTS_PER_TURN = 20;
+
+/**
  * Queues every due digest (see `dueDigest`): only the LATEST slot is ever queued, so after long
  * downtime a missed digest is posted late once, never one per missed week. A server whose digest
- * fails (`failed` hears of it) holds up no other; it is tried again next time. Returns how many
+ * fails (`failed` hears of it) holds up no other; it is tried again next time. Servers go in
+ * guild order, `DIGESTS_PER_TURN` digests per event-loop turn; after a turn each server's
+ * schedule is read again (a /digest command may have changed it meanwhile). Resolves to how many
  * were queued.
  */
-export function queueDueDigests(
+export async function queueDueDigests(
   store: Store,
   now: Date,
   failed: (guildId: string, error: unknown) => void,
-): number {
+): Promise<number> {
   let queued = 0;
-  for (const guild of store.community.guildsWithDigest()) {
+  let built = 0;
+  let yielded = false;
+  for (const listed of store.community.guildsWithDigest()) {
     try {
-      const schedule = guild.digest!;
+      if (built >= DIGESTS_PER_TURN) {
+        await yieldToEventLoop();
+        built = 0;
+        yielded = true;
+      }
+      const guild = yielded ? store.community.get(listed.guildId) : listed;
+      const schedule = guild.digest;
+      if (schedule === null) continue;
       const window = dueDigest(schedule, guild.digestLastPeriod, now.getTime());
       if (window === null) continue;
+      built++;
       const payload = buildDigest(store, guild.guildId, window, schedule.timeZone);
       // A digest route (/settings route digest) wins over the channel given to /digest.
       const channelId = store.routes.routes(guild.guildId).digest ?? schedule.channelId;
       const post = { guildId: guild.guildId, channelId, kind: 'digest' as const, payload };
       if (store.community.queueDigest(guild.guildId, window.to, post, now)) queued++;
     } catch (error) {
-      failed(guild.guildId, error);
+      failed(listed.guildId, error);
     }
   }
   return queued;

@@ -88,7 +88,7 @@ export function createCommunityJobs(options: CommunityJobsOptions) {
     // Digests first and without RA: they must not wait on a slow RA.
     let digests = 0;
     try {
-      digests = queueDueDigests(store, now(), (guildId, error) =>
+      digests = await queueDueDigests(store, now(), (guildId, error) =>
         logger.error(
           { guildId, err: errorMessage(error) },
           'queueing this server’s weekly digest failed; the others go on, tried again next tick',

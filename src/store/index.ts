@@ -26,7 +26,7 @@ import { OutboxAdminStatements } from './outbox-admin.js';
 import { ProgressTables } from './progress.js';
 import { RoutesTables } from './routes.js';
 import type { Database } from './shared.js';
-import { type Instant, randomNonce, toMs } from './shared.js';
+import { type Instant, randomNonce, TrackedVersion, toMs } from './shared.js';
 import {
   type PollState,
   type PollTarget,
@@ -131,13 +131,14 @@ export class Store {
     options: StoreOptions = {},
   ) {
     this.guilds = new GuildSettingsTable(db);
-    this.users = new UsersTables(db);
+    const tracked = new TrackedVersion();
+    this.users = new UsersTables(db, tracked);
     this.progress = new ProgressTables(db);
     this.outbox = new OutboxTable(db, options.nonce ?? randomNonce);
     this.meta = new MetaTable(db);
     this.links = new LinksTables(db);
-    this.followers = new FollowersTable(db);
-    this.following = new FollowersTable(db, 'ra_following');
+    this.followers = new FollowersTable(db, 'ra_followers', tracked);
+    this.following = new FollowersTable(db, 'ra_following', tracked);
     this.latency = new LatencyQueries(db);
     this.gameFailures = new GameFailuresTable(db);
     this.outboxAdmin = new OutboxAdminStatements(db);

@@ -23,6 +23,17 @@ export function clipError(message: string): string {
 
 export type Database = BetterSqlite3.Database;
 
+/**
+ * Counts changes to who is tracked (tracked_users rows added or removed), so a table can keep a
+ * figure that depends only on them (and its own rows) until one happens: see FollowersTable.
+ */
+export class TrackedVersion {
+  value = 0;
+  bump(): void {
+    this.value++;
+  }
+}
+
 /** 20 URL-safe chars from 120 random bits: within Discord's 25-char nonce limit, never colliding. */
 export function randomNonce(): string {
   return randomBytes(15).toString('base64url');

@@ -38,6 +38,64 @@ describe('weekly digest slots', () => {
     expect(iso(zonedTimeToUtc(2026, 10, 25, 2, 'Europe/Berlin'))).toBe('2026-10-25T00:00:00.000Z');
   });
 
+  it('gives every moment its latest slot however the weeks are asked for (across DST changes)', () => {
+    const HOUR = 3_600_000;
+    // Each schedule's slots written out by hand from the zone's offsets (Berlin: CET +1 until
+    // 29 March 2026 01:00 UTC, then CEST +2; New York: EDT -4 until 1 November 06:00 UTC).
+    const cases = [
+      {
+        slot: { weekday: 0, hour: 10, timeZone: 'Europe/Berlin' },
+        slots: [
+          '2026-03-08T09:00Z',
+          '2026-03-15T09:00Z',
+          '2026-03-22T09:00Z',
+          '2026-03-29T08:00Z',
+          '2026-04-05T08:00Z',
+          '2026-04-12T08:00Z',
+        ],
+      },
+      {
+        // 02:00 doesn't exist on 29 March: just after the jump.
+        slot: { weekday: 0, hour: 2, timeZone: 'Europe/Berlin' },
+        slots: [
+          '2026-03-08T01:00Z',
+          '2026-03-15T01:00Z',
+          '2026-03-22T01:00Z',
+          '2026-03-29T01:00Z',
+          '2026-04-05T00:00Z',
+          '2026-04-12T00:00Z',
+        ],
+      },
+      {
+        // 01:00 happens twice on 1 November: the first one.
+        slot: { weekday: 0, hour: 1, timeZone: 'America/New_York' },
+        slots: [
+          '2026-10-11T05:00Z',
+          '2026-10-18T05:00Z',
+          '2026-10-25T05:00Z',
+          '2026-11-01T05:00Z',
+          '2026-11-08T06:00Z',
+          '2026-11-15T06:00Z',
+        ],
+      },
+    ];
+    for (const { slot, slots } of cases) {
+      const instants = slots.map((s) => Date.parse(s));
+      const expected = (ms: number) => instants.filter((at) => at <= ms).at(-1)!;
+      // Every 20 minutes between the first and the last slot, asked in a scrambled order (far
+      // weeks between near ones, each moment twice), and every slot and the ms before it.
+      const moments: number[] = [];
+      for (let ms = instants[0]!; ms < instants.at(-1)!; ms += HOUR / 3) moments.push(ms);
+      for (const at of instants.slice(1)) moments.push(at, at - 1);
+      const order = moments.map((ms, i) => ({ ms, k: (i * 7919) % moments.length }));
+      order.sort((a, b) => a.k - b.k);
+      for (const { ms } of [...order, ...order.reverse()]) {
+        if (latestSlot(slot, ms) !== expected(ms))
+          expect(`${iso(ms)} -> ${iso(latestSlot(slot, ms))}`).toBe(`${iso(ms)} -> ${iso(expected(ms))}`);
+      }
+    }
+  });
+
   it('knows time zone names', () => {
     expect(isValidTimeZone('America/New_York')).toBe(true);
     expect(isValidTimeZone('UTC')).toBe(true);

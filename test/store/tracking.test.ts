@@ -170,6 +170,24 @@ describe('listPollTargets', () => {
     store.recordPollSuccess(OTHER_USER.ulid, at(40));
     expect(store.listPollTargets().map((t) => t.displayName)).toEqual(['Amy', 'Tails', USER.displayName]);
   });
+
+  it('orders users polled at the same time by ULID, each with its guilds in order', () => {
+    const amy = { ulid: '01J0CCCCCCCCCCCCCCCCCCCCCC', displayName: 'Amy' };
+    track(store, 'g3', { ...amy, now: at(3) });
+    track(store, 'g2', { ...OTHER_USER, now: at(4) });
+    track(store, 'g1', { ...amy, now: at(5) });
+    track(store, 'g1', { ...OTHER_USER, now: at(2) });
+    track(store, 'g2', { ...amy, now: at(6) });
+    for (const user of [amy, OTHER_USER]) store.recordPollSuccess(user.ulid, at(40));
+    expect(
+      store
+        .listPollTargets()
+        .map((t) => [t.displayName, t.trackedSince, t.subscriptions.map((s) => s.guildId)]),
+    ).toEqual([
+      ['Tails', at(2).getTime(), ['g1', 'g2']],
+      ['Amy', at(3).getTime(), ['g1', 'g2', 'g3']],
+    ]);
+  });
 });
 
 describe('poll bookkeeping', () => {
