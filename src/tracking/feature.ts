@@ -33,8 +33,6 @@ import {
 
 /** How often pending announcements (retries, posts left by a crash) are looked at between polls. */
 const DISPATCH_INTERVAL_MS = 15_000;
-/** How long the follow lists' tracked-user counts are kept (they decide the lists' read shares). */
-const COUNTS_KEPT_MS = 10_000;
 
 /**
  * Announcements: posts the outbox to Discord. `drain()` posts what is due now (never throws;
@@ -182,19 +180,11 @@ export function createTracking(options: {
   // members to follow it), and whom it follows (an admin can follow tracked users from it);
   // followersShare says how they split it. Without RA_USERNAME everything still works, by
   // polling alone.
-  // Two COUNT queries, asked a few times a second: kept for a few seconds.
-  let counted: { at: number; followers: number; following: number } | null = null;
-  const trackedCounts = () => {
-    const at = now().getTime();
-    if (counted === null || Math.abs(at - counted.at) >= COUNTS_KEPT_MS) {
-      counted = {
-        at,
-        followers: store.followers.countTrackedFollowers(),
-        following: store.following.countTrackedFollowers(),
-      };
-    }
-    return counted;
-  };
+  // The counts are kept by the store until tracking or a list changes: cheap to ask per read.
+  const trackedCounts = () => ({
+    followers: store.followers.countTrackedFollowers(),
+    following: store.following.countTrackedFollowers(),
+  });
   const followersShareNow = () => {
     const counts = trackedCounts();
     return followersShare(counts.followers, counts.following);

@@ -485,9 +485,10 @@ export function createPoller(options: PollerOptions) {
      * Reads RA's award feed for every tracked user (at most once a minute; see checkAwardsFeed),
      * in the background lane. The adaptive schedule calls it on each POLL_CRON tick.
      */
-    readAwardsFeed(): Promise<number> {
+    /** `known`: the tracked users just read by the caller (the schedule's tick), to read them once. */
+    readAwardsFeed(known?: readonly PollTarget[]): Promise<number> {
       return ra.runInBackground(async () => {
-        const targets = store.listPollTargets();
+        const targets = known ?? store.listPollTargets();
         return targets.length > 0 ? checkAwardsFeed(targets, now()) : 0;
       });
     },

@@ -116,12 +116,14 @@ export function createScheduleRunner(options: ScheduleRunnerOptions) {
   let roundReported = true;
   const counts = { changed: 0, hot: 0, cold: 0 };
 
-  function refreshTargets(at: number, force = false): void {
-    if (!force && at - refreshedAt < TARGETS_REFRESH_MS) return;
+  /** Re-reads the tracked users when due (or forced); returns what it read, null when not due. */
+  function refreshTargets(at: number, force = false): PollTarget[] | null {
+    if (!force && at - refreshedAt < TARGETS_REFRESH_MS) return null;
     refreshedAt = at;
     const seen = new Set<string>();
     const watched = options.watched?.() ?? new Set<string>();
-    for (const target of store.listPollTargets()) {
+    const targets = store.listPollTargets();
+    for (const target of targets) {
       const ulid = target.ulid.toUpperCase();
       seen.add(ulid);
       const entry = entries.get(ulid);
@@ -152,6 +154,7 @@ export function createScheduleRunner(options: ScheduleRunnerOptions) {
     }
     for (const ulid of entries.keys())
       if (!seen.has(ulid) && !entries.get(ulid)!.state.polling) entries.delete(ulid);
+    return targets;
   }
 
   function plan(): void {
@@ -240,7 +243,7 @@ export function createScheduleRunner(options: ScheduleRunnerOptions) {
      */
     async tick(): Promise<void> {
       const at = now().getTime();
-      refreshTargets(at, true);
+      const targets = refreshTargets(at, true) ?? [];
       let left = 0;
       for (const e of entries.values()) if (dueInRound(e.state, roundStartedAt, at)) left++;
       if (left > 0 && !behind) {
@@ -259,7 +262,7 @@ export function createScheduleRunner(options: ScheduleRunnerOptions) {
         reportRoundIfDone(at);
       }
       plan();
-      await poller.readAwardsFeed();
+      await poller.readAwardsFeed(targets);
     },
     /**
      * A follow list showed these users active (risen on its page 1): a watched one among them is
