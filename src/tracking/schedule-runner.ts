@@ -266,14 +266,18 @@ export function createScheduleRunner(options: ScheduleRunnerOptions) {
     },
     /**
      * A follow list showed these users active (risen on its page 1): a watched one among them is
-     * in the next round (first), whatever their points did.
+     * polled once like a user playing, whatever their points did (scheduler.ts).
      */
     seenActive(ulids: readonly string[]): void {
       const at = now().getTime();
+      let any = false;
       for (const ulid of ulids) {
         const entry = entries.get(ulid.toUpperCase());
-        if (entry) entry.state = { ...entry.state, activeAt: at };
+        if (!entry) continue;
+        entry.state = { ...entry.state, activeAt: at };
+        any = true;
       }
+      if (any) plan();
     },
     /** The follower watcher saw these users' points move: poll them (if tracked) at once. */
     pointsChanged(ulids: readonly string[]): void {

@@ -10,9 +10,10 @@
  *   polling them hot only repeated it and took the round's budget;
  * - cold: everyone else, once per POLL_CRON round (every user not polled since the round began),
  *   longest-unpolled first, i.e. round robin with whatever budget is left. A watched user is in
- *   the round only when the list showed them active since their last poll (a 0-point unlock
- *   moves no points but does move them up the list; those go first), or when their last poll is
- *   WATCHED_SAFETY_MS old: a quiet watched user costs the round nothing (see `dueInRound`).
+ *   the round only when their last poll is WATCHED_SAFETY_MS old (longest overdue first, with
+ *   the others): a quiet watched user costs the round nothing (see `dueInRound`). One the list
+ *   showed active since their last poll (a 0-point unlock moves no points but does move them up
+ *   the list) is polled once as hot, at most every `hotIntervalMs`.
  * Between the kinds, stride scheduling shares the poll starts by weight when several kinds have
  * users waiting: changed 16, hot 4, cold 1. So a burst of hot users can't starve the round (it
  * still gets at least 1 start in 5 against hot alone), and a points change jumps both queues.
@@ -49,20 +50,28 @@ export interface UserScheduleState {
  * old: what the lists can't show (a 0-point unlock while the bot was down and the user was pushed
  * off page 1 meanwhile) waits at most this long.
  */
-export const WATCHED_SAFETY_MS = 6 * 60 * 60_000;
+export const WATCHED_SAFETY_MS = 24 * 60 * 60_000;
 
-/** Whether the round that began at `round` still has to poll this user (pure). */
+/** A follow list showed the user active after their last poll (or, never polled, after tracking began). */
+function seenActiveSincePoll(user: UserScheduleState): boolean {
+  const quietSince = user.lastPollAt ?? user.trackedSince ?? null;
+  const activeAt = user.activeAt ?? null;
+  return activeAt !== null && (quietSince === null || activeAt >= quietSince);
+}
+
+/**
+ * Whether the round that began at `round` still has to poll this user (pure). A watched user
+ * only when their list showed them active since their last poll (they are then polled like a
+ * user playing, see planPolls) or that poll is WATCHED_SAFETY_MS old.
+ */
 export function dueInRound(user: UserScheduleState, round: number | null, now: number): boolean {
   if (round === null || round > now) return false;
   if (user.lastPollAt !== null && user.lastPollAt >= round) return false;
   if (!user.watched) return true;
   const quietSince = user.lastPollAt ?? user.trackedSince ?? null;
   if (quietSince === null || now - quietSince >= WATCHED_SAFETY_MS) return true;
-  return user.activeAt !== undefined && user.activeAt !== null && user.activeAt >= quietSince;
+  return seenActiveSincePoll(user);
 }
-
-/** A watched user seen active goes first in the round, longest-active first. */
-const RISEN_FIRST = -1e15;
 
 export interface ScheduleBudget {
   /** Polls that may run at once: enough to keep the RA rate busy, few enough to keep its queue short. */
@@ -140,12 +149,23 @@ export function planPolls(
       }
       if (hotDue < user.hotUntil) wakeAt = wakeAt === null ? hotDue : Math.min(wakeAt, hotDue);
     }
+    if (user.watched === true && seenActiveSincePoll(user)) {
+      // Active with no points change (a 0-point unlock, or just playing): polled like a user
+      // playing, once, and not more often than one of those.
+      const hotDue = Math.max(
+        user.activeAt!,
+        (user.lastPollAt ?? Number.NEGATIVE_INFINITY) + params.hotIntervalMs,
+      );
+      if (hotDue <= now) offer('hot', { ulid: user.ulid, key: hotDue });
+      else wakeAt = wakeAt === null ? hotDue : Math.min(wakeAt, hotDue);
+      continue;
+    }
     if (dueInRound(user, params.roundStartedAt, now)) {
-      const activeAt = user.activeAt ?? null;
+      // Longest overdue first: a watched user is due WATCHED_SAFETY_MS after their last poll.
       const quietSince = user.lastPollAt ?? user.trackedSince ?? null;
-      const risen =
-        user.watched === true && activeAt !== null && (quietSince === null || activeAt >= quietSince);
-      const key = risen ? RISEN_FIRST + activeAt : (user.lastPollAt ?? Number.NEGATIVE_INFINITY);
+      const key = user.watched
+        ? (quietSince ?? Number.NEGATIVE_INFINITY) + WATCHED_SAFETY_MS
+        : (user.lastPollAt ?? Number.NEGATIVE_INFINITY);
       offer('cold', { ulid: user.ulid, key });
     }
   }

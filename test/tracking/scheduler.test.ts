@@ -110,30 +110,37 @@ describe('planPolls', () => {
     const unwatched = user('u', { lastPollAt: 0, hotUntil: 30 * MIN });
     const plan = planPolls([watched, unwatched], { maxInFlight: 2 }, params(null), 90_000);
     expect(plan.poll).toEqual([{ ulid: 'u', reason: 'hot' }]);
-    // Nothing to wake for on the watched user's account; a change still polls it at once, and
-    // the round reaches it once the list showed it active.
+    // Nothing to wake for on the watched user's account; a change still polls it at once.
     expect(planPolls([watched], { maxInFlight: 2 }, params(null), 60_000).wakeAt).toBeNull();
     expect(
       planPolls([{ ...watched, changedAt: 80_000 }], { maxInFlight: 2 }, params(null), 90_000).poll,
     ).toEqual([{ ulid: 'w', reason: 'changed' }]);
-    expect(
-      planPolls([{ ...watched, activeAt: 70_000 }], { maxInFlight: 2 }, params(60_000), 90_000).poll,
-    ).toEqual([{ ulid: 'w', reason: 'cold' }]);
   });
 
-  it('leaves a quiet watched user out of the round: only one the list showed active since their last poll', () => {
+  it('leaves a quiet watched user out of the round, and polls one the list showed active once, as hot', () => {
     const round = params(60 * MIN);
     const at = 61 * MIN;
     const quiet = user('quiet', { lastPollAt: 10 * MIN, watched: true, activeAt: 5 * MIN });
     const risen = user('risen', { lastPollAt: 20 * MIN, watched: true, activeAt: 50 * MIN });
     const plain = user('plain', { lastPollAt: 30 * MIN });
     const plan = planPolls([quiet, risen, plain], { maxInFlight: 5 }, round, at);
-    // The risen one goes first, before a user unpolled for longer.
     expect(plan.poll).toEqual([
-      { ulid: 'risen', reason: 'cold' },
+      { ulid: 'risen', reason: 'hot' },
       { ulid: 'plain', reason: 'cold' },
     ]);
     expect(dueInRound(quiet, round.roundStartedAt, at)).toBe(false);
+    // Once polled (after the activity), it is quiet again.
+    const after = afterPoll(
+      { ...risen, polling: true },
+      { startedAt: at, finishedAt: at + 1, active: false },
+      40 * MIN,
+    );
+    expect(planPolls([after], { maxInFlight: 5 }, round, at + 10 * MIN).poll).toEqual([]);
+    // Active again right after a poll: not polled again before the hot interval, then woken for it.
+    const again = { ...after, activeAt: at + 30_000 };
+    const early = planPolls([again], { maxInFlight: 5 }, round, at + 40_000);
+    expect(early.poll).toEqual([]);
+    expect(early.wakeAt).toBe(at + 90_000);
     // Not watched any more (its list can't be read): in the round like anyone.
     expect(dueInRound({ ...quiet, watched: false }, round.roundStartedAt, at)).toBe(true);
     // Never polled: quiet since tracking began; seen active after that: due.
@@ -142,13 +149,25 @@ describe('planPolls', () => {
     expect(dueInRound({ ...fresh, activeAt: 45 * MIN }, round.roundStartedAt, at)).toBe(true);
   });
 
-  it('polls a quiet watched user in a round anyway once their last poll is WATCHED_SAFETY_MS old', () => {
+  it('polls a quiet watched user in a round anyway once their last poll is WATCHED_SAFETY_MS old, longest overdue first', () => {
+    expect(WATCHED_SAFETY_MS).toBe(24 * 60 * MIN);
     const quiet = user('quiet', { lastPollAt: 0, watched: true });
     expect(dueInRound(quiet, WATCHED_SAFETY_MS - MIN, WATCHED_SAFETY_MS - 1)).toBe(false);
     expect(dueInRound(quiet, WATCHED_SAFETY_MS - MIN, WATCHED_SAFETY_MS)).toBe(true);
-    expect(WATCHED_SAFETY_MS).toBe(6 * 60 * MIN);
+    // Overdue since 24 h after their last poll: after a user of the round unpolled since before that.
+    const at = WATCHED_SAFETY_MS + 60 * MIN;
+    const plan = planPolls(
+      [
+        quiet,
+        user('late', { lastPollAt: WATCHED_SAFETY_MS + 5 * MIN }),
+        user('early', { lastPollAt: 10 * MIN }),
+      ],
+      { maxInFlight: 3 },
+      params(WATCHED_SAFETY_MS + 30 * MIN),
+      at,
+    );
+    expect(plan.poll.map((p) => p.ulid)).toEqual(['early', 'quiet', 'late']);
   });
-
   it('never starves the round: with hot users always due, cold ones still get about 1 start in 5', () => {
     // Virtual time: 200 hot users due every 90 s (more than the budget) and 1,000 cold ones; one poll at a time, 1 s each.
     const users = new Map<string, UserScheduleState>();
