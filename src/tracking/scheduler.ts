@@ -52,6 +52,9 @@ export interface UserScheduleState {
  */
 export const WATCHED_SAFETY_MS = 24 * 60 * 60_000;
 
+/** Keys of watched users seen active go before every repeating hot poll (keys are epoch ms). */
+const ACTIVE_FIRST = -1e15;
+
 /** A follow list showed the user active after their last poll (or, never polled, after tracking began). */
 function seenActiveSincePoll(user: UserScheduleState): boolean {
   const quietSince = user.lastPollAt ?? user.trackedSince ?? null;
@@ -156,7 +159,8 @@ export function planPolls(
         user.activeAt!,
         (user.lastPollAt ?? Number.NEGATIVE_INFINITY) + params.hotIntervalMs,
       );
-      if (hotDue <= now) offer('hot', { ulid: user.ulid, key: hotDue });
+      // Ahead of the users playing, whose polls repeat: this one is owed a single poll.
+      if (hotDue <= now) offer('hot', { ulid: user.ulid, key: ACTIVE_FIRST + hotDue });
       else wakeAt = wakeAt === null ? hotDue : Math.min(wakeAt, hotDue);
       continue;
     }

@@ -141,6 +141,11 @@ describe('planPolls', () => {
     const early = planPolls([again], { maxInFlight: 5 }, round, at + 40_000);
     expect(early.poll).toEqual([]);
     expect(early.wakeAt).toBe(at + 90_000);
+    // It goes before users playing who are overdue for their repeating poll.
+    const playing = user('playing', { lastPollAt: 0, hotUntil: 120 * MIN });
+    expect(planPolls([playing, risen], { maxInFlight: 1 }, round, at).poll).toEqual([
+      { ulid: 'risen', reason: 'hot' },
+    ]);
     // Not watched any more (its list can't be read): in the round like anyone.
     expect(dueInRound({ ...quiet, watched: false }, round.roundStartedAt, at)).toBe(true);
     // Never polled: quiet since tracking began; seen active after that: due.
