@@ -96,7 +96,7 @@ interface Entry {
  * after, doubling while it keeps failing, up to CHANGED_RETRY_MAX_MS: the list already counted
  * that change, so without this the unlock would wait for a round.
  */
-export const CHANGED_RETRY_MS = 30_000;
+const CHANGED_RETRY_MS = 30_000;
 const CHANGED_RETRY_MAX_MS = 10 * 60_000;
 
 export function createScheduleRunner(options: ScheduleRunnerOptions) {

@@ -55,11 +55,16 @@ export const WATCHED_SAFETY_MS = 24 * 60 * 60_000;
 /** Keys of watched users seen active go before every repeating hot poll (keys are epoch ms). */
 const ACTIVE_FIRST = -1e15;
 
+/** Since when the lists had to report a watched user: their last poll, else when tracking began. */
+function quietSince(user: UserScheduleState): number | null {
+  return user.lastPollAt ?? user.trackedSince ?? null;
+}
+
 /** A follow list showed the user active after their last poll (or, never polled, after tracking began). */
 function seenActiveSincePoll(user: UserScheduleState): boolean {
-  const quietSince = user.lastPollAt ?? user.trackedSince ?? null;
+  const since = quietSince(user);
   const activeAt = user.activeAt ?? null;
-  return activeAt !== null && (quietSince === null || activeAt >= quietSince);
+  return activeAt !== null && (since === null || activeAt >= since);
 }
 
 /**
@@ -71,8 +76,8 @@ export function dueInRound(user: UserScheduleState, round: number | null, now: n
   if (round === null || round > now) return false;
   if (user.lastPollAt !== null && user.lastPollAt >= round) return false;
   if (!user.watched) return true;
-  const quietSince = user.lastPollAt ?? user.trackedSince ?? null;
-  if (quietSince === null || now - quietSince >= WATCHED_SAFETY_MS) return true;
+  const since = quietSince(user);
+  if (since === null || now - since >= WATCHED_SAFETY_MS) return true;
   return seenActiveSincePoll(user);
 }
 
@@ -166,9 +171,8 @@ export function planPolls(
     }
     if (dueInRound(user, params.roundStartedAt, now)) {
       // Longest overdue first: a watched user is due WATCHED_SAFETY_MS after their last poll.
-      const quietSince = user.lastPollAt ?? user.trackedSince ?? null;
       const key = user.watched
-        ? (quietSince ?? Number.NEGATIVE_INFINITY) + WATCHED_SAFETY_MS
+        ? (quietSince(user) ?? Number.NEGATIVE_INFINITY) + WATCHED_SAFETY_MS
         : (user.lastPollAt ?? Number.NEGATIVE_INFINITY);
       offer('cold', { ulid: user.ulid, key });
     }

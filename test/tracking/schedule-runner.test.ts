@@ -71,9 +71,13 @@ describe('schedule runner', () => {
   it('reports a round finished when everyone but quiet watched users was polled', async () => {
     const time = virtualTime(1_000_000);
     const rounds: number[] = [];
+    const polled: string[] = [];
     const runner = createScheduleRunner({
       poller: {
-        pollUser: async () => ({ ok: true, active: false, gamesDiffed: 0, enqueued: 0 }),
+        pollUser: async (t) => {
+          polled.push(t.ulid);
+          return { ok: true, active: false, gamesDiffed: 0, enqueued: 0 };
+        },
         readAwardsFeed: async () => 0,
       },
       ra: { runInBackground: (fn) => fn() },
@@ -88,6 +92,7 @@ describe('schedule runner', () => {
     runner.start();
     await runner.tick();
     await time.settle();
+    expect(polled.sort()).toEqual(['A', 'B']);
     expect(rounds).toEqual([3]);
     await runner.stop();
   });
