@@ -483,9 +483,9 @@ export function createPoller(options: PollerOptions) {
     pollUser,
     /**
      * Reads RA's award feed for every tracked user (at most once a minute; see checkAwardsFeed),
-     * in the background lane. The adaptive schedule calls it on each POLL_CRON tick.
+     * in the background lane. The adaptive schedule calls it on each POLL_CRON tick, passing the
+     * tracked users it has just read (`known`) so they are read once.
      */
-    /** `known`: the tracked users just read by the caller (the schedule's tick), to read them once. */
     readAwardsFeed(known?: readonly PollTarget[]): Promise<number> {
       return ra.runInBackground(async () => {
         const targets = known ?? store.listPollTargets();
